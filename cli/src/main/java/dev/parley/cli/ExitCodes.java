@@ -1,0 +1,11 @@
+package dev.parley.cli;
+
+/** The exit codes of every parley command. */
+final class ExitCodes {
+  static final int OK = 0;
+  static final int SCHEMA_ERRORS = 1;
+  static final int USAGE = 2;
+  static final int INTERNAL = 3;
+
+  private ExitCodes() {}
+}

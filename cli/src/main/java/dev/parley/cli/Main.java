@@ -1,0 +1,36 @@
+package dev.parley.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/**
+ * The {@code parley} command. Exit codes: 0 success, 1 the schema has errors, 2 the command line
+ * is wrong.
+ */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs the command with {@code args}, printing to {@code out} and {@code err}; the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new ParleyCommand())
+        .setOut(out)
+        .setErr(err)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // Nothing a schema contains gets here; this is a bug, reported as one, not a trace dump.
+          cmd.getErr().println("parley: internal error: " + e);
+          return ExitCodes.INTERNAL;
+        });
+    int code = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+}

@@ -1,0 +1,202 @@
+/*
+ * The .parley schema language. protocol-spec/SPEC.md is the normative reference;
+ * each parser rule below is named after the construct SPEC.md describes.
+ *
+ * The grammar is deliberately lenient where a precise message helps more than a
+ * syntax error: the order of statements, the names of widths, options and
+ * annotations, and the presence of the package declaration are checked by the
+ * model builder (dev.parley.spec.ElementBuilder), which says what it expected.
+ * No logic lives here; a visitor builds the model.
+ */
+grammar Parley;
+
+// ---- Files ----------------------------------------------------------------
+
+schemaFile
+    : statement* EOF
+    ;
+
+statement
+    : packageDecl
+    | importDecl
+    | optionDecl
+    | constDecl
+    | enumDecl
+    | flagsDecl
+    | structDecl
+    | messageDecl
+    ;
+
+packageDecl
+    : PACKAGE qualifiedName SEMI
+    ;
+
+importDecl
+    : IMPORT STRING_LITERAL SEMI
+    ;
+
+optionDecl
+    : OPTION identifier EQ value SEMI
+    ;
+
+// ---- Declarations ---------------------------------------------------------
+
+constDecl
+    : CONST type identifier EQ value SEMI
+    ;
+
+enumDecl
+    : ENUM identifier (COLON identifier)? LBRACE enumConstant* RBRACE
+    ;
+
+enumConstant
+    : identifier EQ integer SEMI
+    ;
+
+flagsDecl
+    : FLAGS identifier (COLON identifier)? LBRACE flagBit* RBRACE
+    ;
+
+flagBit
+    : identifier EQ integer SEMI
+    ;
+
+structDecl
+    : STRUCT identifier LBRACE field* RBRACE
+    ;
+
+messageDecl
+    : MESSAGE identifier EQ integer LBRACE field* RBRACE
+    ;
+
+field
+    : annotation* OPTIONAL? type identifier (EQ value)? SEMI
+    ;
+
+annotation
+    : AT identifier (LPAREN integer RPAREN)?
+    ;
+
+// ---- Types ----------------------------------------------------------------
+
+type
+    : STRING (LT identifier GT)?                   # stringType
+    | BYTES LBRACK integer RBRACK                  # fixedBytesType
+    | BYTES (LT identifier GT)?                    # bytesType
+    | LIST LT type (COMMA identifier)? GT          # listType
+    | qualifiedName                                # namedType
+    ;
+
+// ---- Values ---------------------------------------------------------------
+
+value
+    : integer                                      # integerValue
+    | MINUS? FLOAT                                 # floatValue
+    | (TRUE | FALSE)                               # boolValue
+    | STRING_LITERAL                               # stringValue
+    | qualifiedName                                # nameValue
+    | LBRACE (identifier (COMMA identifier)* COMMA?)? RBRACE   # setValue
+    | LBRACK RBRACK                                # emptyListValue
+    ;
+
+integer
+    : MINUS? INT
+    ;
+
+qualifiedName
+    : identifier (DOT identifier)*
+    ;
+
+// Keywords are reserved only where they start a construct: they remain valid
+// names for fields, constants, enum constants and packages.
+identifier
+    : ID
+    | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE
+    | OPTIONAL | STRING | BYTES | LIST
+    ;
+
+// ---- Lexer ----------------------------------------------------------------
+
+PACKAGE  : 'package';
+IMPORT   : 'import';
+OPTION   : 'option';
+CONST    : 'const';
+ENUM     : 'enum';
+FLAGS    : 'flags';
+STRUCT   : 'struct';
+MESSAGE  : 'message';
+OPTIONAL : 'optional';
+STRING   : 'string';
+BYTES    : 'bytes';
+LIST     : 'list';
+TRUE     : 'true';
+FALSE    : 'false';
+
+SEMI   : ';';
+EQ     : '=';
+COLON  : ':';
+COMMA  : ',';
+DOT    : '.';
+LBRACE : '{';
+RBRACE : '}';
+LBRACK : '[';
+RBRACK : ']';
+LPAREN : '(';
+RPAREN : ')';
+LT     : '<';
+GT     : '>';
+AT     : '@';
+MINUS  : '-';
+
+FLOAT
+    : DIGITS '.' DIGITS EXPONENT?
+    | DIGITS EXPONENT
+    ;
+
+INT
+    : DIGITS
+    | '0' [xX] HEX_DIGIT+
+    ;
+
+ID
+    : [A-Za-z_] [A-Za-z0-9_]*
+    ;
+
+STRING_LITERAL
+    : '"' (ESCAPE | ~["\\\r\n])* '"'
+    ;
+
+// A string that reaches the end of its line: reported as an error by the
+// lexer front end, which then treats it as if it were closed.
+UNTERMINATED_STRING
+    : '"' (ESCAPE | ~["\\\r\n])*
+    ;
+
+WS
+    : [ \t\r\n\f]+ -> skip
+    ;
+
+LINE_COMMENT
+    : '//' ~[\r\n]* -> skip
+    ;
+
+// Block comments go to their own channel: those that start with /** are doc
+// comments, attached by the model builder to the declaration that follows.
+BLOCK_COMMENT
+    : '/*' (~'*' | '*'+ ~[*/])* '*'+ '/' -> channel(2)
+    ;
+
+UNTERMINATED_COMMENT
+    : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF
+    ;
+
+// Anything else becomes one token that the front end reports as an
+// unexpected character, instead of being silently dropped.
+ERROR_CHAR
+    : .
+    ;
+
+fragment DIGITS    : [0-9]+;
+fragment HEX_DIGIT : [0-9a-fA-F];
+fragment EXPONENT  : [eE] [+-]? DIGITS;
+fragment ESCAPE    : '\\' ~[\r\n];

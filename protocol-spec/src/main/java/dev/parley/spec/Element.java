@@ -1,0 +1,147 @@
+package dev.parley.spec;
+
+import com.google.common.collect.ImmutableList;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What a schema file says, before any name is resolved or any rule checked: the output of
+ * {@link ElementBuilder} and the input of {@link Linker}. Names are still text; widths are still
+ * words. Every element carries the location of the text it came from.
+ */
+sealed interface Element {
+
+  SourceLocation location();
+
+  /** A word of the source with its location, such as a width {@code u8} or a flag name. */
+  record Word(String text, SourceLocation location) implements Element {}
+
+  record FileElement(
+      Path path,
+      ImmutableList<Word> packages,
+      ImmutableList<ImportElement> imports,
+      ImmutableList<OptionElement> options,
+      ImmutableList<DeclarationElement> declarations,
+      SourceLocation location)
+      implements Element {}
+
+  record ImportElement(String path, SourceLocation location) implements Element {}
+
+  record OptionElement(Word name, ValueElement value, SourceLocation location) implements Element {}
+
+  sealed interface DeclarationElement extends Element {
+    Word name();
+
+    Optional<String> doc();
+
+    /** The kind of declaration as a schema spells it: {@code message}, {@code enum}, ... */
+    String kind();
+  }
+
+  record ConstElement(
+      Word name, TypeElement type, ValueElement value, Optional<String> doc, SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "const";
+    }
+  }
+
+  record EnumElement(
+      Word name,
+      Optional<Word> underlying,
+      ImmutableList<MemberElement> constants,
+      Optional<String> doc,
+      SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "enum";
+    }
+  }
+
+  record FlagsElement(
+      Word name,
+      Optional<Word> underlying,
+      ImmutableList<MemberElement> bits,
+      Optional<String> doc,
+      SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "flags";
+    }
+  }
+
+  /** An enum constant or a flags bit: a name and an integer. */
+  record MemberElement(Word name, IntegerLiteral value, Optional<String> doc, SourceLocation location)
+      implements Element {}
+
+  record StructElement(
+      Word name, ImmutableList<FieldElement> fields, Optional<String> doc, SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "struct";
+    }
+  }
+
+  record MessageElement(
+      Word name,
+      IntegerLiteral id,
+      ImmutableList<FieldElement> fields,
+      Optional<String> doc,
+      SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "message";
+    }
+  }
+
+  record FieldElement(
+      Word name,
+      TypeElement type,
+      boolean optional,
+      ImmutableList<AnnotationElement> annotations,
+      Optional<ValueElement> defaultValue,
+      Optional<String> doc,
+      SourceLocation location)
+      implements Element {}
+
+  record AnnotationElement(Word name, Optional<IntegerLiteral> argument, SourceLocation location)
+      implements Element {}
+
+  sealed interface TypeElement extends Element {}
+
+  record NamedTypeElement(String name, SourceLocation location) implements TypeElement {}
+
+  record StringTypeElement(Optional<Word> width, SourceLocation location) implements TypeElement {}
+
+  record BytesTypeElement(Optional<Word> width, SourceLocation location) implements TypeElement {}
+
+  record FixedBytesTypeElement(IntegerLiteral size, SourceLocation location) implements TypeElement {}
+
+  record ListTypeElement(TypeElement element, Optional<Word> width, SourceLocation location)
+      implements TypeElement {}
+
+  sealed interface ValueElement extends Element {}
+
+  record IntegerLiteral(BigInteger value, SourceLocation location) implements ValueElement {}
+
+  record FloatLiteral(double value, SourceLocation location) implements ValueElement {}
+
+  record BoolLiteral(boolean value, SourceLocation location) implements ValueElement {}
+
+  record StringLiteral(String value, SourceLocation location) implements ValueElement {}
+
+  /** A bare or qualified name used as a value: an enum constant, or an option's word. */
+  record NameLiteral(String name, SourceLocation location) implements ValueElement {}
+
+  /** {@code { A, B }}: a set of flag names. */
+  record SetLiteral(ImmutableList<Word> names, SourceLocation location) implements ValueElement {}
+
+  /** {@code []}. */
+  record EmptyListLiteral(SourceLocation location) implements ValueElement {}
+}

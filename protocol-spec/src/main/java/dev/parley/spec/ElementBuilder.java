@@ -1,0 +1,315 @@
+package dev.parley.spec;
+
+import com.google.common.collect.ImmutableList;
+import dev.parley.spec.Element.AnnotationElement;
+import dev.parley.spec.Element.BoolLiteral;
+import dev.parley.spec.Element.BytesTypeElement;
+import dev.parley.spec.Element.ConstElement;
+import dev.parley.spec.Element.DeclarationElement;
+import dev.parley.spec.Element.EmptyListLiteral;
+import dev.parley.spec.Element.EnumElement;
+import dev.parley.spec.Element.FieldElement;
+import dev.parley.spec.Element.FileElement;
+import dev.parley.spec.Element.FixedBytesTypeElement;
+import dev.parley.spec.Element.FlagsElement;
+import dev.parley.spec.Element.FloatLiteral;
+import dev.parley.spec.Element.ImportElement;
+import dev.parley.spec.Element.IntegerLiteral;
+import dev.parley.spec.Element.ListTypeElement;
+import dev.parley.spec.Element.MemberElement;
+import dev.parley.spec.Element.MessageElement;
+import dev.parley.spec.Element.NameLiteral;
+import dev.parley.spec.Element.NamedTypeElement;
+import dev.parley.spec.Element.OptionElement;
+import dev.parley.spec.Element.SetLiteral;
+import dev.parley.spec.Element.StringLiteral;
+import dev.parley.spec.Element.StringTypeElement;
+import dev.parley.spec.Element.StructElement;
+import dev.parley.spec.Element.TypeElement;
+import dev.parley.spec.Element.ValueElement;
+import dev.parley.spec.Element.Word;
+import dev.parley.spec.grammar.ParleyParser;
+import dev.parley.spec.grammar.ParleyParser.IdentifierContext;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Builds the {@link FileElement} of a parse tree that has no syntax error: a record of what the
+ * file says, with a location on everything. It resolves nothing and checks only what is lexical
+ * (string escapes, number forms); the {@link Linker} does the rest.
+ */
+final class ElementBuilder {
+
+  /** The token channel the grammar sends block comments to. */
+  private static final int COMMENT_CHANNEL = 2;
+
+  private final String file;
+  private final CommonTokenStream tokens;
+  private final Reporter reporter;
+
+  private ElementBuilder(String file, CommonTokenStream tokens, Reporter reporter) {
+    this.file = file;
+    this.tokens = tokens;
+    this.reporter = reporter;
+  }
+
+  static FileElement build(Path path, String file, SourceParser.Parsed parsed, Reporter reporter) {
+    return new ElementBuilder(file, parsed.tokens(), reporter).file(path, parsed.tree());
+  }
+
+  /**
+   * The imports a file names, read even from a tree with syntax errors, so that every file of a
+   * load is found and all their errors are reported together.
+   */
+  static ImmutableList<ImportElement> imports(String file, ParleyParser.SchemaFileContext tree,
+      Reporter reporter) {
+    ElementBuilder builder = new ElementBuilder(file, null, reporter);
+    ImmutableList.Builder<ImportElement> imports = ImmutableList.builder();
+    for (ParleyParser.StatementContext statement : tree.statement()) {
+      ParleyParser.ImportDeclContext importDecl = statement.importDecl();
+      if (importDecl != null && importDecl.STRING_LITERAL() != null
+          && importDecl.STRING_LITERAL().getSymbol().getTokenIndex() >= 0) {
+        imports.add(new ImportElement(
+            builder.string(importDecl.STRING_LITERAL().getSymbol()),
+            builder.location(importDecl.STRING_LITERAL().getSymbol())));
+      }
+    }
+    return imports.build();
+  }
+
+  private FileElement file(Path path, ParleyParser.SchemaFileContext tree) {
+    ImmutableList.Builder<Word> packages = ImmutableList.builder();
+    ImmutableList.Builder<ImportElement> imports = ImmutableList.builder();
+    ImmutableList.Builder<OptionElement> options = ImmutableList.builder();
+    ImmutableList.Builder<DeclarationElement> declarations = ImmutableList.builder();
+    for (ParleyParser.StatementContext statement : tree.statement()) {
+      if (statement.packageDecl() != null) {
+        ParleyParser.QualifiedNameContext name = statement.packageDecl().qualifiedName();
+        packages.add(new Word(name.getText(), location(name.getStart())));
+      } else if (statement.importDecl() != null) {
+        Token path1 = statement.importDecl().STRING_LITERAL().getSymbol();
+        imports.add(new ImportElement(string(path1), location(path1)));
+      } else if (statement.optionDecl() != null) {
+        ParleyParser.OptionDeclContext option = statement.optionDecl();
+        options.add(new OptionElement(word(option.identifier()), value(option.value()),
+            location(option.getStart())));
+      } else if (statement.constDecl() != null) {
+        declarations.add(constant(statement.constDecl()));
+      } else if (statement.enumDecl() != null) {
+        declarations.add(enumeration(statement.enumDecl()));
+      } else if (statement.flagsDecl() != null) {
+        declarations.add(flags(statement.flagsDecl()));
+      } else if (statement.structDecl() != null) {
+        declarations.add(struct(statement.structDecl()));
+      } else if (statement.messageDecl() != null) {
+        declarations.add(message(statement.messageDecl()));
+      }
+    }
+    return new FileElement(path, packages.build(), imports.build(), options.build(),
+        declarations.build(), new SourceLocation(file, 1, 1));
+  }
+
+  private ConstElement constant(ParleyParser.ConstDeclContext ctx) {
+    Word name = word(ctx.identifier());
+    return new ConstElement(name, type(ctx.type()), value(ctx.value()), doc(ctx), name.location());
+  }
+
+  private EnumElement enumeration(ParleyParser.EnumDeclContext ctx) {
+    Word name = word(ctx.identifier(0));
+    Optional<Word> underlying = ctx.identifier().size() > 1
+        ? Optional.of(word(ctx.identifier(1))) : Optional.empty();
+    ImmutableList<MemberElement> constants = ctx.enumConstant().stream()
+        .map(c -> member(c, c.identifier(), c.integer()))
+        .collect(ImmutableList.toImmutableList());
+    return new EnumElement(name, underlying, constants, doc(ctx), name.location());
+  }
+
+  private FlagsElement flags(ParleyParser.FlagsDeclContext ctx) {
+    Word name = word(ctx.identifier(0));
+    Optional<Word> underlying = ctx.identifier().size() > 1
+        ? Optional.of(word(ctx.identifier(1))) : Optional.empty();
+    ImmutableList<MemberElement> bits = ctx.flagBit().stream()
+        .map(b -> member(b, b.identifier(), b.integer()))
+        .collect(ImmutableList.toImmutableList());
+    return new FlagsElement(name, underlying, bits, doc(ctx), name.location());
+  }
+
+  private MemberElement member(ParserRuleContext ctx, IdentifierContext id,
+      ParleyParser.IntegerContext value) {
+    Word name = word(id);
+    return new MemberElement(name, integer(value), doc(ctx), name.location());
+  }
+
+  private StructElement struct(ParleyParser.StructDeclContext ctx) {
+    Word name = word(ctx.identifier());
+    return new StructElement(name, fields(ctx.field()), doc(ctx), name.location());
+  }
+
+  private MessageElement message(ParleyParser.MessageDeclContext ctx) {
+    Word name = word(ctx.identifier());
+    return new MessageElement(name, integer(ctx.integer()), fields(ctx.field()), doc(ctx),
+        name.location());
+  }
+
+  private ImmutableList<FieldElement> fields(List<ParleyParser.FieldContext> fields) {
+    ImmutableList.Builder<FieldElement> out = ImmutableList.builder();
+    for (ParleyParser.FieldContext ctx : fields) {
+      Word name = word(ctx.identifier());
+      ImmutableList<AnnotationElement> annotations = ctx.annotation().stream()
+          .map(a -> new AnnotationElement(word(a.identifier()),
+              a.integer() == null ? Optional.empty() : Optional.of(integer(a.integer())),
+              location(a.getStart())))
+          .collect(ImmutableList.toImmutableList());
+      Optional<ValueElement> defaultValue =
+          ctx.value() == null ? Optional.empty() : Optional.of(value(ctx.value()));
+      out.add(new FieldElement(name, type(ctx.type()), ctx.OPTIONAL() != null, annotations,
+          defaultValue, doc(ctx), name.location()));
+    }
+    return out.build();
+  }
+
+  private TypeElement type(ParleyParser.TypeContext ctx) {
+    SourceLocation at = location(ctx.getStart());
+    if (ctx instanceof ParleyParser.StringTypeContext string) {
+      return new StringTypeElement(optionalWord(string.identifier()), at);
+    } else if (ctx instanceof ParleyParser.BytesTypeContext bytes) {
+      return new BytesTypeElement(optionalWord(bytes.identifier()), at);
+    } else if (ctx instanceof ParleyParser.FixedBytesTypeContext fixed) {
+      return new FixedBytesTypeElement(integer(fixed.integer()), at);
+    } else if (ctx instanceof ParleyParser.ListTypeContext list) {
+      return new ListTypeElement(type(list.type()), optionalWord(list.identifier()), at);
+    } else {
+      return new NamedTypeElement(((ParleyParser.NamedTypeContext) ctx).qualifiedName().getText(), at);
+    }
+  }
+
+  private ValueElement value(ParleyParser.ValueContext ctx) {
+    SourceLocation at = location(ctx.getStart());
+    if (ctx instanceof ParleyParser.IntegerValueContext integer) {
+      return integer(integer.integer());
+    } else if (ctx instanceof ParleyParser.FloatValueContext number) {
+      return floatLiteral(number, at);
+    } else if (ctx instanceof ParleyParser.BoolValueContext bool) {
+      return new BoolLiteral(bool.TRUE() != null, at);
+    } else if (ctx instanceof ParleyParser.StringValueContext string) {
+      return new StringLiteral(string(string.STRING_LITERAL().getSymbol()), at);
+    } else if (ctx instanceof ParleyParser.NameValueContext name) {
+      return new NameLiteral(name.qualifiedName().getText(), at);
+    } else if (ctx instanceof ParleyParser.SetValueContext set) {
+      return new SetLiteral(set.identifier().stream().map(this::word)
+          .collect(ImmutableList.toImmutableList()), at);
+    } else {
+      return new EmptyListLiteral(at);
+    }
+  }
+
+  private FloatLiteral floatLiteral(ParleyParser.FloatValueContext ctx, SourceLocation at) {
+    double value = Double.parseDouble(ctx.FLOAT().getText());
+    if (Double.isInfinite(value)) {
+      reporter.error(location(ctx.FLOAT().getSymbol()),
+          "number " + ctx.FLOAT().getText() + " is too large for f64");
+    }
+    return new FloatLiteral(ctx.MINUS() != null ? -value : value, at);
+  }
+
+  private IntegerLiteral integer(ParleyParser.IntegerContext ctx) {
+    String text = ctx.INT().getText();
+    BigInteger value = text.startsWith("0x") || text.startsWith("0X")
+        ? new BigInteger(text.substring(2), 16)
+        : new BigInteger(text);
+    return new IntegerLiteral(ctx.MINUS() != null ? value.negate() : value, location(ctx.getStart()));
+  }
+
+  private Optional<Word> optionalWord(IdentifierContext id) {
+    return id == null ? Optional.empty() : Optional.of(word(id));
+  }
+
+  private Word word(IdentifierContext id) {
+    return new Word(id.getText(), location(id.getStart()));
+  }
+
+  private SourceLocation location(Token token) {
+    return new SourceLocation(file, token.getLine(), token.getCharPositionInLine() + 1);
+  }
+
+  /** The value of a string literal token, escapes resolved; a bad escape is reported. */
+  private String string(Token token) {
+    String text = token.getText();
+    int end = text.length() > 1 && text.endsWith("\"") ? text.length() - 1 : text.length();
+    StringBuilder out = new StringBuilder(end);
+    for (int i = 1; i < end; i++) {
+      char c = text.charAt(i);
+      if (c != '\\' || i + 1 >= end) {
+        out.append(c);
+        continue;
+      }
+      char escaped = text.charAt(++i);
+      switch (escaped) {
+        case 'n' -> out.append('\n');
+        case 't' -> out.append('\t');
+        case 'r' -> out.append('\r');
+        case '0' -> out.append('\0');
+        case '\\', '"', '\'' -> out.append(escaped);
+        case 'u' -> {
+          String hex = i + 4 < end ? text.substring(i + 1, i + 5) : "";
+          if (hex.matches("[0-9a-fA-F]{4}")) {
+            out.append((char) Integer.parseInt(hex, 16));
+            i += 4;
+          } else {
+            reporter.error(columnOf(token, i - 1), "escape \\u needs four hex digits");
+          }
+        }
+        default -> reporter.error(columnOf(token, i - 1), String.format(Locale.ROOT,
+            "unknown escape '\\%c' (known: \\n \\t \\r \\0 \\\\ \\\" \\' \\uXXXX)", escaped));
+      }
+    }
+    return out.toString();
+  }
+
+  private SourceLocation columnOf(Token token, int charIndex) {
+    int codePoints = token.getText().codePointCount(0, charIndex);
+    return new SourceLocation(file, token.getLine(), token.getCharPositionInLine() + 1 + codePoints);
+  }
+
+  /** The doc comment written just before {@code ctx}, if any, without its markers. */
+  private Optional<String> doc(ParserRuleContext ctx) {
+    List<Token> hidden = tokens.getHiddenTokensToLeft(ctx.getStart().getTokenIndex(), COMMENT_CHANNEL);
+    if (hidden == null) {
+      return Optional.empty();
+    }
+    for (int i = hidden.size() - 1; i >= 0; i--) {
+      String text = hidden.get(i).getText();
+      if (text.startsWith("/**") && !text.equals("/**/")) {
+        return Optional.of(docText(text));
+      }
+    }
+    return Optional.empty();
+  }
+
+  static String docText(String comment) {
+    String body = comment.substring(3, comment.length() - 2);
+    StringBuilder out = new StringBuilder();
+    for (String line : body.split("\r\n|\r|\n", -1)) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("*")) {
+        trimmed = trimmed.substring(1).strip();
+      }
+      if (out.length() > 0 || !trimmed.isEmpty()) {
+        out.append(trimmed).append('\n');
+      }
+    }
+    return out.toString().strip();
+  }
+
+  @SuppressWarnings("unused")
+  private static boolean isMissing(TerminalNode node) {
+    return node == null || node.getSymbol().getTokenIndex() < 0;
+  }
+}

@@ -1,0 +1,522 @@
+package dev.parley.spec;
+
+import com.google.common.collect.ImmutableList;
+import dev.parley.spec.Element.ConstElement;
+import dev.parley.spec.Element.DeclarationElement;
+import dev.parley.spec.Element.EnumElement;
+import dev.parley.spec.Element.FileElement;
+import dev.parley.spec.Element.FlagsElement;
+import dev.parley.spec.Element.IntegerLiteral;
+import dev.parley.spec.Element.MessageElement;
+import dev.parley.spec.Element.NameLiteral;
+import dev.parley.spec.Element.OptionElement;
+import dev.parley.spec.Element.StringLiteral;
+import dev.parley.spec.Element.StructElement;
+import dev.parley.spec.Element.Word;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the elements of every file of a load into a {@link Schema}: resolves imports and names,
+ * and runs every check of SPEC.md, reporting each problem with its location and going on, so all
+ * errors of all files are reported at once. Produces a schema only when nothing was wrong.
+ *
+ * <p>Order of work: file headers (package, options), the names every file declares, enums and
+ * flags, the graph of structs (refusing cycles), structs in dependency order, messages, constants.
+ * Field-level rules live in {@link FieldLinker}.
+ */
+final class Linker {
+
+  /** A file being linked: its elements and what the linker has learned about it so far. */
+  static final class Unit {
+    final FileElement element;
+    final String file;
+    final ImmutableList<Path> importPaths;
+    final List<Unit> imports = new ArrayList<>();
+    final Map<String, DeclarationElement> declarations = new LinkedHashMap<>();
+    String packageName = "";
+    FileOptions options = FileOptions.defaults();
+
+    Unit(FileElement element, ImmutableList<Path> importPaths) {
+      this.element = element;
+      this.file = element.location().file();
+      this.importPaths = importPaths;
+    }
+
+    String qualify(String name) {
+      return packageName.isEmpty() ? name : packageName + "." + name;
+    }
+  }
+
+  /** A declaration element and the unit that declares it. */
+  record Declared(Unit unit, DeclarationElement element) {
+    String qualifiedName() {
+      return unit.qualify(element.name().text());
+    }
+
+    SourceLocation location() {
+      return element.location();
+    }
+  }
+
+  /** Simple names the Java code generated for a type must not hide. */
+  private static final List<String> JAVA_LANG_NAMES = List.of(
+      "Object", "String", "Record", "Enum", "Override", "Integer", "Long", "Short", "Byte",
+      "Boolean", "Float", "Double", "Character", "Math", "System", "Class", "Iterable",
+      "Comparable", "Number", "Void", "Exception", "RuntimeException", "Error", "Throwable",
+      "IllegalArgumentException", "IllegalStateException", "NullPointerException",
+      "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs", "Runnable");
+
+  /** Per-file classes the generators emit beside the declared types. */
+  private static final List<String> PER_FILE_CLASSES =
+      List.of("Message", "Protocol", "Constants", "Generators");
+
+  private final Reporter reporter;
+  private final Map<Path, Unit> units;
+  private final Map<String, Declared> global = new HashMap<>();
+  private final Map<DeclarationElement, Declaration> linked = new IdentityHashMap<>();
+  private final FieldLinker fields;
+
+  Linker(Reporter reporter, Map<Path, Unit> units) {
+    this.reporter = reporter;
+    this.units = units;
+    this.fields = new FieldLinker(reporter, this);
+  }
+
+  Optional<Schema> link() {
+    for (Unit unit : units.values()) {
+      for (Path imported : unit.importPaths) {
+        Unit target = units.get(imported);
+        if (target != null && !unit.imports.contains(target)) {
+          unit.imports.add(target);
+        }
+      }
+      header(unit);
+    }
+    declareNames();
+    for (Unit unit : units.values()) {
+      for (DeclarationElement d : unit.declarations.values()) {
+        if (d instanceof EnumElement e) {
+          linked.put(e, EnumLinker.enumType(reporter, unit, e));
+        } else if (d instanceof FlagsElement f) {
+          linked.put(f, EnumLinker.flagsType(reporter, unit, f));
+        }
+      }
+    }
+    linkStructs();
+    for (Unit unit : units.values()) {
+      linkMessages(unit);
+      for (DeclarationElement d : unit.declarations.values()) {
+        if (d instanceof ConstElement c) {
+          fields.constant(unit, c).ifPresent(constant -> linked.put(c, constant));
+        }
+      }
+    }
+    if (reporter.hasErrors()) {
+      return Optional.empty();
+    }
+    ImmutableList.Builder<SchemaFile> files = ImmutableList.builder();
+    for (Map.Entry<Path, Unit> entry : units.entrySet()) {
+      Unit unit = entry.getValue();
+      ImmutableList<Declaration> declarations = unit.element.declarations().stream()
+          .map(linked::get)
+          .collect(ImmutableList.toImmutableList());
+      files.add(new SchemaFile(unit.element.path(), unit.packageName, unit.options,
+          unit.imports.stream().map(u -> u.element.path()).collect(ImmutableList.toImmutableList()),
+          declarations, unit.element.location()));
+    }
+    return Optional.of(new Schema(files.build()));
+  }
+
+  // ---- File headers ---------------------------------------------------------------------------
+
+  private void header(Unit unit) {
+    ImmutableList<Word> packages = unit.element.packages();
+    if (packages.isEmpty()) {
+      reporter.error(unit.element.location(),
+          "missing package declaration: every schema file says 'package name;'");
+    } else {
+      unit.packageName = packages.get(0).text();
+      for (Word duplicate : packages.subList(1, packages.size())) {
+        reporter.error(duplicate.location(),
+            "duplicate package declaration (first declared at " + at(packages.get(0).location()) + ")");
+      }
+    }
+    unit.options = options(unit);
+    if (!packages.isEmpty() && unit.options.javaPackage().isEmpty()) {
+      checkJavaPackage(unit.packageName, packages.get(0).location(),
+          "package '%s' is not a valid Java package (%s); set option java_package");
+    }
+    String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
+    if (!JavaNames.isIdentifier(prefix) || !Character.isLetter(prefix.charAt(0))) {
+      reporter.error(SourceLocation.ofFile(unit.file), "file name '"
+          + unit.element.path().getFileName() + "' gives no Java class name prefix; name the file"
+          + " with letters, digits, '_' or '-', starting with a letter");
+    }
+  }
+
+  private void checkJavaPackage(String name, SourceLocation location, String format) {
+    for (String segment : name.split("\\.", -1)) {
+      if (!JavaNames.isIdentifier(segment)) {
+        String why = JavaNames.isKeyword(segment)
+            ? "'" + segment + "' is a Java keyword" : "'" + segment + "' is not a Java identifier";
+        reporter.error(location, String.format(java.util.Locale.ROOT, format, name, why));
+        return;
+      }
+    }
+  }
+
+  private FileOptions options(Unit unit) {
+    Map<String, OptionElement> seen = new LinkedHashMap<>();
+    Optional<String> javaPackage = Optional.empty();
+    ByteOrder byteOrder = ByteOrder.BIG_ENDIAN;
+    PrefixWidth lengthPrefix = PrefixWidth.U32;
+    PrefixWidth typeId = PrefixWidth.U16;
+    Optional<IntegerLiteral> maxFrameLength = Optional.empty();
+    for (OptionElement option : unit.element.options()) {
+      String name = option.name().text();
+      OptionElement first = seen.putIfAbsent(name, option);
+      if (first != null) {
+        reporter.error(option.name().location(), "duplicate option '" + name
+            + "' (first set at " + at(first.name().location()) + ")");
+        continue;
+      }
+      switch (name) {
+        case "java_package" -> {
+          if (option.value() instanceof StringLiteral s && !s.value().isEmpty()) {
+            javaPackage = Optional.of(s.value());
+            checkJavaPackage(s.value(), s.location(), "java_package '%s' is not a valid Java package (%s)");
+          } else {
+            reporter.error(option.value().location(),
+                "option java_package takes a Java package name in quotes, such as \"com.example.chat\"");
+          }
+        }
+        case "byte_order" -> {
+          String word = word(option);
+          if (word.equals("big_endian")) {
+            byteOrder = ByteOrder.BIG_ENDIAN;
+          } else if (word.equals("little_endian")) {
+            byteOrder = ByteOrder.LITTLE_ENDIAN;
+          } else {
+            reporter.error(option.value().location(),
+                "option byte_order is big_endian or little_endian" + found(option));
+          }
+        }
+        case "length_prefix" -> {
+          Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(option));
+          if (width.isPresent() && width.get() != PrefixWidth.U8) {
+            lengthPrefix = width.get();
+          } else {
+            reporter.error(option.value().location(),
+                "option length_prefix is u16 or u32" + found(option));
+          }
+        }
+        case "type_id" -> {
+          Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(option));
+          if (width.isPresent() && width.get() != PrefixWidth.U32) {
+            typeId = width.get();
+          } else {
+            reporter.error(option.value().location(), "option type_id is u8 or u16" + found(option));
+          }
+        }
+        case "max_frame_length" -> {
+          if (option.value() instanceof IntegerLiteral i) {
+            maxFrameLength = Optional.of(i);
+          } else {
+            reporter.error(option.value().location(),
+                "option max_frame_length takes a number of bytes" + found(option));
+          }
+        }
+        default -> reporter.error(option.name().location(), "unknown option '" + name
+            + "' (known: byte_order, java_package, length_prefix, max_frame_length, type_id)");
+      }
+    }
+    long limit = Math.min(lengthPrefix.maxValue(), MAX_JAVA_FRAME);
+    long max = Math.min(FileOptions.DEFAULT_MAX_FRAME_LENGTH, limit);
+    if (maxFrameLength.isPresent()) {
+      BigInteger value = maxFrameLength.get().value();
+      if (value.compareTo(BigInteger.valueOf(typeId.size())) < 0
+          || value.compareTo(BigInteger.valueOf(limit)) > 0) {
+        reporter.error(maxFrameLength.get().location(), "max_frame_length " + value
+            + " is out of range: a frame body holds at least its " + typeId.keyword()
+            + " type id, and a " + lengthPrefix.keyword() + " length prefix allows at most " + limit);
+      } else {
+        max = value.longValueExact();
+      }
+    }
+    return new FileOptions(javaPackage, byteOrder, lengthPrefix, typeId, max);
+  }
+
+  /** The largest frame a Java byte buffer can hold, with room for the array header. */
+  static final long MAX_JAVA_FRAME = Integer.MAX_VALUE - 8;
+
+  private static String word(OptionElement option) {
+    return option.value() instanceof NameLiteral n ? n.name() : "";
+  }
+
+  private static String found(OptionElement option) {
+    return ", not " + describe(option.value());
+  }
+
+  static String describe(Element.ValueElement value) {
+    if (value instanceof IntegerLiteral i) {
+      return i.value().toString();
+    } else if (value instanceof Element.FloatLiteral f) {
+      return Double.toString(f.value());
+    } else if (value instanceof Element.BoolLiteral b) {
+      return Boolean.toString(b.value());
+    } else if (value instanceof StringLiteral s) {
+      return "\"" + s.value() + "\"";
+    } else if (value instanceof NameLiteral n) {
+      return "'" + n.name() + "'";
+    } else if (value instanceof Element.SetLiteral s) {
+      return s.names().stream().map(Word::text).collect(Collectors.joining(", ", "{", "}"));
+    }
+    return "[]";
+  }
+
+  // ---- Names ----------------------------------------------------------------------------------
+
+  private void declareNames() {
+    Map<String, SourceLocation> javaClasses = new HashMap<>();
+    for (Unit unit : units.values()) {
+      String javaPackage = unit.options.javaPackage().orElse(unit.packageName);
+      String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
+      for (String suffix : PER_FILE_CLASSES) {
+        String javaClass = javaPackage + "." + prefix + suffix;
+        SourceLocation owner = javaClasses.putIfAbsent(javaClass, unit.element.location());
+        if (owner != null) {
+          reporter.error(unit.element.location(), "Java class " + javaClass
+              + " would be generated for this file and for " + owner.file()
+              + "; rename one of the files or give it another java_package");
+        }
+      }
+      for (DeclarationElement d : unit.element.declarations()) {
+        Word name = d.name();
+        DeclarationElement first = unit.declarations.putIfAbsent(name.text(), d);
+        if (first != null) {
+          reporter.error(name.location(), "duplicate name '" + name.text()
+              + "' (first declared at " + at(first.location()) + ")");
+          continue;
+        }
+        Declared declared = new Declared(unit, d);
+        Declared other = global.putIfAbsent(declared.qualifiedName(), declared);
+        if (other != null) {
+          reporter.error(name.location(), "'" + declared.qualifiedName() + "' is already declared at "
+              + other.location());
+          continue;
+        }
+        checkDeclarationName(unit, d);
+        if (!(d instanceof ConstElement)) {
+          String javaClass = javaPackage + "." + name.text();
+          SourceLocation owner = javaClasses.putIfAbsent(javaClass, name.location());
+          if (owner != null) {
+            reporter.error(name.location(), "Java class " + javaClass + " would also be generated "
+                + (owner.hasPosition() ? "for " + at(owner) : "beside " + owner.file()));
+          }
+        }
+      }
+    }
+  }
+
+  private void checkDeclarationName(Unit unit, DeclarationElement d) {
+    String name = d.name().text();
+    SourceLocation location = d.name().location();
+    if (d instanceof ConstElement) {
+      if (JavaNames.isKeyword(name)) {
+        reporter.error(location, "constant name '" + name + "' is a Java keyword");
+      }
+      return;
+    }
+    if (!Character.isUpperCase(name.charAt(0))) {
+      reporter.error(location, d.kind() + " name '" + name
+          + "' must start with an upper-case letter: it names a Java type");
+    } else if (JavaNames.isRestrictedTypeName(name)) {
+      reporter.error(location, "'" + name + "' cannot name a Java type");
+    } else if (JAVA_LANG_NAMES.contains(name)) {
+      reporter.error(location, d.kind() + " name '" + name
+          + "' would hide java.lang." + name + " in generated code");
+    }
+  }
+
+  /** What a type name in {@code unit} refers to. */
+  sealed interface Resolution {
+    record Found(Declared declared) implements Resolution {}
+
+    record NotFound() implements Resolution {}
+
+    record NotImported(Declared declared) implements Resolution {}
+
+    record Ambiguous(List<Declared> candidates) implements Resolution {}
+  }
+
+  /**
+   * Resolves a type name as SPEC.md says: a qualified name names a declaration of this file or of
+   * a file it imports; a simple name is looked up in this file, then in the imported files, where
+   * it must be unique.
+   */
+  Resolution resolve(Unit unit, String name) {
+    if (name.contains(".")) {
+      Declared declared = global.get(name);
+      if (declared == null) {
+        return new Resolution.NotFound();
+      }
+      return declared.unit == unit || unit.imports.contains(declared.unit)
+          ? new Resolution.Found(declared)
+          : new Resolution.NotImported(declared);
+    }
+    DeclarationElement own = unit.declarations.get(name);
+    if (own != null) {
+      return new Resolution.Found(new Declared(unit, own));
+    }
+    List<Declared> candidates = new ArrayList<>();
+    for (Unit imported : unit.imports) {
+      DeclarationElement d = imported.declarations.get(name);
+      if (d != null) {
+        candidates.add(new Declared(imported, d));
+      }
+    }
+    if (candidates.size() == 1) {
+      return new Resolution.Found(candidates.get(0));
+    }
+    return candidates.isEmpty() ? new Resolution.NotFound() : new Resolution.Ambiguous(candidates);
+  }
+
+  /** The names visible in {@code unit}, for "did you mean" hints. */
+  List<String> visibleNames(Unit unit) {
+    List<String> names = new ArrayList<>(unit.declarations.keySet());
+    for (Unit imported : unit.imports) {
+      names.addAll(imported.declarations.keySet());
+    }
+    return names;
+  }
+
+  /** The linked form of a declaration element, once linked; empty while or if it could not be. */
+  Optional<Declaration> linked(DeclarationElement element) {
+    return Optional.ofNullable(linked.get(element));
+  }
+
+  // ---- Structs --------------------------------------------------------------------------------
+
+  private void linkStructs() {
+    List<Declared> structs = new ArrayList<>();
+    Map<DeclarationElement, Integer> indexOf = new IdentityHashMap<>();
+    for (Unit unit : units.values()) {
+      for (DeclarationElement d : unit.declarations.values()) {
+        if (d instanceof StructElement) {
+          indexOf.put(d, structs.size());
+          structs.add(new Declared(unit, d));
+        }
+      }
+    }
+    List<int[]> edges = new ArrayList<>();
+    for (Declared struct : structs) {
+      List<Integer> targets = new ArrayList<>();
+      for (Element.FieldElement field : ((StructElement) struct.element()).fields()) {
+        for (String name : FieldLinker.namedTypes(field.type())) {
+          if (resolve(struct.unit(), name) instanceof Resolution.Found found) {
+            Integer target = indexOf.get(found.declared().element());
+            if (target != null && !targets.contains(target)) {
+              targets.add(target);
+            }
+          }
+        }
+      }
+      edges.add(targets.stream().mapToInt(Integer::intValue).toArray());
+    }
+    boolean[] cyclic = new boolean[structs.size()];
+    for (int[] component : Cycles.find(structs.size(), edges)) {
+      for (int v : component) {
+        cyclic[v] = true;
+        List<Integer> loop = Cycles.loopThrough(v, component, edges);
+        String path = loop.stream().map(i -> structs.get(i).element().name().text())
+            .collect(Collectors.joining(" -> "));
+        Declared struct = structs.get(v);
+        reporter.error(struct.location(), "struct '" + struct.element().name().text()
+            + "' contains itself: " + path + " (recursive types are not allowed: a decoder could"
+            + " be made to nest without bound)");
+      }
+    }
+    // Link in dependency order: a struct after every struct its fields use.
+    int[] pending = new int[structs.size()];
+    List<List<Integer>> users = new ArrayList<>();
+    for (int i = 0; i < structs.size(); i++) {
+      users.add(new ArrayList<>());
+    }
+    for (int v = 0; v < structs.size(); v++) {
+      for (int w : edges.get(v)) {
+        pending[v]++;
+        users.get(w).add(v);
+      }
+    }
+    java.util.ArrayDeque<Integer> ready = new java.util.ArrayDeque<>();
+    for (int v = 0; v < structs.size(); v++) {
+      if (pending[v] == 0 && !cyclic[v]) {
+        ready.add(v);
+      }
+    }
+    while (!ready.isEmpty()) {
+      int v = ready.poll();
+      Declared declared = structs.get(v);
+      StructElement element = (StructElement) declared.element();
+      ImmutableList<Field> linkedFields = fields.fields(declared.unit(), element.fields(), false);
+      linked.put(element, new StructType(element.name().text(), declared.qualifiedName(),
+          linkedFields, element.doc(), element.location()));
+      for (int user : users.get(v)) {
+        if (--pending[user] == 0 && !cyclic[user]) {
+          ready.add(user);
+        }
+      }
+    }
+  }
+
+  // ---- Messages -------------------------------------------------------------------------------
+
+  private void linkMessages(Unit unit) {
+    Map<BigInteger, MessageElement> ids = new HashMap<>();
+    for (DeclarationElement d : unit.declarations.values()) {
+      if (!(d instanceof MessageElement message)) {
+        continue;
+      }
+      BigInteger id = message.id().value();
+      PrefixWidth typeId = unit.options.typeId();
+      if (id.signum() < 0 || id.compareTo(BigInteger.valueOf(typeId.maxValue())) > 0) {
+        reporter.error(message.id().location(), "message id " + id + " does not fit type_id "
+            + typeId.keyword() + " (0 to " + typeId.maxValue() + ")");
+      } else {
+        MessageElement first = ids.putIfAbsent(id, message);
+        if (first != null) {
+          reporter.error(message.id().location(), "message id " + id + " is already used by '"
+              + first.name().text() + "' (" + at(first.location()) + ")");
+        }
+      }
+      ImmutableList<Field> linkedFields = fields.fields(unit, message.fields(), true);
+      MessageType type = new MessageType(message.name().text(), unit.qualify(message.name().text()),
+          id.signum() < 0 || id.bitLength() > 31 ? 0 : id.intValueExact(), linkedFields,
+          message.doc(), message.location());
+      long minimum = unit.options.typeId().size();
+      for (Field field : linkedFields) {
+        minimum += field.minimumSize();
+      }
+      if (minimum > unit.options.maxFrameLength()) {
+        reporter.error(message.location(), "message '" + type.name() + "' takes at least " + minimum
+            + " bytes, more than max_frame_length " + unit.options.maxFrameLength());
+      }
+      linked.put(message, type);
+    }
+  }
+
+  /** {@code line:col}, or {@code file:line:col} when {@code location} is in another file. */
+  static String at(SourceLocation location) {
+    return location.line() + ":" + location.column();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.parley.spec;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects the diagnostics of one load, across every file, quoting the source line of each.
+ * Nothing is thrown: every stage reports here and goes on, so a user sees all errors at once.
+ */
+final class Reporter {
+
+  private final Map<String, SourceText> sources = new HashMap<>();
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private int errorCount;
+
+  void addSource(SourceText source) {
+    sources.put(source.file(), source);
+  }
+
+  void error(SourceLocation location, String message) {
+    report(Diagnostic.Severity.ERROR, location, message);
+  }
+
+  void warning(SourceLocation location, String message) {
+    report(Diagnostic.Severity.WARNING, location, message);
+  }
+
+  private void report(Diagnostic.Severity severity, SourceLocation location, String message) {
+    SourceText source = sources.get(location.file());
+    String line = source == null || !location.hasPosition() ? "" : source.line(location.line());
+    diagnostics.add(new Diagnostic(severity, location, message, line));
+    if (severity == Diagnostic.Severity.ERROR) {
+      errorCount++;
+    }
+  }
+
+  int errorCount() {
+    return errorCount;
+  }
+
+  boolean hasErrors() {
+    return errorCount > 0;
+  }
+
+  /** Every diagnostic so far, sorted by file and position. */
+  ImmutableList<Diagnostic> diagnostics() {
+    return diagnostics.stream().sorted().collect(ImmutableList.toImmutableList());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.parley.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One linked {@code .parley} file.
+ *
+ * @param path the file as it was named to the loader, or as an import resolved it
+ * @param packageName the schema package, such as {@code chat.v1}
+ * @param imports the files this one imports, in the order written
+ * @param declarations every declaration in source order
+ */
+public record SchemaFile(
+    Path path,
+    String packageName,
+    FileOptions options,
+    ImmutableList<Path> imports,
+    ImmutableList<Declaration> declarations,
+    SourceLocation location) {
+
+  public SchemaFile {
+    requireNonNull(path, "path");
+    requireNonNull(packageName, "packageName");
+    requireNonNull(options, "options");
+    requireNonNull(imports, "imports");
+    requireNonNull(declarations, "declarations");
+    requireNonNull(location, "location");
+  }
+
+  /** The package of the generated Java code: {@code java_package} if set, else the schema package. */
+  public String javaPackage() {
+    return options.javaPackage().orElse(packageName);
+  }
+
+  /**
+   * The prefix of the per-file Java types ({@code ChatMessage}, {@code ChatProtocol}), from the
+   * file name; see {@link JavaNames#filePrefix}.
+   */
+  public String javaPrefix() {
+    return JavaNames.filePrefix(path.getFileName().toString());
+  }
+
+  /** The messages in source order. */
+  public ImmutableList<MessageType> messages() {
+    return declarationsOf(MessageType.class);
+  }
+
+  /** The structs in source order. */
+  public ImmutableList<StructType> structs() {
+    return declarationsOf(StructType.class);
+  }
+
+  /** The enums in source order. */
+  public ImmutableList<EnumType> enums() {
+    return declarationsOf(EnumType.class);
+  }
+
+  /** The flags types in source order. */
+  public ImmutableList<FlagsType> flags() {
+    return declarationsOf(FlagsType.class);
+  }
+
+  /** The constants in source order. */
+  public ImmutableList<Constant> constants() {
+    return declarationsOf(Constant.class);
+  }
+
+  /** The declaration named {@code name} (simple name) in this file. */
+  public Optional<Declaration> declaration(String name) {
+    return declarations.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  private <T extends Declaration> ImmutableList<T> declarationsOf(Class<T> kind) {
+    return declarations.stream()
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .collect(ImmutableList.toImmutableList());
+  }
+}

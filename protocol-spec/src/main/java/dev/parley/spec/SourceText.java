@@ -1,0 +1,50 @@
+package dev.parley.spec;
+
+import java.util.Arrays;
+
+/** The decoded text of one schema file, with the start of each line for quoting it in errors. */
+final class SourceText {
+
+  private final String file;
+  private final String text;
+  private final int[] lineStarts;
+
+  SourceText(String file, String text) {
+    this.file = file;
+    this.text = text;
+    int[] starts = new int[16];
+    int count = 1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean lineBreak = c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'));
+      if (lineBreak) {
+        if (count == starts.length) {
+          starts = Arrays.copyOf(starts, count * 2);
+        }
+        starts[count++] = i + 1;
+      }
+    }
+    this.lineStarts = Arrays.copyOf(starts, count);
+  }
+
+  String file() {
+    return file;
+  }
+
+  String text() {
+    return text;
+  }
+
+  /** The text of 1-based line {@code line} without its line break, or "" past the end. */
+  String line(int line) {
+    if (line < 1 || line > lineStarts.length) {
+      return "";
+    }
+    int start = lineStarts[line - 1];
+    int end = line < lineStarts.length ? lineStarts[line] : text.length();
+    while (end > start && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    return text.substring(start, end);
+  }
+}
