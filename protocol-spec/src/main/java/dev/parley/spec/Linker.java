@@ -68,14 +68,6 @@ final class Linker {
     }
   }
 
-  /** Simple names the Java code generated for a type must not hide. */
-  private static final List<String> JAVA_LANG_NAMES = List.of(
-      "Object", "String", "Record", "Enum", "Override", "Integer", "Long", "Short", "Byte",
-      "Boolean", "Float", "Double", "Character", "Math", "System", "Class", "Iterable",
-      "Comparable", "Number", "Void", "Exception", "RuntimeException", "Error", "Throwable",
-      "IllegalArgumentException", "IllegalStateException", "NullPointerException",
-      "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs", "Runnable");
-
   /** Per-file classes the generators emit beside the declared types. */
   private static final List<String> PER_FILE_CLASSES =
       List.of("Message", "Protocol", "Constants", "Generators");
@@ -342,9 +334,6 @@ final class Linker {
           + "' must start with an upper-case letter: it names a Java type");
     } else if (JavaNames.isRestrictedTypeName(name)) {
       reporter.error(location, "'" + name + "' cannot name a Java type");
-    } else if (JAVA_LANG_NAMES.contains(name)) {
-      reporter.error(location, d.kind() + " name '" + name
-          + "' would hide java.lang." + name + " in generated code");
     }
   }
 
