@@ -38,7 +38,6 @@ import java.util.Optional;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Builds the {@link FileElement} of a parse tree that has no syntax error: a record of what the
@@ -306,10 +305,5 @@ final class ElementBuilder {
       }
     }
     return out.toString().strip();
-  }
-
-  @SuppressWarnings("unused")
-  private static boolean isMissing(TerminalNode node) {
-    return node == null || node.getSymbol().getTokenIndex() < 0;
   }
 }

@@ -392,10 +392,10 @@ final class FieldLinker {
       for (Word word : set.names()) {
         Optional<FlagBit> bit = flags.bit(word.text());
         if (bit.isEmpty()) {
-          reporter.error(word.location(), "'" + word.text() + "' is not a bit of flags " + flags.name());
+          reporter.error(word.location(), what + ": '" + word.text() + "' is not a bit of flags " + flags.name());
           ok = false;
         } else if (seen.contains(word.text())) {
-          reporter.error(word.location(), "'" + word.text() + "' is named twice");
+          reporter.error(word.location(), what + ": '" + word.text() + "' is named twice");
           ok = false;
         } else {
           seen.add(word.text());

@@ -18,10 +18,6 @@ public final class JavaNames {
       "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws",
       "transient", "try", "void", "volatile", "while", "true", "false", "null", "_");
 
-  /** Contextual keywords that Java forbids as the name of a type. */
-  private static final ImmutableSet<String> RESTRICTED_TYPE_NAMES =
-      ImmutableSet.of("var", "yield", "record", "sealed", "permits");
-
   /**
    * Names a record component may not take: those the Java language forbids (they would override
    * methods of {@code Object}) and those the generated records and codecs use themselves.
@@ -35,11 +31,6 @@ public final class JavaNames {
   /** Whether {@code name} is a Java keyword or literal, which no Java identifier may be. */
   public static boolean isKeyword(String name) {
     return KEYWORDS.contains(name);
-  }
-
-  /** Whether {@code name} cannot name a Java type ({@code var}, {@code record}, ...). */
-  public static boolean isRestrictedTypeName(String name) {
-    return RESTRICTED_TYPE_NAMES.contains(name);
   }
 
   /** Whether a record component may not be called {@code javaName}. */

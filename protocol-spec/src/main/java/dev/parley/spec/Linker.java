@@ -69,8 +69,12 @@ final class Linker {
   }
 
   /** Per-file classes the generators emit beside the declared types. */
-  private static final List<String> PER_FILE_CLASSES =
-      List.of("Message", "Protocol", "Constants", "Generators");
+  private static final Map<String, String> PER_FILE_CLASSES = com.google.common.collect.ImmutableMap.of(
+      "Message", "the message interface",
+      "Protocol", "the protocol class",
+      "Constants", "the constants class",
+      "Generators", "the value generators");
+
 
   private final Reporter reporter;
   private final Map<Path, Unit> units;
@@ -278,20 +282,35 @@ final class Linker {
 
   // ---- Names ----------------------------------------------------------------------------------
 
+  /** What a generated Java class is generated for, to name it when another clashes with it. */
+  private record JavaClassOwner(String what, SourceLocation where) {
+    String describe(String fromFile) {
+      return what + (where.hasPosition() ? " at " + at(where, fromFile) : "");
+    }
+  }
+
   private void declareNames() {
-    Map<String, SourceLocation> javaClasses = new HashMap<>();
+    Map<String, JavaClassOwner> javaClasses = new HashMap<>();
     for (Unit unit : units.values()) {
       String javaPackage = unit.options.javaPackage().orElse(unit.packageName);
       String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
-      for (String suffix : PER_FILE_CLASSES) {
-        String javaClass = javaPackage + "." + prefix + suffix;
-        SourceLocation owner = javaClasses.putIfAbsent(javaClass, unit.element.location());
+      List<String> clashes = new ArrayList<>();
+      for (Map.Entry<String, String> perFile : PER_FILE_CLASSES.entrySet()) {
+        String javaClass = javaPackage + "." + prefix + perFile.getKey();
+        JavaClassOwner owner = javaClasses.putIfAbsent(javaClass,
+            new JavaClassOwner(perFile.getValue() + " of " + unit.file, SourceLocation.ofFile(unit.file)));
         if (owner != null) {
-          reporter.error(unit.element.location(), "Java class " + javaClass
-              + " would be generated for this file and for " + owner.file()
-              + "; rename one of the files or give it another java_package");
+          clashes.add(prefix + perFile.getKey() + " (also " + owner.describe(unit.file) + ")");
         }
       }
+      if (!clashes.isEmpty()) {
+        reporter.error(unit.element.location(), "Java classes of this file clash in package "
+            + javaPackage + ": " + String.join(", ", clashes)
+            + "; rename the file or give it another java_package");
+      }
+    }
+    for (Unit unit : units.values()) {
+      String javaPackage = unit.options.javaPackage().orElse(unit.packageName);
       for (DeclarationElement d : unit.element.declarations()) {
         Word name = d.name();
         DeclarationElement first = unit.declarations.putIfAbsent(name.text(), d);
@@ -304,23 +323,24 @@ final class Linker {
         Declared other = global.putIfAbsent(declared.qualifiedName(), declared);
         if (other != null) {
           reporter.error(name.location(), "'" + declared.qualifiedName() + "' is already declared at "
-              + other.location());
+              + at(other.location(), unit.file));
           continue;
         }
-        checkDeclarationName(unit, d);
+        checkDeclarationName(d);
         if (!(d instanceof ConstElement)) {
           String javaClass = javaPackage + "." + name.text();
-          SourceLocation owner = javaClasses.putIfAbsent(javaClass, name.location());
+          JavaClassOwner owner = javaClasses.putIfAbsent(javaClass,
+              new JavaClassOwner(d.kind() + " " + name.text(), name.location()));
           if (owner != null) {
-            reporter.error(name.location(), "Java class " + javaClass + " would also be generated "
-                + (owner.hasPosition() ? "for " + at(owner) : "beside " + owner.file()));
+            reporter.error(name.location(), "Java class " + javaClass + " is also generated for "
+                + owner.describe(unit.file));
           }
         }
       }
     }
   }
 
-  private void checkDeclarationName(Unit unit, DeclarationElement d) {
+  private void checkDeclarationName(DeclarationElement d) {
     String name = d.name().text();
     SourceLocation location = d.name().location();
     if (d instanceof ConstElement) {
@@ -332,8 +352,6 @@ final class Linker {
     if (!Character.isUpperCase(name.charAt(0))) {
       reporter.error(location, d.kind() + " name '" + name
           + "' must start with an upper-case letter: it names a Java type");
-    } else if (JavaNames.isRestrictedTypeName(name)) {
-      reporter.error(location, "'" + name + "' cannot name a Java type");
     }
   }
 
@@ -504,8 +522,13 @@ final class Linker {
     }
   }
 
-  /** {@code line:col}, or {@code file:line:col} when {@code location} is in another file. */
+  /** {@code line:col}: where something is, for a message about the same file. */
   static String at(SourceLocation location) {
     return location.line() + ":" + location.column();
+  }
+
+  /** {@code line:col} when {@code location} is in {@code file}, else {@code file:line:col}. */
+  static String at(SourceLocation location, String file) {
+    return location.file().equals(file) ? at(location) : location.toString();
   }
 }

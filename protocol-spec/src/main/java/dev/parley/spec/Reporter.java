@@ -45,8 +45,13 @@ final class Reporter {
     return errorCount > 0;
   }
 
-  /** Every diagnostic so far, sorted by file and position. */
+  /**
+   * Every diagnostic so far, sorted by file and position; those at the same place keep the order
+   * they were reported in (the sort is stable), so a summary follows what it sums up.
+   */
   ImmutableList<Diagnostic> diagnostics() {
-    return diagnostics.stream().sorted().collect(ImmutableList.toImmutableList());
+    return diagnostics.stream()
+        .sorted(java.util.Comparator.comparing(Diagnostic::location).thenComparing(Diagnostic::severity))
+        .collect(ImmutableList.toImmutableList());
   }
 }

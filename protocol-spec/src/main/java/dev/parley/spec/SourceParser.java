@@ -37,7 +37,9 @@ final class SourceParser {
 
   private final SourceText source;
   private final Reporter reporter;
+  private final java.util.Set<Integer> linesWithLexicalErrors = new java.util.HashSet<>();
   private int errors;
+  private SourceLocation lastError;
 
   private SourceParser(SourceText source, Reporter reporter) {
     this.source = source;
@@ -65,8 +67,9 @@ final class SourceParser {
       ParleyParser.SchemaFileContext tree = parser.schemaFile();
       return Optional.of(new Parsed(tree, tokens, errors == 0));
     } catch (TooManyErrors e) {
-      reporter.error(SourceLocation.ofFile(source.file()),
-          "too many errors; stopped reading this file after " + MAX_ERRORS_PER_FILE);
+      // Placed at the last error, so that it sorts after the errors it speaks of.
+      reporter.error(lastError,
+          "too many errors; stopped reading this file after " + MAX_ERRORS_PER_FILE + " errors");
       return Optional.empty();
     } catch (StackOverflowError e) {
       // The nesting limit above should make this unreachable; keep the promise of no stack trace.
@@ -97,8 +100,14 @@ final class SourceParser {
     error(token.getLine(), token.getCharPositionInLine(), message);
   }
 
+  private void lexicalError(Token token, String message) {
+    linesWithLexicalErrors.add(token.getLine());
+    error(token, message);
+  }
+
   private void error(int line, int zeroBasedColumn, String message) {
-    reporter.error(new SourceLocation(source.file(), line, zeroBasedColumn + 1), message);
+    lastError = new SourceLocation(source.file(), line, zeroBasedColumn + 1);
+    reporter.error(lastError, message);
     if (++errors >= MAX_ERRORS_PER_FILE) {
       throw new TooManyErrors();
     }
@@ -118,10 +127,10 @@ final class SourceParser {
       while (true) {
         Token token = super.nextToken();
         switch (token.getType()) {
-          case ERROR_CHAR -> owner.error(token, "unexpected character " + describeChar(token.getText()));
-          case UNTERMINATED_COMMENT -> owner.error(token, "unterminated comment: '/*' has no '*/'");
+          case ERROR_CHAR -> owner.lexicalError(token, "unexpected character " + describeChar(token.getText()));
+          case UNTERMINATED_COMMENT -> owner.lexicalError(token, "unterminated comment: '/*' has no '*/'");
           case UNTERMINATED_STRING -> {
-            owner.error(token, "unterminated string: '\"' has no closing '\"' on its line");
+            owner.lexicalError(token, "unterminated string: '\"' has no closing '\"' on its line");
             ((CommonToken) token).setType(STRING_LITERAL);
             return token;
           }
@@ -135,7 +144,12 @@ final class SourceParser {
     private static String describeChar(String text) {
       int c = text.codePointAt(0);
       String code = String.format(Locale.ROOT, "U+%04X", c);
-      return Character.isISOControl(c) || Character.isWhitespace(c) || !Character.isDefined(c)
+      int type = Character.getType(c);
+      boolean invisible = Character.isISOControl(c) || Character.isWhitespace(c)
+          || type == Character.SPACE_SEPARATOR || type == Character.FORMAT
+          || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+          || type == Character.SURROGATE;
+      return invisible
           ? code
           : "'" + text + "' (" + code + ")";
     }
@@ -145,7 +159,10 @@ final class SourceParser {
     @Override
     public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
         int charPositionInLine, String msg, RecognitionException e) {
-      error(line, charPositionInLine, msg);
+      // A bad character or an unterminated string already explains what follows on its line.
+      if (!linesWithLexicalErrors.contains(line)) {
+        error(line, charPositionInLine, msg);
+      }
     }
   }
 
@@ -154,12 +171,46 @@ final class SourceParser {
 
     @Override
     protected void reportNoViableAlternative(Parser parser, NoViableAltException e) {
-      report(parser, e.getOffendingToken(), expectedMessage(parser, e.getExpectedTokens(), e.getOffendingToken()));
+      reportExpected(parser, e.getExpectedTokens(), e.getOffendingToken());
     }
 
     @Override
     protected void reportInputMismatch(Parser parser, InputMismatchException e) {
-      report(parser, e.getOffendingToken(), expectedMessage(parser, e.getExpectedTokens(), e.getOffendingToken()));
+      reportExpected(parser, e.getExpectedTokens(), e.getOffendingToken());
+    }
+
+    /**
+     * When the unexpected token starts a later line than the token before it, what is missing
+     * belongs to the earlier line: like javac, point just past that token ("expected ';'").
+     */
+    private static void reportExpected(Parser parser, IntervalSet expected, Token found) {
+      Token previous = previousToken(parser, found);
+      if (previous != null && found.getType() != Token.EOF
+          && found.getLine() > lastLineOf(previous)) {
+        reportAfter(parser, previous, "expected " + describe(expected, parser));
+      } else {
+        report(parser, found, expectedMessage(parser, expected, found));
+      }
+    }
+
+    private static Token previousToken(Parser parser, Token token) {
+      for (int i = token.getTokenIndex() - 1; i >= 0; i--) {
+        Token t = parser.getTokenStream().get(i);
+        if (t.getChannel() == Token.DEFAULT_CHANNEL) {
+          return t;
+        }
+      }
+      return null;
+    }
+
+    private static int lastLineOf(Token token) {
+      return token.getLine() + (int) token.getText().chars().filter(c -> c == '\n').count();
+    }
+
+    private static void reportAfter(Parser parser, Token previous, String message) {
+      String text = previous.getText();
+      int column = previous.getCharPositionInLine() + text.codePointCount(0, text.length());
+      reportAt(parser, previous.getLine(), column, message);
     }
 
     @Override
@@ -183,9 +234,7 @@ final class SourceParser {
       String expected = "expected " + describe(getExpectedTokens(parser), parser);
       if (previous != null && previous.getType() != Token.EOF && !previous.getText().contains("\n")) {
         // Like javac: point just past the token after which something is missing.
-        String text = previous.getText();
-        int column = previous.getCharPositionInLine() + text.codePointCount(0, text.length());
-        reportAt(parser, previous.getLine(), column, expected);
+        reportAfter(parser, previous, expected);
       } else {
         report(parser, current, expected + ", found " + describe(current));
       }

@@ -93,6 +93,7 @@ class BadInputTest {
     Files.writeString(file, "package m;\n" + "#\n".repeat(1000));
     List<String> errors = errors(file);
     assertEquals(SourceParser.MAX_ERRORS_PER_FILE + 1, errors.size());
-    assertEquals(": error: too many errors; stopped reading this file after 100", errors.get(0));
+    assertEquals(":101:1: error: too many errors; stopped reading this file after 100 errors",
+        errors.get(errors.size() - 1));
   }
 }

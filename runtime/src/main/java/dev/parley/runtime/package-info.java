@@ -1,4 +1,7 @@
 /**
- * Framing, buffers and connections for Parley protocols, with the JDK only. Filled by the runtime work.
+ * The Parley runtime: the {@link dev.parley.runtime.Protocol} contract that generated code
+ * implements, the {@link dev.parley.runtime.FrameFormat} of a protocol's frames, the immutable
+ * {@link dev.parley.runtime.Bytes} value, and the {@link dev.parley.runtime.ProtocolException}
+ * family for malformed input. Depends on the JDK only.
  */
 package dev.parley.runtime;

@@ -2,11 +2,11 @@
  * The .parley schema language. protocol-spec/SPEC.md is the normative reference;
  * each parser rule below is named after the construct SPEC.md describes.
  *
- * The grammar is deliberately lenient where a precise message helps more than a
- * syntax error: the order of statements, the names of widths, options and
- * annotations, and the presence of the package declaration are checked by the
- * model builder (dev.parley.spec.ElementBuilder), which says what it expected.
- * No logic lives here; a visitor builds the model.
+ * Statements may come in any order. The grammar is deliberately lenient where a
+ * precise message helps more than a syntax error: the names of widths, options
+ * and annotations, and the presence of exactly one package declaration, are
+ * checked by the linker (dev.parley.spec.Linker), which says what it expected.
+ * No logic lives here; dev.parley.spec.ElementBuilder builds the model.
  */
 grammar Parley;
 
