@@ -208,6 +208,13 @@ final class FieldLinker {
     } else if (element instanceof ListTypeElement list) {
       Optional<FieldType> elementType = type(unit, list.element());
       Optional<PrefixWidth> count = width(list.width(), "list count");
+      if (elementType.isPresent() && elementType.get().minimumSize() == 0) {
+        // A decoder bounds a count by the bytes left; an element of no bytes defeats that bound.
+        reporter.error(list.element().location(), "list element type "
+            + elementType.get().displayName() + " takes no bytes on the wire, so a count alone"
+            + " could claim billions of elements; give it a field");
+        return Optional.empty();
+      }
       return elementType.isPresent() && count.isPresent()
           ? Optional.of(new ListType(elementType.get(), count.get()))
           : Optional.empty();

@@ -156,7 +156,8 @@ final class RandomSchema {
 
   private List<String> fields(boolean inMessage) {
     List<String> fields = new ArrayList<>();
-    int count = rnd.nextInt(8);
+    // A struct has a field, so that it takes a byte and may be a list element.
+    int count = inMessage ? rnd.nextInt(8) : 1 + rnd.nextInt(7);
     int since = 1;
     for (int i = 0; i < count; i++) {
       String name = "f" + i + pick("", "_a", "_bc", "x");
