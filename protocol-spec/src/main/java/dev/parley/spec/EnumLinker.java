@@ -38,8 +38,8 @@ final class EnumLinker {
         continue;
       }
       BigInteger value = member.value().value();
-      if (declared.isPresent() ? !underlying.fits(value)
-          : !(PrimitiveType.I32.fits(value) || PrimitiveType.U32.fits(value))) {
+      // Without a valid underlying type there is no range to check against; that error is out.
+      if (declared.isPresent() && !underlying.fits(value)) {
         reporter.error(member.value().location(), "value " + value + " of '" + member.name().text()
             + "' does not fit " + underlying.keyword() + " (" + underlying.minValue() + " to "
             + underlying.maxValue() + ")");

@@ -170,8 +170,11 @@ final class FieldLinker {
     String name = element.name().text();
     if (element.defaultValue().isEmpty()) {
       if (since > 1 && !element.optional()) {
+        boolean takesDefault = !(type instanceof StructType || type instanceof FixedBytesType);
         reporter.error(element.location(), "field '" + name + "' was added in version " + since
-            + " and needs a default for frames from older writers: add '= value' or make it optional");
+            + " and needs a value for frames from older writers: " + (takesDefault
+                ? "add '= value' or make it optional"
+                : "make it optional (a " + type.displayName() + " takes no default)"));
       }
       return Optional.empty();
     }
@@ -345,6 +348,11 @@ final class FieldLinker {
           number = f.value();
         } else if (value instanceof IntegerLiteral i) {
           number = i.value().doubleValue();
+          if (Double.isInfinite(number)) {
+            reporter.error(at, what + ": " + i.value().toString().length() + "-digit integer does not fit "
+                + primitive.keyword());
+            return Optional.empty();
+          }
         } else {
           return mismatch(value, what, "a number");
         }
@@ -366,6 +374,12 @@ final class FieldLinker {
     } else if (type instanceof StringType string) {
       if (!(value instanceof StringLiteral s)) {
         return mismatch(value, what, "a string");
+      }
+      int surrogate = unpairedSurrogate(s.value());
+      if (surrogate >= 0) {
+        reporter.error(at, what + ": unpaired surrogate \\u" + Integer.toHexString(s.value().charAt(surrogate))
+            + " has no UTF-8 form");
+        return Optional.empty();
       }
       int bytes = s.value().getBytes(StandardCharsets.UTF_8).length;
       if (bytes > string.lengthPrefix().maxValue()) {
@@ -414,6 +428,19 @@ final class FieldLinker {
     reporter.error(at, what + ": a " + type.displayName()
         + " cannot have a default value; make the field optional");
     return Optional.empty();
+  }
+
+  /** The index of the first surrogate that is not half of a pair, or -1. */
+  private static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private Optional<Value> mismatch(ValueElement value, String what, String expected) {

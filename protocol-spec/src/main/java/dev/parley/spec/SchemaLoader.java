@@ -165,6 +165,9 @@ public final class SchemaLoader {
     if (result.isError()) {
       int offset = in.position();
       String before = new String(bytes, 0, offset, StandardCharsets.UTF_8);
+      if (before.startsWith("\uFEFF")) {
+        before = before.substring(1);
+      }
       SourceText source = new SourceText(display, before);
       reporter.addSource(source);
       int line = 1 + (int) before.chars().filter(c -> c == '\n').count();

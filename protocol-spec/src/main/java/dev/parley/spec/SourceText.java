@@ -16,8 +16,8 @@ final class SourceText {
     int count = 1;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean lineBreak = c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'));
-      if (lineBreak) {
+      // Lines end at LF, as the lexer counts them; a CR before it is stripped when quoting.
+      if (c == '\n') {
         if (count == starts.length) {
           starts = Arrays.copyOf(starts, count * 2);
         }
