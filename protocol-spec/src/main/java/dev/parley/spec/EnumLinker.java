@@ -38,17 +38,19 @@ final class EnumLinker {
         continue;
       }
       BigInteger value = member.value().value();
-      // Without a valid underlying type there is no range to check against; that error is out.
-      if (declared.isPresent() && !underlying.fits(value)) {
-        reporter.error(member.value().location(), "value " + value + " of '" + member.name().text()
-            + "' does not fit " + underlying.keyword() + " (" + underlying.minValue() + " to "
-            + underlying.maxValue() + ")");
-        continue;
-      }
       MemberElement first = values.putIfAbsent(value, member);
       if (first != null) {
         reporter.error(member.value().location(), "value " + value + " is already used by '"
             + first.name().text() + "' (" + Linker.at(first.location()) + ")");
+        continue;
+      }
+      if (declared.isEmpty()) {
+        continue; // No range to check against; the underlying type's error is already out.
+      }
+      if (!underlying.fits(value)) {
+        reporter.error(member.value().location(), "value " + value + " of '" + member.name().text()
+            + "' does not fit " + underlying.keyword() + " (" + underlying.minValue() + " to "
+            + underlying.maxValue() + ")");
         continue;
       }
       constants.add(new EnumConstant(member.name().text(), value.longValueExact(), member.doc(),

@@ -349,7 +349,7 @@ final class FieldLinker {
         } else if (value instanceof IntegerLiteral i) {
           number = i.value().doubleValue();
           if (Double.isInfinite(number)) {
-            reporter.error(at, what + ": " + i.value().toString().length() + "-digit integer does not fit "
+            reporter.error(at, what + ": " + i.value().abs().toString().length() + "-digit integer does not fit "
                 + primitive.keyword());
             return Optional.empty();
           }
