@@ -69,7 +69,7 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static String count(long n, String noun) {
+  static String count(long n, String noun) {
     return n + " " + noun + (n == 1 ? "" : noun.endsWith("s") ? "es" : "s");
   }
 }

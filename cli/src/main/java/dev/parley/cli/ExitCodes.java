@@ -6,6 +6,7 @@ final class ExitCodes {
   static final int SCHEMA_ERRORS = 1;
   static final int USAGE = 2;
   static final int INTERNAL = 3;
+  static final int IO_ERROR = 4;
 
   private ExitCodes() {}
 }

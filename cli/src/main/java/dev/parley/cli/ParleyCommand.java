@@ -8,13 +8,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "parley 0.1.0",
     description = "Schema checker and code generator for length-prefixed binary protocols.",
-    subcommands = {CheckCommand.class},
+    subcommands = {CheckCommand.class, GenerateCommand.class},
     exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:the schema has errors",
-      "2:the command line is wrong"
+      "2:the command line is wrong",
+      "4:output could not be written"
     })
 final class ParleyCommand implements Runnable {
 
@@ -24,6 +25,6 @@ final class ParleyCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "name a command: parley check FILE...");
+        "name a command: parley check FILE... or parley generate -o DIR FILE...");
   }
 }

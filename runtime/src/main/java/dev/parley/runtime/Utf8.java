@@ -151,8 +151,8 @@ final class Utf8 {
       } else {
         return i; // a continuation byte, an overlong lead (C0, C1) or F5..FF
       }
-      if (i + need >= to + 0 && i + need > to - 1 + 1) {
-        return i; // truncated
+      if (i + need >= to) {
+        return i; // truncated: the sequence runs past the end
       }
       int second = a[i + 1] & 0xFF;
       if (second < min || second > max) {

@@ -1,0 +1,133 @@
+package dev.parley.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.parley.spec.EnumConstant;
+import dev.parley.spec.EnumType;
+import dev.parley.spec.FlagBit;
+import dev.parley.spec.FlagsType;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates the Java enum of a schema enum ({@code value()}, {@code fromValue}) and of a flags
+ * type (one constant a bit, {@code toBits}, {@code fromBits}). Wire values live in switches, not
+ * fields, so no constant name can clash with a member.
+ */
+final class EnumGenerator {
+
+  private final JavaTypes types;
+
+  EnumGenerator(JavaTypes types) {
+    this.types = types;
+  }
+
+  TypeSpec enumeration(EnumType type) {
+    ClassName name = types.className(type);
+    TypeName valueType = JavaTypes.enumValueType(type);
+    boolean wide = valueType.equals(TypeName.LONG);
+    TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .addAnnotation(Sources.generated())
+        .alwaysQualify(types.clashingNames())
+        .addJavadoc(Sources.javadoc(type.doc().orElse("Enum " + type.name() + ", sent as its "
+            + type.underlying().keyword() + " value.")));
+    CodeBlock.Builder toValue = CodeBlock.builder().add("return switch (this) {\n").indent();
+    CodeBlock.Builder fromValue = CodeBlock.builder();
+    fromValue.add(wide ? "return switch ((int) value) {\n" : "return switch (value) {\n").indent();
+    for (EnumConstant constant : type.constants()) {
+      TypeSpec.Builder body = TypeSpec.anonymousClassBuilder("");
+      constant.doc().ifPresent(doc -> body.addJavadoc(Sources.javadoc(doc)));
+      spec.addEnumConstant(constant.name(), body.build());
+      String literal = wide ? constant.value() + "L" : Long.toString(constant.value());
+      toValue.add("case $N -> $L;\n", constant.name(), literal);
+      fromValue.add("case $L -> $T.$N;\n", wide ? Integer.toString((int) constant.value()) : literal,
+          name, constant.name());
+    }
+    toValue.unindent().add("};\n");
+    fromValue.add("default -> throw new $T($S + value);\n", IllegalArgumentException.class,
+        "undeclared " + type.name() + " value ").unindent().add("};\n");
+    spec.addMethod(MethodSpec.methodBuilder("value")
+        .addJavadoc("The value that stands for this constant on the wire.")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(valueType)
+        .addCode(toValue.build())
+        .build());
+    MethodSpec.Builder from = MethodSpec.methodBuilder("fromValue")
+        .addJavadoc("The constant for a wire value.\n\n@throws IllegalArgumentException if no constant has that value")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(name)
+        .addParameter(valueType, "value");
+    if (wide) {
+      // A u32 value travels in a long; only 0 to 2^32-1 can be a constant.
+      from.beginControlFlow("if (value < 0 || value > 0xFFFF_FFFFL)")
+          .addStatement("throw new $T($S + value)", IllegalArgumentException.class,
+              "undeclared " + type.name() + " value ")
+          .endControlFlow();
+    }
+    spec.addMethod(from.addCode(fromValue.build()).build());
+    return spec.build();
+  }
+
+  TypeSpec flags(FlagsType type) {
+    ClassName name = types.className(type);
+    TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .addAnnotation(Sources.generated())
+        .alwaysQualify(types.clashingNames())
+        .addJavadoc(Sources.javadoc(type.doc().orElse("Flags " + type.name() + ": a set of bits, sent as a "
+            + type.underlying().keyword() + ".")))
+        .addJavadoc("\n<p>A field of this type is an {@code EnumSet<$N>}.", type.name());
+    CodeBlock.Builder bit = CodeBlock.builder().add("return switch (this) {\n").indent();
+    CodeBlock.Builder toBits = CodeBlock.builder().addStatement("long bits = 0");
+    CodeBlock.Builder fromBits = CodeBlock.builder()
+        .beginControlFlow("if ((bits & ~$L) != 0)", hex(type.mask()))
+        .addStatement("throw new $T($S + $T.toHexString(bits & ~$L))", IllegalArgumentException.class,
+            "undeclared " + type.name() + " bits 0x", Long.class, hex(type.mask()))
+        .endControlFlow()
+        .addStatement("$T<$T> flags = $T.noneOf($T.class)", JavaTypes.ENUM_SET, name, JavaTypes.ENUM_SET, name);
+    for (FlagBit flag : type.bits()) {
+      TypeSpec.Builder body = TypeSpec.anonymousClassBuilder("");
+      flag.doc().ifPresent(doc -> body.addJavadoc(Sources.javadoc(doc)));
+      spec.addEnumConstant(flag.name(), body.build());
+      bit.add("case $N -> $L;\n", flag.name(), flag.position());
+      String mask = hex(1L << flag.position());
+      toBits.beginControlFlow("if (flags.contains($T.$N))", name, flag.name())
+          .addStatement("bits |= $L", mask)
+          .endControlFlow();
+      fromBits.beginControlFlow("if ((bits & $L) != 0)", mask)
+          .addStatement("flags.add($T.$N)", name, flag.name())
+          .endControlFlow();
+    }
+    bit.unindent().add("};\n");
+    spec.addMethod(MethodSpec.methodBuilder("bit")
+        .addJavadoc("The position of this flag's bit, 0 for the least significant.")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT)
+        .addCode(bit.build())
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("toBits")
+        .addJavadoc("The bits of a set of flags, as they travel; allocates nothing.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(TypeName.LONG)
+        .addParameter(ParameterizedTypeName.get(JavaTypes.SET, name), "flags")
+        .addCode(toBits.addStatement("return bits").build())
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("fromBits")
+        .addJavadoc("The set of flags whose bits are set in {@code bits}."
+            + "\n\n@throws IllegalArgumentException if a bit is set that no flag declares")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(JavaTypes.ENUM_SET, name))
+        .addParameter(TypeName.LONG, "bits")
+        .addCode(fromBits.addStatement("return flags").build())
+        .build());
+    return spec.build();
+  }
+
+  private static String hex(long value) {
+    return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT) + "L";
+  }
+}

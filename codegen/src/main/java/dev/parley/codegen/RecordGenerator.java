@@ -1,0 +1,320 @@
+package dev.parley.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.parley.spec.BytesType;
+import dev.parley.spec.Composite;
+import dev.parley.spec.Field;
+import dev.parley.spec.FieldType;
+import dev.parley.spec.FixedBytesType;
+import dev.parley.spec.FlagsType;
+import dev.parley.spec.JavaNames;
+import dev.parley.spec.ListType;
+import dev.parley.spec.MessageType;
+import dev.parley.spec.PrefixWidth;
+import dev.parley.spec.PrimitiveType;
+import dev.parley.spec.SchemaFile;
+import dev.parley.spec.StringType;
+import dev.parley.spec.StructType;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates the record of a struct or message: its components, the compact constructor that
+ * validates them, and the codec methods (size, encode, decode) that read its own fields without
+ * copies. Struct codecs are public, since messages of other files embed them; message codecs are
+ * package-private, reached through the file's protocol class, which owns framing and byte order.
+ */
+final class RecordGenerator {
+
+  private final JavaTypes types;
+  private final WireCodec codec;
+
+  RecordGenerator(JavaTypes types) {
+    this.types = types;
+    this.codec = new WireCodec(types);
+  }
+
+  TypeSpec struct(StructType struct) {
+    return record(struct, null, types.className(struct));
+  }
+
+  TypeSpec message(MessageType message, SchemaFile file) {
+    return record(message, file, types.className(message));
+  }
+
+  private TypeSpec record(Composite composite, SchemaFile file, ClassName name) {
+    boolean isMessage = composite instanceof MessageType;
+    TypeSpec.Builder record = TypeSpec.recordBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .addAnnotation(Sources.generated())
+        .alwaysQualify(types.clashingNames());
+    record.addJavadoc(Sources.javadoc(doc(composite)));
+    for (Field field : composite.fields()) {
+      if (field.doc().isPresent()) {
+        record.addJavadoc("\n@param $N $L", javaName(field), Sources.docText(field.doc().get()));
+      }
+    }
+    record.recordConstructor(constructor(composite));
+    if (isMessage) {
+      MessageType message = (MessageType) composite;
+      record.addSuperinterface(JavaTypes.messageInterface(file));
+      record.addField(FieldSpec.builder(TypeName.INT, "TYPE_ID", Modifier.PUBLIC, Modifier.STATIC,
+              Modifier.FINAL)
+          .addJavadoc("The type id that starts every $N frame body.", message.name())
+          .initializer("$L", message.id())
+          .build());
+      record.addMethod(MethodSpec.methodBuilder("typeId")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(TypeName.INT)
+          .addStatement("return TYPE_ID")
+          .build());
+    }
+    for (Field field : composite.fields()) {
+      if (field.type() instanceof FlagsType && !field.optional()) {
+        // EnumSet is mutable: hand out a copy, so that the record stays immutable.
+        record.addMethod(MethodSpec.methodBuilder(javaName(field))
+            .addJavadoc("A copy of the $N flags: the record itself cannot be changed.", field.name())
+            .addModifiers(Modifier.PUBLIC)
+            .returns(types.fieldType(field))
+            .addStatement("return this.$N.clone()", javaName(field))
+            .build());
+      }
+    }
+    Modifier[] visibility = isMessage ? new Modifier[0] : new Modifier[] {Modifier.PUBLIC};
+    record.addMethod(encodedSize(composite, file, visibility));
+    record.addMethod(encode(composite, file, visibility));
+    record.addMethod(decode(composite, name, visibility));
+    return record.build();
+  }
+
+  private static String doc(Composite composite) {
+    if (composite instanceof MessageType message) {
+      return message.doc().map(d -> d + "\n\n<p>").orElse("")
+          + "Message " + message.name() + ", type id " + message.id() + ".";
+    }
+    StructType struct = (StructType) composite;
+    return struct.doc().orElse("Struct " + struct.name() + ".");
+  }
+
+  static String javaName(Field field) {
+    return JavaNames.fieldName(field.name());
+  }
+
+  /** Locals of generated methods are allocated around the record's own names. */
+  private static NameAllocator names(Composite composite) {
+    NameAllocator names = new NameAllocator();
+    for (Field field : composite.fields()) {
+      names.newName(javaName(field), field);
+    }
+    return names;
+  }
+
+  // ---- Constructor ----------------------------------------------------------------------------
+
+  private MethodSpec constructor(Composite composite) {
+    MethodSpec.Builder constructor = MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC);
+    NameAllocator names = names(composite);
+    boolean throwsOnNull = false;
+    for (Field field : composite.fields()) {
+      constructor.addParameter(ParameterSpec.builder(types.fieldType(field), javaName(field)).build());
+      String name = javaName(field);
+      CodeBlock.Builder code = CodeBlock.builder();
+      if (field.optional()) {
+        code.addStatement("$T.requireNonNull($N, $S)", JavaTypes.OBJECTS, name, name);
+        CodeBlock.Builder inner = CodeBlock.builder();
+        check(inner, field.type(), CodeBlock.of("$N.get()", name), CodeBlock.of("$S", name), names);
+        if (!inner.isEmpty()) {
+          code.beginControlFlow("if ($N.isPresent())", name).add(inner.build()).endControlFlow();
+        }
+      } else if (field.type() instanceof ListType list) {
+        code.addStatement("$N = $T.checkList($N, $L, $S)", name, JavaTypes.WIRE, name,
+            list.countPrefix().size(), name);
+        checkElements(code, list, CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
+      } else if (field.type() instanceof FlagsType) {
+        code.addStatement("$N = $T.requireNonNull($N, $S).clone()", name, JavaTypes.OBJECTS, name, name);
+      } else {
+        check(code, field.type(), CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
+      }
+      constructor.addCode(code.build());
+      throwsOnNull |= !(field.type() instanceof PrimitiveType) || field.optional();
+    }
+    if (throwsOnNull) {
+      constructor.addJavadoc("@throws NullPointerException if a component is null\n");
+    }
+    constructor.addJavadoc("@throws IllegalArgumentException if a component does not fit its wire type\n");
+    return constructor.build();
+  }
+
+  /**
+   * Checks a value of {@code type}; {@code label} is a Java expression giving its name in a
+   * message, evaluated only when the check fails (list elements build it then).
+   */
+  private void check(CodeBlock.Builder code, FieldType type, CodeBlock value, CodeBlock label,
+      NameAllocator names) {
+    if (type instanceof PrimitiveType p) {
+      switch (p) {
+        case U8 -> code.addStatement("$T.checkU8($L, $L)", JavaTypes.WIRE, value, label);
+        case U16 -> code.addStatement("$T.checkU16($L, $L)", JavaTypes.WIRE, value, label);
+        case U32 -> code.addStatement("$T.checkU32($L, $L)", JavaTypes.WIRE, value, label);
+        default -> { }
+      }
+    } else if (type instanceof StringType s) {
+      code.addStatement("$T.checkString($L, $L, $L)", JavaTypes.WIRE, value, s.lengthPrefix().size(), label);
+    } else if (type instanceof BytesType b) {
+      code.addStatement("$T.checkBytes($L, $L, $L)", JavaTypes.WIRE, value, b.lengthPrefix().size(), label);
+    } else if (type instanceof FixedBytesType b) {
+      code.addStatement("$T.checkFixedBytes($L, $L, $L)", JavaTypes.WIRE, value, b.size(), label);
+    } else if (type instanceof ListType list) {
+      code.addStatement("$T.checkList($L, $L, $L)", JavaTypes.WIRE, value, list.countPrefix().size(), label);
+      checkElements(code, list, value, label, names);
+    } else {
+      code.addStatement("$T.requireNonNull($L, $L)", JavaTypes.OBJECTS, value, label);
+    }
+  }
+
+  /** Checks each element of a list whose element type has a constraint beyond non-null. */
+  private void checkElements(CodeBlock.Builder code, ListType list, CodeBlock value, CodeBlock label,
+      NameAllocator names) {
+    if (!needsCheck(list.element())) {
+      return;
+    }
+    String i = names.newName("i");
+    code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
+    check(code, list.element(), CodeBlock.of("$L.get($N)", value, i),
+        CodeBlock.of("$T.element($L, $N)", JavaTypes.WIRE, label, i), names);
+    code.endControlFlow();
+  }
+
+  private static boolean needsCheck(FieldType type) {
+    if (type instanceof PrimitiveType p) {
+      return p == PrimitiveType.U8 || p == PrimitiveType.U16 || p == PrimitiveType.U32;
+    }
+    // Other reference types are already checked non-null by the enclosing list.
+    return type instanceof StringType || type instanceof BytesType || type instanceof FixedBytesType
+        || type instanceof ListType;
+  }
+
+  // ---- Codec ----------------------------------------------------------------------------------
+
+  private MethodSpec encodedSize(Composite composite, SchemaFile file, Modifier[] visibility) {
+    NameAllocator names = names(composite);
+    String size = names.newName("size");
+    int fixed = composite instanceof MessageType ? file.options().typeId().size() : 0;
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (Field field : composite.fields()) {
+      if (!field.optional() && WireCodec.fixedSize(field.type()).isPresent()) {
+        fixed += WireCodec.fixedSize(field.type()).getAsInt();
+      } else {
+        codec.addFieldSize(code, field, CodeBlock.of("this.$N", javaName(field)), size, names);
+      }
+    }
+    MethodSpec.Builder method = MethodSpec.methodBuilder("encodedSize")
+        .addModifiers(visibility)
+        .returns(TypeName.INT);
+    if (code.isEmpty()) {
+      method.addStatement("return $L", fixed);
+    } else {
+      method.addStatement("int $N = $L", size, fixed).addCode(code.build()).addStatement("return $N", size);
+    }
+    return method
+        .addJavadoc(composite instanceof MessageType
+            ? "The exact size of this message's frame body, type id included."
+            : "The exact number of bytes {@link #encode} writes.")
+        .build();
+  }
+
+  private MethodSpec encode(Composite composite, SchemaFile file, Modifier[] visibility) {
+    NameAllocator names = names(composite);
+    String out = names.newName("out");
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (composite instanceof MessageType) {
+      PrefixWidth typeId = file.options().typeId();
+      code.addStatement(typeId == PrefixWidth.U8 ? "$N.put((byte) TYPE_ID)" : "$N.putShort((short) TYPE_ID)", out);
+    }
+    for (Field field : composite.fields()) {
+      codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
+    }
+    return MethodSpec.methodBuilder("encode")
+        .addJavadoc(composite instanceof MessageType
+            ? "Writes the frame body (type id, then fields) at the position of {@code $N}, in its byte order."
+            : "Writes the fields at the position of {@code $N}, in its byte order; allocates nothing.", out)
+        .addModifiers(visibility)
+        .addParameter(JavaTypes.BYTE_BUFFER, out)
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec decode(Composite composite, ClassName name, Modifier[] visibility) {
+    NameAllocator names = names(composite);
+    String in = names.newName("in");
+    CodeBlock.Builder code = CodeBlock.builder();
+    StringBuilder arguments = new StringBuilder();
+    for (Field field : composite.fields()) {
+      String local = javaName(field);
+      if (field.since() == 1) {
+        readField(code, field, local, in, names);
+      } else {
+        // An older writer ends the body before this field: it takes its default, or is absent.
+        String value = names.newName(local + "Value");
+        code.addStatement("$T $N", types.fieldType(field), local);
+        code.beginControlFlow("if ($N.hasRemaining())", in);
+        readField(code, field, value, in, names);
+        code.addStatement("$N = $N", local, value);
+        code.nextControlFlow("else");
+        code.addStatement("$N = $L", local, field.optional()
+            ? CodeBlock.of("$T.empty()", JavaTypes.OPTIONAL)
+            : Defaults.of(field, types));
+        code.endControlFlow();
+      }
+      arguments.append(arguments.length() == 0 ? "" : ", ").append(local);
+    }
+    MethodSpec.Builder method = MethodSpec.methodBuilder("decode")
+        .addModifiers(visibility)
+        .addModifiers(Modifier.STATIC)
+        .returns(name)
+        .addParameter(JavaTypes.BYTE_BUFFER, in)
+        .addException(JavaTypes.MALFORMED);
+    if (composite instanceof MessageType message && !composite.fields().isEmpty()) {
+      String e = names.newName("e");
+      method.addJavadoc("Reads the fields of a $N body after its type id; errors name $N.", message.name(),
+          message.name());
+      method.beginControlFlow("try");
+      method.addCode(code.build());
+      method.addStatement("return new $T($L)", name, arguments);
+      method.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+      method.addStatement("throw $N.within($S)", e, message.name());
+      method.endControlFlow();
+    } else {
+      method.addJavadoc(composite instanceof MessageType
+          ? CodeBlock.of("Reads the fields of a body after its type id: this message has none.")
+          : CodeBlock.of("Reads the fields at the position of {@code $N}, in its byte order.", in));
+      method.addCode(code.build());
+      method.addStatement("return new $T($L)", name, arguments);
+    }
+    return method.build();
+  }
+
+  /** Declares {@code target} and reads the field into it, presence byte first when optional. */
+  private void readField(CodeBlock.Builder code, Field field, String target, String in,
+      NameAllocator names) {
+    if (!field.optional()) {
+      codec.read(code, field.type(), target, field.name(), in, names);
+      return;
+    }
+    String present = names.newName(target + "Present");
+    code.addStatement("$T $N", types.fieldType(field), target);
+    code.beginControlFlow("if ($T.present($N, $S))", JavaTypes.WIRE, in, field.name());
+    codec.read(code, field.type(), present, field.name(), in, names);
+    code.addStatement("$N = $T.of($N)", target, JavaTypes.OPTIONAL, present);
+    code.nextControlFlow("else");
+    code.addStatement("$N = $T.empty()", target, JavaTypes.OPTIONAL);
+    code.endControlFlow();
+  }
+}

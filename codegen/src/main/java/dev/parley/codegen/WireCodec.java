@@ -1,0 +1,277 @@
+package dev.parley.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeName;
+import dev.parley.spec.BytesType;
+import dev.parley.spec.EnumType;
+import dev.parley.spec.Field;
+import dev.parley.spec.FieldType;
+import dev.parley.spec.FixedBytesType;
+import dev.parley.spec.FlagsType;
+import dev.parley.spec.ListType;
+import dev.parley.spec.PrimitiveType;
+import dev.parley.spec.StringType;
+import dev.parley.spec.StructType;
+import java.util.OptionalInt;
+
+/**
+ * The table of how each schema type sizes, writes and reads itself, as Java statements. Every
+ * generator asks here; nothing else knows the wire format. Values are written and read in the
+ * buffer's current byte order, which the protocol class sets for the whole frame.
+ *
+ * <p>Statements are added to a {@link CodeBlock.Builder}; locals come from a {@link NameAllocator}
+ * that already holds the record's own names, so generated locals never shadow a field.
+ */
+final class WireCodec {
+
+  private final JavaTypes types;
+
+  WireCodec(JavaTypes types) {
+    this.types = types;
+  }
+
+  /** The encoded size of every value of {@code type}, when it does not depend on the value. */
+  static OptionalInt fixedSize(FieldType type) {
+    if (type instanceof PrimitiveType p) {
+      return OptionalInt.of(p.size());
+    } else if (type instanceof EnumType e) {
+      return OptionalInt.of(e.underlying().size());
+    } else if (type instanceof FlagsType f) {
+      return OptionalInt.of(f.underlying().size());
+    } else if (type instanceof FixedBytesType b) {
+      return OptionalInt.of(b.size());
+    } else if (type instanceof StructType s) {
+      int size = 0;
+      for (Field field : s.fields()) {
+        OptionalInt fieldSize = field.optional() ? OptionalInt.empty() : fixedSize(field.type());
+        if (fieldSize.isEmpty()) {
+          return OptionalInt.empty();
+        }
+        size += fieldSize.getAsInt();
+      }
+      return OptionalInt.of(size);
+    }
+    return OptionalInt.empty();
+  }
+
+  // ---- Size -----------------------------------------------------------------------------------
+
+  /** Adds to {@code size} the encoded size of field value {@code value}. */
+  void addFieldSize(CodeBlock.Builder code, Field field, CodeBlock value, String size, NameAllocator names) {
+    if (!field.optional()) {
+      addSize(code, field.type(), value, size, names);
+      return;
+    }
+    OptionalInt fixed = fixedSize(field.type());
+    if (fixed.isPresent()) {
+      code.addStatement("$N += $L.isPresent() ? $L : 1", size, value, 1 + fixed.getAsInt());
+      return;
+    }
+    code.addStatement("$N += 1", size);
+    code.beginControlFlow("if ($L.isPresent())", value);
+    addSize(code, field.type(), CodeBlock.of("$L.get()", value), size, names);
+    code.endControlFlow();
+  }
+
+  /** Adds to {@code size} the encoded size of {@code value}, a value of {@code type}. */
+  void addSize(CodeBlock.Builder code, FieldType type, CodeBlock value, String size, NameAllocator names) {
+    OptionalInt fixed = fixedSize(type);
+    if (fixed.isPresent()) {
+      code.addStatement("$N += $L", size, fixed.getAsInt());
+    } else if (type instanceof StringType s) {
+      code.addStatement("$N += $T.stringSize($L, $L)", size, JavaTypes.WIRE, value, s.lengthPrefix().size());
+    } else if (type instanceof BytesType b) {
+      code.addStatement("$N += $L + $L.size()", size, b.lengthPrefix().size(), value);
+    } else if (type instanceof StructType) {
+      code.addStatement("$N += $L.encodedSize()", size, value);
+    } else {
+      ListType list = (ListType) type;
+      OptionalInt element = fixedSize(list.element());
+      if (element.isPresent()) {
+        code.addStatement("$N += $L + $L.size() * $L", size, list.countPrefix().size(), value,
+            element.getAsInt());
+      } else {
+        String i = names.newName("i");
+        code.addStatement("$N += $L", size, list.countPrefix().size());
+        code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
+        addSize(code, list.element(), CodeBlock.of("$L.get($N)", value, i), size, names);
+        code.endControlFlow();
+      }
+    }
+  }
+
+  // ---- Write ----------------------------------------------------------------------------------
+
+  void writeField(CodeBlock.Builder code, Field field, CodeBlock value, String out, NameAllocator names) {
+    if (!field.optional()) {
+      write(code, field.type(), value, false, out, names);
+      return;
+    }
+    code.beginControlFlow("if ($L.isPresent())", value);
+    code.addStatement("$N.put((byte) 1)", out);
+    write(code, field.type(), CodeBlock.of("$L.get()", value), true, out, names);
+    code.nextControlFlow("else");
+    code.addStatement("$N.put((byte) 0)", out);
+    code.endControlFlow();
+  }
+
+  /** Writes {@code value}, a value of {@code type}; {@code boxed} inside lists and optionals. */
+  void write(CodeBlock.Builder code, FieldType type, CodeBlock value, boolean boxed, String out,
+      NameAllocator names) {
+    if (type instanceof PrimitiveType p) {
+      writePrimitive(code, p, boxed ? unboxed(p, value) : value, types.javaType(p), out);
+    } else if (type instanceof EnumType e) {
+      writePrimitive(code, e.underlying(), CodeBlock.of("$L.value()", value),
+          JavaTypes.enumValueType(e), out);
+    } else if (type instanceof FlagsType f) {
+      writePrimitive(code, f.underlying(),
+          CodeBlock.of("$T.toBits($L)", types.className(f), value), TypeName.LONG, out);
+    } else if (type instanceof StringType s) {
+      code.addStatement("$T.putString($N, $L, $L)", JavaTypes.WIRE, out, value, s.lengthPrefix().size());
+    } else if (type instanceof BytesType b) {
+      code.addStatement("$T.putBytes($N, $L, $L)", JavaTypes.WIRE, out, value, b.lengthPrefix().size());
+    } else if (type instanceof FixedBytesType) {
+      code.addStatement("$L.writeTo($N)", value, out);
+    } else if (type instanceof StructType) {
+      code.addStatement("$L.encode($N)", value, out);
+    } else {
+      ListType list = (ListType) type;
+      String i = names.newName("i");
+      code.addStatement("$T.putLength($N, $L, $L.size())", JavaTypes.WIRE, out,
+          list.countPrefix().size(), value);
+      code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
+      write(code, list.element(), CodeBlock.of("$L.get($N)", value, i), true, out, names);
+      code.endControlFlow();
+    }
+  }
+
+  /**
+   * Writes a primitive whose Java expression has type {@code valueType}, narrowing it to the wire
+   * width where the two differ (an unsigned value carried in a wider Java type, an enum's int).
+   */
+  private static void writePrimitive(CodeBlock.Builder code, PrimitiveType type, CodeBlock value,
+      TypeName valueType, String out) {
+    switch (type) {
+      case U8, I8 -> code.addStatement("$N.put($L)", out, narrowed(value, valueType, TypeName.BYTE));
+      case U16, I16 -> code.addStatement("$N.putShort($L)", out, narrowed(value, valueType, TypeName.SHORT));
+      case U32, I32 -> code.addStatement("$N.putInt($L)", out, narrowed(value, valueType, TypeName.INT));
+      case U64, I64 -> code.addStatement("$N.putLong($L)", out, value);
+      case F32 -> code.addStatement("$N.putFloat($L)", out, value);
+      case F64 -> code.addStatement("$N.putDouble($L)", out, value);
+      case BOOL -> code.addStatement("$N.put($L ? (byte) 1 : (byte) 0)", out, value);
+    }
+  }
+
+  private static CodeBlock narrowed(CodeBlock value, TypeName from, TypeName to) {
+    return from.equals(to) ? value : CodeBlock.of("($T) $L", to, value);
+  }
+
+  /** A boxed list or optional element as its primitive, so that a narrowing cast may follow. */
+  private static CodeBlock unboxed(PrimitiveType type, CodeBlock value) {
+    String primitive = switch (type) {
+      case U8, U16, I32 -> "int";
+      case I8 -> "byte";
+      case I16 -> "short";
+      case F32 -> "float";
+      case F64 -> "double";
+      case BOOL -> "boolean";
+      default -> "long";
+    };
+    return CodeBlock.of("($L) $L", primitive, value);
+  }
+
+  // ---- Read -----------------------------------------------------------------------------------
+
+  /**
+   * Declares {@code target} and reads a value of {@code type} into it. Errors name {@code path};
+   * an empty path (a list element) leaves naming to the enclosing list.
+   */
+  void read(CodeBlock.Builder code, FieldType type, String target, String path, String in,
+      NameAllocator names) {
+    TypeName javaType = types.javaType(type);
+    if (type instanceof PrimitiveType p) {
+      code.addStatement("$T $N = $L", javaType, target, readPrimitive(p, path, in));
+    } else if (type instanceof EnumType e) {
+      readChecked(code, javaType, target, CodeBlock.of("$T.fromValue($L)", types.className(e),
+          readPrimitive(e.underlying(), path, in)), e.underlying().size(), path, in, names);
+    } else if (type instanceof FlagsType f) {
+      readChecked(code, javaType, target, CodeBlock.of("$T.fromBits($L)", types.className(f),
+          readPrimitive(f.underlying(), path, in)), f.underlying().size(), path, in, names);
+    } else if (type instanceof StringType s) {
+      code.addStatement("$T $N = $T.string($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
+          s.lengthPrefix().size(), path);
+    } else if (type instanceof BytesType b) {
+      code.addStatement("$T $N = $T.bytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
+          b.lengthPrefix().size(), path);
+    } else if (type instanceof FixedBytesType b) {
+      code.addStatement("$T $N = $T.fixedBytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
+          b.size(), path);
+    } else if (type instanceof StructType s) {
+      if (path.isEmpty()) {
+        code.addStatement("$T $N = $T.decode($N)", javaType, target, types.className(s), in);
+      } else {
+        String e = names.newName("error");
+        code.addStatement("$T $N", javaType, target);
+        code.beginControlFlow("try");
+        code.addStatement("$N = $T.decode($N)", target, types.className(s), in);
+        code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+        code.addStatement("throw $N.within($S)", e, path);
+        code.endControlFlow();
+      }
+    } else {
+      readList(code, (ListType) type, javaType, target, path, in, names);
+    }
+  }
+
+  private void readList(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
+      String path, String in, NameAllocator names) {
+    String count = names.newName("count");
+    String elements = names.newName("elements");
+    String i = names.newName("i");
+    String element = names.newName("element");
+    String e = names.newName("error");
+    code.addStatement("int $N = $T.count($N, $L, $L, $S)", count, JavaTypes.WIRE, in,
+        list.countPrefix().size(), list.element().minimumSize(), path);
+    code.addStatement("$T[] $N = new $T[$N]", Object.class, elements, Object.class, count);
+    code.addStatement("int $N = 0", i);
+    code.beginControlFlow("try");
+    code.beginControlFlow("for (; $N < $N; $N++)", i, count, i);
+    read(code, list.element(), element, "", in, names);
+    code.addStatement("$N[$N] = $N", elements, i, element);
+    code.endControlFlow();
+    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+    code.addStatement("throw $N.within($T.element($S, $N))", e, JavaTypes.WIRE, path, i);
+    code.endControlFlow();
+    code.addStatement("$T $N = $T.adopt($N)", javaType, target, JavaTypes.WIRE, elements);
+  }
+
+  /** Reads an enum or flags value whose lookup throws IllegalArgumentException when undeclared. */
+  private static void readChecked(CodeBlock.Builder code, TypeName javaType, String target,
+      CodeBlock lookup, int size, String path, String in, NameAllocator names) {
+    String e = names.newName("undeclared");
+    code.addStatement("$T $N", javaType, target);
+    code.beginControlFlow("try");
+    code.addStatement("$N = $L", target, lookup);
+    code.nextControlFlow("catch ($T $N)", IllegalArgumentException.class, e);
+    code.addStatement("throw $T.malformed($S, $N.getMessage(), $N.position() - $L)", JavaTypes.WIRE,
+        path, e, in, size);
+    code.endControlFlow();
+  }
+
+  private static CodeBlock readPrimitive(PrimitiveType type, String path, String in) {
+    String method = switch (type) {
+      case U8 -> "u8";
+      case U16 -> "u16";
+      case U32 -> "u32";
+      case I8 -> "i8";
+      case I16 -> "i16";
+      case I32 -> "i32";
+      case U64, I64 -> "i64";
+      case F32 -> "f32";
+      case F64 -> "f64";
+      case BOOL -> "bool";
+    };
+    return CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, method, in, path);
+  }
+}
