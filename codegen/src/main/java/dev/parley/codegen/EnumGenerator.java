@@ -39,9 +39,7 @@ final class EnumGenerator {
     CodeBlock.Builder fromValue = CodeBlock.builder();
     fromValue.add(wide ? "return switch ((int) value) {\n" : "return switch (value) {\n").indent();
     for (EnumConstant constant : type.constants()) {
-      TypeSpec.Builder body = TypeSpec.anonymousClassBuilder("");
-      constant.doc().ifPresent(doc -> body.addJavadoc(Sources.javadoc(doc)));
-      spec.addEnumConstant(constant.name(), body.build());
+      addConstant(spec, constant.name(), constant.doc());
       String literal = wide ? constant.value() + "L" : Long.toString(constant.value());
       toValue.add("case $N -> $L;\n", constant.name(), literal);
       fromValue.add("case $L -> $T.$N;\n", wide ? Integer.toString((int) constant.value()) : literal,
@@ -90,9 +88,7 @@ final class EnumGenerator {
         .endControlFlow()
         .addStatement("$T<$T> flags = $T.noneOf($T.class)", JavaTypes.ENUM_SET, name, JavaTypes.ENUM_SET, name);
     for (FlagBit flag : type.bits()) {
-      TypeSpec.Builder body = TypeSpec.anonymousClassBuilder("");
-      flag.doc().ifPresent(doc -> body.addJavadoc(Sources.javadoc(doc)));
-      spec.addEnumConstant(flag.name(), body.build());
+      addConstant(spec, flag.name(), flag.doc());
       bit.add("case $N -> $L;\n", flag.name(), flag.position());
       String mask = hex(1L << flag.position());
       toBits.beginControlFlow("if (flags.contains($T.$N))", name, flag.name())
@@ -125,6 +121,15 @@ final class EnumGenerator {
         .addCode(fromBits.addStatement("return flags").build())
         .build());
     return spec.build();
+  }
+
+  /** An enum constant; a body only to carry its Javadoc, since JavaPoet hangs docs there. */
+  private static void addConstant(TypeSpec.Builder spec, String name, java.util.Optional<String> doc) {
+    if (doc.isPresent()) {
+      spec.addEnumConstant(name, TypeSpec.anonymousClassBuilder("").addJavadoc(Sources.javadoc(doc.get())).build());
+    } else {
+      spec.addEnumConstant(name);
+    }
   }
 
   private static String hex(long value) {

@@ -63,7 +63,7 @@ final class ProtocolGenerator {
         .build());
     spec.addField(FieldSpec.builder(JavaTypes.FRAME_FORMAT, "FORMAT", Modifier.PRIVATE, Modifier.STATIC,
             Modifier.FINAL)
-        .initializer("$T.builder()\n.lengthSize($L)\n.byteOrder($T.$N)\n.maxFrameLength($L)\n.build()",
+        .initializer("$T.builder()\n$>$>.lengthSize($L)\n.byteOrder($T.$N)\n.maxFrameLength($L)\n.build()$<$<",
             JavaTypes.FRAME_FORMAT, file.options().lengthPrefix().size(), JavaTypes.BYTE_ORDER, order,
             file.options().maxFrameLength())
         .build());
