@@ -209,8 +209,8 @@ final class RecordGenerator {
     int fixed = composite instanceof MessageType ? file.options().typeId().size() : 0;
     CodeBlock.Builder code = CodeBlock.builder();
     for (Field field : composite.fields()) {
-      if (!field.optional() && WireCodec.fixedSize(field.type()).isPresent()) {
-        fixed += WireCodec.fixedSize(field.type()).getAsInt();
+      if (!field.optional() && codec.fixedSize(field.type()).isPresent()) {
+        fixed += codec.fixedSize(field.type()).getAsInt();
       } else {
         codec.addFieldSize(code, field, CodeBlock.of("this.$N", javaName(field)), size, names);
       }

@@ -26,13 +26,15 @@ import java.util.OptionalInt;
 final class WireCodec {
 
   private final JavaTypes types;
+  /** Whether each struct has a fixed size, computed once: nested structs may share a lot. */
+  private final java.util.Map<StructType, Boolean> fixedStructs = new java.util.IdentityHashMap<>();
 
   WireCodec(JavaTypes types) {
     this.types = types;
   }
 
   /** The encoded size of every value of {@code type}, when it does not depend on the value. */
-  static OptionalInt fixedSize(FieldType type) {
+  OptionalInt fixedSize(FieldType type) {
     if (type instanceof PrimitiveType p) {
       return OptionalInt.of(p.size());
     } else if (type instanceof EnumType e) {
@@ -42,17 +44,23 @@ final class WireCodec {
     } else if (type instanceof FixedBytesType b) {
       return OptionalInt.of(b.size());
     } else if (type instanceof StructType s) {
-      int size = 0;
-      for (Field field : s.fields()) {
-        OptionalInt fieldSize = field.optional() ? OptionalInt.empty() : fixedSize(field.type());
-        if (fieldSize.isEmpty()) {
-          return OptionalInt.empty();
-        }
-        size += fieldSize.getAsInt();
-      }
-      return OptionalInt.of(size);
+      // Fixed exactly when every field is: then the smallest value is the only size.
+      return isFixed(s) ? OptionalInt.of(s.minimumSize()) : OptionalInt.empty();
     }
     return OptionalInt.empty();
+  }
+
+  /** Whether every value of {@code type} has the same size. */
+  private boolean isFixed(FieldType type) {
+    if (type instanceof StructType s) {
+      Boolean known = fixedStructs.get(s);
+      if (known == null) {
+        known = s.fields().stream().allMatch(f -> !f.optional() && isFixed(f.type()));
+        fixedStructs.put(s, known);
+      }
+      return known;
+    }
+    return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType);
   }
 
   // ---- Size -----------------------------------------------------------------------------------

@@ -81,6 +81,9 @@ final class Linker {
   private final Map<String, Declared> global = new HashMap<>();
   private final Map<DeclarationElement, Declaration> linked = new IdentityHashMap<>();
   private final FieldLinker fields;
+  /** Structs whose smallest value exceeds a frame, reported once. */
+  private final java.util.Set<StructType> oversized =
+      java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   Linker(Reporter reporter, Map<Path, Unit> units) {
     this.reporter = reporter;
@@ -476,8 +479,18 @@ final class Linker {
       Declared declared = structs.get(v);
       StructElement element = (StructElement) declared.element();
       ImmutableList<Field> linkedFields = fields.fields(declared.unit(), element.fields(), false);
-      linked.put(element, new StructType(element.name().text(), declared.qualifiedName(),
-          linkedFields, element.doc(), element.location()));
+      long minimum = minimumSize(linkedFields, 0);
+      long max = declared.unit().options.maxFrameLength();
+      StructType struct = new StructType(element.name().text(), declared.qualifiedName(),
+          linkedFields, (int) Math.min(minimum, max + 1), element.doc(), element.location());
+      if (minimum > max) {
+        if (!holdsOversized(linkedFields)) {
+          reporter.error(element.location(), "struct '" + element.name().text() + "' takes at least "
+              + minimum + " bytes, more than max_frame_length " + max);
+        }
+        oversized.add(struct);
+      }
+      linked.put(element, struct);
       for (int user : users.get(v)) {
         if (--pending[user] == 0 && !cyclic[user]) {
           ready.add(user);
@@ -510,16 +523,35 @@ final class Linker {
       MessageType type = new MessageType(message.name().text(), unit.qualify(message.name().text()),
           id.signum() < 0 || id.bitLength() > 31 ? 0 : id.intValueExact(), linkedFields,
           message.doc(), message.location());
-      long minimum = unit.options.typeId().size();
-      for (Field field : linkedFields) {
-        minimum += field.minimumSize();
-      }
-      if (minimum > unit.options.maxFrameLength()) {
+      long minimum = minimumSize(linkedFields, unit.options.typeId().size());
+      if (minimum > unit.options.maxFrameLength() && !holdsOversized(linkedFields)) {
         reporter.error(message.location(), "message '" + type.name() + "' takes at least " + minimum
             + " bytes, more than max_frame_length " + unit.options.maxFrameLength());
       }
       linked.put(message, type);
     }
+  }
+
+  /**
+   * Whether a field always holds a struct already reported as larger than a frame: the struct's
+   * error explains this one too.
+   */
+  private boolean holdsOversized(List<Field> fields) {
+    for (Field field : fields) {
+      if (!field.optional() && field.type() instanceof StructType s && oversized.contains(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code start} plus the fewest bytes of {@code fields}, saturating rather than overflowing. */
+  private static long minimumSize(List<Field> fields, long start) {
+    long sum = start;
+    for (Field field : fields) {
+      sum = sum + field.minimumSize() < sum ? Long.MAX_VALUE : sum + field.minimumSize();
+    }
+    return sum;
   }
 
   /** {@code line:col}: where something is, for a message about the same file. */
