@@ -95,16 +95,15 @@ public final class LargeSchema {
     final List<Members> enums = new ArrayList<>();
     final List<Members> flags = new ArrayList<>();
     final List<Struct> structs = new ArrayList<>();
-    final List<String> constants = new ArrayList<>();
     /** Whether the file imports common.parley, whose types it may name by qualified name. */
     boolean importsCommon;
 
+    /** The scope a file importing this one starts with. */
     Scope copy() {
       Scope copy = new Scope();
       copy.enums.addAll(enums);
       copy.flags.addAll(flags);
       copy.structs.addAll(structs);
-      copy.constants.addAll(constants);
       copy.importsCommon = true;
       return copy;
     }
@@ -224,7 +223,7 @@ public final class LargeSchema {
       out.append('\n');
       Kind kind = order.get(i);
       switch (kind) {
-        case CONST -> constant(out, scope);
+        case CONST -> constant(out);
         case ENUM -> members(out, scope, false, packageName);
         case FLAGS -> members(out, scope, true, packageName);
         case STRUCT -> struct(out, scope, packageName);
@@ -234,7 +233,7 @@ public final class LargeSchema {
     }
   }
 
-  private void constant(StringBuilder out, Scope scope) {
+  private void constant(StringBuilder out) {
     String name = "MAX_" + pick(TYPE_WORDS).toUpperCase(Locale.ROOT) + "_" + nextName++;
     doc(out, "", "Limit on " + name.toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
     String declaration = switch (random.nextInt(6)) {
@@ -246,7 +245,6 @@ public final class LargeSchema {
       default -> "const string " + name + " = \"" + pick(FIELD_WORDS) + "\\t" + nextName + "\";";
     };
     out.append(declaration).append('\n');
-    scope.constants.add(name);
   }
 
   private void members(StringBuilder out, Scope scope, boolean isFlags, String packageName) {
