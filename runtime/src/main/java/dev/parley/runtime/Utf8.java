@@ -42,9 +42,20 @@ final class Utf8 {
     return bytes;
   }
 
-  /** Writes {@code s} as UTF-8 at {@code out.position()}; {@code s} has passed {@link #length}. */
-  static void encode(String s, ByteBuffer out) {
+  /**
+   * Writes {@code s} as UTF-8 at {@code out.position()}; {@code s} has passed {@link #length},
+   * which gave {@code utf8Length}.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): see below
+  static void encode(String s, int utf8Length, ByteBuffer out) {
     int n = s.length();
+    if (utf8Length == n && out.hasArray() && out.remaining() >= n) {
+      // All ASCII: the one JDK method that copies a string's bytes into an array without
+      // allocating. It keeps the low byte of each char, which for ASCII is the UTF-8.
+      s.getBytes(0, n, out.array(), out.arrayOffset() + out.position());
+      out.position(out.position() + n);
+      return;
+    }
     if (out.hasArray()) {
       byte[] a = out.array();
       int p = out.arrayOffset() + out.position();

@@ -177,8 +177,9 @@ public final class Wire {
 
   /** Writes a string: its UTF-8 byte length in {@code width} bytes, then the UTF-8. */
   public static void putString(ByteBuffer out, String value, int width) {
-    putLength(out, width, Utf8.length(value));
-    Utf8.encode(value, out);
+    int length = Utf8.length(value);
+    putLength(out, width, length);
+    Utf8.encode(value, length, out);
   }
 
   /** Writes a byte string: its length in {@code width} bytes, then the bytes. */
