@@ -1,0 +1,90 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The small values of the runtime: Bytes, FrameFormat, record checks and exception paths. */
+class BytesAndFormatTest {
+
+  @Test
+  void bytesAreImmutableAndEqualByContent() {
+    byte[] source = {1, 2, 3};
+    Bytes bytes = Bytes.of(source);
+    source[0] = 9;
+    assertEquals(Bytes.fromHex("010203"), bytes);
+    assertEquals(Bytes.fromHex("010203").hashCode(), bytes.hashCode());
+    bytes.toByteArray()[1] = 9;
+    assertEquals("010203", bytes.hex());
+    assertThrows(ReadOnlyBufferException.class, () -> bytes.asReadOnlyBuffer().put((byte) 0));
+    assertNotEquals(Bytes.of((byte) 1), Bytes.of((byte) 1, (byte) 0));
+    assertEquals(Bytes.empty(), Bytes.of());
+    assertTrue(Bytes.of((byte) 0x7F).compareTo(Bytes.of((byte) 0x80)) < 0, "unsigned order");
+    assertEquals("Bytes[size=3, 010203]", bytes.toString());
+    assertThrows(IllegalArgumentException.class, () -> Bytes.fromHex("0"));
+    assertThrows(IllegalArgumentException.class, () -> Bytes.fromHex("zz"));
+  }
+
+  @Test
+  void readCopiesOutOfTheBuffer() {
+    ByteBuffer buffer = ByteBuffer.wrap(new byte[] {1, 2, 3, 4}).position(1);
+    Bytes read = Bytes.read(buffer, 2);
+    buffer.put(1, (byte) 9);
+    assertEquals(Bytes.fromHex("0203"), read);
+    assertEquals(3, buffer.position());
+  }
+
+  @Test
+  void frameFormatIsBuiltAndChecked() {
+    FrameFormat format = FrameFormat.builder().lengthSize(2).byteOrder(ByteOrder.LITTLE_ENDIAN)
+        .maxFrameLength(100).build();
+    assertEquals(2, format.lengthSize());
+    assertEquals(ByteOrder.LITTLE_ENDIAN, format.byteOrder());
+    assertEquals(100, format.maxFrameLength());
+    assertEquals(format, format.toBuilder().build());
+    assertEquals(FrameFormat.defaults(), FrameFormat.builder().build());
+    assertEquals(4, FrameFormat.defaults().lengthSize());
+    assertThrows(IllegalArgumentException.class, () -> FrameFormat.builder().lengthSize(3));
+    assertThrows(IllegalArgumentException.class, () -> FrameFormat.builder().maxFrameLength(0));
+    assertThrows(IllegalArgumentException.class,
+        () -> FrameFormat.builder().lengthSize(2).maxFrameLength(70_000).build());
+  }
+
+  @Test
+  void listsAreCopiedUnlessADecoderBuiltThem() {
+    List<String> mutable = new ArrayList<>(List.of("a"));
+    List<String> checked = Wire.checkList(mutable, 2, "tags");
+    mutable.add("b");
+    assertEquals(List.of("a"), checked);
+    List<String> adopted = Wire.adopt(new Object[] {"x", "y"});
+    assertTrue(adopted == Wire.checkList(adopted, 1, "tags"), "no second copy");
+    assertThrows(UnsupportedOperationException.class, () -> adopted.add("z"));
+    assertEquals(List.of("x", "y"), adopted);
+    assertThrows(IllegalArgumentException.class, () -> Wire.checkList(java.util.Collections.nCopies(256, "t"), 1, "tags"));
+  }
+
+  @Test
+  void countsAreBoundedByTheBytesLeft() {
+    ByteBuffer in = ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0});
+    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> Wire.count(in, 4, 1, "items"));
+    assertEquals("items: count 4294967295 of elements of at least 1 byte exceeds the 2 bytes left, at offset 0",
+        e.getMessage());
+  }
+
+  @Test
+  void malformedExceptionsComposePathsAndOffsets() {
+    MalformedFrameException inner = new MalformedFrameException("lat", "need 8 bytes, 2 left", 30);
+    MalformedFrameException outer = inner.within("at").within("plan[1]").within("Report").relativeTo(5);
+    assertEquals("Report.plan[1].at.lat: need 8 bytes, 2 left, at offset 25", outer.getMessage());
+    assertEquals(25, outer.offset());
+    assertEquals("grid[0][2]", new MalformedFrameException("", "x", 0).within("[2]").within("grid[0]").path());
+  }
+}

@@ -1,0 +1,114 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Strict UTF-8, checked against the JDK's own strict decoder and encoder on seeded random input. */
+class Utf8Test {
+
+  private static long seed() {
+    String given = System.getProperty("parley.seed");
+    return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
+  }
+
+  /** The JDK's verdict: the decoded string, or empty when the bytes are not valid UTF-8. */
+  private static Optional<String> jdkDecode(byte[] bytes) {
+    try {
+      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return Optional.of(chars.toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> ourDecode(byte[] bytes, boolean direct) {
+    ByteBuffer in = direct ? ByteBuffer.allocateDirect(bytes.length).put(bytes).flip() : ByteBuffer.wrap(bytes);
+    try {
+      String s = Utf8.decode(in, bytes.length, "f");
+      assertEquals(bytes.length, in.position());
+      return Optional.of(s);
+    } catch (MalformedFrameException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Test
+  void agreesWithTheJdkStrictDecoderOnRandomBytes() {
+    long seed = seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int[] leads = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[rnd.nextInt(8)];
+      for (int k = 0; k < bytes.length; k++) {
+        bytes[k] = (byte) (rnd.nextBoolean() ? leads[rnd.nextInt(leads.length)] : 0x80 | rnd.nextInt(0x40));
+      }
+      Optional<String> expected = jdkDecode(bytes);
+      int at = i;
+      assertEquals(expected, ourDecode(bytes, false), () -> "case " + at + " " + Bytes.of(bytes).hex()
+          + "; rerun with -Dparley.seed=" + seed);
+      assertEquals(expected, ourDecode(bytes, true), () -> "direct, seed " + seed);
+    }
+  }
+
+  @Test
+  void lengthAndEncodingMatchTheJdkForValidStrings() {
+    long seed = seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder text = new StringBuilder();
+      int n = rnd.nextInt(40);
+      for (int k = 0; k < n; k++) {
+        int cp = switch (rnd.nextInt(4)) {
+          case 0 -> rnd.nextInt(0x80);
+          case 1 -> 0x80 + rnd.nextInt(0x780);
+          case 2 -> {
+            int c = 0x800 + rnd.nextInt(0xF800);
+            yield Character.isSurrogate((char) c) ? 'x' : c;
+          }
+          default -> 0x10000 + rnd.nextInt(0x100000);
+        };
+        text.appendCodePoint(cp);
+      }
+      String s = text.toString();
+      byte[] expected = s.getBytes(StandardCharsets.UTF_8);
+      assertEquals(expected.length, Utf8.length(s), () -> "seed " + seed);
+      for (boolean direct : new boolean[] {false, true}) {
+        ByteBuffer out = direct ? ByteBuffer.allocateDirect(expected.length + 3) : ByteBuffer.allocate(expected.length + 3);
+        out.position(3);
+        Utf8.encode(s, expected.length, out);
+        byte[] written = new byte[expected.length];
+        out.flip().position(3);
+        out.get(written);
+        assertArrayEquals(expected, written, () -> "seed " + seed + ": " + s);
+      }
+    }
+  }
+
+  @Test
+  void unpairedSurrogatesHaveNoLength() {
+    assertThrows(IllegalArgumentException.class, () -> Utf8.length("a\uD800"));
+    assertThrows(IllegalArgumentException.class, () -> Utf8.length("\uDC00b"));
+    assertEquals(4, Utf8.length("\uD83D\uDE00"));
+  }
+
+  @Test
+  void malformedInputNamesTheFieldAndTheOffsetOfTheBadByte() {
+    ByteBuffer in = ByteBuffer.wrap(new byte[] {9, 9, 'a', 'b', (byte) 0xC0, (byte) 0xAF}).position(2);
+    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> Utf8.decode(in, 4, "name"));
+    assertEquals("name: malformed UTF-8 (byte 0xc0), at offset 4", e.getMessage());
+  }
+}
