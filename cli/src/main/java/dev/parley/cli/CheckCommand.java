@@ -1,18 +1,12 @@
 package dev.parley.cli;
 
-import dev.parley.spec.Diagnostic;
-import dev.parley.spec.LoadResult;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
-import dev.parley.spec.SchemaLoader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,46 +24,27 @@ final class CheckCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-I", "--include"}, paramLabel = "DIR",
-      description = "Also look for imports in DIR (repeatable; searched in order, after the"
-          + " importing file's folder).")
-  List<Path> includes = new ArrayList<>();
-
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Schema files to check.")
-  List<Path> files = new ArrayList<>();
+  @Mixin
+  SchemaFiles schemaFiles;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    LoadResult result = SchemaLoader.withIncludePaths(includes).load(files);
-    for (Diagnostic diagnostic : result.diagnostics()) {
-      err.println(diagnostic.format());
-    }
-    long errors = result.errorCount();
-    long warnings = result.warningCount();
-    if (errors > 0 || warnings > 0) {
-      err.println(count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : ""));
-    }
-    if (result.schema().isEmpty()) {
+    Optional<Schema> schema = schemaFiles.load(spec.commandLine().getErr());
+    if (schema.isEmpty()) {
       return ExitCodes.SCHEMA_ERRORS;
     }
-    summarize(result.schema().get(), out);
+    summarize(schema.get(), spec.commandLine().getOut());
     return ExitCodes.OK;
   }
 
   private static void summarize(Schema schema, PrintWriter out) {
     for (SchemaFile file : schema.files()) {
       out.printf("%s: ok (package %s: %s)%n", file.path(), file.packageName(), String.join(", ",
-          count(file.messages().size(), "message"),
-          count(file.structs().size(), "struct"),
-          count(file.enums().size(), "enum"),
-          count(file.flags().size(), "flags type"),
-          count(file.constants().size(), "constant")));
+          SchemaFiles.count(file.messages().size(), "message"),
+          SchemaFiles.count(file.structs().size(), "struct"),
+          SchemaFiles.count(file.enums().size(), "enum"),
+          SchemaFiles.count(file.flags().size(), "flags type"),
+          SchemaFiles.count(file.constants().size(), "constant")));
     }
-  }
-
-  static String count(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : noun.endsWith("s") ? "es" : "s");
   }
 }

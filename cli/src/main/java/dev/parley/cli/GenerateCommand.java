@@ -3,19 +3,17 @@ package dev.parley.cli;
 import com.palantir.javapoet.JavaFile;
 import dev.parley.codegen.JavaGenerator;
 import dev.parley.codegen.SourceWriter;
-import dev.parley.spec.Diagnostic;
-import dev.parley.spec.LoadResult;
-import dev.parley.spec.SchemaLoader;
+import dev.parley.spec.Schema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,27 +34,18 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Folder to write the Java sources to (created if missing).")
   Path output;
 
-  @Option(names = {"-I", "--include"}, paramLabel = "DIR",
-      description = "Also look for imports in DIR (repeatable; searched in order, after the"
-          + " importing file's folder).")
-  List<Path> includes = new ArrayList<>();
-
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Schema files to generate from.")
-  List<Path> files = new ArrayList<>();
+  @Mixin
+  SchemaFiles schemaFiles;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LoadResult result = SchemaLoader.withIncludePaths(includes).load(files);
-    for (Diagnostic diagnostic : result.diagnostics()) {
-      err.println(diagnostic.format());
-    }
-    if (result.schema().isEmpty()) {
-      err.println(CheckCommand.count(result.errorCount(), "error"));
+    Optional<Schema> schema = schemaFiles.load(err);
+    if (schema.isEmpty()) {
       return ExitCodes.SCHEMA_ERRORS;
     }
-    List<JavaFile> sources = JavaGenerator.of(result.schema().get()).generateAll();
+    List<JavaFile> sources = JavaGenerator.of(schema.get()).generateAll();
     try {
       SourceWriter.Result written = SourceWriter.write(sources, output);
       out.printf("%d Java files in %s: %d written, %d unchanged%n", sources.size(), output,
