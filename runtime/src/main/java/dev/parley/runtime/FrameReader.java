@@ -1,0 +1,234 @@
+package dev.parley.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * Cuts a byte stream into frames: accepts bytes in any chunking (one byte at a time, or many
+ * frames in one read), hands out each complete frame body, and keeps the bytes after it for the
+ * next frame. A stream has no end-of-message marker; the length prefix is the only delimiter.
+ *
+ * <p>Work is O(n) over the stream however it is split: bytes are copied into the buffer once, and
+ * moved again only when a partial frame is shifted to the front (at most one frame's worth, once
+ * per read that ends inside a frame). A length above {@link FrameFormat#maxFrameLength()} is
+ * refused with {@link FrameTooLongException} as soon as the prefix is complete, before anything is
+ * allocated for the body. The reader holds at most one partial frame plus its read buffer.
+ *
+ * <p><b>Ownership:</b> the buffer returned by {@link #nextFrame()} is a view into the reader's
+ * memory (the same view object each time, so reading allocates nothing), valid until the next
+ * call to any method of the reader; decode it, or copy it, before reading on, and do not write to
+ * it. Take every complete frame with {@code nextFrame()} before reading more. Not thread-safe: one
+ * reader per connection, used by one thread at a time.
+ */
+public final class FrameReader {
+
+  /** The read buffer's size when no frame needs more. */
+  public static final int DEFAULT_BUFFER_SIZE = 16 * 1024;
+
+  private final FrameFormat format;
+  private final int initialCapacity;
+  /** Unconsumed bytes are {@code [start, end)} of {@code buffer}'s array. */
+  private ByteBuffer buffer;
+  private int start;
+  private int end;
+  /** The body length of the frame at {@code start}, once its prefix is complete; -1 before. */
+  private long bodyLength = -1;
+  /** Bytes consumed before {@code start}, for the stream offsets in errors. */
+  private long consumed;
+  /** The view handed out by nextFrame, over the current buffer. */
+  private ByteBuffer frame;
+
+  /** A reader for frames of {@code format}, with a read buffer of the default size. */
+  public FrameReader(FrameFormat format) {
+    this(format, DEFAULT_BUFFER_SIZE);
+  }
+
+  /** A reader for frames of {@code format} whose read buffer starts at {@code bufferSize} bytes. */
+  public FrameReader(FrameFormat format, int bufferSize) {
+    if (bufferSize < format.lengthSize()) {
+      throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the length prefix");
+    }
+    this.format = format;
+    this.initialCapacity = bufferSize;
+    this.buffer = ByteBuffer.allocate(bufferSize);
+    this.frame = buffer.duplicate();
+  }
+
+  public FrameFormat format() {
+    return format;
+  }
+
+  /**
+   * Reads once from {@code channel} into the reader: as many bytes as the channel gives and the
+   * buffer has room for.
+   *
+   * @return the number of bytes read, 0 when a non-blocking channel had none, -1 at end of stream
+   */
+  public int readFrom(ReadableByteChannel channel) throws IOException {
+    ByteBuffer target = writable();
+    int n = channel.read(target);
+    if (n > 0) {
+      end += n;
+    }
+    return n;
+  }
+
+  /** Like {@link #readFrom(ReadableByteChannel)}, for a stream (which blocks until it has bytes). */
+  public int readFrom(InputStream in) throws IOException {
+    ByteBuffer target = writable();
+    int n = in.read(target.array(), target.arrayOffset() + target.position(), target.remaining());
+    if (n > 0) {
+      end += n;
+    }
+    return n;
+  }
+
+  /**
+   * Takes as many of {@code chunk}'s bytes as the reader has room for, and advances the chunk past
+   * them. Take the complete frames with {@link #nextFrame()}, then feed the rest: the reader never
+   * holds more than one partial frame and its read buffer.
+   *
+   * @return the number of bytes taken; 0 only when complete frames wait to be taken
+   */
+  public int feed(ByteBuffer chunk) throws FrameTooLongException {
+    if (peekLength() >= 0 && end - start - format.lengthSize() >= bodyLength) {
+      return 0; // a complete frame waits: take it first
+    }
+    ByteBuffer target = writable();
+    int n = Math.min(target.remaining(), chunk.remaining());
+    ByteBuffer slice = chunk.duplicate();
+    slice.limit(slice.position() + n);
+    target.put(slice);
+    chunk.position(chunk.position() + n);
+    end += n;
+    // Check the length as soon as it is complete, so an oversized frame is refused early.
+    peekLength();
+    return n;
+  }
+
+  /**
+   * The body of the next complete frame, or {@code null} when more bytes are needed. The body is a
+   * view from its first byte (the position) to its last (the limit); it stays valid until the next
+   * call on this reader.
+   *
+   * @throws FrameTooLongException if the next frame's length exceeds the maximum
+   */
+  public ByteBuffer nextFrame() throws FrameTooLongException {
+    long length = peekLength();
+    if (length < 0 || end - start - format.lengthSize() < length) {
+      return null;
+    }
+    int bodyStart = start + format.lengthSize();
+    start = bodyStart + (int) length;
+    consumed += format.lengthSize() + length;
+    bodyLength = -1;
+    frame.clear();
+    frame.limit(bodyStart + (int) length).position(bodyStart);
+    return frame;
+  }
+
+  /** Bytes received and not yet handed out as frames. */
+  public int buffered() {
+    return end - start;
+  }
+
+  /** The capacity of the read buffer now: its initial size, or one whole frame when larger. */
+  public int capacity() {
+    return buffer.capacity();
+  }
+
+  /** Bytes of the stream handed out as whole frames so far, length prefixes included. */
+  public long consumed() {
+    return consumed;
+  }
+
+  /**
+   * Says that the stream has ended. At a frame boundary that is a clean close; inside a frame it
+   * is a {@link TruncatedFrameException} saying how many bytes were missing.
+   */
+  public void endOfStream() throws TruncatedFrameException {
+    int have = end - start;
+    if (have == 0) {
+      return;
+    }
+    if (have < format.lengthSize()) {
+      throw new TruncatedFrameException("stream ended inside a length prefix: " + have + " of "
+          + format.lengthSize() + " bytes", format.lengthSize() - have, consumed);
+    }
+    long length = readLength();
+    long missing = format.lengthSize() + length - have;
+    throw new TruncatedFrameException("stream ended inside a frame: " + (have - format.lengthSize())
+        + " of " + length + " body bytes, " + missing + " missing", missing, consumed);
+  }
+
+  /** The body length of the frame at the front, -1 while its prefix is incomplete. */
+  private long peekLength() throws FrameTooLongException {
+    if (bodyLength >= 0) {
+      return bodyLength;
+    }
+    if (end - start < format.lengthSize()) {
+      return -1;
+    }
+    long length = readLength();
+    if (length > format.maxFrameLength()) {
+      throw new FrameTooLongException(length, format.maxFrameLength(), consumed);
+    }
+    bodyLength = length;
+    return length;
+  }
+
+  private long readLength() {
+    ByteBuffer prefix = buffer.duplicate().order(format.byteOrder());
+    return format.lengthSize() == 2
+        ? prefix.getShort(start) & 0xFFFF
+        : prefix.getInt(start) & 0xFFFF_FFFFL;
+  }
+
+  /**
+   * Room to read into, after the buffered bytes. Shifts a partial frame to the front when the
+   * buffer is full, and grows it to hold exactly one frame when a frame is larger than the
+   * buffer, only after the frame's length has been checked.
+   */
+  private ByteBuffer writable() throws FrameTooLongException {
+    if (start == end) {
+      start = 0;
+      end = 0;
+      if (buffer.capacity() > initialCapacity) {
+        replace(ByteBuffer.allocate(initialCapacity)); // a large frame is gone: give its memory back
+      }
+    }
+    long length = peekLength();
+    int needed = length < 0 ? format.lengthSize() : format.lengthSize() + (int) length;
+    if (end == buffer.capacity() || buffer.capacity() - start < needed) {
+      if (needed > buffer.capacity()) {
+        grow(needed);
+      } else if (start > 0) {
+        System.arraycopy(buffer.array(), start, buffer.array(), 0, end - start);
+        end -= start;
+        start = 0;
+      }
+    }
+    if (end == buffer.capacity()) {
+      // Full of complete frames nobody took yet: make room rather than read nothing forever.
+      grow(buffer.capacity() * 2);
+    }
+    ByteBuffer target = buffer.duplicate();
+    target.limit(buffer.capacity()).position(end);
+    return target;
+  }
+
+  private void grow(int capacity) {
+    ByteBuffer larger = ByteBuffer.allocate(capacity);
+    larger.put(buffer.array(), start, end - start);
+    end -= start;
+    start = 0;
+    replace(larger);
+  }
+
+  private void replace(ByteBuffer newBuffer) {
+    buffer = newBuffer;
+    frame = newBuffer.duplicate();
+  }
+}

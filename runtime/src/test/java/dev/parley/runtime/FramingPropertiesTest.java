@@ -1,0 +1,209 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded properties of framing: any sequence of frames, split anywhere, reads back exactly; a
+ * channel that moves random small amounts loses and reorders nothing. Failures name their seed;
+ * {@code -Dparley.seed=N} replays.
+ */
+class FramingPropertiesTest {
+
+  private static final RawProtocol PROTOCOL = RawProtocol.u32(70_000);
+
+  private static long seed() {
+    String given = System.getProperty("parley.seed");
+    return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
+  }
+
+  static List<Bytes> randomFrames(SplittableRandom rnd) {
+    List<Bytes> frames = new ArrayList<>();
+    int count = rnd.nextInt(40);
+    for (int i = 0; i < count; i++) {
+      int size = switch (rnd.nextInt(6)) {
+        case 0 -> 0;
+        case 1 -> rnd.nextInt(4);
+        case 2 -> 60_000 + rnd.nextInt(10_000); // larger than the read buffer
+        default -> rnd.nextInt(300);
+      };
+      byte[] body = new byte[size];
+      for (int k = 0; k < size; k++) {
+        body[k] = (byte) rnd.nextInt(0xEE); // never 0xEE, which RawProtocol refuses
+      }
+      frames.add(Bytes.of(body));
+    }
+    return frames;
+  }
+
+  static byte[] stream(List<Bytes> frames) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Bytes frame : frames) {
+      ByteBuffer prefix = ByteBuffer.allocate(4).putInt(frame.size());
+      out.writeBytes(prefix.array());
+      out.writeBytes(frame.toByteArray());
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void anySplitOfAnyFrameSequenceReadsBackExactly() throws Exception {
+    long seed = seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int run = 0; run < 300; run++) {
+      List<Bytes> frames = randomFrames(rnd);
+      byte[] stream = stream(frames);
+      FrameReader reader = new FrameReader(PROTOCOL.frameFormat(), 64 + rnd.nextInt(2000));
+      List<Bytes> read = new ArrayList<>();
+      int at = 0;
+      int strategy = rnd.nextInt(3);
+      while (at < stream.length) {
+        int chunk = switch (strategy) {
+          case 0 -> 1; // one byte at a time
+          case 1 -> 1 + rnd.nextInt(50);
+          default -> 1 + rnd.nextInt(stream.length); // often many frames at once
+        };
+        chunk = Math.min(chunk, stream.length - at);
+        ByteBuffer piece = ByteBuffer.wrap(stream, at, chunk);
+        at += chunk;
+        while (piece.hasRemaining()) {
+          reader.feed(piece);
+          for (ByteBuffer body = reader.nextFrame(); body != null; body = reader.nextFrame()) {
+            read.add(PROTOCOL.decode(body));
+          }
+        }
+        int largestFrame = 4 + frames.stream().mapToInt(Bytes::size).max().orElse(0);
+        int bound = Math.max(64 + 2000, largestFrame);
+        assertTrue(reader.capacity() <= bound, () -> "seed " + seed + ": the reader holds one partial frame"
+            + " plus one read buffer at most, but has " + reader.capacity());
+      }
+      reader.endOfStream();
+      int r = run;
+      assertEquals(frames, read, () -> "run " + r + "; rerun with -Dparley.seed=" + seed);
+      assertEquals(stream.length, reader.consumed());
+    }
+  }
+
+  @Test
+  void aChannelThatMovesRandomSmallAmountsLosesNothing() throws Exception {
+    long seed = seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int run = 0; run < 100; run++) {
+      List<Bytes> frames = randomFrames(rnd);
+      ChunkyChannel channel = new ChunkyChannel(rnd.nextLong(), 1 + rnd.nextInt(100));
+      FrameWriter<Bytes> writer = new FrameWriter<>(PROTOCOL);
+      for (Bytes frame : frames) {
+        assertTrue(writer.enqueue(frame));
+        if (rnd.nextBoolean()) {
+          writer.flushTo(channel);
+        }
+      }
+      for (int spins = 0; writer.hasPending(); spins++) {
+        writer.flushTo(channel);
+        assertTrue(spins < 100_000_000, "bounded");
+      }
+      byte[] written = channel.written();
+      assertEquals(Bytes.of(stream(frames)), Bytes.of(written), () -> "seed " + seed);
+
+      channel.supply(written);
+      FrameReader reader = new FrameReader(PROTOCOL.frameFormat(), 128);
+      List<Bytes> read = new ArrayList<>();
+      while (true) {
+        int n = reader.readFrom(channel);
+        for (ByteBuffer body = reader.nextFrame(); body != null; body = reader.nextFrame()) {
+          read.add(PROTOCOL.decode(body));
+        }
+        if (n < 0) {
+          reader.endOfStream();
+          break;
+        }
+      }
+      assertEquals(frames, read, () -> "seed " + seed);
+    }
+  }
+
+  @Test
+  void endOfStreamInsideTheLengthOrTheBodySaysWhatIsMissing() throws Exception {
+    FrameReader reader = new FrameReader(PROTOCOL.frameFormat());
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 0}));
+    TruncatedFrameException inLength = assertThrows(TruncatedFrameException.class, reader::endOfStream);
+    assertEquals("stream ended inside a length prefix: 2 of 4 bytes", inLength.getMessage());
+    assertEquals(2, inLength.missing());
+
+    FrameReader body = new FrameReader(PROTOCOL.frameFormat());
+    body.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 10, 1, 2, 3}));
+    assertNull(body.nextFrame());
+    TruncatedFrameException inBody = assertThrows(TruncatedFrameException.class, body::endOfStream);
+    assertEquals("stream ended inside a frame: 3 of 10 body bytes, 7 missing", inBody.getMessage());
+    assertEquals(7, inBody.missing());
+  }
+
+  @Test
+  void lengthsAtAndAroundTheMaximum() throws Exception {
+    FrameFormat format = FrameFormat.builder().maxFrameLength(100).build();
+    FrameReader reader = new FrameReader(format, 16);
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}));
+    assertEquals(0, reader.nextFrame().remaining(), "length 0 is an empty body");
+    byte[] max = new byte[104];
+    max[3] = 100;
+    ByteBuffer chunk = ByteBuffer.wrap(max);
+    for (int i = 0; chunk.hasRemaining(); i++) {
+      reader.feed(chunk);
+      assertTrue(i < 200, "bounded");
+    }
+    assertEquals(100, reader.nextFrame().remaining(), "length = max is accepted");
+    FrameReader over = new FrameReader(format, 16);
+    FrameTooLongException tooLong = assertThrows(FrameTooLongException.class,
+        () -> over.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 101})));
+    assertEquals(101, tooLong.length());
+    assertEquals(16, over.capacity(), "nothing was allocated for the refused frame");
+    FrameReader huge = new FrameReader(format, 16);
+    FrameTooLongException claim = assertThrows(FrameTooLongException.class,
+        () -> huge.feed(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})));
+    assertEquals(4294967295L, claim.length());
+    assertEquals("frame length 4294967295 exceeds the maximum of 100", claim.getMessage());
+  }
+
+  @Test
+  void aValidFrameThenGarbageGivesTheFrameThenAnError() throws Exception {
+    FrameReader reader = new FrameReader(FrameFormat.builder().maxFrameLength(1000).build());
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 2, 7, 8, (byte) 0xDE, (byte) 0xAD, (byte) 0xBE, (byte) 0xEF}));
+    assertEquals(Bytes.of((byte) 7, (byte) 8), PROTOCOL.decode(reader.nextFrame()));
+    FrameTooLongException e = assertThrows(FrameTooLongException.class, reader::nextFrame);
+    assertEquals(6, e.offset(), "the offset in the stream of the bad frame");
+  }
+
+  @Test
+  void theWriterRefusesWhatWouldPassItsBound() {
+    FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(100), 300);
+    for (int i = 0; i < 2; i++) {
+      assertTrue(writer.enqueue(Bytes.of(new byte[100])));
+    }
+    assertEquals(208, writer.pending());
+    assertEquals(false, writer.enqueue(Bytes.of(new byte[100])), "a third would make 312 > 300");
+    assertEquals(208, writer.pending(), "nothing was queued");
+    assertThrows(IllegalArgumentException.class, () -> writer.enqueue(Bytes.of(new byte[101])));
+  }
+
+  @Test
+  void littleEndianU16Prefixes() throws Exception {
+    FrameFormat format = FrameFormat.builder().lengthSize(2).byteOrder(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .maxFrameLength(65535).build();
+    RawProtocol protocol = new RawProtocol(format);
+    FrameWriter<Bytes> writer = new FrameWriter<>(protocol);
+    writer.enqueue(Bytes.of((byte) 1, (byte) 2, (byte) 3));
+    ChunkyChannel channel = new ChunkyChannel(1, 1000);
+    writer.flushTo(channel);
+    assertEquals("0300010203", Bytes.of(channel.written()).hex());
+  }
+}
