@@ -3,15 +3,15 @@ package dev.parley.runtime;
 import java.nio.ByteBuffer;
 
 /** A hand-written protocol for runtime tests: a message is its body's raw bytes. */
-final class RawProtocol implements Protocol<Bytes> {
+public final class RawProtocol implements Protocol<Bytes> {
 
   private final FrameFormat format;
 
-  RawProtocol(FrameFormat format) {
+  public RawProtocol(FrameFormat format) {
     this.format = format;
   }
 
-  static RawProtocol u32(int maxFrameLength) {
+  public static RawProtocol u32(int maxFrameLength) {
     return new RawProtocol(FrameFormat.builder().maxFrameLength(maxFrameLength).build());
   }
 
