@@ -25,7 +25,7 @@ import java.nio.channels.ReadableByteChannel;
 public final class FrameReader {
 
   /** The read buffer's size when no frame needs more. */
-  public static final int DEFAULT_BUFFER_SIZE = 16 * 1024;
+  public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
   private final FrameFormat format;
   private final int initialCapacity;
@@ -53,7 +53,7 @@ public final class FrameReader {
     this.format = format;
     this.initialCapacity = bufferSize;
     this.buffer = ByteBuffer.allocate(bufferSize);
-    this.frame = buffer.duplicate();
+    this.frame = buffer.duplicate().order(format.byteOrder());
   }
 
   public FrameFormat format() {
@@ -124,6 +124,7 @@ public final class FrameReader {
     start = bodyStart + (int) length;
     consumed += format.lengthSize() + length;
     bodyLength = -1;
+    // The one view, reused: it also reads length prefixes, in the frame format's byte order.
     frame.clear();
     frame.limit(bodyStart + (int) length).position(bodyStart);
     return frame;
@@ -180,10 +181,11 @@ public final class FrameReader {
   }
 
   private long readLength() {
-    ByteBuffer prefix = buffer.duplicate().order(format.byteOrder());
+    // The view handed out last is no longer the caller's: reset what a decoder may have changed.
+    frame.clear().order(format.byteOrder());
     return format.lengthSize() == 2
-        ? prefix.getShort(start) & 0xFFFF
-        : prefix.getInt(start) & 0xFFFF_FFFFL;
+        ? frame.getShort(start) & 0xFFFF
+        : frame.getInt(start) & 0xFFFF_FFFFL;
   }
 
   /**
@@ -229,6 +231,6 @@ public final class FrameReader {
 
   private void replace(ByteBuffer newBuffer) {
     buffer = newBuffer;
-    frame = newBuffer.duplicate();
+    frame = newBuffer.duplicate().order(format.byteOrder());
   }
 }

@@ -194,7 +194,11 @@ public final class EventLoop implements Closeable {
     try {
       while (true) {
         long timeout = stopping ? 10 : hasIdleTimeouts() ? 20 : 0;
-        selector.select(timeout);
+        if (tasks.isEmpty()) {
+          selector.select(timeout);
+        } else {
+          selector.selectNow(); // tasks wait: look at the sockets without sleeping
+        }
         for (SelectionKey key : selector.selectedKeys()) {
           handle(key);
         }
@@ -249,9 +253,18 @@ public final class EventLoop implements Closeable {
     }
   }
 
+  /** Runs the tasks queued before this round; tasks they queue wait for the next, after a select. */
   private void runTasks() {
-    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-      task.run();
+    for (int n = tasks.size(); n > 0; n--) {
+      Runnable task = tasks.poll();
+      if (task == null) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // A task's failure is its own; the loop and its other connections go on.
+      }
     }
   }
 

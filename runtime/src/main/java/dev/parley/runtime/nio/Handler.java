@@ -17,6 +17,12 @@ public interface Handler<M> {
   void onMessage(NioConnection<M> connection, M message) throws Exception;
 
   /**
+   * Everything queued for the peer has just been written: the moment for a producer that respects
+   * backpressure (see {@link NioConnection#pendingBytes()}) to queue more.
+   */
+  default void onDrained(NioConnection<M> connection) throws Exception {}
+
+  /**
    * The connection closed; called once per connection.
    *
    * @param cause what went wrong, or null for {@link CloseReason#PEER_CLOSED},

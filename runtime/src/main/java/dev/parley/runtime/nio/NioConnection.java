@@ -194,16 +194,22 @@ public final class NioConnection<M> {
     if (closed || !open) {
       return;
     }
+    boolean hadPending = writer.hasPending();
     try {
       boolean empty = writer.flushTo(channel);
       if (empty && inputEnded) {
         close(CloseReason.PEER_CLOSED, null);
-      } else {
-        int read = inputEnded ? 0 : SelectionKey.OP_READ;
-        key.interestOps(empty ? read : read | SelectionKey.OP_WRITE);
+        return;
+      }
+      int read = inputEnded ? 0 : SelectionKey.OP_READ;
+      key.interestOps(empty ? read : read | SelectionKey.OP_WRITE);
+      if (empty && hadPending) {
+        handler.onDrained(this);
       }
     } catch (IOException e) {
       close(CloseReason.IO_ERROR, e);
+    } catch (Exception e) {
+      close(CloseReason.HANDLER_ERROR, e);
     }
   }
 
