@@ -46,7 +46,7 @@ public final class FrameWriter<M> {
           + largestFrame + " bytes");
     }
     this.maxPending = maxPending;
-    this.initialCapacity = (int) Math.min(FrameReader.DEFAULT_BUFFER_SIZE, maxPending);
+    this.initialCapacity = Math.min(FrameReader.DEFAULT_BUFFER_SIZE, maxPending);
     this.buffer = ByteBuffer.allocate(initialCapacity);
   }
 

@@ -316,7 +316,8 @@ class EventLoopTest {
   }
 
   private static IOException connectRefused(InetSocketAddress address) {
-    try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+    try (Socket socket = new Socket()) {
+      socket.connect(address, 10_000);
       return new IOException("connected to a stopped server");
     } catch (IOException expected) {
       return null;
