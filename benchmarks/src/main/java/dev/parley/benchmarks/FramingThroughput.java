@@ -11,7 +11,6 @@ import dev.parley.runtime.nio.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
 import dev.parley.runtime.nio.Handler;
 import dev.parley.runtime.nio.NioConnection;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

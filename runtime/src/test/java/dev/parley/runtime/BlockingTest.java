@@ -51,7 +51,11 @@ class BlockingTest {
   }
 
   static Bytes text(String s) {
-    return Bytes.of(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Loopback.text(s);
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    Loopback.waitFor(condition);
   }
 
   /** An echo server: every frame comes back, upper-cased, until the client closes. */
@@ -165,37 +169,7 @@ class BlockingTest {
 
   @Test
   void fiftyClientsOfAThousandRequestsEachAllGetTheirRepliesInOrder() throws Exception {
-    BlockingServer<Bytes> server = echoServer();
-    ExecutorService clients = Executors.newFixedThreadPool(50);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int c = 0; c < 50; c++) {
-        int id = c;
-        results.add(clients.submit(() -> {
-          try (BlockingConnection<Bytes> client = BlockingConnection.connect(server.address(), PROTOCOL, WAIT)) {
-            client.setReadTimeout(WAIT);
-            for (int i = 0; i < 1000; i++) {
-              client.send(text("c" + id + " m" + i));
-              assertEquals(Optional.of(text("C" + id + " M" + i)), client.receive());
-            }
-          }
-          return 1000;
-        }));
-      }
-      // A client killed mid-frame: half a frame, then an abrupt close. Nobody else notices.
-      try (Socket killed = new Socket(server.address().getAddress(), server.address().getPort())) {
-        killed.getOutputStream().write(new byte[] {0, 0, 0, 50, 1, 2, 3});
-        killed.setSoLinger(true, 0); // RST instead of FIN
-      }
-      int total = 0;
-      for (Future<Integer> result : results) {
-        total += result.get(50, TimeUnit.SECONDS);
-      }
-      assertEquals(50_000, total);
-    } finally {
-      clients.shutdownNow();
-      assertTrue(clients.awaitTermination(10, TimeUnit.SECONDS));
-    }
+    Loopback.echoLoad(echoServer().address(), PROTOCOL, 50, 1000);
   }
 
   @Test
@@ -228,15 +202,6 @@ class BlockingTest {
     assertThrows(UnsupportedOperationException.class, () -> reader.setReadTimeout(WAIT));
     reader.close();
     reader.close(); // idempotent
-  }
-
-  /** Polls a condition every few milliseconds for at most ten seconds. */
-  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
   }
 
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.FrameTooLongException;
+import dev.parley.runtime.Loopback;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.RawProtocol;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,9 +25,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +60,11 @@ class EventLoopTest {
   }
 
   static Bytes text(String s) {
-    return Bytes.of(s.getBytes(StandardCharsets.UTF_8));
+    return Loopback.text(s);
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    Loopback.waitFor(condition);
   }
 
   static String string(Bytes b) {
@@ -118,35 +119,7 @@ class EventLoopTest {
 
   @Test
   void fiftyClientsOfAThousandRequestsEachAllGetTheirRepliesInOrder() throws Exception {
-    InetSocketAddress address = echoServer(ConnectionOptions.defaults());
-    ExecutorService clients = Executors.newFixedThreadPool(50);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int c = 0; c < 50; c++) {
-        int id = c;
-        results.add(clients.submit(() -> {
-          try (BlockingConnection<Bytes> client = client(address)) {
-            for (int i = 0; i < 1000; i++) {
-              client.send(text("c" + id + " m" + i));
-              assertEquals(Optional.of(text("C" + id + " M" + i)), client.receive());
-            }
-          }
-          return 1000;
-        }));
-      }
-      try (Socket killed = new Socket(address.getAddress(), address.getPort())) {
-        killed.getOutputStream().write(new byte[] {0, 0, 0, 50, 1, 2, 3});
-        killed.setSoLinger(true, 0); // reset mid-frame
-      }
-      int total = 0;
-      for (Future<Integer> result : results) {
-        total += result.get(50, TimeUnit.SECONDS);
-      }
-      assertEquals(50_000, total);
-    } finally {
-      clients.shutdownNow();
-      assertTrue(clients.awaitTermination(10, TimeUnit.SECONDS));
-    }
+    Loopback.echoLoad(echoServer(ConnectionOptions.defaults()), PROTOCOL, 50, 1000);
   }
 
   @Test
@@ -321,14 +294,6 @@ class EventLoopTest {
       return new IOException("connected to a stopped server");
     } catch (IOException expected) {
       return null;
-    }
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
-      TimeUnit.MILLISECONDS.sleep(5);
     }
   }
 }

@@ -1,0 +1,81 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** What the transport tests share: bounded waits, and a load of echo clients over loopback. */
+public final class Loopback {
+
+  private Loopback() {}
+
+  /** Polls {@code condition} every few milliseconds for at most ten seconds. */
+  public static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  public static Bytes text(String s) {
+    return Bytes.of(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Runs {@code clients} clients of {@code requests} request/replies each against an upper-casing
+   * echo server at {@code server}, while one more client sends half a frame and resets; asserts
+   * every reply arrived, in order.
+   */
+  public static void echoLoad(InetSocketAddress server, Protocol<Bytes> protocol, int clients, int requests)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int id = c;
+        results.add(pool.submit(() -> {
+          try (BlockingConnection<Bytes> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10))) {
+            client.setReadTimeout(Duration.ofSeconds(10));
+            for (int i = 0; i < requests; i++) {
+              client.send(text("c" + id + " m" + i));
+              assertEquals(Optional.of(text(("c" + id + " m" + i).toUpperCase(Locale.ROOT))), client.receive());
+            }
+          }
+          return requests;
+        }));
+      }
+      resetMidFrame(server);
+      int total = 0;
+      for (Future<Integer> result : results) {
+        total += result.get(50, TimeUnit.SECONDS);
+      }
+      assertEquals(clients * requests, total);
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
+  /** A client killed mid-frame: half a frame, then a reset instead of a clean close. */
+  public static void resetMidFrame(InetSocketAddress server) throws IOException {
+    try (Socket killed = new Socket(server.getAddress(), server.getPort())) {
+      killed.getOutputStream().write(new byte[] {0, 0, 0, 50, 1, 2, 3});
+      killed.setSoLinger(true, 0);
+    }
+  }
+}
