@@ -23,15 +23,25 @@ public final class JavaGenerator {
 
   private final Schema schema;
   private final JavaTypes types;
+  private final boolean withGenerators;
 
-  private JavaGenerator(Schema schema) {
+  private JavaGenerator(Schema schema, boolean withGenerators) {
     this.schema = schema;
     this.types = new JavaTypes(schema);
+    this.withGenerators = withGenerators;
   }
 
   /** A generator for the files of {@code schema}. */
   public static JavaGenerator of(Schema schema) {
-    return new JavaGenerator(schema);
+    return new JavaGenerator(schema, false);
+  }
+
+  /**
+   * The same generator that also writes {@code <File>Generators} for each file with structs or
+   * messages: random values, shrinks and frames for tests. Those classes need {@code parley-testing}.
+   */
+  public JavaGenerator withGenerators(boolean generators) {
+    return new JavaGenerator(schema, generators);
   }
 
   /** The sources of every file of the schema, imported files included. */
@@ -66,6 +76,9 @@ public final class JavaGenerator {
       ProtocolGenerator protocol = new ProtocolGenerator(types);
       specs.add(protocol.messageInterface(file));
       specs.add(protocol.protocol(file));
+    }
+    if (withGenerators && !(file.messages().isEmpty() && file.structs().isEmpty())) {
+      specs.add(new GeneratorsGenerator(schema, types).generators(file));
     }
     ImmutableList.Builder<JavaFile> out = ImmutableList.builder();
     for (TypeSpec spec : specs) {

@@ -43,7 +43,8 @@ final class JavaTypes {
       "Bytes", "Wire", "Protocol", "FrameFormat", "MalformedFrameException", "ProtocolException",
       "ByteBuffer", "ByteOrder", "List", "Optional", "EnumSet", "Set", "Objects", "Generated",
       "String", "Object", "Override", "Integer", "Long", "Short", "Byte", "Boolean", "Float",
-      "Double", "IllegalArgumentException", "NullPointerException", "Math", "SuppressWarnings");
+      "Double", "IllegalArgumentException", "NullPointerException", "Math", "SuppressWarnings",
+      "Arbitrary", "Corruption", "RandomGenerator", "Stream");
 
   private final Schema schema;
   private final String[] clashing;

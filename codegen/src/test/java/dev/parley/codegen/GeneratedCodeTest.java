@@ -92,7 +92,8 @@ class GeneratedCodeTest {
       schemas = files.filter(p -> p.toString().endsWith(".parley")).sorted().toList();
     }
     List<InProcessCompiler.Source> sources = new ArrayList<>();
-    for (JavaFile file : JavaGenerator.of(TestSchemas.load(schemas.toArray(Path[]::new))).generateAll()) {
+    for (JavaFile file : JavaGenerator.of(TestSchemas.load(schemas.toArray(Path[]::new))).withGenerators(true)
+        .generateAll()) {
       sources.add(InProcessCompiler.Source.of(file));
     }
     InProcessCompiler.compile(sources, out);

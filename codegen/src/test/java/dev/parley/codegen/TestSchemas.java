@@ -47,7 +47,7 @@ final class TestSchemas {
   }
 
   static List<JavaFile> generate(String... names) {
-    return JavaGenerator.of(load(names)).generateAll();
+    return JavaGenerator.of(load(names)).withGenerators(true).generateAll();
   }
 
   static String read(Path path) {

@@ -12,9 +12,11 @@ import java.nio.channels.ReadableByteChannel;
  *
  * <p>Work is O(n) over the stream however it is split: bytes are copied into the buffer once, and
  * moved again only when a partial frame is shifted to the front (at most one frame's worth, once
- * per read that ends inside a frame). A length above {@link FrameFormat#maxFrameLength()} is
- * refused with {@link FrameTooLongException} as soon as the prefix is complete, before anything is
- * allocated for the body. The reader holds at most one partial frame plus its read buffer.
+ * per buffer's worth read). A length above {@link FrameFormat#maxFrameLength()} is refused with
+ * {@link FrameTooLongException} as soon as the prefix is complete, before anything is allocated
+ * for the body; a length within the maximum is not trusted either: the buffer grows by doubling
+ * as bytes arrive, so a prefix claiming a megabyte costs nothing until the megabyte comes. The
+ * reader holds at most one partial frame plus its read buffer.
  *
  * <p><b>Ownership:</b> the buffer returned by {@link #nextFrame()} is a view into the reader's
  * memory (the same view object each time, so reading allocates nothing), valid until the next
@@ -189,9 +191,9 @@ public final class FrameReader {
   }
 
   /**
-   * Room to read into, after the buffered bytes. Shifts a partial frame to the front when the
-   * buffer is full, and grows it to hold exactly one frame when a frame is larger than the
-   * buffer, only after the frame's length has been checked.
+   * Room to read into, after the buffered bytes. Shifts a partial frame to the front when it
+   * would not fit where it is, and grows the buffer by doubling (up to one whole frame) only when
+   * it is full and the frame's length has been checked.
    */
   private ByteBuffer writable() throws FrameTooLongException {
     if (start == end) {
@@ -203,18 +205,17 @@ public final class FrameReader {
     }
     long length = peekLength();
     int needed = length < 0 ? format.lengthSize() : format.lengthSize() + (int) length;
-    if (end == buffer.capacity() || buffer.capacity() - start < needed) {
-      if (needed > buffer.capacity()) {
-        grow(needed);
-      } else if (start > 0) {
-        System.arraycopy(buffer.array(), start, buffer.array(), 0, end - start);
-        end -= start;
-        start = 0;
-      }
+    if (start > 0 && (end == buffer.capacity() || buffer.capacity() - start < needed)) {
+      // Move the partial frame to the front: at most one frame, once per buffer's worth read.
+      System.arraycopy(buffer.array(), start, buffer.array(), 0, end - start);
+      end -= start;
+      start = 0;
     }
     if (end == buffer.capacity()) {
-      // Full of complete frames nobody took yet: make room rather than read nothing forever.
-      grow(buffer.capacity() * 2);
+      // Full. Grow by doubling toward the frame's length, never to the length a prefix merely
+      // claims: memory follows the bytes that actually arrive. (Full of complete frames nobody
+      // took yet is the caller's mistake; doubling then makes room rather than reading nothing.)
+      grow(needed > buffer.capacity() ? (int) Math.min(needed, 2L * buffer.capacity()) : 2 * buffer.capacity());
     }
     ByteBuffer target = buffer.duplicate();
     target.limit(buffer.capacity()).position(end);

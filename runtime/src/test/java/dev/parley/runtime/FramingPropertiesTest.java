@@ -175,6 +175,21 @@ class FramingPropertiesTest {
   }
 
   @Test
+  void aClaimedLengthWithinTheMaximumIsNotAllocatedBeforeItsBytesArrive() throws Exception {
+    // Found by the self-fuzzing suite: a 6-byte frame claiming 350 KB made the reader allocate it.
+    FrameReader reader = new FrameReader(FrameFormat.builder().maxFrameLength(1 << 20).build(), 256);
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 5, 0x61, (byte) 0xCF, 0, 5}));
+    assertNull(reader.nextFrame());
+    assertEquals(256, reader.capacity(), "memory follows the bytes that arrived, not the claim");
+    byte[] more = new byte[1000];
+    ByteBuffer chunk = ByteBuffer.wrap(more);
+    while (chunk.hasRemaining()) {
+      reader.feed(chunk);
+    }
+    assertTrue(reader.capacity() <= 2048, "grew by doubling with what arrived: " + reader.capacity());
+  }
+
+  @Test
   void aValidFrameThenGarbageGivesTheFrameThenAnError() throws Exception {
     FrameReader reader = new FrameReader(FrameFormat.builder().maxFrameLength(1000).build());
     reader.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 2, 7, 8, (byte) 0xDE, (byte) 0xAD, (byte) 0xBE, (byte) 0xEF}));

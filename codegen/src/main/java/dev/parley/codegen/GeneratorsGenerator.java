@@ -1,0 +1,260 @@
+package dev.parley.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.parley.spec.BytesType;
+import dev.parley.spec.Composite;
+import dev.parley.spec.EnumType;
+import dev.parley.spec.Field;
+import dev.parley.spec.FieldType;
+import dev.parley.spec.FixedBytesType;
+import dev.parley.spec.FlagsType;
+import dev.parley.spec.ListType;
+import dev.parley.spec.MessageType;
+import dev.parley.spec.PrimitiveType;
+import dev.parley.spec.Schema;
+import dev.parley.spec.SchemaFile;
+import dev.parley.spec.StringType;
+import dev.parley.spec.StructType;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates {@code <File>Generators}: for every struct and message, and for any message of the
+ * file, a random valid value ({@code random<Name>(RandomGenerator, int size)}) and its shrinking
+ * candidates ({@code shrink<Name>}); and valid and corrupted frames as bytes. The values respect
+ * every constraint of the schema, so the records' constructors accept them.
+ */
+final class GeneratorsGenerator {
+
+  static final ClassName ARBITRARY = ClassName.get("dev.parley.testing", "Arbitrary");
+  static final ClassName CORRUPTION = ClassName.get("dev.parley.testing", "Corruption");
+  static final ClassName RANDOM = ClassName.get("java.util.random", "RandomGenerator");
+  static final ClassName STREAM = ClassName.get("java.util.stream", "Stream");
+
+  private final Schema schema;
+  private final JavaTypes types;
+
+  GeneratorsGenerator(Schema schema, JavaTypes types) {
+    this.schema = schema;
+    this.types = types;
+  }
+
+  static ClassName generatorsClass(SchemaFile file) {
+    return ClassName.get(file.javaPackage(), file.javaPrefix() + "Generators");
+  }
+
+  TypeSpec generators(SchemaFile file) {
+    TypeSpec.Builder spec = TypeSpec.classBuilder(generatorsClass(file))
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addAnnotation(Sources.generated())
+        .alwaysQualify(types.clashingNames())
+        .addJavadoc("Random valid values, their shrinks, and valid and corrupted frames for the types of"
+            + " {@code $L}, for property tests and fuzzing. Values grow with {@code size} (0 to 100).",
+            file.path().getFileName())
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    List<Composite> composites = new ArrayList<>();
+    composites.addAll(file.structs());
+    composites.addAll(file.messages());
+    for (Composite composite : composites) {
+      spec.addMethod(random(composite));
+      spec.addMethod(shrink(composite));
+    }
+    if (!file.messages().isEmpty()) {
+      addMessageMethods(spec, file);
+    }
+    return spec.build();
+  }
+
+  private ClassName recordName(Composite composite) {
+    return types.className(composite instanceof StructType s ? s : (MessageType) composite);
+  }
+
+  private MethodSpec random(Composite composite) {
+    ClassName record = recordName(composite);
+    CodeBlock.Builder arguments = CodeBlock.builder();
+    for (Field field : composite.fields()) {
+      CodeBlock value = randomValue(field.type());
+      if (field.optional()) {
+        value = CodeBlock.of("rnd.nextBoolean() ? $T.of($L) : $T.empty()", JavaTypes.OPTIONAL, value,
+            JavaTypes.OPTIONAL);
+      }
+      arguments.add(arguments.isEmpty() ? "\n$L" : ",\n$L", value);
+    }
+    return MethodSpec.methodBuilder("random" + record.simpleName())
+        .addJavadoc("A random valid {@code $T}.", record)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(record)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .addStatement("return new $T($>$L$<)", record, arguments.build())
+        .build();
+  }
+
+  /** A Java expression for a random valid value of {@code type}, using {@code rnd} and {@code size}. */
+  private CodeBlock randomValue(FieldType type) {
+    if (type instanceof PrimitiveType p) {
+      return switch (p) {
+        case U8 -> CodeBlock.of("(int) $T.unsigned(rnd, 8)", ARBITRARY);
+        case U16 -> CodeBlock.of("(int) $T.unsigned(rnd, 16)", ARBITRARY);
+        case U32 -> CodeBlock.of("$T.unsigned(rnd, 32)", ARBITRARY);
+        case U64, I64 -> CodeBlock.of("$T.signed(rnd, 64)", ARBITRARY);
+        case I8 -> CodeBlock.of("(byte) $T.signed(rnd, 8)", ARBITRARY);
+        case I16 -> CodeBlock.of("(short) $T.signed(rnd, 16)", ARBITRARY);
+        case I32 -> CodeBlock.of("(int) $T.signed(rnd, 32)", ARBITRARY);
+        case F32 -> CodeBlock.of("$T.f32(rnd)", ARBITRARY);
+        case F64 -> CodeBlock.of("$T.f64(rnd)", ARBITRARY);
+        case BOOL -> CodeBlock.of("rnd.nextBoolean()");
+      };
+    } else if (type instanceof StringType s) {
+      return CodeBlock.of("$T.string(rnd, size, $LL)", ARBITRARY, s.lengthPrefix().maxValue());
+    } else if (type instanceof BytesType b) {
+      return CodeBlock.of("$T.bytes(rnd, size, $LL, -1)", ARBITRARY, b.lengthPrefix().maxValue());
+    } else if (type instanceof FixedBytesType b) {
+      return CodeBlock.of("$T.bytes(rnd, size, 0, $L)", ARBITRARY, b.size());
+    } else if (type instanceof EnumType e) {
+      return CodeBlock.of("$T.oneOf(rnd, $T.values())", ARBITRARY, types.className(e));
+    } else if (type instanceof FlagsType f) {
+      return CodeBlock.of("$T.subset(rnd, $T.class)", ARBITRARY, types.className(f));
+    } else if (type instanceof StructType s) {
+      return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(s)), s.name());
+    }
+    ListType list = (ListType) type;
+    return CodeBlock.of("$T.list($T.listSize(rnd, size, $LL), () -> $L)", ARBITRARY, ARBITRARY,
+        list.countPrefix().maxValue(), randomValue(list.element()));
+  }
+
+  private MethodSpec shrink(Composite composite) {
+    ClassName record = recordName(composite);
+    List<Field> fields = composite.fields();
+    CodeBlock.Builder streams = CodeBlock.builder();
+    for (int i = 0; i < fields.size(); i++) {
+      Field field = fields.get(i);
+      String accessor = RecordGenerator.javaName(field);
+      CodeBlock current = CodeBlock.of("value.$N()", accessor);
+      CodeBlock candidates = field.optional()
+          ? CodeBlock.of("$T.shrinkOptional($L, v -> $L)", ARBITRARY, current, shrinkValue(field.type(), CodeBlock.of("v"), 0))
+          : shrinkValue(field.type(), current, 0);
+      CodeBlock.Builder rebuilt = CodeBlock.builder();
+      for (int k = 0; k < fields.size(); k++) {
+        rebuilt.add(k == 0 ? "" : ", ");
+        rebuilt.add(k == i ? CodeBlock.of("smaller") : CodeBlock.of("value.$N()", RecordGenerator.javaName(fields.get(k))));
+      }
+      streams.add(streams.isEmpty() ? "\n$L.map(smaller -> new $T($L))" : ",\n$L.map(smaller -> new $T($L))",
+          candidates, record, rebuilt.build());
+    }
+    MethodSpec.Builder method = MethodSpec.methodBuilder("shrink" + record.simpleName())
+        .addJavadoc("Smaller valid values than {@code value}, one field made smaller at a time.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(STREAM, record))
+        .addParameter(record, "value");
+    if (fields.isEmpty()) {
+      return method.addStatement("return $T.empty()", STREAM).build();
+    }
+    return method.addStatement("return $T.<$T<$T>>of($>$L$<).flatMap(s -> s)", STREAM, STREAM, record,
+        streams.build()).build();
+  }
+
+  /** A Java expression for a Stream of smaller values than {@code value}, of {@code type}. */
+  private CodeBlock shrinkValue(FieldType type, CodeBlock value, int depth) {
+    if (type instanceof PrimitiveType p) {
+      return switch (p) {
+        case U8, U16, I32 -> CodeBlock.of("$T.shrinkLong($L).map(Long::intValue)", ARBITRARY, value);
+        case I8 -> CodeBlock.of("$T.shrinkLong($L).map(Long::byteValue)", ARBITRARY, value);
+        case I16 -> CodeBlock.of("$T.shrinkLong($L).map(Long::shortValue)", ARBITRARY, value);
+        case U32, U64, I64 -> CodeBlock.of("$T.shrinkLong($L)", ARBITRARY, value);
+        case F32 -> CodeBlock.of("$T.shrinkDouble($L).map(Double::floatValue)", ARBITRARY, value);
+        case F64 -> CodeBlock.of("$T.shrinkDouble($L)", ARBITRARY, value);
+        case BOOL -> CodeBlock.of("($L ? $T.of(false) : $T.<Boolean>empty())", value, STREAM, STREAM);
+      };
+    } else if (type instanceof StringType) {
+      return CodeBlock.of("$T.shrinkString($L)", ARBITRARY, value);
+    } else if (type instanceof BytesType) {
+      return CodeBlock.of("$T.shrinkBytes($L)", ARBITRARY, value);
+    } else if (type instanceof FixedBytesType) {
+      return CodeBlock.of("$T.shrinkFixedBytes($L)", ARBITRARY, value);
+    } else if (type instanceof EnumType) {
+      return CodeBlock.of("$T.shrinkEnum($L)", ARBITRARY, value);
+    } else if (type instanceof FlagsType) {
+      return CodeBlock.of("$T.shrinkSet($L)", ARBITRARY, value);
+    } else if (type instanceof StructType s) {
+      return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(s)), s.name(), value);
+    }
+    ListType list = (ListType) type;
+    String element = "e" + depth; // nested lists need distinct lambda parameters
+    return CodeBlock.of("$T.shrinkList($L, $N -> $L)", ARBITRARY, value, element,
+        shrinkValue(list.element(), CodeBlock.of("$N", element), depth + 1));
+  }
+
+  private void addMessageMethods(TypeSpec.Builder spec, SchemaFile file) {
+    ClassName message = JavaTypes.messageInterface(file);
+    ClassName protocol = JavaTypes.protocolClass(file);
+    String any = message.simpleName();
+    CodeBlock.Builder pick = CodeBlock.builder().add("return switch (rnd.nextInt($L)) {\n", file.messages().size()).indent();
+    CodeBlock.Builder shrink = CodeBlock.builder().add("return switch (value.typeId()) {\n").indent();
+    for (int i = 0; i < file.messages().size(); i++) {
+      MessageType m = file.messages().get(i);
+      ClassName record = types.className(m);
+      if (i == file.messages().size() - 1) {
+        pick.add("default -> random$N(rnd, size);\n", m.name());
+      } else {
+        pick.add("case $L -> random$N(rnd, size);\n", i, m.name());
+      }
+      shrink.add("case $T.TYPE_ID -> shrink$N(($T) value).map(m -> ($T) m);\n", record, m.name(), record, message);
+    }
+    pick.unindent().add("};\n");
+    shrink.add("default -> $T.empty();\n", STREAM).unindent().add("};\n");
+    spec.addMethod(MethodSpec.methodBuilder("random" + any)
+        .addJavadoc("A random valid message of any type of the file.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(message)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .addCode(pick.build())
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("shrink" + any)
+        .addJavadoc("Smaller valid messages than {@code value}, of the same type.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(STREAM, message))
+        .addParameter(message, "value")
+        .addCode(shrink.build())
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("frame")
+        .addJavadoc("The whole frame of {@code message}: its length prefix, then its body.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(byte[].class)
+        .addParameter(message, "message")
+        .addStatement("int size = $T.INSTANCE.encodedSize(message)", protocol)
+        .addStatement("$T body = $T.allocate(size)", JavaTypes.BYTE_BUFFER, JavaTypes.BYTE_BUFFER)
+        .addStatement("$T.INSTANCE.encode(message, body)", protocol)
+        .addStatement("return $T.withPrefix(body.array(), $T.INSTANCE.frameFormat(), size)", CORRUPTION, protocol)
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("validFrame")
+        .addJavadoc("The frame of a random valid message that fits the frame format's maximum length.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(byte[].class)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .beginControlFlow("for (int s = size; ; s /= 2)")
+        .addStatement("$T message = random$N(rnd, s)", message, any)
+        .beginControlFlow("if (s == 0 || $T.INSTANCE.encodedSize(message) <= $T.INSTANCE.frameFormat().maxFrameLength())",
+            protocol, protocol)
+        .addStatement("return frame(message)")
+        .endControlFlow()
+        .endControlFlow()
+        .build());
+    spec.addMethod(MethodSpec.methodBuilder("corruptFrame")
+        .addJavadoc("A valid frame damaged at random: flipped bits, a cut body, inflated lengths and counts.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(byte[].class)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .addStatement("return $T.corrupt(validFrame(rnd, size), $T.INSTANCE.frameFormat(), rnd)", CORRUPTION, protocol)
+        .build());
+  }
+}
