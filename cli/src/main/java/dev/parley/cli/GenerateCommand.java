@@ -34,6 +34,11 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Folder to write the Java sources to (created if missing).")
   Path output;
 
+  @Option(names = "--generators",
+      description = "Also write <File>Generators (random values, shrinks, valid and corrupted frames for"
+          + " property tests and fuzzing); they need dev.parley:parley-testing.")
+  boolean generators;
+
   @Mixin
   SchemaFiles schemaFiles;
 
@@ -45,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
     if (schema.isEmpty()) {
       return ExitCodes.SCHEMA_ERRORS;
     }
-    List<JavaFile> sources = JavaGenerator.of(schema.get()).generateAll();
+    List<JavaFile> sources = JavaGenerator.of(schema.get()).withGenerators(generators).generateAll();
     try {
       SourceWriter.Result written = SourceWriter.write(sources, output);
       out.printf("%d Java files in %s: %d written, %d unchanged%n", sources.size(), output,

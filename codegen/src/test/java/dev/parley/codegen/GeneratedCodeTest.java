@@ -39,12 +39,18 @@ class GeneratedCodeTest {
   private static ClassLoader loader;
   private static List<String> drivers;
 
-  @BeforeAll
-  static void compileSchemasAndDrivers() throws IOException {
-    List<InProcessCompiler.Source> sources = new ArrayList<>();
+  /** The test schemas, generated with their generators and compiled: shared with the fuzz targets. */
+  static ClassLoader compileSchemas(Path output, List<InProcessCompiler.Source> extra) {
+    List<InProcessCompiler.Source> sources = new ArrayList<>(extra);
     for (JavaFile file : TestSchemas.generate(SCHEMAS)) {
       sources.add(InProcessCompiler.Source.of(file));
     }
+    return InProcessCompiler.compile(sources, output);
+  }
+
+  @BeforeAll
+  static void compileSchemasAndDrivers() throws IOException {
+    List<InProcessCompiler.Source> sources = new ArrayList<>();
     drivers = new ArrayList<>();
     try (Stream<Path> files = Files.list(TestSchemas.resources().resolve("drivers"))) {
       for (Path driver : files.sorted().toList()) {
@@ -53,7 +59,7 @@ class GeneratedCodeTest {
         drivers.add(name);
       }
     }
-    loader = InProcessCompiler.compile(sources, classes);
+    loader = compileSchemas(classes, sources);
   }
 
   @TestFactory

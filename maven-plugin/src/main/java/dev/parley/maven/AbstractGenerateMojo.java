@@ -71,6 +71,9 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   abstract File outputDirectory();
 
+  /** Whether to also write {@code <File>Generators} (they need {@code parley-testing}). */
+  abstract boolean generateGenerators();
+
   /** The goal's name, for its state file and its log lines. */
   abstract String goal();
 
@@ -136,7 +139,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       }
       Schema schema = result.schema().get();
       List<JavaFile> files = new ArrayList<>();
-      JavaGenerator generator = JavaGenerator.of(schema);
+      JavaGenerator generator = JavaGenerator.of(schema).withGenerators(generateGenerators());
       for (SchemaFile file : schema.files()) {
         // Imports from elsewhere (a dependency jar, a shared folder) come with their own classes.
         if (isUnder(file.path(), sources)) {
@@ -241,6 +244,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     settings.add("excludes=" + excludes);
     settings.add("importPaths=" + importPaths);
     settings.add("output=" + outputDirectory());
+    settings.add("generators=" + generateGenerators());
     for (String setting : settings) {
       digest.update(setting.getBytes(StandardCharsets.UTF_8));
     }

@@ -25,6 +25,10 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   @Parameter(defaultValue = "${project.build.directory}/generated-sources/parley")
   private File outputDirectory;
 
+  /** Whether to also write {@code <File>Generators} for tests; they need {@code parley-testing}. */
+  @Parameter(property = "parley.generateGenerators", defaultValue = "false")
+  private boolean generateGenerators;
+
   /** Whether to put the schemas in the jar, for projects that import them. */
   @Parameter(defaultValue = "true")
   private boolean packageSchemas;
@@ -37,6 +41,11 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   @Override
   File outputDirectory() {
     return outputDirectory;
+  }
+
+  @Override
+  boolean generateGenerators() {
+    return generateGenerators;
   }
 
   @Override

@@ -23,6 +23,15 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
   @Parameter(defaultValue = "${project.build.directory}/generated-test-sources/parley")
   private File outputDirectory;
 
+  /** Whether to also write {@code <File>Generators}: on for test schemas; they need {@code parley-testing}. */
+  @Parameter(property = "parley.generateGenerators", defaultValue = "true")
+  private boolean generateGenerators;
+
+  @Override
+  boolean generateGenerators() {
+    return generateGenerators;
+  }
+
   @Override
   File sourceDirectory() {
     return sourceDirectory;

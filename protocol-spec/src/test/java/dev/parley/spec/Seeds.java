@@ -21,6 +21,7 @@ final class Seeds {
    * rethrown with the base seed and the case's seed in its message.
    */
   static void forEachCase(int cases, LongConsumer body) {
+    cases = Integer.getInteger("parley.values", cases); // -Pfuzz: 100,000
     long base = base();
     java.util.SplittableRandom seeds = new java.util.SplittableRandom(base);
     for (int i = 0; i < cases; i++) {

@@ -60,7 +60,9 @@ class FramingPropertiesTest {
   void anySplitOfAnyFrameSequenceReadsBackExactly() throws Exception {
     long seed = seed();
     SplittableRandom rnd = new SplittableRandom(seed);
-    for (int run = 0; run < 300; run++) {
+    // Frames of up to 70 KB split a byte at a time are slow: -Pfuzz gives this a twentieth of its values.
+    int runs = Math.max(300, Integer.getInteger("parley.values", 0) / 20);
+    for (int run = 0; run < runs; run++) {
       List<Bytes> frames = randomFrames(rnd);
       byte[] stream = stream(frames);
       FrameReader reader = new FrameReader(PROTOCOL.frameFormat(), 64 + rnd.nextInt(2000));
@@ -98,7 +100,8 @@ class FramingPropertiesTest {
   void aChannelThatMovesRandomSmallAmountsLosesNothing() throws Exception {
     long seed = seed();
     SplittableRandom rnd = new SplittableRandom(seed);
-    for (int run = 0; run < 100; run++) {
+    int runs = Math.max(100, Integer.getInteger("parley.values", 0) / 20);
+    for (int run = 0; run < runs; run++) {
       List<Bytes> frames = randomFrames(rnd);
       ChunkyChannel channel = new ChunkyChannel(rnd.nextLong(), 1 + rnd.nextInt(100));
       FrameWriter<Bytes> writer = new FrameWriter<>(PROTOCOL);
