@@ -34,7 +34,7 @@ public final class RoundTripProperties {
     String given = System.getProperty("parley.seed");
     long seed = given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
     SplittableRandom rnd = new SplittableRandom(seed);
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0, n = Math.max(2000, Integer.getInteger("parley.values", 0)); i < n; i++) {
       EdgesMessage message = randomMessage(rnd, 1 + i % 50);
       try {
         Codec.assertRoundTrip(EdgesProtocol.INSTANCE, message);
