@@ -51,7 +51,7 @@ class Utf8Test {
     long seed = seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] leads = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
-    for (int i = 0, n = Math.max(20_000, Integer.getInteger("parley.values", 0)); i < n; i++) {
+    for (int i = 0, cases = Math.max(20_000, Integer.getInteger("parley.values", 0)); i < cases; i++) {
       byte[] bytes = new byte[rnd.nextInt(8)];
       for (int k = 0; k < bytes.length; k++) {
         bytes[k] = (byte) (rnd.nextBoolean() ? leads[rnd.nextInt(leads.length)] : 0x80 | rnd.nextInt(0x40));
@@ -68,7 +68,7 @@ class Utf8Test {
   void lengthAndEncodingMatchTheJdkForValidStrings() {
     long seed = seed();
     SplittableRandom rnd = new SplittableRandom(seed);
-    for (int i = 0, n = Math.max(5_000, Integer.getInteger("parley.values", 0)); i < n; i++) {
+    for (int i = 0, cases = Math.max(5_000, Integer.getInteger("parley.values", 0)); i < cases; i++) {
       StringBuilder text = new StringBuilder();
       int n = rnd.nextInt(40);
       for (int k = 0; k < n; k++) {
