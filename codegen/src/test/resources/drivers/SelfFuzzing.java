@@ -43,6 +43,9 @@ public final class SelfFuzzing {
         new Subject<>("clashes", codegen.clashes.ClashesProtocol.INSTANCE,
             codegen.clashes.ClashesGenerators::randomClashesMessage, codegen.clashes.ClashesGenerators::shrinkClashesMessage,
             codegen.clashes.ClashesGenerators::corruptFrame),
+        new Subject<>("evolution v1", evolution.v1.ProfileProtocol.INSTANCE,
+            evolution.v1.ProfileGenerators::randomProfileMessage, evolution.v1.ProfileGenerators::shrinkProfileMessage,
+            evolution.v1.ProfileGenerators::corruptFrame),
         new Subject<>("evolution v2", evolution.v2.ProfileProtocol.INSTANCE,
             evolution.v2.ProfileGenerators::randomProfileMessage, evolution.v2.ProfileGenerators::shrinkProfileMessage,
             evolution.v2.ProfileGenerators::corruptFrame));
