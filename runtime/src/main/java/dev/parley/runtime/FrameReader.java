@@ -30,6 +30,7 @@ public final class FrameReader {
   public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
   private final FrameFormat format;
+  private final boolean bigEndian;
   private final int initialCapacity;
   /** Unconsumed bytes are {@code [start, end)} of {@code buffer}'s array. */
   private ByteBuffer buffer;
@@ -53,6 +54,7 @@ public final class FrameReader {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the length prefix");
     }
     this.format = format;
+    this.bigEndian = format.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
     this.initialCapacity = bufferSize;
     this.buffer = ByteBuffer.allocate(bufferSize);
     this.frame = buffer.duplicate().order(format.byteOrder());
@@ -182,12 +184,20 @@ public final class FrameReader {
     return length;
   }
 
+  /** The length prefix at {@code start}, read from the array in the format's byte order. */
   private long readLength() {
-    // The view handed out last is no longer the caller's: reset what a decoder may have changed.
-    frame.clear().order(format.byteOrder());
-    return format.lengthSize() == 2
-        ? frame.getShort(start) & 0xFFFF
-        : frame.getInt(start) & 0xFFFF_FFFFL;
+    byte[] a = buffer.array();
+    int i = start;
+    if (format.lengthSize() == 2) {
+      int b0 = a[i] & 0xFF;
+      int b1 = a[i + 1] & 0xFF;
+      return bigEndian ? b0 << 8 | b1 : b1 << 8 | b0;
+    }
+    long b0 = a[i] & 0xFF;
+    long b1 = a[i + 1] & 0xFF;
+    long b2 = a[i + 2] & 0xFF;
+    long b3 = a[i + 3] & 0xFF;
+    return bigEndian ? b0 << 24 | b1 << 16 | b2 << 8 | b3 : b3 << 24 | b2 << 16 | b1 << 8 | b0;
   }
 
   /**
