@@ -57,7 +57,7 @@ public final class FrameReader {
     this.bigEndian = format.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
     this.initialCapacity = bufferSize;
     this.buffer = ByteBuffer.allocate(bufferSize);
-    this.frame = buffer.duplicate().order(format.byteOrder());
+    this.frame = buffer.duplicate();
   }
 
   public FrameFormat format() {
@@ -128,7 +128,7 @@ public final class FrameReader {
     start = bodyStart + (int) length;
     consumed += format.lengthSize() + length;
     bodyLength = -1;
-    // The one view, reused: it also reads length prefixes, in the frame format's byte order.
+    // The one view, reused, so that handing out a frame allocates nothing.
     frame.clear();
     frame.limit(bodyStart + (int) length).position(bodyStart);
     return frame;
@@ -242,6 +242,6 @@ public final class FrameReader {
 
   private void replace(ByteBuffer newBuffer) {
     buffer = newBuffer;
-    frame = newBuffer.duplicate().order(format.byteOrder());
+    frame = newBuffer.duplicate();
   }
 }

@@ -1,7 +1,6 @@
 package dev.parley.runtime;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -281,12 +280,4 @@ public final class Wire {
   public static String element(String field, int index) {
     return field + "[" + index + "]";
   }
-
-  /** Thrown by {@link Utf8#encode} callers that skipped the check: a programming error. */
-  static IllegalStateException unchecked(String what) {
-    return new IllegalStateException(what);
-  }
-
-  /** ISO-8859-1, for building strings from ASCII bytes without a decoder. */
-  static final java.nio.charset.Charset LATIN_1 = StandardCharsets.ISO_8859_1;
 }

@@ -245,8 +245,4 @@ public final class NioConnection<M> {
   SocketChannel channel() {
     return channel;
   }
-
-  Handler<M> handler() {
-    return handler;
-  }
 }
