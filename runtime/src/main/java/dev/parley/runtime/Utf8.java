@@ -1,6 +1,9 @@
 package dev.parley.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,6 +13,10 @@ import java.nio.charset.StandardCharsets;
  * with a fast path for ASCII.
  */
 final class Utf8 {
+
+  /** Eight bytes of an array at once, for the ASCII scan. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
   private Utf8() {}
 
@@ -116,10 +123,7 @@ final class Utf8 {
       offset = 0;
       in.get(a);
     }
-    int i = 0;
-    while (i < length && a[offset + i] >= 0) {
-      i++;
-    }
+    int i = asciiPrefix(a, offset, length);
     if (i == length) {
       return new String(a, offset, length, StandardCharsets.ISO_8859_1);
     }
@@ -129,6 +133,21 @@ final class Utf8 {
           + Integer.toHexString(a[bad] & 0xFF) + ")", start + (bad - offset));
     }
     return new String(a, offset, length, StandardCharsets.UTF_8);
+  }
+
+  /** How many of the {@code length} bytes from {@code offset} are ASCII before the first that is not. */
+  static int asciiPrefix(byte[] a, int offset, int length) {
+    int i = 0;
+    // Eight bytes a step while they are all ASCII (no high bit set), then byte by byte.
+    for (; i <= length - Long.BYTES; i += Long.BYTES) {
+      if (((long) LONGS.get(a, offset + i) & HIGH_BITS) != 0) {
+        break;
+      }
+    }
+    while (i < length && a[offset + i] >= 0) {
+      i++;
+    }
+    return i;
   }
 
   /** The index of the first byte that starts no valid sequence, or -1 when all is valid. */

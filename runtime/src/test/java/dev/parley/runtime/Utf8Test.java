@@ -65,6 +65,38 @@ class Utf8Test {
   }
 
   @Test
+  void longAsciiRunsWithOneOtherByteAnywhereAgreeWithTheJdk() {
+    // The ASCII scan reads eight bytes a step: every run length, array offset and position of the
+    // first non-ASCII byte (a valid two-byte sequence, or a lone continuation byte).
+    for (int length = 0; length <= 40; length++) {
+      for (int offset = 0; offset < 8; offset++) {
+        for (int at = -1; at < length; at++) {
+          for (byte[] other : new byte[][] {{(byte) 0xC3, (byte) 0xA9}, {(byte) 0x80}}) {
+            byte[] text = new byte[length + (at < 0 ? 0 : other.length)];
+            java.util.Arrays.fill(text, (byte) 'a');
+            if (at >= 0) {
+              System.arraycopy(other, 0, text, at, other.length);
+            }
+            byte[] framed = new byte[offset + text.length + 3];
+            System.arraycopy(text, 0, framed, offset, text.length);
+            ByteBuffer in = ByteBuffer.wrap(framed, offset, text.length).slice();
+            Optional<String> ours;
+            try {
+              ours = Optional.of(Utf8.decode(in, text.length, "f"));
+            } catch (MalformedFrameException e) {
+              ours = Optional.empty();
+            }
+            int l = length;
+            int o = offset;
+            int a = at;
+            assertEquals(jdkDecode(text), ours, () -> "length " + l + ", offset " + o + ", other byte at " + a);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void lengthAndEncodingMatchTheJdkForValidStrings() {
     long seed = seed();
     SplittableRandom rnd = new SplittableRandom(seed);
