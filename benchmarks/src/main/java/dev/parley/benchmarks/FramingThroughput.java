@@ -2,11 +2,13 @@ package dev.parley.benchmarks;
 
 import dev.parley.benchmarks.generated.BenchMessage;
 import dev.parley.benchmarks.generated.BenchProtocol;
+import dev.parley.benchmarks.generated.Page;
 import dev.parley.benchmarks.generated.Tick;
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameWriter;
+import dev.parley.runtime.Protocol;
 import dev.parley.runtime.nio.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
 import dev.parley.runtime.nio.Handler;
@@ -15,8 +17,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -28,179 +33,278 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Framing throughput over 127.0.0.1: one connection, one way, 64-byte bodies (68-byte frames),
- * for Parley's blocking path, its event loop, and a raw {@code SocketChannel} baseline that writes
- * the same bytes in large batches and parses length prefixes from a reused buffer. Each mode runs
- * three times (each bounded to a minute); the median is reported, with its ratio to the baseline.
+ * Framing throughput over 127.0.0.1: one connection, one way, frames of a 64-byte or a 4 KiB body,
+ * for a raw {@code SocketChannel} baseline, Parley's framing, its blocking connection, its event
+ * loop, and Netty. Each transport runs in a JVM of its own, once to warm up and then three times,
+ * each run bounded to a minute; the median is reported.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput [frames]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
+ * [SMALL_FRAMES [LARGE_FRAMES [TRANSPORT...]]]}, transports named as in {@link Transport}; the
+ * ratios printed are to the first transport run.
  */
 public final class FramingThroughput {
 
-  private static final int BODY = 64;
-  private static final int FRAME = 4 + BODY;
-  private static final Tick TICK = new Tick(Bytes.of(new byte[62]));
-  private static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  private static final long TIMEOUT_SECONDS = 60;
+  /** Senders write about this many bytes at a time. */
+  static final int BATCH_BYTES = 64 * 1024;
 
   private FramingThroughput() {}
 
-  /** One mode: sends {@code frames} frames and returns the seconds until the last arrived. */
-  interface Mode {
-    double run(int frames) throws Exception;
+  /** The transports measured. */
+  enum Transport {
+    RAW("raw SocketChannel, batched"),
+    FRAMING("Parley FrameWriter/FrameReader"),
+    BLOCKING("Parley blocking, frames to handler"),
+    BLOCKING_DECODE("Parley blocking, decoded records"),
+    EVENT_LOOP("Parley event loop, frames to handler"),
+    EVENT_LOOP_DECODE("Parley event loop, decoded records"),
+    NETTY("Netty 4.2 NIO, LengthField codecs");
+
+    final String label;
+
+    Transport(String label) {
+      this.label = label;
+    }
+  }
+
+  /** A frame body: the message that carries it and its size. */
+  record Payload(BenchMessage message, int bodySize) {
+    static final Payload SMALL = new Payload(new Tick(Bytes.of(new byte[62])), 64);
+    static final Payload LARGE = new Payload(new Page(Bytes.of(new byte[4094])), 4096);
+
+    Payload {
+      if (BenchProtocol.INSTANCE.encodedSize(message) != bodySize) {
+        throw new IllegalArgumentException("body of " + bodySize + " bytes expected");
+      }
+    }
+
+    int frameSize() {
+      return 4 + bodySize;
+    }
+
+    int framesPerBatch() {
+      return Math.max(1, BATCH_BYTES / frameSize());
+    }
+
+    /** The whole frame, length prefix included, as Parley writes it. */
+    byte[] frame() {
+      ByteBuffer frame = ByteBuffer.allocate(frameSize()).putInt(bodySize);
+      BenchProtocol.INSTANCE.encode(message, frame);
+      return frame.array();
+    }
+  }
+
+  /** The median of three runs of one transport. */
+  record Result(Transport transport, Payload payload, int frames, double[] seconds) {
+    double framesPerSecond() {
+      double[] sorted = seconds.clone();
+      Arrays.sort(sorted);
+      return frames / sorted[sorted.length / 2];
+    }
+
+    double megabytesPerSecond() {
+      return framesPerSecond() * payload.frameSize() / 1e6;
+    }
   }
 
   public static void main(String[] args) throws Exception {
-    int frames = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
-    List<String> names = List.of("raw SocketChannel, batched", "Parley FrameWriter/FrameReader",
-        "Parley blocking, sendAll(960)", "Parley event loop", "Parley blocking, send() (1/20)");
-    // send() makes one system call a frame: a twentieth of the frames keeps its run under a minute.
-    List<Mode> modes = List.of(FramingThroughput::raw, FramingThroughput::framingOnly,
-        f -> blocking(f, true), FramingThroughput::eventLoop, f -> blocking(f / 20, false) * 20);
-    double[] medians = new double[modes.size()];
-    for (int m = 0; m < modes.size(); m++) {
-      modes.get(m).run(Math.min(frames, 200_000)); // warm up
-      double[] rates = new double[3];
-      for (int r = 0; r < 3; r++) {
-        rates[r] = frames / modes.get(m).run(frames);
-      }
-      Arrays.sort(rates);
-      medians[m] = rates[1];
+    if (args.length == 4 && args[0].equals("--fork")) {
+      fork(Transport.valueOf(args[1]), Integer.parseInt(args[2]) == 64 ? Payload.SMALL : Payload.LARGE,
+          Integer.parseInt(args[3]));
+      return;
     }
-    System.out.printf(Locale.ROOT, "%-32s %14s %10s %10s%n", "mode (" + frames + " frames of 68 bytes)",
-        "frames/s", "MB/s", "vs raw");
-    for (int m = 0; m < modes.size(); m++) {
-      System.out.printf(Locale.ROOT, "%-32s %,14.0f %10.1f %9.0f%%%n", names.get(m), medians[m],
-          medians[m] * FRAME / 1e6, 100 * medians[m] / medians[0]);
+    int smallFrames = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
+    int largeFrames = args.length > 1 ? Integer.parseInt(args[1]) : 250_000;
+    List<Transport> transports = args.length > 2
+        ? Arrays.stream(args, 2, args.length).map(Transport::valueOf).toList()
+        : List.of(Transport.values());
+    if (smallFrames > 0) {
+      print(measure(Payload.SMALL, smallFrames, transports));
     }
-  }
-
-  /** The floor: the same bytes written in 64 KiB batches, prefixes parsed from a reused buffer. */
-  static double raw(int frames) throws Exception {
-    try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY)) {
-      ExecutorService reader = Executors.newSingleThreadExecutor();
-      try {
-        Future<Long> received = reader.submit(() -> {
-          try (SocketChannel in = server.accept()) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            long count = 0;
-            while (count < frames) {
-              if (in.read(buffer) < 0) {
-                break;
-              }
-              buffer.flip();
-              while (buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position())) {
-                buffer.position(buffer.position() + 4 + buffer.getInt(buffer.position()));
-                count++;
-              }
-              buffer.compact();
-            }
-            return System.nanoTime();
-          }
-        });
-        ByteBuffer batch = ByteBuffer.allocate(FRAME * 960);
-        while (batch.remaining() >= FRAME) {
-          batch.putInt(BODY).putShort((short) 4).put(new byte[62]);
-        }
-        try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
-          long start = System.nanoTime();
-          int sent = 0;
-          while (sent < frames) {
-            int n = Math.min(960, frames - sent);
-            batch.clear().limit(n * FRAME);
-            while (batch.hasRemaining()) {
-              out.write(batch);
-            }
-            sent += n;
-          }
-          return (received.get(60, TimeUnit.SECONDS) - start) / 1e9;
-        }
-      } finally {
-        reader.shutdownNow();
-      }
+    if (largeFrames > 0) {
+      print(measure(Payload.LARGE, largeFrames, transports));
     }
   }
 
   /**
-   * Parley's framing without messages: the sender encodes Ticks with a FrameWriter, the receiver
-   * cuts frames with a FrameReader and counts them without decoding, the cost the runtime adds
-   * to the raw baseline before any object is made.
+   * Measures each transport in a JVM of its own, as JMH forks: one warm-up run and three measured
+   * runs, so that no transport's profile or garbage shapes another's code.
    */
-  static double framingOnly(int frames) throws Exception {
+  static List<Result> measure(Payload payload, int frames, List<Transport> transports) throws Exception {
+    List<Result> results = new ArrayList<>();
+    for (Transport transport : transports) {
+      Process fork = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+          "-cp", System.getProperty("java.class.path"), FramingThroughput.class.getName(),
+          "--fork", transport.name(), String.valueOf(payload.bodySize), String.valueOf(frames))
+          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      String output = new String(fork.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      if (!fork.waitFor(5, TimeUnit.MINUTES) || fork.exitValue() != 0) {
+        fork.destroyForcibly();
+        throw new IllegalStateException(transport + " failed: " + output);
+      }
+      double[] seconds = Arrays.stream(output.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+      Result result = new Result(transport, payload, frames, seconds);
+      results.add(result);
+      System.err.printf(Locale.ROOT, "  %-44s %,14.0f frames/s%n", transport.label + " (" + payload.bodySize + " B)",
+          result.framesPerSecond());
+    }
+    return results;
+  }
+
+  /** In the forked JVM: a warm-up run, then three measured runs, printed as seconds. */
+  private static void fork(Transport transport, Payload payload, int frames) throws Exception {
+    run(transport, payload, Math.min(frames, 100_000));
+    StringBuilder seconds = new StringBuilder();
+    for (int r = 0; r < 3; r++) {
+      seconds.append(run(transport, payload, frames)).append(' ');
+    }
+    System.out.println(seconds.toString().trim());
+  }
+
+  static void print(List<Result> results) {
+    Result raw = results.get(0);
+    System.out.printf(Locale.ROOT, "%-40s %14s %10s %8s%n",
+        results.get(0).frames + " frames of " + raw.payload.bodySize + "-byte bodies", "frames/s", "MB/s", "vs raw");
+    for (Result result : results) {
+      System.out.printf(Locale.ROOT, "%-40s %,14.0f %10.1f %8.2f%n", result.transport.label,
+          result.framesPerSecond(), result.megabytesPerSecond(), result.framesPerSecond() / raw.framesPerSecond());
+    }
+  }
+
+  /** Sends {@code frames} frames one way and returns the seconds until the last has arrived. */
+  static double run(Transport transport, Payload payload, int frames) throws Exception {
+    return switch (transport) {
+      case RAW -> raw(payload, frames);
+      case FRAMING -> framing(payload, frames);
+      case BLOCKING -> blocking(payload, frames, new FramesOnly(payload.message));
+      case BLOCKING_DECODE -> blocking(payload, frames, BenchProtocol.INSTANCE);
+      case EVENT_LOOP -> eventLoop(payload, frames, new FramesOnly(payload.message));
+      case EVENT_LOOP_DECODE -> eventLoop(payload, frames, BenchProtocol.INSTANCE);
+      case NETTY -> NettyFraming.run(payload, frames);
+    };
+  }
+
+  /** The floor: the same bytes written in 64 KiB batches, prefixes parsed from a reused buffer. */
+  static double raw(Payload payload, int frames) throws Exception {
+    return overChannels(frames, in -> {
+      ByteBuffer buffer = ByteBuffer.allocate(Math.max(64 * 1024, 2 * payload.frameSize()));
+      long count = 0;
+      while (count < frames && in.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position())) {
+          buffer.position(buffer.position() + 4 + buffer.getInt(buffer.position()));
+          count++;
+        }
+        buffer.compact();
+      }
+    }, out -> {
+      int perBatch = payload.framesPerBatch();
+      ByteBuffer batch = ByteBuffer.allocate(payload.frameSize() * perBatch);
+      byte[] frame = payload.frame();
+      while (batch.hasRemaining()) {
+        batch.put(frame);
+      }
+      for (int sent = 0; sent < frames; ) {
+        int n = Math.min(perBatch, frames - sent);
+        batch.clear().limit(n * payload.frameSize());
+        while (batch.hasRemaining()) {
+          out.write(batch);
+        }
+        sent += n;
+      }
+    });
+  }
+
+  /**
+   * Parley's framing without a transport: the sender queues frames in a FrameWriter, the receiver
+   * cuts them with a FrameReader and counts them, the cost the runtime adds before any handler.
+   */
+  static double framing(Payload payload, int frames) throws Exception {
+    return overChannels(frames, in -> {
+      FrameReader reader = new FrameReader(BenchProtocol.INSTANCE.frameFormat());
+      long count = 0;
+      while (count < frames && reader.readFrom(in) >= 0) {
+        while (reader.nextFrame() != null) {
+          count++;
+        }
+      }
+    }, out -> {
+      FrameWriter<BenchMessage> writer = new FrameWriter<>(BenchProtocol.INSTANCE);
+      int perBatch = payload.framesPerBatch();
+      for (int sent = 0; sent < frames; ) {
+        for (int n = 0; n < perBatch && sent < frames; n++, sent++) {
+          writer.enqueue(payload.message);
+        }
+        while (!writer.flushTo(out)) {
+          // a blocking channel takes everything; loop in case it does not
+        }
+      }
+    });
+  }
+
+  /** A receiving side and a sending side over a blocking channel pair. */
+  interface ChannelSide {
+    void run(SocketChannel channel) throws Exception;
+  }
+
+  private static double overChannels(int frames, ChannelSide receiver, ChannelSide sender) throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY)) {
-      ExecutorService reader = Executors.newSingleThreadExecutor();
+      ExecutorService reading = Executors.newSingleThreadExecutor();
       try {
-        Future<Long> received = reader.submit(() -> {
+        Future<Long> received = reading.submit(() -> {
           try (SocketChannel in = server.accept()) {
-            FrameReader frameReader = new FrameReader(BenchProtocol.INSTANCE.frameFormat());
-            long count = 0;
-            while (count < frames) {
-              if (frameReader.readFrom(in) < 0) {
-                break;
-              }
-              while (frameReader.nextFrame() != null) {
-                count++;
-              }
-            }
+            receiver.run(in);
             return System.nanoTime();
           }
         });
-        FrameWriter<BenchMessage> writer = new FrameWriter<>(BenchProtocol.INSTANCE);
         try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
           long start = System.nanoTime();
-          for (int sent = 0; sent < frames; ) {
-            for (int n = 0; n < 960 && sent < frames; n++, sent++) {
-              writer.enqueue(TICK);
-            }
-            while (!writer.flushTo(out)) {
-              // a blocking channel takes everything; loop in case it does not
-            }
-          }
-          return (received.get(60, TimeUnit.SECONDS) - start) / 1e9;
+          sender.run(out);
+          return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
         }
       } finally {
-        reader.shutdownNow();
+        reading.shutdownNow();
       }
     }
   }
 
-  static double blocking(int frames, boolean batched) throws Exception {
+  /** {@code sendAll} of 64 KiB batches on one side, a {@code receive()} per frame on the other. */
+  static double blocking(Payload payload, int frames, Protocol<BenchMessage> protocol) throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY)) {
-      ExecutorService reader = Executors.newSingleThreadExecutor();
+      ExecutorService reading = Executors.newSingleThreadExecutor();
       try {
-        Future<Long> received = reader.submit(() -> {
-          try (BlockingConnection<BenchMessage> in = BlockingConnection.over(server.accept(), BenchProtocol.INSTANCE)) {
+        Future<Long> received = reading.submit(() -> {
+          try (BlockingConnection<BenchMessage> in = BlockingConnection.over(server.accept(), protocol)) {
             for (int i = 0; i < frames; i++) {
               in.receive().orElseThrow();
             }
             return System.nanoTime();
           }
         });
-        List<Tick> batch = Collections.nCopies(960, TICK);
+        int perBatch = payload.framesPerBatch();
+        List<BenchMessage> batch = Collections.nCopies(perBatch, payload.message);
         try (BlockingConnection<BenchMessage> out = BlockingConnection.connect(
-            (InetSocketAddress) server.getLocalAddress(), BenchProtocol.INSTANCE, Duration.ofSeconds(10))) {
+            (InetSocketAddress) server.getLocalAddress(), protocol, Duration.ofSeconds(10))) {
           long start = System.nanoTime();
-          if (batched) {
-            for (int sent = 0; sent < frames; sent += 960) {
-              out.sendAll(frames - sent >= 960 ? batch : batch.subList(0, frames - sent));
-            }
-          } else {
-            for (int i = 0; i < frames; i++) {
-              out.send(TICK);
-            }
+          for (int sent = 0; sent < frames; sent += perBatch) {
+            out.sendAll(frames - sent >= perBatch ? batch : batch.subList(0, frames - sent));
           }
-          return (received.get(60, TimeUnit.SECONDS) - start) / 1e9;
+          return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
         }
       } finally {
-        reader.shutdownNow();
+        reading.shutdownNow();
       }
     }
   }
 
-  /** Both ends on event loops: the sender refills its queue whenever half of it has gone. */
-  static double eventLoop(int frames) throws Exception {
+  /** Both ends on event loops: the sender refills its queue to 128 KiB on each {@code onDrained}. */
+  static double eventLoop(Payload payload, int frames, Protocol<BenchMessage> protocol) throws Exception {
     try (EventLoop serverLoop = EventLoop.start("bench-server"); EventLoop clientLoop = EventLoop.start("bench-client")) {
       CompletableFuture<Long> done = new CompletableFuture<>();
-      InetSocketAddress address = serverLoop.listen(ANY, BenchProtocol.INSTANCE, new Handler<>() {
+      InetSocketAddress address = serverLoop.listen(ANY, protocol, new Handler<>() {
         int count;
 
         @Override
@@ -211,7 +315,7 @@ public final class FramingThroughput {
         }
       }, ConnectionOptions.defaults());
       long[] start = new long[1];
-      NioConnection<BenchMessage> out = clientLoop.connect(address, BenchProtocol.INSTANCE, new Handler<>() {
+      NioConnection<BenchMessage> out = clientLoop.connect(address, protocol, new Handler<>() {
         int sent;
 
         @Override
@@ -221,9 +325,8 @@ public final class FramingThroughput {
         }
 
         private void refill(NioConnection<BenchMessage> connection) {
-          // Queue 128 KiB at a time (well within the bound); more follows each time it has drained.
-          while (sent < frames && connection.pendingBytes() < 128 * 1024) {
-            connection.send(TICK);
+          while (sent < frames && connection.pendingBytes() < 2 * BATCH_BYTES) {
+            connection.send(payload.message);
             sent++;
           }
         }
@@ -236,10 +339,9 @@ public final class FramingThroughput {
         @Override
         public void onMessage(NioConnection<BenchMessage> connection, BenchMessage message) {}
       }, ConnectionOptions.defaults());
-      long end = done.get(60, TimeUnit.SECONDS);
+      long end = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.close();
       return (end - start[0]) / 1e9;
     }
   }
-
 }

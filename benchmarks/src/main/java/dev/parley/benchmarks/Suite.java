@@ -1,0 +1,158 @@
+package dev.parley.benchmarks;
+
+import dev.parley.benchmarks.FramingThroughput.Payload;
+import dev.parley.benchmarks.FramingThroughput.Result;
+import dev.parley.benchmarks.FramingThroughput.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler) and the framing
+ * throughput, printed as Markdown tables with every Parley figure as a ratio to the anchors
+ * measured in the same run. Also written to {@code benchmarks/target/results.md}.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar [--quick]};
+ * {@code --quick} is a smoke run (short iterations, few frames) whose figures mean nothing.
+ */
+public final class Suite {
+
+  private static final List<String> MESSAGES = List.of("order", "chat", "blob");
+  private static final List<String> SYSTEMS = List.of("Parley", "Hand", "Sbe", "Protobuf");
+  private static final String ALLOCATION = "gc.alloc.rate.norm";
+
+  private final StringBuilder out = new StringBuilder();
+
+  private Suite() {}
+
+  /** A measured codec operation: time and allocation per operation. */
+  private record Figure(double nanos, double nanosError, double bytes) {}
+
+  /**
+   * Runs the suite with no arguments or {@code --quick}; anything else goes to JMH's own command
+   * line, so that {@code java -jar benchmarks.jar CodecBenchmark -prof gc} runs JMH as usual.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 1 || (args.length == 1 && !args[0].equals("--quick"))) {
+      org.openjdk.jmh.Main.main(args);
+      return;
+    }
+    boolean quick = args.length == 1;
+    Suite suite = new Suite();
+    suite.line("# Parley benchmark suite, " + LocalDate.now() + (quick ? " (quick smoke run: figures mean nothing)" : ""));
+    suite.line("");
+    suite.line(String.format(Locale.ROOT, "%s %s, %s, %d cores", System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors()));
+    suite.line("");
+    suite.codecs(quick);
+    suite.framing(quick);
+    Path results = Path.of("benchmarks", "target", "results.md");
+    if (Files.isDirectory(results.getParent())) {
+      Files.writeString(results, suite.out, StandardCharsets.UTF_8);
+      System.out.println("(also written to " + results + ")");
+    }
+  }
+
+  private void codecs(boolean quick) throws Exception {
+    Options options = new OptionsBuilder()
+        .include(CodecBenchmark.class.getName() + "\\.")
+        .addProfiler(GCProfiler.class)
+        .warmupIterations(quick ? 1 : 5)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(quick ? 1 : 5)
+        .measurementTime(TimeValue.seconds(1))
+        .forks(1)
+        .build();
+    Collection<RunResult> runs = new Runner(options).run();
+    Map<String, Figure> figures = new HashMap<>();
+    for (RunResult run : runs) {
+      String name = run.getParams().getBenchmark();
+      var allocation = run.getSecondaryResults().get(ALLOCATION);
+      figures.put(name.substring(name.lastIndexOf('.') + 1), new Figure(run.getPrimaryResult().getScore(),
+          run.getPrimaryResult().getScoreError(), allocation == null ? Double.NaN : allocation.getScore()));
+    }
+    line("## Codecs: ns/op and B/op (JMH average time, `-prof gc`)");
+    line("");
+    line("| message | operation | Parley | hand-written | SBE | protobuf-java | Parley ÷ hand | Parley ÷ SBE | Parley ÷ protobuf |");
+    line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (String message : MESSAGES) {
+      for (String operation : List.of("Encode", "Decode", "Size")) {
+        StringBuilder row = new StringBuilder("| " + capitalized(message) + " | " + operation.toLowerCase(Locale.ROOT));
+        for (String system : SYSTEMS) {
+          Figure figure = figures.get(message + system + operation);
+          row.append(" | ").append(figure == null ? "—"
+              : String.format(Locale.ROOT, "%.1f ± %.1f ns, %.0f B", figure.nanos, figure.nanosError, figure.bytes));
+        }
+        Figure parley = figures.get(message + "Parley" + operation);
+        for (String anchor : List.of("Hand", "Sbe", "Protobuf")) {
+          Figure other = figures.get(message + anchor + operation);
+          row.append(" | ").append(parley == null || other == null ? "—"
+              : String.format(Locale.ROOT, "%.2f", parley.nanos / other.nanos));
+        }
+        line(row.append(" |").toString());
+      }
+    }
+    line("");
+    line("Encoded sizes in bytes: " + EncodedSizes.describe());
+    line("");
+  }
+
+  private void framing(boolean quick) throws Exception {
+    line("## Framing over 127.0.0.1: one connection, one way (median of 3 runs)");
+    line("");
+    for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
+      int frames = payload == Payload.SMALL ? (quick ? 200_000 : 5_000_000) : (quick ? 20_000 : 250_000);
+      List<Result> results = FramingThroughput.measure(payload, frames, List.of(Transport.values()));
+      Result raw = find(results, Transport.RAW);
+      Result netty = find(results, Transport.NETTY);
+      line(String.format(Locale.ROOT, "%,d frames of a %,d-byte body (%,d bytes a frame):", frames,
+          payload.bodySize(), payload.frameSize()));
+      line("");
+      line("| transport | frames/s | MB/s | ÷ raw | ÷ Netty |");
+      line("|---|---:|---:|---:|---:|");
+      for (Result result : results) {
+        line(String.format(Locale.ROOT, "| %s | %,.0f | %,.1f | %.2f | %.2f |", result.transport().label,
+            result.framesPerSecond(), result.megabytesPerSecond(), result.framesPerSecond() / raw.framesPerSecond(),
+            result.framesPerSecond() / netty.framesPerSecond()));
+      }
+      line("");
+      line(String.format(Locale.ROOT, "Share of the time spent decoding into records: blocking %.0f%%, event loop %.0f%%.",
+          100 * decodeShare(find(results, Transport.BLOCKING), find(results, Transport.BLOCKING_DECODE)),
+          100 * decodeShare(find(results, Transport.EVENT_LOOP), find(results, Transport.EVENT_LOOP_DECODE))));
+      line("");
+    }
+  }
+
+  /** The part of the decoding run's time that the run without decoding did not spend. */
+  private static double decodeShare(Result framesOnly, Result decoded) {
+    return 1 - decoded.framesPerSecond() / framesOnly.framesPerSecond();
+  }
+
+  private static Result find(List<Result> results, Transport transport) {
+    return results.stream().filter(r -> r.transport() == transport).findFirst().orElseThrow();
+  }
+
+  private static String capitalized(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+  }
+
+  private void line(String text) throws IOException {
+    System.out.println(text);
+    System.out.flush();
+    out.append(text).append('\n');
+  }
+}
