@@ -112,6 +112,49 @@ class BlockingTest {
   }
 
   @Test
+  void receiveAllHandsOverEveryMessageInOrderUntilACleanEnd() throws Exception {
+    List<Bytes> received = new CopyOnWriteArrayList<>();
+    BlockingServer<Bytes> server = BlockingServer.start(loopback(), PROTOCOL, pool, Duration.ZERO,
+        (peer, e) -> serverErrors.add(e), connection -> {
+          long count = connection.receiveAll(received::add);
+          connection.send(text("got " + count));
+        });
+    toClose.add(server);
+    BlockingConnection<Bytes> client = client(server);
+    List<Bytes> sent = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      sent.add(text("m" + i));
+    }
+    client.sendAll(sent);
+    client.shutdownOutput();
+    assertEquals(Optional.of(text("got 5000")), client.receive());
+    assertEquals(sent, received);
+    assertEquals(List.of(), serverErrors);
+  }
+
+  @Test
+  void receiveAllStopsAtAProtocolErrorAndClosesTheConnection() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Future<?> peer = pool.submit(() -> {
+        try (Socket s = raw.accept(); OutputStream out = s.getOutputStream()) {
+          out.write(new byte[] {0, 0, 0, 1, 42, 0, 0, 0, 2, 43, 44, 0, 0, 0, 9, 1});
+        }
+        return null;
+      });
+      BlockingConnection<Bytes> client = BlockingConnection.connect(
+          (InetSocketAddress) raw.getLocalSocketAddress(), PROTOCOL, WAIT);
+      toClose.add(client);
+      client.setReadTimeout(WAIT);
+      List<Bytes> received = new ArrayList<>();
+      TruncatedFrameException e = assertThrows(TruncatedFrameException.class, () -> client.receiveAll(received::add));
+      assertEquals(8, e.missing());
+      assertEquals(List.of(Bytes.of((byte) 42), Bytes.of((byte) 43, (byte) 44)), received);
+      assertFalse(client.isOpen(), "a protocol error closes the connection");
+      peer.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void cleanEndIsDistinctFromEndInsideAFrame() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Future<?> peer = pool.submit(() -> {
