@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Framing throughput over 127.0.0.1: one connection, one way, frames of a 64-byte or a 4 KiB body,
  * for a raw {@code SocketChannel} baseline, Parley's framing, its blocking connection, its event
- * loop, and Netty. Each transport runs in a JVM of its own, once to warm up and then three times,
+ * loop, and Netty. Each transport runs in a JVM of its own, twice to warm up and then three times,
  * each run bounded to a minute; the median is reported.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
@@ -128,7 +128,7 @@ public final class FramingThroughput {
   }
 
   /**
-   * Measures each transport in a JVM of its own, as JMH forks: one warm-up run and three measured
+   * Measures each transport in a JVM of its own, as JMH forks: two warm-up runs and three measured
    * runs, so that no transport's profile or garbage shapes another's code.
    */
   static List<Result> measure(Payload payload, int frames, List<Transport> transports) throws Exception {
@@ -154,9 +154,11 @@ public final class FramingThroughput {
     return results;
   }
 
-  /** In the forked JVM: a warm-up run, then three measured runs, printed as seconds. */
+  /** In the forked JVM: two warm-up runs, then three measured runs, printed as seconds. */
   private static void fork(Transport transport, Payload payload, int frames) throws Exception {
-    run(transport, payload, Math.min(frames, 100_000));
+    // Full-size warm-up runs: the loops reach their final compiled form only after a few million frames.
+    run(transport, payload, frames);
+    run(transport, payload, frames);
     StringBuilder seconds = new StringBuilder();
     for (int r = 0; r < 3; r++) {
       seconds.append(run(transport, payload, frames)).append(' ');
@@ -271,29 +273,40 @@ public final class FramingThroughput {
     }
   }
 
-  /** {@code sendAll} of 64 KiB batches on one side, a {@code receive()} per frame on the other. */
+  /**
+   * {@code sendAll} of 64 KiB batches on one side; on the other, {@code receiveAll} handing each
+   * frame to a handler, the loop of a thread that serves a connection.
+   */
   static double blocking(Payload payload, int frames, Protocol<BenchMessage> protocol) throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY)) {
       ExecutorService reading = Executors.newSingleThreadExecutor();
       try {
         Future<Long> received = reading.submit(() -> {
           try (BlockingConnection<BenchMessage> in = BlockingConnection.over(server.accept(), protocol)) {
-            for (int i = 0; i < frames; i++) {
-              in.receive().orElseThrow();
+            long[] count = {0};
+            long[] end = {0};
+            in.receiveAll(message -> {
+              if (++count[0] == frames) {
+                end[0] = System.nanoTime();
+              }
+            });
+            if (count[0] != frames) {
+              throw new IllegalStateException(count[0] + " frames arrived, not " + frames);
             }
-            return System.nanoTime();
+            return end[0];
           }
         });
         int perBatch = payload.framesPerBatch();
         List<BenchMessage> batch = Collections.nCopies(perBatch, payload.message);
+        long start;
         try (BlockingConnection<BenchMessage> out = BlockingConnection.connect(
             (InetSocketAddress) server.getLocalAddress(), protocol, Duration.ofSeconds(10))) {
-          long start = System.nanoTime();
+          start = System.nanoTime();
           for (int sent = 0; sent < frames; sent += perBatch) {
             out.sendAll(frames - sent >= perBatch ? batch : batch.subList(0, frames - sent));
           }
-          return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
         }
+        return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
       } finally {
         reading.shutdownNow();
       }

@@ -19,6 +19,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler) and the framing
@@ -76,7 +77,9 @@ public final class Suite {
         .measurementIterations(quick ? 1 : 5)
         .measurementTime(TimeValue.seconds(1))
         .forks(1)
+        .verbosity(VerboseMode.SILENT)
         .build();
+    System.err.println("codec benchmarks: 27 of them, about 12 s each...");
     Collection<RunResult> runs = new Runner(options).run();
     Map<String, Figure> figures = new HashMap<>();
     for (RunResult run : runs) {
@@ -112,6 +115,7 @@ public final class Suite {
   }
 
   private void framing(boolean quick) throws Exception {
+    System.err.println("framing: 7 transports, 2 body sizes, 5 runs each...");
     line("## Framing over 127.0.0.1: one connection, one way (median of 3 runs)");
     line("");
     for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
