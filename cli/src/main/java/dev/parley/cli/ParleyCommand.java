@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "parley 0.1.0",
     description = "Schema checker and code generator for length-prefixed binary protocols.",
-    subcommands = {CheckCommand.class, GenerateCommand.class},
+    subcommands = {CheckCommand.class, GenerateCommand.class, DecodeCommand.class},
     exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -25,6 +25,7 @@ final class ParleyCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "name a command: parley check FILE... or parley generate -o DIR FILE...");
+        "name a command: parley check FILE..., parley generate -o DIR FILE..."
+            + " or parley decode SCHEMA... [CAPTURE]");
   }
 }

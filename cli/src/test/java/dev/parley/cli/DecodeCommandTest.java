@@ -1,0 +1,252 @@
+package dev.parley.cli;
+
+import static dev.parley.cli.CheckCommandTest.parley;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.cli.CheckCommandTest.Run;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and usage. */
+class DecodeCommandTest {
+
+  /** SPEC.md 9.1's schema. */
+  private static final String DEMO = "package demo.v1;\n"
+      + "enum Color : u8 { RED = 1; GREEN = 2; BLUE = 3; }\n"
+      + "flags Perms : u8 { READ = 0; WRITE = 1; ADMIN = 7; }\n"
+      + "struct Point { i16 x; i16 y; }\n"
+      + "message Sample = 7 {\n"
+      + "  u16 port; i32 delta; string greeting; optional u32 session; optional string nick;\n"
+      + "  list<Point> path; Color color; Perms perms;\n"
+      + "}\n"
+      + "message Bye = 8 { bytes<u8> token; }\n";
+  /** SPEC.md 9.1's frame, 38 bytes. */
+  private static final String SAMPLE =
+      "0000002200071f90fffffffe000668c3a96c6c6f010000002a00000200010002fffd00040381";
+  private static final String SAMPLE_TEXT = "offset 0, length 34: Sample (type id 7)\n"
+      + "  port = 8080\n"
+      + "  delta = -2\n"
+      + "  greeting = \"héllo\"\n"
+      + "  session = present 42\n"
+      + "  nick = absent\n"
+      + "  path = list of 2\n"
+      + "    [0] = Point\n"
+      + "      x = 1\n"
+      + "      y = 2\n"
+      + "    [1] = Point\n"
+      + "      x = -3\n"
+      + "      y = 4\n"
+      + "  color = BLUE (3)\n"
+      + "  perms = {READ, ADMIN} (0x81)\n";
+  /** A Bye frame, 9 bytes. */
+  private static final String BYE = "00000005" + "0008" + "02" + "cafe";
+  private static final String BYE_TEXT = "offset 38, length 5: Bye (type id 8)\n"
+      + "  token = 2 bytes: cafe\n";
+  /** Sample with color 4, which Color does not declare. */
+  private static final String BAD_COLOR = SAMPLE.substring(0, SAMPLE.length() - 4) + "0481";
+
+  @TempDir
+  Path dir;
+
+  private Path schema;
+
+  @BeforeEach
+  void writeSchema() throws IOException {
+    schema = dir.resolve("demo.parley");
+    Files.writeString(schema, DEMO);
+  }
+
+  private Path capture(String hex) throws IOException {
+    Path file = dir.resolve("capture.bin");
+    Files.write(file, HexFormat.of().parseHex(hex));
+    return file;
+  }
+
+  private Run decode(String hex, String... options) throws IOException {
+    String[] args = new String[options.length + 3];
+    args[0] = "decode";
+    System.arraycopy(options, 0, args, 1, options.length);
+    args[options.length + 1] = schema.toString();
+    args[options.length + 2] = capture(hex).toString();
+    return parley(args);
+  }
+
+  private static String text(String s) {
+    return s.replace("\r\n", "\n");
+  }
+
+  private static void assertNoStackTrace(Run run) {
+    assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
+  }
+
+  @Test
+  void printsEachFrameAsIndentedText() throws IOException {
+    Run run = decode(SAMPLE + BYE);
+    assertEquals("", run.err());
+    assertEquals(SAMPLE_TEXT + BYE_TEXT, text(run.out()));
+    assertEquals(0, run.exitCode());
+  }
+
+  @Test
+  void printsEachFrameAsALineOfJson() throws IOException {
+    Run run = decode(SAMPLE + BYE, "--json");
+    assertEquals("", run.err());
+    assertEquals("{\"offset\":0,\"length\":34,\"message\":\"Sample\",\"typeId\":7,\"fields\":{\"port\":8080,"
+        + "\"delta\":-2,\"greeting\":\"héllo\",\"session\":42,\"nick\":null,\"path\":[{\"x\":1,\"y\":2},"
+        + "{\"x\":-3,\"y\":4}],\"color\":\"BLUE\",\"perms\":[\"READ\",\"ADMIN\"]}}\n"
+        + "{\"offset\":38,\"length\":5,\"message\":\"Bye\",\"typeId\":8,\"fields\":{\"token\":\"cafe\"}}\n",
+        text(run.out()));
+    assertEquals(0, run.exitCode());
+  }
+
+  @Test
+  void readsHexTextWithSpacesPrefixesAndComments() throws IOException {
+    Path hex = dir.resolve("capture.hex");
+    Files.writeString(hex, "# SPEC.md 9.1\n00 00 00 22\n0x0007 1F90 " + SAMPLE.substring(16) + "\r\n"
+        + BYE.replaceAll("(..)", "$1 ") + " # Bye\n");
+    Run run = parley("decode", "--hex", schema.toString(), hex.toString());
+    assertEquals("", run.err());
+    assertEquals(SAMPLE_TEXT + BYE_TEXT, text(run.out()));
+  }
+
+  @Test
+  void badHexIsAnInputErrorThatSaysWhere() throws IOException {
+    Path hex = dir.resolve("capture.hex");
+    Files.writeString(hex, "0000\n00 2g\n");
+    Run run = parley("decode", "--hex", schema.toString(), hex.toString());
+    assertEquals(2, run.exitCode());
+    assertEquals("parley: error: cannot read " + hex + ": not a hex digit: 'g' at line 2, column 5\n", text(run.err()));
+    Files.writeString(hex, "000");
+    assertTrue(parley("decode", "--hex", schema.toString(), hex.toString()).err()
+        .contains("odd number of hex digits: the digit at line 1, column 3 has no second digit"));
+  }
+
+  @Test
+  void readsStandardInputWithoutACaptureOrWithADash() throws IOException {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(HexFormat.of().parseHex(SAMPLE)));
+      Run run = parley("decode", schema.toString());
+      assertEquals(SAMPLE_TEXT, text(run.out()));
+      assertEquals(0, run.exitCode());
+      System.setIn(new ByteArrayInputStream((BYE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      Run hex = parley("decode", "--hex", "--json", schema.toString(), "-");
+      assertEquals("{\"offset\":0,\"length\":5,\"message\":\"Bye\",\"typeId\":8,\"fields\":{\"token\":\"cafe\"}}\n",
+          text(hex.out()));
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
+  void aTruncatedCaptureReportsTheOffsetAndTheMissingBytes() throws IOException {
+    Run run = decode(SAMPLE + SAMPLE.substring(0, 20));
+    assertEquals(1, run.exitCode());
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    assertEquals("parley: error: frame at offset 38, length 34: stream ended inside the body: 6 of 34 bytes,"
+        + " 28 missing\n", text(run.err()));
+    Run prefix = decode(SAMPLE + "0000");
+    assertEquals("parley: error: frame at offset 38: stream ended inside the length prefix: 2 of 4 bytes,"
+        + " 2 missing\n", text(prefix.err()));
+    assertNoStackTrace(prefix);
+  }
+
+  @Test
+  void aMalformedFrameNamesTheFieldAndBothOffsetsAndStops() throws IOException {
+    Run run = decode(BAD_COLOR + BYE);
+    assertEquals(1, run.exitCode());
+    assertEquals("", run.out());
+    assertEquals("parley: error: frame at offset 0, length 34: Sample.color: undeclared Color value 4, at body"
+        + " offset 32 (stream offset 36)\n", text(run.err()));
+    assertNoStackTrace(run);
+  }
+
+  @Test
+  void keepGoingSkipsAMalformedFrameByItsLength() throws IOException {
+    Run run = decode(BAD_COLOR + BYE, "--keep-going");
+    assertEquals(1, run.exitCode());
+    assertEquals(BYE_TEXT, text(run.out()));
+    assertEquals("parley: error: frame at offset 0, length 34: Sample.color: undeclared Color value 4, at body"
+        + " offset 32 (stream offset 36)\n"
+        + "parley: 1 frame decoded, 1 bad\n", text(run.err()));
+  }
+
+  @Test
+  void keepGoingResynchronisesAfterAnImpossibleLength() throws IOException {
+    Run run = decode(SAMPLE + "ffffffff0102" + BYE.replace("00000005", "00000005"), "--keep-going");
+    assertEquals(1, run.exitCode());
+    assertEquals(SAMPLE_TEXT + BYE_TEXT.replace("offset 38", "offset 44"), text(run.out()));
+    assertEquals("parley: error: frame at offset 38, length 4294967295: length prefix 4294967295 exceeds"
+        + " max_frame_length 1048576\n"
+        + "parley: skipped 6 bytes to the next plausible frame, at offset 44\n"
+        + "parley: 2 frames decoded, 1 bad, 6 bytes skipped\n", text(run.err()));
+    Run stop = decode(SAMPLE + "ffffffff0102" + BYE);
+    assertEquals(1, stop.exitCode());
+    assertEquals(SAMPLE_TEXT, text(stop.out()));
+    Run lost = decode("ffffffff" + "0102", "--keep-going");
+    assertEquals("parley: error: frame at offset 0, length 4294967295: length prefix 4294967295 exceeds"
+        + " max_frame_length 1048576\n"
+        + "parley: no plausible frame after offset 0: skipped the last 6 bytes\n"
+        + "parley: 0 frames decoded, 1 bad, 6 bytes skipped\n", text(lost.err()));
+  }
+
+  @Test
+  void messagePicksTheFileAndTheOnlyMessageToDecode() throws IOException {
+    Path tiny = dir.resolve("tiny.parley");
+    Files.writeString(tiny, "package tiny;\noption byte_order = little_endian;\noption length_prefix = u16;\n"
+        + "option type_id = u8;\nmessage Ping = 3 { u32 seq; i16 skew; string<u8> tag; list<u16, u8> ports;"
+        + " f32 load; }\n");
+    Path capture = capture("13000302010000feff026f6b025000bb010000c03f");
+    Run run = parley("decode", "--json", "--message", "tiny.Ping", schema.toString(), tiny.toString(),
+        capture.toString());
+    assertEquals("{\"offset\":0,\"length\":19,\"message\":\"Ping\",\"typeId\":3,\"fields\":{\"seq\":258,"
+        + "\"skew\":-2,\"tag\":\"ok\",\"ports\":[80,443],\"load\":1.5}}\n", text(run.out()));
+    assertEquals(0, run.exitCode(), run.err());
+    Run other = parley("decode", "--message", "Bye", schema.toString(), capture(SAMPLE + BYE).toString());
+    assertEquals(1, other.exitCode());
+    assertEquals("parley: error: frame at offset 0, length 34: type_id: type id 7 is Sample, not Bye, at body"
+        + " offset 0 (stream offset 4)\n", text(other.err()));
+  }
+
+  @Test
+  void framesUseTheFirstNamedFileThatDeclaresAMessage() throws IOException {
+    Path common = dir.resolve("common.parley");
+    Files.writeString(common, "package common;\nstruct Unused { u8 x; }\n");
+    Run run = parley("decode", common.toString(), schema.toString(), capture(SAMPLE).toString());
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    Run none = parley("decode", common.toString(), capture(SAMPLE).toString());
+    assertEquals(2, none.exitCode());
+    assertEquals("parley: error: no message to decode: " + common + " declares none\n", text(none.err()));
+  }
+
+  @Test
+  void usageSchemaAndInputErrorsExitTwo() throws IOException {
+    assertEquals(2, parley("decode").exitCode());
+    assertEquals(2, parley("decode", "--no-such-option", schema.toString()).exitCode());
+    Run noSchema = parley("decode", "capture.bin");
+    assertEquals(2, noSchema.exitCode());
+    assertTrue(noSchema.err().startsWith("name a schema file before the capture capture.bin"), noSchema.err());
+    Run unknown = parley("decode", "--message", "Nope", schema.toString(), capture(SAMPLE).toString());
+    assertEquals(2, unknown.exitCode());
+    assertEquals("parley: error: no message 'Nope' in the schema (messages: demo.v1.Sample, demo.v1.Bye)\n",
+        text(unknown.err()));
+    Path bad = dir.resolve("bad.parley");
+    Files.writeString(bad, "package bad;\nmessage M = 1 { Nope x; }\n");
+    Run schemaError = parley("decode", bad.toString(), capture(SAMPLE).toString());
+    assertEquals(2, schemaError.exitCode());
+    assertTrue(schemaError.err().startsWith(bad + ":2:17: error: unknown type 'Nope'"), schemaError.err());
+    Run missing = parley("decode", schema.toString(), dir.resolve("nope.bin").toString());
+    assertEquals(2, missing.exitCode());
+    assertEquals("parley: error: cannot read " + dir.resolve("nope.bin") + ": no such file\n", text(missing.err()));
+    assertTrue(parley("decode", "--help").out().contains("--keep-going"));
+  }
+}

@@ -1,0 +1,302 @@
+package dev.parley.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.runtime.Bytes;
+import dev.parley.runtime.FrameReader;
+import dev.parley.runtime.FrameTooLongException;
+import dev.parley.runtime.MalformedFrameException;
+import dev.parley.runtime.Protocol;
+import dev.parley.runtime.ProtocolException;
+import dev.parley.runtime.TruncatedFrameException;
+import dev.parley.spec.Schema;
+import dev.parley.spec.SchemaFile;
+import dev.parley.spec.decode.CaptureReader;
+import dev.parley.spec.decode.DecodeException;
+import dev.parley.spec.decode.DecodedField;
+import dev.parley.spec.decode.DecodedFrame;
+import dev.parley.spec.decode.DecodedValue;
+import dev.parley.spec.decode.SchemaDecoder;
+import dev.parley.testing.Property;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The schema interpreter ({@code dev.parley.spec.decode}, behind {@code parley decode}) agrees with
+ * the generated decoders on every test schema: seeded random messages from the generated
+ * generators, encoded by the generated protocol, decode to the same values (walked record
+ * component by record component); corrupted frames are accepted by the interpreter exactly when
+ * the generated reader and decoder accept them, and refused with the same path, problem and
+ * offset; evolved frames read across versions the same way. Failures print the seed
+ * ({@code -Dparley.seed=N} replays); {@code -Dparley.values=N} sets the values per property.
+ */
+class InterpreterAgreementTest {
+
+  private static final String[] SCHEMAS = {
+    "demo.parley", "tiny.parley", "edges.parley", "clashes.parley",
+    "evolution/v1/profile.parley", "evolution/v2/profile.parley"
+  };
+
+  private static final Schema SCHEMA = TestSchemas.load(SCHEMAS);
+  private static final ClassLoader LOADER = compile();
+
+  private static ClassLoader compile() {
+    try {
+      return GeneratedCodeTest.compileSchemas(Files.createTempDirectory("parley-agreement"), List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One schema file: its generated protocol and generators, and its interpreter. */
+  private record Subject(String name, Protocol<Object> protocol, Method random, Method corrupt,
+      SchemaDecoder interpreter) {
+
+    @SuppressWarnings("unchecked")
+    static Subject of(SchemaFile file) throws ReflectiveOperationException {
+      Class<?> generators = LOADER.loadClass(GeneratorsGenerator.generatorsClass(file).reflectionName());
+      Protocol<Object> protocol = (Protocol<Object>) LOADER.loadClass(
+          JavaTypes.protocolClass(file).reflectionName()).getField("INSTANCE").get(null);
+      String name = TestSchemas.resources().resolve("schemas").relativize(file.path()).toString();
+      return new Subject(name, protocol,
+          generators.getMethod("random" + JavaTypes.messageInterface(file).simpleName(), RandomGenerator.class,
+              int.class),
+          generators.getMethod("corruptFrame", RandomGenerator.class, int.class),
+          SchemaDecoder.of(file));
+    }
+
+    Object randomMessage(RandomGenerator rnd, int size) {
+      return call(random, rnd, size);
+    }
+
+    byte[] corruptFrame(RandomGenerator rnd, int size) {
+      return (byte[]) call(corrupt, rnd, size);
+    }
+
+    byte[] body(Object message) {
+      ByteBuffer body = ByteBuffer.allocate(protocol.encodedSize(message));
+      protocol.encode(message, body);
+      return body.array();
+    }
+
+    /** The frame of {@code message}: length prefix in the frame format's order, then the body. */
+    byte[] frame(Object message) {
+      byte[] body = body(message);
+      ByteBuffer frame = ByteBuffer.allocate(protocol.frameFormat().lengthSize() + body.length)
+          .order(protocol.frameFormat().byteOrder());
+      if (protocol.frameFormat().lengthSize() == 2) {
+        frame.putShort((short) body.length);
+      } else {
+        frame.putInt(body.length);
+      }
+      return frame.put(body).array();
+    }
+  }
+
+  private static Object call(Method method, Object... arguments) {
+    try {
+      return method.invoke(null, arguments);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Subject> subjects() throws ReflectiveOperationException {
+    List<Subject> subjects = new ArrayList<>();
+    for (SchemaFile file : SCHEMA.files()) {
+      if (!file.messages().isEmpty()) {
+        subjects.add(Subject.of(file));
+      }
+    }
+    assertEquals(SCHEMAS.length, subjects.size());
+    return subjects;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> randomMessagesDecodeToTheValuesOfTheirRecords() throws ReflectiveOperationException {
+    return subjects().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> Property.forAll(
+        s.name() + ": a stream of random messages", (rnd, size) -> {
+          List<Object> messages = new ArrayList<>();
+          for (int i = 0, n = 1 + rnd.nextInt(6); i < n; i++) {
+            messages.add(s.randomMessage(rnd, size / 2));
+          }
+          return messages;
+        }).check(messages -> {
+          ByteArrayOutputStream stream = new ByteArrayOutputStream();
+          for (Object message : messages) {
+            stream.writeBytes(s.frame(message));
+          }
+          CaptureReader reader = new CaptureReader(s.interpreter(), new ByteArrayInputStream(stream.toByteArray()));
+          long offset = 0;
+          for (Object message : messages) {
+            DecodedFrame frame = reader.next().orElseThrow();
+            assertEquals(offset, frame.offset());
+            assertEquals(s.protocol().encodedSize(message), frame.length());
+            assertEquals(0, frame.skippedBytes());
+            assertAgrees(message, frame, "");
+            offset += s.protocol().frameFormat().lengthSize() + frame.length();
+          }
+          assertEquals(Optional.empty(), reader.next());
+        })));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> corruptedFramesAreAcceptedExactlyWhenTheGeneratedDecoderAcceptsThem()
+      throws ReflectiveOperationException {
+    return subjects().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+      int[] outcomes = new int[2];
+      Property.forAll(s.name() + ": corrupted frames", s::corruptFrame).values(1000).check(frame -> {
+        Object generated = generatedOutcome(s.protocol(), frame);
+        Object interpreted = interpretedOutcome(s.interpreter(), frame);
+        assertSameOutcome(generated, interpreted);
+        outcomes[generated instanceof ProtocolException ? 1 : 0]++;
+      });
+      assertTrue(outcomes[0] > 0 && outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> evolvedFramesReadAcrossVersionsAsTheGeneratedDecodersReadThem()
+      throws ReflectiveOperationException {
+    List<Subject> subjects = subjects();
+    Subject v1 = subjects.stream().filter(s -> s.name().contains("v1")).findFirst().orElseThrow();
+    Subject v2 = subjects.stream().filter(s -> s.name().contains("v2")).findFirst().orElseThrow();
+    return Stream.of(List.of(v1, v2), List.of(v2, v1)).map(pair -> {
+      Subject writer = pair.get(0);
+      Subject reader = pair.get(1);
+      String name = writer.name() + " read as " + reader.name();
+      return DynamicTest.dynamicTest(name, () -> Property.forAll(name, writer::randomMessage).check(message -> {
+        byte[] body = writer.body(message);
+        Object generated = reader.protocol().decode(ByteBuffer.wrap(body));
+        DecodedFrame frame = reader.interpreter().decodeBody(0, ByteBuffer.wrap(body));
+        assertAgrees(generated, frame, "");
+        assertEquals(Math.max(0, body.length - reader.protocol().encodedSize(generated)), frame.skippedBytes());
+      }));
+    });
+  }
+
+  /** The decoded message, or the ProtocolException, of the generated frame reader and decoder. */
+  private static Object generatedOutcome(Protocol<Object> protocol, byte[] frame) {
+    FrameReader reader = new FrameReader(protocol.frameFormat(), 256);
+    try {
+      ByteBuffer chunk = ByteBuffer.wrap(frame);
+      while (chunk.hasRemaining() && reader.feed(chunk) > 0) {
+        // the reader takes what fits; one frame at most here
+      }
+      ByteBuffer body = reader.nextFrame();
+      if (body == null) {
+        reader.endOfStream();
+        throw new AssertionError("a corrupted frame that is no frame at all");
+      }
+      return protocol.decode(body);
+    } catch (ProtocolException e) {
+      return e;
+    }
+  }
+
+  /** The decoded frame, or the DecodeException, of the interpreter. */
+  private static Object interpretedOutcome(SchemaDecoder interpreter, byte[] frame) throws IOException {
+    try {
+      DecodedFrame decoded = new CaptureReader(interpreter, new ByteArrayInputStream(frame)).next().orElseThrow();
+      return decoded;
+    } catch (DecodeException e) {
+      return e;
+    }
+  }
+
+  private static void assertSameOutcome(Object generated, Object interpreted) {
+    if (generated instanceof MalformedFrameException g && interpreted instanceof DecodeException i
+        && i.kind() == DecodeException.Kind.MALFORMED) {
+      assertEquals(g.getMessage(), i.bodyMessage());
+      assertEquals(g.path(), i.path());
+      assertEquals(g.offset(), i.bodyOffset());
+    } else if (generated instanceof FrameTooLongException g && interpreted instanceof DecodeException i
+        && i.kind() == DecodeException.Kind.TOO_LONG) {
+      assertEquals(g.length(), i.frameLength());
+      assertEquals(g.offset(), i.frameOffset());
+    } else if (generated instanceof TruncatedFrameException g && interpreted instanceof DecodeException i
+        && i.kind() == DecodeException.Kind.TRUNCATED) {
+      assertEquals(g.missing(), i.missing());
+      assertEquals(g.offset(), i.frameOffset());
+    } else if (!(generated instanceof ProtocolException) && interpreted instanceof DecodedFrame frame) {
+      assertAgrees(generated, frame, "");
+    } else {
+      throw new AssertionError("generated decoder: " + generated + "\ninterpreter: " + interpreted);
+    }
+  }
+
+  /** The frame is the message: same type, and every field agrees with its record component. */
+  static void assertAgrees(Object message, DecodedFrame frame, String path) {
+    assertEquals(message.getClass().getSimpleName(), frame.message().name());
+    assertFields(message, frame.fields(), frame.message().name());
+  }
+
+  private static void assertFields(Object record, List<DecodedField> fields, String path) {
+    RecordComponent[] components = record.getClass().getRecordComponents();
+    assertEquals(components.length, fields.size(), path);
+    for (int i = 0; i < components.length; i++) {
+      DecodedField field = fields.get(i);
+      assertEquals(RecordGenerator.javaName(field.field()), components[i].getName(), path);
+      Object value;
+      try {
+        value = components[i].getAccessor().invoke(record);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      assertValue(value, field.value(), path + "." + field.name());
+    }
+  }
+
+  private static void assertValue(Object java, DecodedValue decoded, String path) {
+    if (decoded instanceof DecodedValue.IntValue i) {
+      assertEquals(((Number) java).longValue(), i.value(), path);
+    } else if (decoded instanceof DecodedValue.FloatValue f) {
+      // Bits, not values: NaN equals NaN, and -0.0 differs from 0.0.
+      assertEquals(Double.doubleToLongBits(((Number) java).doubleValue()), Double.doubleToLongBits(f.value()), path);
+    } else if (decoded instanceof DecodedValue.BoolValue b) {
+      assertEquals(java, b.value(), path);
+    } else if (decoded instanceof DecodedValue.StringValue s) {
+      assertEquals(java, s.value(), path);
+    } else if (decoded instanceof DecodedValue.BytesValue b) {
+      assertArrayEquals(((Bytes) java).toByteArray(), b.bytes(), path);
+    } else if (decoded instanceof DecodedValue.EnumValue e) {
+      assertEquals(((Enum<?>) java).name(), e.constant().name(), path);
+    } else if (decoded instanceof DecodedValue.FlagsValue f) {
+      assertEquals(((Set<?>) java).stream().map(bit -> ((Enum<?>) bit).name()).toList(),
+          f.set().stream().map(bit -> bit.name()).toList(), path);
+    } else if (decoded instanceof DecodedValue.OptionalValue o) {
+      Optional<?> optional = (Optional<?>) java;
+      assertEquals(optional.isPresent(), o.value().isPresent(), path);
+      optional.ifPresent(value -> assertValue(value, o.value().orElseThrow(), path));
+    } else if (decoded instanceof DecodedValue.ListValue l) {
+      List<?> list = (List<?>) java;
+      assertEquals(list.size(), l.elements().size(), path);
+      for (int i = 0; i < list.size(); i++) {
+        assertValue(list.get(i), l.elements().get(i), path + "[" + i + "]");
+      }
+    } else {
+      assertFalse(java == null, path);
+      assertFields(java, ((DecodedValue.StructValue) decoded).fields(), path);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.parley.spec.decode;
+
+import com.google.common.collect.ImmutableList;
+import dev.parley.spec.BytesType;
+import dev.parley.spec.Field;
+import dev.parley.spec.FieldType;
+import dev.parley.spec.FlagBit;
+import dev.parley.spec.PrimitiveType;
+import dev.parley.spec.Value;
+
+/**
+ * The value a reader gives a {@code @since} field that an older writer did not send: its
+ * default, converted as the generated code converts it (an integer default of an {@code f32} is
+ * rounded once, straight to float).
+ */
+final class DefaultValues {
+
+  private DefaultValues() {}
+
+  static DecodedValue of(Field field) {
+    if (field.optional()) {
+      return new DecodedValue.OptionalValue(java.util.Optional.empty());
+    }
+    return value(field.type(), field.defaultValue().orElseThrow());
+  }
+
+  private static DecodedValue value(FieldType type, Value value) {
+    if (value instanceof Value.IntegerValue i) {
+      PrimitiveType p = (PrimitiveType) type;
+      return switch (p) {
+        case F32 -> new DecodedValue.FloatValue(p, i.value().floatValue());
+        case F64 -> new DecodedValue.FloatValue(p, i.value().doubleValue());
+        default -> new DecodedValue.IntValue(p, i.value().longValue());
+      };
+    } else if (value instanceof Value.FloatValue f) {
+      PrimitiveType p = (PrimitiveType) type;
+      return new DecodedValue.FloatValue(p, p == PrimitiveType.F32 ? (float) f.value() : f.value());
+    } else if (value instanceof Value.BoolValue b) {
+      return new DecodedValue.BoolValue(b.value());
+    } else if (value instanceof Value.StringValue s) {
+      return new DecodedValue.StringValue(s.value());
+    } else if (value instanceof Value.EnumValue e) {
+      return new DecodedValue.EnumValue(e.type(), e.constant());
+    } else if (value instanceof Value.FlagsValue f) {
+      long bits = 0;
+      for (FlagBit bit : f.bits()) {
+        bits |= 1L << bit.position();
+      }
+      return new DecodedValue.FlagsValue(f.type(), bits);
+    }
+    // [] : the empty list or byte string.
+    return type instanceof BytesType
+        ? new DecodedValue.BytesValue(new byte[0])
+        : new DecodedValue.ListValue(ImmutableList.of());
+  }
+}

@@ -1,0 +1,86 @@
+package dev.parley.spec.decode;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableMap;
+import dev.parley.spec.FileOptions;
+import dev.parley.spec.MessageType;
+import dev.parley.spec.SchemaFile;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Decodes frame bodies of one schema file's protocol by interpreting its model: no code is
+ * generated or compiled. It reads exactly what the file's generated {@code Protocol.decode}
+ * reads, accepts exactly what it accepts, and refuses the rest with the same message
+ * ({@link DecodeException#bodyMessage()}): the type id, then the message's fields; a
+ * {@code @since} field an older writer did not send takes its default; bytes after the last known
+ * field are skipped. Immutable and thread-safe.
+ */
+public final class SchemaDecoder {
+
+  private final SchemaFile file;
+  private final ImmutableMap<Integer, MessageType> messages;
+  private final Optional<MessageType> only;
+
+  private SchemaDecoder(SchemaFile file, Optional<MessageType> only) {
+    this.file = file;
+    ImmutableMap.Builder<Integer, MessageType> byId = ImmutableMap.builder();
+    for (MessageType message : file.messages()) {
+      byId.put(message.id(), message);
+    }
+    this.messages = byId.buildOrThrow();
+    this.only = only;
+  }
+
+  /** A decoder for the frames of {@code file}: any of its messages, told apart by type id. */
+  public static SchemaDecoder of(SchemaFile file) {
+    return new SchemaDecoder(requireNonNull(file, "file"), Optional.empty());
+  }
+
+  /**
+   * A decoder that accepts only frames of {@code message}, one of this file's messages: a frame
+   * with another type id is malformed.
+   */
+  public SchemaDecoder onlyMessage(MessageType message) {
+    if (messages.get(message.id()) != message) {
+      throw new IllegalArgumentException(message.qualifiedName() + " is not a message of " + file.path());
+    }
+    return new SchemaDecoder(file, Optional.of(message));
+  }
+
+  public SchemaFile file() {
+    return file;
+  }
+
+  /** The file's options: its frame format (length prefix, byte order, maximum length) and type id width. */
+  public FileOptions options() {
+    return file.options();
+  }
+
+  /**
+   * Decodes one frame body: the bytes of {@code body} from its position to its limit, which
+   * it reads without moving either. Offsets in errors count from the body's first byte; the
+   * stream offsets add the frame's length prefix to {@code frameOffset}.
+   *
+   * @param frameOffset where the frame (its length prefix) starts in the stream, for reporting
+   * @throws DecodeException of kind {@link DecodeException.Kind#MALFORMED} if the body breaks any
+   *     rule of the wire format
+   */
+  public DecodedFrame decodeBody(long frameOffset, ByteBuffer body) throws DecodeException {
+    ByteBuffer in = body.slice().order(file.options().byteOrder());
+    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size());
+    FieldPath typeIdPath = FieldPath.root("type_id");
+    int typeId = (int) reader.prefix(file.options().typeId(), typeIdPath);
+    MessageType message = messages.get(typeId);
+    if (message == null) {
+      throw reader.malformed(typeIdPath, "unknown type id " + typeId, 0);
+    }
+    if (only.isPresent() && message != only.get()) {
+      throw reader.malformed(typeIdPath, "type id " + typeId + " is " + message.name() + ", not "
+          + only.get().name(), 0);
+    }
+    return new DecodedFrame(frameOffset, in.limit(), message,
+        reader.fields(message, FieldPath.root(message.name())), reader.remaining());
+  }
+}
