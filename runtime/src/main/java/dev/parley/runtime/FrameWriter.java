@@ -22,6 +22,13 @@ public final class FrameWriter<M> {
   /** The default bound on queued bytes: 4 MiB. */
   public static final int DEFAULT_MAX_PENDING = 4 << 20;
 
+  /**
+   * A queue grown by a burst keeps its buffer up to this many times the initial size, so that a
+   * sender that keeps a steady amount queued does not reallocate on every refill; a larger buffer
+   * is given back once everything in it has been sent.
+   */
+  private static final int KEPT_GROWTH = 4;
+
   private final Protocol<M> protocol;
   private final FrameFormat format;
   private final int initialCapacity;
@@ -53,6 +60,11 @@ public final class FrameWriter<M> {
   /** The most bytes that may be queued. */
   public int maxPending() {
     return maxPending;
+  }
+
+  /** The size of the queue's buffer now. */
+  public int capacity() {
+    return buffer.capacity();
   }
 
   /** Bytes queued and not yet taken by the channel. */
@@ -121,13 +133,13 @@ public final class FrameWriter<M> {
     emptied();
   }
 
-  /** Resets the buffer once everything is sent, giving back memory a burst of frames took. */
+  /** Resets the buffer once everything is sent, giving back memory a large burst of frames took. */
   private boolean emptied() {
     if (sent < buffer.position()) {
       return false;
     }
     sent = 0;
-    if (buffer.capacity() > initialCapacity) {
+    if (buffer.capacity() > KEPT_GROWTH * initialCapacity) {
       buffer = ByteBuffer.allocate(initialCapacity);
     } else {
       buffer.clear();

@@ -214,6 +214,25 @@ class FramingPropertiesTest {
   }
 
   @Test
+  void theWriterKeepsASteadyQueuesBufferAndGivesBackABurstsOnceSent() throws Exception {
+    FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(1 << 20));
+    int initial = writer.capacity();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 2 * initial / 1024; i++) {
+        writer.enqueue(Bytes.of(new byte[1020]));
+      }
+      assertTrue(writer.flushTo(java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream())), "all sent");
+      assertEquals(2 * initial, writer.capacity(), "a queue of twice the initial size is kept, round " + round);
+    }
+    for (int i = 0; i < 8 * initial / 1024; i++) {
+      writer.enqueue(Bytes.of(new byte[1020]));
+    }
+    assertTrue(writer.capacity() > 4 * initial);
+    assertTrue(writer.flushTo(java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream())));
+    assertEquals(initial, writer.capacity(), "a burst's buffer is given back once sent");
+  }
+
+  @Test
   void littleEndianU16Prefixes() throws Exception {
     FrameFormat format = FrameFormat.builder().lengthSize(2).byteOrder(java.nio.ByteOrder.LITTLE_ENDIAN)
         .maxFrameLength(65535).build();
