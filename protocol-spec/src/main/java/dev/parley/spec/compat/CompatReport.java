@@ -19,7 +19,10 @@ public final class CompatReport {
     this.diagnostics = requireNonNull(diagnostics, "diagnostics");
   }
 
-  /** Every finding, sorted by file, position, severity (errors, warnings, notes) and message. */
+  /**
+   * Every finding, sorted by file, position and severity (errors, warnings, notes); findings at
+   * one place keep the schema's order.
+   */
   public ImmutableList<Diagnostic> diagnostics() {
     return diagnostics;
   }

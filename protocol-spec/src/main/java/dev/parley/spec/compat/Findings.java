@@ -6,6 +6,7 @@ import dev.parley.spec.Diagnostic.Severity;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SourceLocation;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SortedSet;
 
@@ -53,8 +54,14 @@ final class Findings {
     return (at, message) -> error(at, message + suffix);
   }
 
+  /**
+   * Sorted like the loader's diagnostics: by location, then severity; findings at one place keep
+   * the order they were found in, which follows the schema (removed fields in field order).
+   */
   ImmutableList<Diagnostic> sorted() {
-    return diagnostics.stream().sorted().collect(ImmutableList.toImmutableList());
+    return diagnostics.stream()
+        .sorted(Comparator.comparing(Diagnostic::location).thenComparing(Diagnostic::severity))
+        .collect(ImmutableList.toImmutableList());
   }
 
   private void add(Severity severity, SourceLocation at, String message) {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.collect.ImmutableList;
+import dev.parley.spec.Diagnostic;
 import dev.parley.spec.Schema;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -70,7 +72,8 @@ class CompatCheckerTest {
     assertEquals(1, report.warningCount());
     assertEquals(1, report.noteCount());
     assertFalse(report.isCompatible());
-    assertEquals(report.diagnostics().stream().sorted().toList(), report.diagnostics());
+    assertEquals(report.diagnostics().stream().sorted(Comparator.comparing(Diagnostic::location)
+        .thenComparing(Diagnostic::severity)).toList(), report.diagnostics());
   }
 
   @Test
@@ -248,6 +251,23 @@ class CompatCheckerTest {
           """, """
           new/chat.parley:2:9: error: field 'status' of message 'Join' was removed (was optional string at old/chat.parley:4:19)
           message Join = 1 {
+                  ^""");
+    }
+
+    @Test
+    void removedFieldsAreListedInFieldOrder() {
+      assertFindings("""
+          package chat;
+          message Join = 1 { u32 user; u8 zone; u8 area; }
+          """, """
+          package chat;
+          message Join = 1 { u32 user; }
+          """, """
+          new/chat.parley:2:9: error: field 'zone' of message 'Join' was removed (was u8 at old/chat.parley:2:33)
+          message Join = 1 { u32 user; }
+                  ^
+          new/chat.parley:2:9: error: field 'area' of message 'Join' was removed (was u8 at old/chat.parley:2:42)
+          message Join = 1 { u32 user; }
                   ^""");
     }
 
