@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -129,17 +130,11 @@ public final class SchemaEvolution {
   }
 
   private boolean addMessage() {
-    Set<Integer> ids = new HashSet<>();
-    messages().forEach(m -> ids.add(m.id()));
-    old.messages().forEach(m -> ids.add(m.id()));
-    int max = (int) old.options().typeId().maxValue();
-    int id = rnd.nextInt(max + 1);
-    for (int i = 0; i <= max && ids.contains(id); i++) {
-      id = (id + 1) % (max + 1);
-    }
-    if (ids.contains(id)) {
+    OptionalInt free = freeId();
+    if (free.isEmpty()) {
       return false;
     }
+    int id = free.getAsInt();
     List<Field> fields = new ArrayList<>();
     for (int i = rnd.nextInt(4); i > 0; i--) {
       fields.add(new Field(fresh("f"), randomType(true), rnd.nextBoolean(), 1, Optional.empty(),
@@ -341,18 +336,12 @@ public final class SchemaEvolution {
   }
 
   private void changeId(MessageType m) {
-    Set<Integer> ids = new HashSet<>();
-    messages().forEach(x -> ids.add(x.id()));
-    old.messages().forEach(x -> ids.add(x.id()));
-    int max = (int) old.options().typeId().maxValue();
-    int id = m.id();
-    for (int i = 0; i <= max && ids.contains(id); i++) {
-      id = (id + 1 + rnd.nextInt(3)) % (max + 1);
-    }
-    if (ids.contains(id)) {
+    OptionalInt free = freeId();
+    if (free.isEmpty()) {
       removeMessage(m); // every id is taken: there is no other id to move to
       return;
     }
+    int id = free.getAsInt();
     replace(m, new MessageType(m.name(), m.qualifiedName(), id, m.fields(), m.doc(), m.location()));
     changes.add("changed id of " + m.name() + " to " + id);
   }
@@ -450,6 +439,19 @@ public final class SchemaEvolution {
       return b.size();
     }
     return type instanceof ListType l ? largestFixedBytes(l.element()) : 0;
+  }
+
+  /** An id that no message of either version has, if the {@code type_id} width leaves one. */
+  private OptionalInt freeId() {
+    Set<Integer> ids = new HashSet<>();
+    messages().forEach(m -> ids.add(m.id()));
+    old.messages().forEach(m -> ids.add(m.id()));
+    int max = (int) old.options().typeId().maxValue();
+    int id = rnd.nextInt(max + 1);
+    for (int i = 0; i <= max && ids.contains(id); i++) {
+      id = (id + 1) % (max + 1);
+    }
+    return ids.contains(id) ? OptionalInt.empty() : OptionalInt.of(id);
   }
 
   private boolean isOld(MessageType m, Field f) {

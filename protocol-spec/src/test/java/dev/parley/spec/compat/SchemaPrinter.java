@@ -2,11 +2,9 @@ package dev.parley.spec.compat;
 
 import dev.parley.spec.Constant;
 import dev.parley.spec.Declaration;
-import dev.parley.spec.EnumConstant;
 import dev.parley.spec.EnumType;
 import dev.parley.spec.Field;
 import dev.parley.spec.FileOptions;
-import dev.parley.spec.FlagBit;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.SchemaFile;
@@ -52,19 +50,11 @@ public final class SchemaPrinter {
       out.append("const ").append(c.type().displayName()).append(' ').append(c.name()).append(" = ")
           .append(Values.source(c.value())).append(";\n");
     } else if (declaration instanceof EnumType e) {
-      out.append("enum ").append(e.name()).append(" : ").append(e.underlying().keyword()).append(" {\n");
-      for (EnumConstant constant : e.constants()) {
-        doc(out, "  ", constant.doc());
-        out.append("  ").append(constant.name()).append(" = ").append(constant.value()).append(";\n");
-      }
-      out.append("}\n");
+      members(out, "enum " + e.name() + " : " + e.underlying().keyword(), e.constants().stream()
+          .map(c -> new Member(c.doc(), c.name() + " = " + c.value())).toList());
     } else if (declaration instanceof FlagsType f) {
-      out.append("flags ").append(f.name()).append(" : ").append(f.underlying().keyword()).append(" {\n");
-      for (FlagBit bit : f.bits()) {
-        doc(out, "  ", bit.doc());
-        out.append("  ").append(bit.name()).append(" = ").append(bit.position()).append(";\n");
-      }
-      out.append("}\n");
+      members(out, "flags " + f.name() + " : " + f.underlying().keyword(), f.bits().stream()
+          .map(b -> new Member(b.doc(), b.name() + " = " + b.position())).toList());
     } else if (declaration instanceof StructType s) {
       out.append("struct ").append(s.name()).append(" {\n");
       fields(out, s.fields());
@@ -74,6 +64,18 @@ public final class SchemaPrinter {
       fields(out, m.fields());
       out.append("}\n");
     }
+  }
+
+  /** An enum constant or a flag bit as written, {@code NAME = number}, and its doc comment. */
+  private record Member(Optional<String> doc, String text) {}
+
+  private static void members(StringBuilder out, String header, List<Member> members) {
+    out.append(header).append(" {\n");
+    for (Member member : members) {
+      doc(out, "  ", member.doc());
+      out.append("  ").append(member.text()).append(";\n");
+    }
+    out.append("}\n");
   }
 
   private static void fields(StringBuilder out, List<Field> fields) {
