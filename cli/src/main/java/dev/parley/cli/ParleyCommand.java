@@ -8,13 +8,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "parley 0.1.0",
     description = "Schema checker and code generator for length-prefixed binary protocols.",
-    subcommands = {CheckCommand.class, GenerateCommand.class, DecodeCommand.class},
+    subcommands = {CheckCommand.class, GenerateCommand.class, CompatCommand.class, DecodeCommand.class},
     exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:the schema has errors",
       "2:the command line is wrong",
+      " :(compat: 1 when NEW breaks OLD; 2 also when OLD or NEW cannot be loaded)",
       "4:output could not be written"
     })
 final class ParleyCommand implements Runnable {
@@ -25,7 +26,7 @@ final class ParleyCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "name a command: parley check FILE..., parley generate -o DIR FILE..."
-            + " or parley decode SCHEMA... [CAPTURE]");
+        "name a command: parley check FILE..., parley generate -o DIR FILE...,"
+            + " parley compat OLD NEW or parley decode SCHEMA... [CAPTURE]");
   }
 }

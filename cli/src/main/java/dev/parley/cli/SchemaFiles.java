@@ -32,15 +32,20 @@ final class SchemaFiles {
    */
   Optional<Schema> load(PrintWriter err) {
     LoadResult result = SchemaLoader.withIncludePaths(includes).load(files);
-    for (Diagnostic diagnostic : result.diagnostics()) {
-      err.println(diagnostic.format());
-    }
+    print(result, err);
     long errors = result.errorCount();
     long warnings = result.warningCount();
     if (errors > 0 || warnings > 0) {
       err.println(count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : ""));
     }
     return result.schema();
+  }
+
+  /** Prints every diagnostic of a load as {@code path:line:col: error: ...} with its line and caret. */
+  static void print(LoadResult result, PrintWriter err) {
+    for (Diagnostic diagnostic : result.diagnostics()) {
+      err.println(diagnostic.format());
+    }
   }
 
   static String count(long n, String noun) {

@@ -18,10 +18,14 @@ import static java.util.Objects.requireNonNull;
 public record Diagnostic(Severity severity, SourceLocation location, String message, String sourceLine)
     implements Comparable<Diagnostic> {
 
-  /** How bad a diagnostic is. Only errors make a schema unusable. */
+  /**
+   * How bad a diagnostic is. Only errors make a schema unusable. Notes only inform (the safe
+   * changes {@code parley compat} lists); they sort after warnings.
+   */
   public enum Severity {
     ERROR,
-    WARNING;
+    WARNING,
+    NOTE;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -39,7 +43,7 @@ public record Diagnostic(Severity severity, SourceLocation location, String mess
     return severity == Severity.ERROR;
   }
 
-  /** Sorted by location, then errors before warnings, then by message. */
+  /** Sorted by location, then errors before warnings before notes, then by message. */
   @Override
   public int compareTo(Diagnostic other) {
     int byLocation = location.compareTo(other.location);

@@ -1,6 +1,7 @@
 package dev.parley.spec;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import dev.parley.spec.Element.ConstElement;
 import dev.parley.spec.Element.DeclarationElement;
 import dev.parley.spec.Element.EnumElement;
@@ -131,9 +132,9 @@ final class Linker {
           .collect(ImmutableList.toImmutableList());
       files.add(new SchemaFile(unit.element.path(), unit.packageName, unit.options,
           unit.imports.stream().map(u -> u.element.path()).collect(ImmutableList.toImmutableList()),
-          declarations, unit.element.location()));
+          declarations, unit.element.packages().get(0).location(), optionLocations(unit)));
     }
-    return Optional.of(new Schema(files.build()));
+    return Optional.of(new Schema(files.build(), reporter.sources()));
   }
 
   // ---- File headers ---------------------------------------------------------------------------
@@ -253,6 +254,12 @@ final class Linker {
       }
     }
     return new FileOptions(javaPackage, byteOrder, lengthPrefix, typeId, max);
+  }
+
+  /** Where each option of a linked file is written: names are unique once linking succeeded. */
+  private static ImmutableMap<String, SourceLocation> optionLocations(Unit unit) {
+    return unit.element.options().stream()
+        .collect(ImmutableMap.toImmutableMap(option -> option.name().text(), OptionElement::location));
   }
 
   /** The largest frame a Java byte buffer can hold, with room for the array header. */

@@ -26,7 +26,7 @@ public record LoadResult(Optional<Schema> schema, ImmutableList<Diagnostic> diag
   }
 
   public long warningCount() {
-    return diagnostics.size() - errorCount();
+    return diagnostics.stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING).count();
   }
 
   /** The schema; throws {@link IllegalStateException} listing the errors when there were any. */

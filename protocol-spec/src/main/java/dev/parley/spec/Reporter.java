@@ -20,6 +20,11 @@ final class Reporter {
     sources.put(source.file(), source);
   }
 
+  /** The text of every file read so far, by display name. */
+  Map<String, SourceText> sources() {
+    return java.util.Collections.unmodifiableMap(sources);
+  }
+
   void error(SourceLocation location, String message) {
     report(Diagnostic.Severity.ERROR, location, message);
   }
@@ -29,9 +34,7 @@ final class Reporter {
   }
 
   private void report(Diagnostic.Severity severity, SourceLocation location, String message) {
-    SourceText source = sources.get(location.file());
-    String line = source == null || !location.hasPosition() ? "" : source.line(location.line());
-    diagnostics.add(new Diagnostic(severity, location, message, line));
+    diagnostics.add(new Diagnostic(severity, location, message, SourceText.quote(sources, location)));
     if (severity == Diagnostic.Severity.ERROR) {
       errorCount++;
     }

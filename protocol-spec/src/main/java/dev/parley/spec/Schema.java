@@ -16,9 +16,16 @@ public final class Schema {
   private final ImmutableList<SchemaFile> files;
   private final ImmutableMap<String, Declaration> byQualifiedName;
   private final Map<Declaration, SchemaFile> fileOf = new IdentityHashMap<>();
+  private final ImmutableMap<String, SourceText> sources;
 
   public Schema(ImmutableList<SchemaFile> files) {
+    this(files, ImmutableMap.of());
+  }
+
+  /** A schema that can quote the text it was loaded from, keyed by the files' display names. */
+  Schema(ImmutableList<SchemaFile> files, Map<String, SourceText> sources) {
     this.files = files;
+    this.sources = ImmutableMap.copyOf(sources);
     Map<String, Declaration> index = new HashMap<>();
     for (SchemaFile file : files) {
       for (Declaration d : file.declarations()) {
@@ -50,6 +57,16 @@ public final class Schema {
           "not declared in this schema: " + declaration.qualifiedName());
     }
     return file;
+  }
+
+  /**
+   * The line of source that {@code location} points into, without its line break, as a
+   * {@link Diagnostic} quotes it: tools that report on a loaded schema (such as {@code parley
+   * compat}) point into it the way the loader does. Empty when the location names no position,
+   * or a file this schema was not loaded from.
+   */
+  public String sourceLine(SourceLocation location) {
+    return SourceText.quote(sources, location);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.parley.spec;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ import java.util.Optional;
  * @param packageName the schema package, such as {@code chat.v1}
  * @param imports the files this one imports, in the order written
  * @param declarations every declaration in source order
+ * @param location where the package name is written, in {@code package chat.v1;}
+ * @param optionLocations where each option the file sets is written (its {@code option}
+ *     keyword), by option name; options left at their default have none
  */
 public record SchemaFile(
     Path path,
@@ -20,7 +24,8 @@ public record SchemaFile(
     FileOptions options,
     ImmutableList<Path> imports,
     ImmutableList<Declaration> declarations,
-    SourceLocation location) {
+    SourceLocation location,
+    ImmutableMap<String, SourceLocation> optionLocations) {
 
   public SchemaFile {
     requireNonNull(path, "path");
@@ -29,6 +34,7 @@ public record SchemaFile(
     requireNonNull(imports, "imports");
     requireNonNull(declarations, "declarations");
     requireNonNull(location, "location");
+    requireNonNull(optionLocations, "optionLocations");
   }
 
   /** The package of the generated Java code: {@code java_package} if set, else the schema package. */

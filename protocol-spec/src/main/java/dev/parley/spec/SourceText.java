@@ -35,6 +35,15 @@ final class SourceText {
     return text;
   }
 
+  /**
+   * The line {@code location} points into, from the file of that name among {@code sources}, as a
+   * diagnostic quotes it: "" for a whole-file location or a file not among them.
+   */
+  static String quote(java.util.Map<String, SourceText> sources, SourceLocation location) {
+    SourceText source = sources.get(location.file());
+    return source == null || !location.hasPosition() ? "" : source.line(location.line());
+  }
+
   /** The text of 1-based line {@code line} without its line break, or "" past the end. */
   String line(int line) {
     if (line < 1 || line > lineStarts.length) {

@@ -10,12 +10,13 @@ import java.util.Set;
 /**
  * Generates random valid schemas from every construct of the grammar, with the summary of the
  * model they must link to. Formatting varies (spacing, line breaks, comments, doc comments,
- * explicit default widths) so the property covers the lexer as well as the linker.
+ * explicit default widths) so the property covers the lexer as well as the linker. Public, so that
+ * property tests of other packages (and, through the test jar, other modules) can start from it.
  */
-final class RandomSchema {
+public final class RandomSchema {
 
   /** A schema's text and the summary of its expected model, one line per declaration. */
-  record Generated(String text, List<String> summary) {}
+  public record Generated(String text, List<String> summary) {}
 
   private static final String[] ENUM_UNDERLYING = {"u8", "u16", "u32", "i8", "i16", "i32"};
   private static final String[] FLAGS_UNDERLYING = {"u8", "u16", "u32", "u64"};
@@ -37,7 +38,8 @@ final class RandomSchema {
     this.rnd = new Random(seed);
   }
 
-  static Generated generate(long seed) {
+  /** A valid single-file schema, the same for the same seed. */
+  public static Generated generate(long seed) {
     return new RandomSchema(seed).build();
   }
 

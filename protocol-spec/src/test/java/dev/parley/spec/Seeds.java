@@ -7,11 +7,12 @@ import java.util.function.LongConsumer;
  * Seeds for property tests: a fresh random seed each run, or the one given with
  * {@code -Dparley.seed=N} to reproduce a failure. A failing case reports its seed.
  */
-final class Seeds {
+public final class Seeds {
 
   private Seeds() {}
 
-  static long base() {
+  /** The seed of this run: {@code -Dparley.seed} if given, else a fresh random one. */
+  public static long base() {
     String given = System.getProperty("parley.seed");
     return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
   }
@@ -20,7 +21,7 @@ final class Seeds {
    * Runs {@code cases} cases, each with its own seed drawn from the base seed; a failure is
    * rethrown with the base seed and the case's seed in its message.
    */
-  static void forEachCase(int cases, LongConsumer body) {
+  public static void forEachCase(int cases, LongConsumer body) {
     cases = Integer.getInteger("parley.values", cases); // -Pfuzz: 100,000
     long base = base();
     java.util.SplittableRandom seeds = new java.util.SplittableRandom(base);

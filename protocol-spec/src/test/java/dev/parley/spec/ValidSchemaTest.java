@@ -123,6 +123,21 @@ class ValidSchemaTest {
   }
 
   @Test
+  void fileKnowsWhereItsPackageAndOptionsAreWrittenAndSchemaQuotesItsLines() {
+    Schema schema = Schemas.loadClean("valid/little_endian.parley");
+    SchemaFile file = schema.files().get(0);
+    String path = file.path().toString();
+    assertEquals(new SourceLocation(path, 1, 9), file.location());
+    assertEquals(new SourceLocation(path, 4, 1), file.optionLocations().get("length_prefix"));
+    assertEquals(List.of("byte_order", "length_prefix", "type_id", "max_frame_length"),
+        List.copyOf(file.optionLocations().keySet()));
+    assertEquals("package legacy;", schema.sourceLine(file.location()));
+    assertEquals("option length_prefix = u16;", schema.sourceLine(file.optionLocations().get("length_prefix")));
+    assertEquals("", schema.sourceLine(SourceLocation.ofFile(path)));
+    assertEquals("", schema.sourceLine(new SourceLocation("elsewhere.parley", 1, 1)));
+  }
+
+  @Test
   void keywordsOfTheLanguageRemainNames() {
     SchemaFile file = Schemas.loadClean("valid/keywords_as_names.parley").files().get(0);
     assertEquals("words.message", file.packageName());

@@ -1,0 +1,132 @@
+package dev.parley.spec.compat;
+
+import dev.parley.spec.Composite;
+import dev.parley.spec.Declaration;
+import dev.parley.spec.EnumConstant;
+import dev.parley.spec.EnumType;
+import dev.parley.spec.Field;
+import dev.parley.spec.FieldType;
+import dev.parley.spec.FixedBytesType;
+import dev.parley.spec.FlagsType;
+import dev.parley.spec.ListType;
+import dev.parley.spec.PrefixWidth;
+import dev.parley.spec.StructType;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/** How the types of a field in two versions compare, and how to name them in a message. */
+final class Types {
+
+  /** What a reader of one version makes of bytes written for a type of the other. */
+  enum Match {
+    /** The same type. */
+    SAME,
+    /** Different named types (a renamed struct, enum or flags type) with the same bytes. */
+    SAME_BYTES,
+    /** Different bytes. */
+    DIFFERENT
+  }
+
+  private Types() {}
+
+  /**
+   * Compares two fields' types by structure: prefixes, widths, sizes, list elements and optional
+   * presence bytes. A struct, enum or flags type that is one declaration in both versions counts
+   * as the same here: its own comparison reports what changed inside it, once, however many
+   * fields use it. Two different declarations are compared by what they put on the wire.
+   */
+  static Match compare(Field oldField, Field newField, Correspondence names) {
+    return oldField.optional() != newField.optional()
+        ? Match.DIFFERENT : compare(oldField.type(), newField.type(), names);
+  }
+
+  static Match compare(FieldType oldType, FieldType newType, Correspondence names) {
+    if (oldType instanceof ListType o) {
+      return newType instanceof ListType n && o.countPrefix() == n.countPrefix()
+          ? compare(o.element(), n.element(), names) : Match.DIFFERENT;
+    }
+    if (oldType instanceof StructType o && newType instanceof StructType n) {
+      return names.same(o, n) ? Match.SAME : layout(o, n, names);
+    }
+    if (oldType instanceof EnumType o && newType instanceof EnumType n) {
+      return names.same(o, n) ? Match.SAME : o.underlying() == n.underlying()
+          && values(o).equals(values(n)) ? Match.SAME_BYTES : Match.DIFFERENT;
+    }
+    if (oldType instanceof FlagsType o && newType instanceof FlagsType n) {
+      return names.same(o, n) ? Match.SAME : o.underlying() == n.underlying()
+          && o.mask() == n.mask() ? Match.SAME_BYTES : Match.DIFFERENT;
+    }
+    // Primitives, strings and bytes are values: equal exactly when their widths are.
+    return oldType.equals(newType) ? Match.SAME : Match.DIFFERENT;
+  }
+
+  /** A field's type as a schema writes it, {@code optional} included. */
+  static String spell(Field field, boolean qualified) {
+    return (field.optional() ? "optional " : "") + spell(field.type(), qualified);
+  }
+
+  /**
+   * The type as a schema writes it, named types by simple name or, for telling apart two types
+   * of one simple name, by qualified name.
+   */
+  static String spell(FieldType type, boolean qualified) {
+    if (type instanceof ListType list) {
+      return "list<" + spell(list.element(), qualified)
+          + (list.countPrefix() == PrefixWidth.U16 ? "" : ", " + list.countPrefix().keyword()) + ">";
+    }
+    if (qualified && type instanceof Declaration named) {
+      return named.qualifiedName();
+    }
+    return type.displayName();
+  }
+
+  /** Whether a non-optional field of this type may have a default (SPEC.md 5.6). */
+  static boolean takesDefault(FieldType type) {
+    return !(type instanceof StructType || type instanceof FixedBytesType);
+  }
+
+  /**
+   * Adds to {@code into} the qualified names of every struct, enum and flags type that a value
+   * of {@code composite} contains, at any depth, each as {@code names} maps it.
+   */
+  static void reach(Composite composite, UnaryOperator<String> names, Set<String> into) {
+    for (Field field : composite.fields()) {
+      reach(field.type(), names, into);
+    }
+  }
+
+  private static void reach(FieldType type, UnaryOperator<String> names, Set<String> into) {
+    if (type instanceof ListType list) {
+      reach(list.element(), names, into);
+    } else if (type instanceof StructType struct) {
+      if (into.add(names.apply(struct.qualifiedName()))) {
+        reach((Composite) struct, names, into);
+      }
+    } else if (type instanceof EnumType e) {
+      into.add(names.apply(e.qualifiedName()));
+    } else if (type instanceof FlagsType f) {
+      into.add(names.apply(f.qualifiedName()));
+    }
+  }
+
+  /** Two structs have the same bytes when their fields do, one by one. */
+  private static Match layout(StructType oldStruct, StructType newStruct, Correspondence names) {
+    List<Field> o = oldStruct.fields();
+    List<Field> n = newStruct.fields();
+    if (o.size() != n.size()) {
+      return Match.DIFFERENT;
+    }
+    for (int i = 0; i < o.size(); i++) {
+      if (compare(o.get(i), n.get(i), names) == Match.DIFFERENT) {
+        return Match.DIFFERENT;
+      }
+    }
+    return Match.SAME_BYTES;
+  }
+
+  private static Set<Long> values(EnumType type) {
+    return type.constants().stream().map(EnumConstant::value).collect(Collectors.toSet());
+  }
+}
