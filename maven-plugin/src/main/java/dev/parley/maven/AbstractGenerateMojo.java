@@ -3,34 +3,24 @@ package dev.parley.maven;
 import com.palantir.javapoet.JavaFile;
 import dev.parley.codegen.JavaGenerator;
 import dev.parley.codegen.SourceWriter;
-import dev.parley.spec.Diagnostic;
 import dev.parley.spec.LoadResult;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
-import dev.parley.spec.SchemaLoader;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.maven.artifact.Artifact;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * What the {@code generate} and {@code generate-test} goals share: find the schemas, resolve
@@ -43,22 +33,7 @@ import org.apache.maven.project.MavenProject;
  * sources keep their timestamps and the compiler has nothing to redo; when it has, only files
  * whose content changed are rewritten, and sources of deleted schemas are removed.
  */
-abstract class AbstractGenerateMojo extends AbstractMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  protected MavenProject project;
-
-  /** Files to generate from, relative to the source directory. */
-  @Parameter
-  private List<String> includes = new ArrayList<>(List.of("**/*.parley"));
-
-  /** Files to leave out, relative to the source directory. */
-  @Parameter
-  private List<String> excludes = new ArrayList<>();
-
-  /** More folders to look for imports in, after the importing file's own folder. */
-  @Parameter
-  private List<File> importPaths = new ArrayList<>();
+abstract class AbstractGenerateMojo extends AbstractSchemaMojo {
 
   /** Skip this goal. */
   @Parameter(property = "parley.skip", defaultValue = "false")
@@ -80,11 +55,6 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   /** Adds the output folder as a source root of the right kind, and schemas as resources. */
   abstract void addToProject(Path output, Path sources);
 
-  /** The dependency artifacts whose jars may hold imported schemas: those the goal resolves. */
-  private List<Artifact> dependencies() {
-    return new ArrayList<>(project.getArtifacts());
-  }
-
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -104,7 +74,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
         getLog().info("Parley: no schemas in " + sources);
         return;
       }
-      List<Path> jars = dependencyJars();
+      List<Path> jars = SchemaSources.dependencyJars(project);
       State state = State.at(output.resolveSibling(output.getFileName() + "-" + goal() + ".state"));
       String fingerprint = fingerprint(sources, schemas, jars);
       if (fingerprint.equals(state.fingerprint()) && Files.isDirectory(output)) {
@@ -119,20 +89,9 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   private void generate(Path sources, Path output, List<Path> schemas, List<Path> jars, State state,
       String fingerprint) throws IOException, MojoFailureException {
-    List<FileSystem> jarFileSystems = new ArrayList<>();
-    try {
-      List<Path> includePaths = new ArrayList<>();
-      includePaths.add(sources);
-      for (File importPath : importPaths) {
-        includePaths.add(importPath.toPath().toAbsolutePath());
-      }
-      for (Path jar : jars) {
-        FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of());
-        jarFileSystems.add(fs);
-        includePaths.add(fs.getPath("/"));
-      }
-      LoadResult result = SchemaLoader.withIncludePaths(includePaths).load(schemas);
-      report(result);
+    try (SchemaSources loader = SchemaSources.over(importFolders(sources), jars)) {
+      LoadResult result = loader.load(schemas);
+      SchemaSources.report(getLog(), result.diagnostics(), true);
       if (result.schema().isEmpty()) {
         throw new MojoFailureException("Parley: " + result.errorCount() + " error"
             + (result.errorCount() == 1 ? "" : "s") + " in .parley schemas (listed above)");
@@ -159,66 +118,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       getLog().info("Parley: " + schemas.size() + " schemas, " + files.size() + " Java files: "
           + written.written().size() + " written, " + written.unchanged().size() + " unchanged, "
           + removed + " removed");
-    } finally {
-      for (FileSystem fs : jarFileSystems) {
-        fs.close();
-      }
     }
-  }
-
-  /** Every diagnostic, in the same {@code path:line:col: error:} form as the command line. */
-  private void report(LoadResult result) {
-    for (Diagnostic diagnostic : result.diagnostics()) {
-      for (String line : diagnostic.format().split("\n")) {
-        if (diagnostic.isError()) {
-          getLog().error(line);
-        } else {
-          getLog().warn(line);
-        }
-      }
-    }
-  }
-
-  private List<Path> schemas(Path sources) throws IOException {
-    List<PathMatcher> in = matchers(includes);
-    List<PathMatcher> out = matchers(excludes);
-    try (Stream<Path> walk = Files.walk(sources)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(p -> {
-            Path relative = sources.relativize(p);
-            return matches(in, relative) && !matches(out, relative);
-          })
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static List<PathMatcher> matchers(List<String> globs) {
-    List<PathMatcher> matchers = new ArrayList<>();
-    for (String glob : globs) {
-      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
-      if (glob.startsWith("**/")) {
-        // "**/x" also means "x" at the top, as in Maven's own includes.
-        matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)));
-      }
-    }
-    return matchers;
-  }
-
-  private static boolean matches(List<PathMatcher> matchers, Path path) {
-    return matchers.stream().anyMatch(m -> m.matches(path));
-  }
-
-  private List<Path> dependencyJars() {
-    List<Path> jars = new ArrayList<>();
-    for (Artifact artifact : dependencies()) {
-      File file = artifact.getFile();
-      if (file != null && file.isFile() && file.getName().endsWith(".jar")) {
-        jars.add(file.toPath());
-      }
-    }
-    jars.sort(null);
-    return jars;
   }
 
   private static boolean isUnder(Path file, Path folder) {
