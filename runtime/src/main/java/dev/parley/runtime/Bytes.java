@@ -1,5 +1,6 @@
 package dev.parley.runtime;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -46,8 +47,20 @@ public final class Bytes implements Comparable<Bytes> {
     if (length == 0) {
       return EMPTY;
     }
-    byte[] copy = new byte[length];
-    source.get(copy);
+    if (length > source.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    byte[] copy;
+    if (source.hasArray()) {
+      // Arrays.copyOfRange fills the new array as it allocates it; new byte[] then get() zeroes
+      // it first, which for small fields costs as much as the copy.
+      int from = source.arrayOffset() + source.position();
+      copy = Arrays.copyOfRange(source.array(), from, from + length);
+      source.position(source.position() + length);
+    } else {
+      copy = new byte[length];
+      source.get(copy);
+    }
     return new Bytes(copy);
   }
 

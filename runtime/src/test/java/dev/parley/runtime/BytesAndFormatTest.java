@@ -40,6 +40,13 @@ class BytesAndFormatTest {
     buffer.put(1, (byte) 9);
     assertEquals(Bytes.fromHex("0203"), read);
     assertEquals(3, buffer.position());
+    // From a slice with an array offset, from a direct buffer, and past the end.
+    ByteBuffer slice = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}, 2, 3).slice();
+    assertEquals(Bytes.fromHex("0304"), Bytes.read(slice, 2));
+    ByteBuffer direct = ByteBuffer.allocateDirect(3).put(new byte[] {7, 8, 9}).flip();
+    assertEquals(Bytes.fromHex("0708"), Bytes.read(direct, 2));
+    assertThrows(java.nio.BufferUnderflowException.class, () -> Bytes.read(direct, 2));
+    assertEquals(2, direct.position(), "nothing was read");
   }
 
   @Test
