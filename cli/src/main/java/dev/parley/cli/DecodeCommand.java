@@ -161,7 +161,13 @@ final class DecodeCommand implements Callable<Integer> {
         if (frame.isEmpty()) {
           break;
         }
-        out.print(json ? JsonFormat.format(frame.get()) + "\n" : TextFormat.format(frame.get()));
+        // Written as it is formatted: a frame of megabytes is never held as one string.
+        if (json) {
+          JsonFormat.write(frame.get(), out);
+          out.append('\n');
+        } else {
+          TextFormat.write(frame.get(), out);
+        }
         good++;
       } catch (DecodeException e) {
         bad++;

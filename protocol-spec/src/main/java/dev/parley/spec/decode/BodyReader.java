@@ -186,7 +186,7 @@ final class BodyReader {
   private DecodedValue bytes(int length) {
     byte[] bytes = new byte[length];
     in.get(bytes);
-    return new DecodedValue.BytesValue(bytes);
+    return DecodedValue.BytesValue.owning(bytes); // the only copy: the body's buffer is the reader's
   }
 
   private DecodedValue string(PrefixWidth width, FieldPath path) throws DecodeException {

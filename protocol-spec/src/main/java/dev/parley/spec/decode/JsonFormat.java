@@ -2,8 +2,9 @@ package dev.parley.spec.decode;
 
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.PrimitiveType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Renders a decoded frame as one line of JSON:
@@ -32,19 +33,34 @@ public final class JsonFormat {
   /** The frame as one JSON object, without a line break. */
   public static String format(DecodedFrame frame) {
     StringBuilder out = new StringBuilder();
-    out.append("{\"offset\":").append(frame.offset())
-        .append(",\"length\":").append(frame.length())
-        .append(",\"message\":");
-    string(out, frame.message().name());
-    out.append(",\"typeId\":").append(frame.message().id()).append(",\"fields\":");
-    fields(out, frame.fields());
-    if (frame.skippedBytes() > 0) {
-      out.append(",\"skippedBytes\":").append(frame.skippedBytes());
+    try {
+      write(frame, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder does not throw
     }
-    return out.append('}').toString();
+    return out.toString();
   }
 
-  private static void fields(StringBuilder out, List<DecodedField> fields) {
+  /**
+   * Appends the object {@link #format} returns to {@code out} as it goes, without building it
+   * whole first: a frame with megabytes of bytes or text costs output, not memory.
+   *
+   * @throws IOException if {@code out} does
+   */
+  public static void write(DecodedFrame frame, Appendable out) throws IOException {
+    out.append("{\"offset\":").append(Long.toString(frame.offset()))
+        .append(",\"length\":").append(Integer.toString(frame.length()))
+        .append(",\"message\":");
+    string(out, frame.message().name());
+    out.append(",\"typeId\":").append(Integer.toString(frame.message().id())).append(",\"fields\":");
+    fields(out, frame.fields());
+    if (frame.skippedBytes() > 0) {
+      out.append(",\"skippedBytes\":").append(Integer.toString(frame.skippedBytes()));
+    }
+    out.append('}');
+  }
+
+  private static void fields(Appendable out, List<DecodedField> fields) throws IOException {
     out.append('{');
     for (int i = 0; i < fields.size(); i++) {
       if (i > 0) {
@@ -57,7 +73,7 @@ public final class JsonFormat {
     out.append('}');
   }
 
-  private static void value(StringBuilder out, DecodedValue value) {
+  private static void value(Appendable out, DecodedValue value) throws IOException {
     if (value instanceof DecodedValue.IntValue i) {
       boolean exact = i.type() == PrimitiveType.U64
           ? Long.compareUnsigned(i.value(), EXACT_IN_DOUBLE) <= 0
@@ -69,13 +85,19 @@ public final class JsonFormat {
       }
     } else if (value instanceof DecodedValue.FloatValue f) {
       boolean finite = Double.isFinite(f.value());
-      out.append(finite ? f.decimal() : '"' + f.decimal() + '"');
+      if (finite) {
+        out.append(f.decimal());
+      } else {
+        out.append('"').append(f.decimal()).append('"');
+      }
     } else if (value instanceof DecodedValue.BoolValue b) {
-      out.append(b.value());
+      out.append(Boolean.toString(b.value()));
     } else if (value instanceof DecodedValue.StringValue s) {
       string(out, s.value());
     } else if (value instanceof DecodedValue.BytesValue b) {
-      out.append('"').append(b.hex()).append('"');
+      out.append('"');
+      b.appendHex(out);
+      out.append('"');
     } else if (value instanceof DecodedValue.EnumValue e) {
       string(out, e.constant().name());
     } else if (value instanceof DecodedValue.FlagsValue f) {
@@ -105,28 +127,24 @@ public final class JsonFormat {
   }
 
   /** A JSON string (RFC 8259): quotes, backslashes and control characters escaped, the rest as is. */
-  private static void string(StringBuilder out, String s) {
+  private static void string(Appendable out, String s) throws IOException {
     out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          // U+2028 and U+2029 are valid JSON but end lines in JavaScript source: escaped too.
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
+    FormatOutput.escaped(out, s, JsonFormat::escape);
     out.append('"');
+  }
+
+  /** The escape of code point {@code c} in a JSON string, or null for {@code c} itself. */
+  private static String escape(int c) {
+    return switch (c) {
+      case '"' -> "\\\"";
+      case '\\' -> "\\\\";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      case '\b' -> "\\b";
+      case '\f' -> "\\f";
+      // U+2028 and U+2029 are valid JSON but end lines in JavaScript source: escaped too.
+      default -> c < 0x20 || c == 0x2028 || c == 0x2029 ? FormatOutput.utf16Escapes(c) : null;
+    };
   }
 }
