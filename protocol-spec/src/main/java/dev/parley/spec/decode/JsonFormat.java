@@ -7,16 +7,21 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Renders a decoded frame as one line of JSON:
+ * Renders a decoded frame as one line of JSON (RFC 8259):
  * {@code {"offset":0,"length":34,"message":"Sample","typeId":7,"fields":{...}}}, with
  * {@code "skippedBytes":N} added when a newer writer's bytes followed the known fields. Fields
  * keep their schema names and order. Values:
  *
  * <ul>
- *   <li>integers are numbers when a double holds them exactly (magnitude at most 2<sup>53</sup>),
- *       otherwise decimal strings ({@code "18446744073709551615"}), so no JSON reader rounds them;
+ *   <li>integers up to 32 bits are numbers; {@code i64} and {@code u64} are always decimal
+ *       strings ({@code "18446744073709551615"}, {@code "0"}), as in protobuf's JSON mapping: no
+ *       JSON reader rounds them, and a field's JSON type does not depend on its value;
  *   <li>floats are numbers, except NaN and the infinities, which JSON lacks: {@code "NaN"},
  *       {@code "Infinity"}, {@code "-Infinity"};
+ *   <li>strings escape {@code "} and the backslash; the control characters U+0000 to U+001F (as
+ *       {@code \n}, {@code \r}, {@code \t}, {@code \b}, {@code \f} or a six-character
+ *       {@code \\u} escape), DEL and U+0080 to U+009F, which terminals act on; and U+2028 and
+ *       U+2029, which end lines in JavaScript. Everything else is as is.
  *   <li>bytes are lower-case hex strings; enums their constant's name; flags an array of the
  *       names of the bits set, in declaration order;
  *   <li>an absent optional is {@code null}, a present one its value; lists are arrays and structs
@@ -24,9 +29,6 @@ import java.util.List;
  * </ul>
  */
 public final class JsonFormat {
-
-  /** 2<sup>53</sup>: every integer of at most this magnitude is exact in a double. */
-  private static final long EXACT_IN_DOUBLE = 1L << 53;
 
   private JsonFormat() {}
 
@@ -75,13 +77,11 @@ public final class JsonFormat {
 
   private static void value(Appendable out, DecodedValue value) throws IOException {
     if (value instanceof DecodedValue.IntValue i) {
-      boolean exact = i.type() == PrimitiveType.U64
-          ? Long.compareUnsigned(i.value(), EXACT_IN_DOUBLE) <= 0
-          : i.value() >= -EXACT_IN_DOUBLE && i.value() <= EXACT_IN_DOUBLE;
-      if (exact) {
-        out.append(i.decimal());
-      } else {
+      boolean wide = i.type() == PrimitiveType.I64 || i.type() == PrimitiveType.U64;
+      if (wide) {
         out.append('"').append(i.decimal()).append('"');
+      } else {
+        out.append(i.decimal());
       }
     } else if (value instanceof DecodedValue.FloatValue f) {
       boolean finite = Double.isFinite(f.value());
@@ -126,7 +126,7 @@ public final class JsonFormat {
     }
   }
 
-  /** A JSON string (RFC 8259): quotes, backslashes and control characters escaped, the rest as is. */
+  /** A JSON string: see the class comment for what is escaped. */
   private static void string(Appendable out, String s) throws IOException {
     out.append('"');
     FormatOutput.escaped(out, s, JsonFormat::escape);
@@ -143,8 +143,9 @@ public final class JsonFormat {
       case '\t' -> "\\t";
       case '\b' -> "\\b";
       case '\f' -> "\\f";
-      // U+2028 and U+2029 are valid JSON but end lines in JavaScript source: escaped too.
-      default -> c < 0x20 || c == 0x2028 || c == 0x2029 ? FormatOutput.utf16Escapes(c) : null;
+      // C0 and C1 controls and DEL, which terminals act on; U+2028 and U+2029 are valid JSON
+      // but end lines in JavaScript source.
+      default -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? FormatOutput.utf16Escapes(c) : null;
     };
   }
 }
