@@ -249,4 +249,14 @@ class DecodeCommandTest {
     assertEquals("parley: error: cannot read " + dir.resolve("nope.bin") + ": no such file\n", text(missing.err()));
     assertTrue(parley("decode", "--help").out().contains("--keep-going"));
   }
+
+  @Test
+  void badHexAfterSomeFramesPrintsThemThenStopsWithExitTwo() throws IOException {
+    Path hex = dir.resolve("capture.hex");
+    Files.writeString(hex, SAMPLE + "\n" + BYE.substring(0, 6) + " 0z\n");
+    Run run = parley("decode", "--hex", schema.toString(), hex.toString());
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    assertEquals("parley: error: cannot read " + hex + ": not a hex digit: 'z' at line 2, column 9\n", text(run.err()));
+    assertEquals(2, run.exitCode());
+  }
 }
