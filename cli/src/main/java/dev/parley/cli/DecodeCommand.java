@@ -9,6 +9,7 @@ import dev.parley.spec.decode.DecodedFrame;
 import dev.parley.spec.decode.JsonFormat;
 import dev.parley.spec.decode.SchemaDecoder;
 import dev.parley.spec.decode.TextFormat;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -47,11 +48,12 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:every frame decoded",
       "1:a frame is malformed, too long or cut short",
-      "2:the command line, the schema or the capture cannot be used"
+      "2:the command line, the schema or the capture cannot be used (also bad hex text, even"
+          + " after frames were printed)",
+      "3:internal error (a bug in parley)",
+      "4:standard output could not be written (a closed pipe): decoding stopped there"
     })
 final class DecodeCommand implements Callable<Integer> {
-
-  private static final int BAD_FRAME = 1;
 
   @Spec
   CommandSpec spec;
@@ -98,7 +100,8 @@ final class DecodeCommand implements Callable<Integer> {
     }
     String name = capture.map(Path::toString).orElse("-");
     try (InputStream in = open(capture)) {
-      return decode(new CaptureReader(decoder.get(), hex ? new HexInput(in) : in), spec.commandLine().getOut(), err);
+      CaptureReader reader = new CaptureReader(decoder.get(), hex ? new HexInput(in) : in);
+      return decode(reader, spec.commandLine().getOut(), err);
     } catch (NoSuchFileException e) {
       err.println("parley: error: cannot read " + name + ": no such file");
     } catch (IOException e) {
@@ -140,7 +143,7 @@ final class DecodeCommand implements Callable<Integer> {
 
   private static InputStream open(Optional<Path> capture) throws IOException {
     if (capture.isEmpty() || capture.get().toString().equals("-")) {
-      return new java.io.FilterInputStream(System.in) {
+      return new FilterInputStream(System.in) {
         @Override
         public void close() {
           // Standard input belongs to the process, not to this command.
@@ -150,7 +153,12 @@ final class DecodeCommand implements Callable<Integer> {
     return Files.newInputStream(capture.get());
   }
 
-  /** Prints every frame; reports bad ones and, with --keep-going, goes on past them. */
+  /**
+   * Prints every frame, flushing after each so that frames show as a live stream brings them;
+   * reports bad ones and, with --keep-going, goes on past them. When standard output fails,
+   * stops at once and quietly: the usual cause is a reader that has seen enough ({@code | head}),
+   * and the exit code says that output was lost.
+   */
   private int decode(CaptureReader reader, PrintWriter out, PrintWriter err) throws IOException {
     long good = 0;
     long bad = 0;
@@ -169,9 +177,14 @@ final class DecodeCommand implements Callable<Integer> {
           TextFormat.write(frame.get(), out);
         }
         good++;
+        if (out.checkError()) { // which flushes
+          return ExitCodes.IO_ERROR;
+        }
       } catch (DecodeException e) {
         bad++;
-        out.flush(); // so that a terminal shows the error after the frames before it
+        if (out.checkError()) { // flushed, so that a terminal shows the error after the frames before it
+          return ExitCodes.IO_ERROR;
+        }
         err.println("parley: error: " + e.getMessage());
         if (!keepGoing || e.kind() == DecodeException.Kind.TRUNCATED) {
           break;
@@ -186,12 +199,14 @@ final class DecodeCommand implements Callable<Integer> {
         }
       }
     }
-    out.flush();
+    if (out.checkError()) {
+      return ExitCodes.IO_ERROR;
+    }
     if (keepGoing && bad > 0) {
       err.println("parley: " + SchemaFiles.count(good, "frame") + " decoded, " + bad + " bad"
           + (skipped > 0 ? ", " + bytes(skipped) + " skipped" : ""));
     }
-    return bad > 0 ? BAD_FRAME : ExitCodes.OK;
+    return bad > 0 ? ExitCodes.BAD_FRAME : ExitCodes.OK;
   }
 
   private static String bytes(long n) {

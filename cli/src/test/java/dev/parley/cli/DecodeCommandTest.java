@@ -3,20 +3,34 @@ package dev.parley.cli;
 import static dev.parley.cli.CheckCommandTest.parley;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.cli.CheckCommandTest.Run;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and usage. */
+/**
+ * {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and
+ * usage; live streams and closed pipes.
+ */
 class DecodeCommandTest {
 
   /** SPEC.md 9.1's schema. */
@@ -138,7 +152,7 @@ class DecodeCommandTest {
       Run run = parley("decode", schema.toString());
       assertEquals(SAMPLE_TEXT, text(run.out()));
       assertEquals(0, run.exitCode());
-      System.setIn(new ByteArrayInputStream((BYE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      System.setIn(new ByteArrayInputStream((BYE + "\n").getBytes(StandardCharsets.US_ASCII)));
       Run hex = parley("decode", "--hex", "--json", schema.toString(), "-");
       assertEquals("{\"offset\":0,\"length\":5,\"message\":\"Bye\",\"typeId\":8,\"fields\":{\"token\":\"cafe\"}}\n",
           text(hex.out()));
@@ -260,5 +274,118 @@ class DecodeCommandTest {
     assertEquals(SAMPLE_TEXT, text(run.out()));
     assertEquals("parley: error: cannot read " + hex + ": not a hex digit: 'z' at line 2, column 9\n", text(run.err()));
     assertEquals(2, run.exitCode());
+  }
+
+  /** Standard output as a program sees it: bytes that arrive only when the writer flushes. */
+  private static final class Terminal extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final CountDownLatch sawSample = new CountDownLatch(1);
+
+    @Override
+    public synchronized void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+      if (text(bytes.toString(StandardCharsets.UTF_8)).equals(SAMPLE_TEXT)) {
+        sawSample.countDown();
+      }
+    }
+  }
+
+  @Test
+  void eachFrameIsShownAsSoonAsItIsDecoded() throws Exception {
+    CountDownLatch endOfStream = new CountDownLatch(1);
+    InputStream live = new InputStream() {
+      private boolean sent;
+
+      @Override
+      public int read() {
+        throw new AssertionError("one byte at a time");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (!sent) {
+          sent = true;
+          byte[] frame = HexFormat.of().parseHex(SAMPLE);
+          System.arraycopy(frame, 0, b, off, frame.length);
+          return frame.length;
+        }
+        try {
+          // A live capture: the next frame has not come yet.
+          endOfStream.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new InterruptedIOException();
+        }
+        return -1;
+      }
+    };
+    Terminal terminal = new Terminal();
+    int[] exitCode = {-1};
+    InputStream saved = System.in;
+    System.setIn(live);
+    try {
+      Thread decoding = new Thread(() -> exitCode[0] = Main.run(new PrintWriter(terminal, false, StandardCharsets.UTF_8),
+          new PrintWriter(new StringWriter()), "decode", schema.toString(), "-"));
+      decoding.start();
+      boolean shown = terminal.sawSample.await(60, TimeUnit.SECONDS);
+      endOfStream.countDown();
+      decoding.join(60_000);
+      assertTrue(shown, "the first frame was not shown while the stream stayed open");
+      assertFalse(decoding.isAlive());
+      assertEquals(0, exitCode[0]);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
+  void aClosedStandardOutputStopsDecodingQuietlyWithExitFour() {
+    byte[] frame = HexFormat.of().parseHex(SAMPLE);
+    long[] given = {0};
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        throw new AssertionError("one byte at a time");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        for (int i = 0; i < len; i++) {
+          b[off + i] = frame[(int) (given[0]++ % frame.length)];
+        }
+        return len;
+      }
+    };
+    Writer closed = new Writer() {
+      @Override
+      public void write(char[] buffer, int off, int len) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void flush() throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void close() {}
+    };
+    StringWriter err = new StringWriter();
+    InputStream saved = System.in;
+    System.setIn(endless);
+    try {
+      // Before the fix this never returned; the bound only keeps a regression from hanging the build.
+      int exitCode = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Main.run(new PrintWriter(closed),
+          new PrintWriter(err), "decode", schema.toString(), "-"));
+      assertEquals(4, exitCode);
+      assertEquals("", err.toString());
+      assertTrue(given[0] <= 1 << 20, given[0] + " bytes read after output failed");
+    } finally {
+      System.setIn(saved);
+    }
   }
 }
