@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.cli.CheckCommandTest.Run;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,11 +17,13 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and
- * usage; live streams and closed pipes.
+ * usage; live streams, closed pipes, and frames too large or deep for the JVM.
  */
 class DecodeCommandTest {
 
@@ -276,6 +279,41 @@ class DecodeCommandTest {
     assertEquals(2, run.exitCode());
   }
 
+  /** Runs parley with {@code stdin} as standard input. */
+  private static Run withStdin(InputStream stdin, String... args) {
+    InputStream saved = System.in;
+    System.setIn(stdin);
+    try {
+      return parley(args);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  /** Hands out {@code bytes}, then throws {@code error} from every read. */
+  private static InputStream thenThrowing(byte[] bytes, Error error) {
+    return new InputStream() {
+      private int at;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (at == bytes.length) {
+          throw error;
+        }
+        int n = Math.min(len, bytes.length - at);
+        System.arraycopy(bytes, at, b, off, n);
+        at += n;
+        return n;
+      }
+    };
+  }
+
   /** Standard output as a program sees it: bytes that arrive only when the writer flushes. */
   private static final class Terminal extends OutputStream {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -387,5 +425,82 @@ class DecodeCommandTest {
     } finally {
       System.setIn(saved);
     }
+  }
+
+  @Test
+  void structsNestedThousandsDeepDecode() throws IOException {
+    int depth = 3000;
+    StringBuilder source = new StringBuilder("package deep;\n");
+    for (int i = 0; i < depth; i++) {
+      source.append("struct S").append(i).append(" { S").append(i + 1).append(" next; }\n");
+    }
+    source.append("struct S").append(depth).append(" { u8 leaf; }\nmessage Deep = 1 { S0 root; }\n");
+    Path deep = dir.resolve("deep.parley");
+    Files.writeString(deep, source);
+    Path capture = capture("00000003" + "0001" + "07");
+    Run text = parley("decode", deep.toString(), capture.toString());
+    assertEquals("", text.err());
+    assertEquals(0, text.exitCode());
+    List<String> lines = text(text.out()).lines().toList();
+    assertEquals(depth + 3, lines.size());
+    assertEquals("  ".repeat(depth + 2) + "leaf = 7", lines.get(lines.size() - 1));
+    Run json = parley("decode", "--json", deep.toString(), capture.toString());
+    assertEquals("", json.err());
+    assertEquals("{\"offset\":0,\"length\":3,\"message\":\"Deep\",\"typeId\":1,\"fields\":{\"root\":"
+        + "{\"next\":".repeat(depth) + "{\"leaf\":7}" + "}".repeat(depth) + "}}\n", text(json.out()));
+  }
+
+  @Test
+  void runningOutOfMemoryOrStackIsALineNamingTheFrame() {
+    for (Error error : List.of(new OutOfMemoryError("injected"), new StackOverflowError())) {
+      Run run = withStdin(thenThrowing(HexFormat.of().parseHex(SAMPLE), error), "decode", schema.toString(), "-");
+      assertEquals(SAMPLE_TEXT, text(run.out()));
+      assertEquals("parley: error: frame at offset 38: " + (error instanceof OutOfMemoryError
+          ? "not enough memory to decode it (java -Xmx sets how much Java may use)"
+          : "nested too deeply to decode") + "\n", text(run.err()));
+      assertEquals(2, run.exitCode());
+    }
+  }
+
+  @Test
+  void anyOtherErrorIsAnInternalErrorOnOneLine() {
+    Run run = withStdin(thenThrowing(HexFormat.of().parseHex(SAMPLE), new InternalError("injected")),
+        "decode", schema.toString(), "-");
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    assertEquals("parley: internal error: java.lang.InternalError: injected\n", text(run.err()));
+    assertEquals(3, run.exitCode());
+  }
+
+  @Test
+  void aFrameTooLargeForTheHeapIsALineNotAStackTrace() throws Exception {
+    Path huge = dir.resolve("huge.parley");
+    Files.writeString(huge, "package huge;\noption max_frame_length = 2147483639;\n"
+        + "message Blob = 1 { bytes<u32> data; }\n");
+    int megabytes = 96;
+    Path capture = dir.resolve("blob.bin");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(capture))) {
+      int size = megabytes << 20;
+      out.write(ByteBuffer.allocate(10).putInt(2 + 4 + size).putShort((short) 1).putInt(size).array());
+      byte[] megabyte = new byte[1 << 20];
+      for (int i = 0; i < megabytes; i++) {
+        out.write(megabyte);
+      }
+    }
+    // A JVM of its own, with a heap smaller than the frame.
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx48m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "decode", huge.toString(), capture.toString())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile())
+        .start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("parley decode did not end");
+    }
+    String err = Files.readString(dir.resolve("err.txt"));
+    assertEquals("parley: error: frame at offset 0: not enough memory to decode it (java -Xmx sets how much"
+        + " Java may use)\n", text(err));
+    assertEquals("", Files.readString(dir.resolve("out.txt")));
+    assertEquals(2, process.exitValue());
   }
 }
