@@ -45,13 +45,25 @@ public final class CaptureReader {
   /** Reused for every body: a rejected resynchronisation candidate should cost next to nothing. */
   private final CharsetDecoder utf8 = BodyReader.utf8Decoder();
 
-  /** What {@link #resynchronize()} skipped: {@code [from, to)} of the stream. */
+  /**
+   * What {@link #resynchronize()} skipped: {@code [from, to)} of the stream.
+   *
+   * @param from the stream offset it started from, that of the refused length prefix
+   * @param to the stream offset of the plausible frame it found, or of the end of the stream
+   * @param found whether it found a plausible frame before the stream ended
+   */
   public record Resync(long from, long to, boolean found) {
+    /** How many bytes were skipped: {@code to - from}. */
     public long skipped() {
       return to - from;
     }
   }
 
+  /**
+   * A reader of the frames of {@code decoder}'s frame format in {@code in}, from its current
+   * position, which is stream offset 0. The reader reads {@code in} as frames need it, never
+   * closes it, and must be its only reader.
+   */
   public CaptureReader(SchemaDecoder decoder, InputStream in) {
     this.decoder = requireNonNull(decoder, "decoder");
     this.in = requireNonNull(in, "in");

@@ -50,6 +50,7 @@ public final class SchemaDecoder {
     return new SchemaDecoder(file, Optional.of(message));
   }
 
+  /** The schema file whose messages, options and frame format this decoder reads. */
   public SchemaFile file() {
     return file;
   }
