@@ -1,6 +1,7 @@
 package dev.parley.spec.decode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.CharBuffer;
 import java.util.Locale;
@@ -18,6 +19,22 @@ final class FormatOutput {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
   private FormatOutput() {}
+
+  /** Something that appends text, such as a frame's rendering. */
+  interface Writing {
+    void appendTo(Appendable out) throws IOException;
+  }
+
+  /** What {@code writing} appends, as a string. */
+  static String toText(Writing writing) {
+    StringBuilder out = new StringBuilder();
+    try {
+      writing.appendTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder does not throw
+    }
+    return out.toString();
+  }
 
   /**
    * Appends {@code s} to {@code out}, each code point for which {@code escape} gives a string

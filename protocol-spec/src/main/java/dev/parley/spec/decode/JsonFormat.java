@@ -3,7 +3,6 @@ package dev.parley.spec.decode;
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.PrimitiveType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -34,13 +33,7 @@ public final class JsonFormat {
 
   /** The frame as one JSON object, without a line break. */
   public static String format(DecodedFrame frame) {
-    StringBuilder out = new StringBuilder();
-    try {
-      write(frame, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringBuilder does not throw
-    }
-    return out.toString();
+    return FormatOutput.toText(out -> write(frame, out));
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.parley.spec.decode;
 
 import dev.parley.spec.FlagBit;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -39,13 +38,7 @@ public final class TextFormat {
 
   /** The frame as lines of text, each ending with {@code \n}. */
   public static String format(DecodedFrame frame) {
-    StringBuilder out = new StringBuilder();
-    try {
-      write(frame, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringBuilder does not throw
-    }
-    return out.toString();
+    return FormatOutput.toText(out -> write(frame, out));
   }
 
   /**
@@ -129,16 +122,6 @@ public final class TextFormat {
   }
 
   /** {@code s} in double quotes, with the escapes of the schema language (SPEC.md 2.6). */
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2);
-    try {
-      quote(out, s);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringBuilder does not throw
-    }
-    return out.toString();
-  }
-
   private static void quote(Appendable out, String s) throws IOException {
     out.append('"');
     FormatOutput.escaped(out, s, TextFormat::escape);
