@@ -9,8 +9,10 @@ import dev.parley.spec.decode.DecodedFrame;
 import dev.parley.spec.decode.JsonFormat;
 import dev.parley.spec.decode.SchemaDecoder;
 import dev.parley.spec.decode.TextFormat;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +51,19 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:every frame decoded",
       "1:a frame is malformed, too long or cut short",
-      "2:the command line, the schema or the capture cannot be used"
+      "2:the command line, the schema or the capture cannot be used: also bad hex text, and a"
+          + " frame too large or too deeply nested for this JVM, even after frames were printed",
+      "3:internal error (a bug in parley)",
+      "4:standard output could not be written (a closed pipe): decoding stopped there"
     })
 final class DecodeCommand implements Callable<Integer> {
 
-  private static final int BAD_FRAME = 1;
+  /**
+   * The stack of the thread that decodes and prints: both recurse once per level of nesting, and
+   * {@code parley check} accepts chains of structs hundreds of thousands deep. Only the part of
+   * the stack a capture needs is ever touched.
+   */
+  private static final long DECODING_STACK_SIZE = 512L << 20;
 
   @Spec
   CommandSpec spec;
@@ -98,7 +110,8 @@ final class DecodeCommand implements Callable<Integer> {
     }
     String name = capture.map(Path::toString).orElse("-");
     try (InputStream in = open(capture)) {
-      return decode(new CaptureReader(decoder.get(), hex ? new HexInput(in) : in), spec.commandLine().getOut(), err);
+      CaptureReader reader = new CaptureReader(decoder.get(), hex ? new HexInput(in) : in);
+      return onDecodingThread(() -> decode(reader, spec.commandLine().getOut(), err));
     } catch (NoSuchFileException e) {
       err.println("parley: error: cannot read " + name + ": no such file");
     } catch (IOException e) {
@@ -140,7 +153,7 @@ final class DecodeCommand implements Callable<Integer> {
 
   private static InputStream open(Optional<Path> capture) throws IOException {
     if (capture.isEmpty() || capture.get().toString().equals("-")) {
-      return new java.io.FilterInputStream(System.in) {
+      return new FilterInputStream(System.in) {
         @Override
         public void close() {
           // Standard input belongs to the process, not to this command.
@@ -150,22 +163,67 @@ final class DecodeCommand implements Callable<Integer> {
     return Files.newInputStream(capture.get());
   }
 
-  /** Prints every frame; reports bad ones and, with --keep-going, goes on past them. */
+  /**
+   * Runs {@code decoding} on a thread with a {@link #DECODING_STACK_SIZE} stack, and gives its
+   * result or rethrows what it threw.
+   */
+  private static int onDecodingThread(Callable<Integer> decoding) throws IOException {
+    FutureTask<Integer> task = new FutureTask<>(decoding);
+    Thread thread = new Thread(null, task, "parley-decode", DECODING_STACK_SIZE);
+    thread.start();
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      } else if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /**
+   * Prints every frame, flushing after each so that frames show as a live stream brings them;
+   * reports bad ones and, with --keep-going, goes on past them. When standard output fails,
+   * stops at once and quietly: the usual cause is a reader that has seen enough ({@code | head}),
+   * and the exit code says that output was lost. A frame that needs more memory or stack than
+   * the JVM has ends decoding with a line that names it, not a stack trace.
+   */
   private int decode(CaptureReader reader, PrintWriter out, PrintWriter err) throws IOException {
     long good = 0;
     long bad = 0;
     long skipped = 0;
     while (true) {
+      long at = reader.offset();
       try {
         Optional<DecodedFrame> frame = reader.next();
         if (frame.isEmpty()) {
           break;
         }
-        out.print(json ? JsonFormat.format(frame.get()) + "\n" : TextFormat.format(frame.get()));
+        // Written as it is formatted: a frame of megabytes is never held as one string.
+        if (json) {
+          JsonFormat.write(frame.get(), out);
+          out.append('\n');
+        } else {
+          TextFormat.write(frame.get(), out);
+        }
         good++;
+        if (out.checkError()) { // which flushes
+          return ExitCodes.IO_ERROR;
+        }
       } catch (DecodeException e) {
         bad++;
-        out.flush(); // so that a terminal shows the error after the frames before it
+        if (out.checkError()) { // flushed, so that a terminal shows the error after the frames before it
+          return ExitCodes.IO_ERROR;
+        }
         err.println("parley: error: " + e.getMessage());
         if (!keepGoing || e.kind() == DecodeException.Kind.TRUNCATED) {
           break;
@@ -178,14 +236,27 @@ final class DecodeCommand implements Callable<Integer> {
               : "parley: no plausible frame after offset " + resync.from() + ": skipped the last "
                   + bytes(resync.skipped()));
         }
+      } catch (OutOfMemoryError e) {
+        // What the frame held is garbage now: there is memory again to say so.
+        return cannotDecode(at, "not enough memory to decode it (java -Xmx sets how much Java may use)", out, err);
+      } catch (StackOverflowError e) {
+        return cannotDecode(at, "nested too deeply to decode", out, err);
       }
     }
-    out.flush();
+    if (out.checkError()) {
+      return ExitCodes.IO_ERROR;
+    }
     if (keepGoing && bad > 0) {
       err.println("parley: " + SchemaFiles.count(good, "frame") + " decoded, " + bad + " bad"
           + (skipped > 0 ? ", " + bytes(skipped) + " skipped" : ""));
     }
-    return bad > 0 ? BAD_FRAME : ExitCodes.OK;
+    return bad > 0 ? ExitCodes.BAD_FRAME : ExitCodes.OK;
+  }
+
+  private static int cannotDecode(long frameOffset, String problem, PrintWriter out, PrintWriter err) {
+    out.flush();
+    err.println("parley: error: frame at offset " + frameOffset + ": " + problem);
+    return ExitCodes.USAGE;
   }
 
   private static String bytes(long n) {

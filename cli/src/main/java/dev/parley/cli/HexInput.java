@@ -8,8 +8,10 @@ import java.util.Locale;
  * The bytes written as hex text in a stream, for {@code parley decode --hex}: pairs of hex digits
  * in either case; whitespace anywhere (also between the two digits of a byte), a {@code 0x} at
  * the start of a word, and {@code #} comments up to the end of the line are ignored. Anything
- * else, or an odd number of digits, is an {@link IOException} that says where (line and column).
- * Reads as it goes: the text is never held whole.
+ * else, or an odd number of digits, is an {@link IOException} that says where (line and column),
+ * thrown once the bytes before it have been handed over, and again on every later read. Reads as
+ * it goes: the text is never held whole, and a read returns what it has rather than wait for
+ * more text.
  */
 final class HexInput extends InputStream {
 
@@ -25,6 +27,8 @@ final class HexInput extends InputStream {
   private int high = -1;
   private int highLine;
   private int highColumn;
+  /** The error found after bytes that a read returned first: the next read throws it. */
+  private IOException error;
 
   HexInput(InputStream in) {
     this.in = in;
@@ -38,6 +42,9 @@ final class HexInput extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (error != null) {
+      throw error;
+    }
     int n = 0;
     while (n < len) {
       // Hand over what is decoded rather than wait for more text that may be slow to come.
@@ -47,7 +54,7 @@ final class HexInput extends InputStream {
       }
       if (c < 0) {
         if (high >= 0) {
-          throw new IOException("odd number of hex digits: the digit at line " + highLine + ", column "
+          return fail(n, "odd number of hex digits: the digit at line " + highLine + ", column "
               + highColumn + " has no second digit");
         }
         return n == 0 && len > 0 ? -1 : n;
@@ -65,7 +72,7 @@ final class HexInput extends InputStream {
       } else {
         int digit = Character.digit(c, 16);
         if (digit < 0) {
-          throw new IOException("not a hex digit: " + describe(c) + " at line " + line + ", column " + column);
+          return fail(n, "not a hex digit: " + describe(c) + " at line " + line + ", column " + column);
         }
         wordStart = false;
         if (high < 0) {
@@ -77,6 +84,18 @@ final class HexInput extends InputStream {
           high = -1;
         }
       }
+    }
+    return n;
+  }
+
+  /**
+   * Throws the error {@code message} describes, or, when {@code n} bytes were decoded before it,
+   * returns {@code n} and keeps the error for the next read: the frames in those bytes come first.
+   */
+  private int fail(int n, String message) throws IOException {
+    error = new IOException(message);
+    if (n == 0) {
+      throw error;
     }
     return n;
   }

@@ -1,6 +1,9 @@
 package dev.parley.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The top-level {@code parley} command; the work is in its subcommands. */
 @Command(
@@ -13,19 +16,19 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:the schema has errors",
-      "2:the command line is wrong",
-      " :(compat: 1 when NEW breaks OLD; 2 also when OLD or NEW cannot be loaded)",
+      "1:the schema has errors (compat: NEW breaks OLD; decode: a frame is bad)",
+      "2:the command line is wrong, or a file it names cannot be used",
+      "3:internal error (a bug in parley)",
       "4:output could not be written"
     })
 final class ParleyCommand implements Runnable {
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+    throw new ParameterException(spec.commandLine(),
         "name a command: parley check FILE..., parley generate -o DIR FILE...,"
             + " parley compat OLD NEW or parley decode SCHEMA... [CAPTURE]");
   }

@@ -3,20 +3,37 @@ package dev.parley.cli;
 import static dev.parley.cli.CheckCommandTest.parley;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.cli.CheckCommandTest.Run;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and usage. */
+/**
+ * {@code parley decode}: captures as text and JSON, from files, hex and stdin; bad frames and
+ * usage; live streams, closed pipes, and frames too large or deep for the JVM.
+ */
 class DecodeCommandTest {
 
   /** SPEC.md 9.1's schema. */
@@ -138,7 +155,7 @@ class DecodeCommandTest {
       Run run = parley("decode", schema.toString());
       assertEquals(SAMPLE_TEXT, text(run.out()));
       assertEquals(0, run.exitCode());
-      System.setIn(new ByteArrayInputStream((BYE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      System.setIn(new ByteArrayInputStream((BYE + "\n").getBytes(StandardCharsets.US_ASCII)));
       Run hex = parley("decode", "--hex", "--json", schema.toString(), "-");
       assertEquals("{\"offset\":0,\"length\":5,\"message\":\"Bye\",\"typeId\":8,\"fields\":{\"token\":\"cafe\"}}\n",
           text(hex.out()));
@@ -182,13 +199,15 @@ class DecodeCommandTest {
 
   @Test
   void keepGoingResynchronisesAfterAnImpossibleLength() throws IOException {
-    Run run = decode(SAMPLE + "ffffffff0102" + BYE.replace("00000005", "00000005"), "--keep-going");
+    // The skipped bytes hold a decoy at offset 42: a length within bounds whose body, 0008 03
+    // cafe, claims a token of 3 bytes and has 2. The scan must pass over it to the Bye at 51.
+    Run run = decode(SAMPLE + "ffffffff" + "00000005" + "000803cafe" + BYE, "--keep-going");
     assertEquals(1, run.exitCode());
-    assertEquals(SAMPLE_TEXT + BYE_TEXT.replace("offset 38", "offset 44"), text(run.out()));
+    assertEquals(SAMPLE_TEXT + BYE_TEXT.replace("offset 38", "offset 51"), text(run.out()));
     assertEquals("parley: error: frame at offset 38, length 4294967295: length prefix 4294967295 exceeds"
         + " max_frame_length 1048576\n"
-        + "parley: skipped 6 bytes to the next plausible frame, at offset 44\n"
-        + "parley: 2 frames decoded, 1 bad, 6 bytes skipped\n", text(run.err()));
+        + "parley: skipped 13 bytes to the next plausible frame, at offset 51\n"
+        + "parley: 2 frames decoded, 1 bad, 13 bytes skipped\n", text(run.err()));
     Run stop = decode(SAMPLE + "ffffffff0102" + BYE);
     assertEquals(1, stop.exitCode());
     assertEquals(SAMPLE_TEXT, text(stop.out()));
@@ -248,5 +267,240 @@ class DecodeCommandTest {
     assertEquals(2, missing.exitCode());
     assertEquals("parley: error: cannot read " + dir.resolve("nope.bin") + ": no such file\n", text(missing.err()));
     assertTrue(parley("decode", "--help").out().contains("--keep-going"));
+  }
+
+  @Test
+  void badHexAfterSomeFramesPrintsThemThenStopsWithExitTwo() throws IOException {
+    Path hex = dir.resolve("capture.hex");
+    Files.writeString(hex, SAMPLE + "\n" + BYE.substring(0, 6) + " 0z\n");
+    Run run = parley("decode", "--hex", schema.toString(), hex.toString());
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    assertEquals("parley: error: cannot read " + hex + ": not a hex digit: 'z' at line 2, column 9\n", text(run.err()));
+    assertEquals(2, run.exitCode());
+  }
+
+  /** Runs parley with {@code stdin} as standard input. */
+  private static Run withStdin(InputStream stdin, String... args) {
+    InputStream saved = System.in;
+    System.setIn(stdin);
+    try {
+      return parley(args);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  /** Hands out {@code bytes}, then throws {@code error} from every read. */
+  private static InputStream thenThrowing(byte[] bytes, Error error) {
+    return new InputStream() {
+      private int at;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (at == bytes.length) {
+          throw error;
+        }
+        int n = Math.min(len, bytes.length - at);
+        System.arraycopy(bytes, at, b, off, n);
+        at += n;
+        return n;
+      }
+    };
+  }
+
+  /** Standard output as a program sees it: bytes that arrive only when the writer flushes. */
+  private static final class Terminal extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final CountDownLatch sawSample = new CountDownLatch(1);
+
+    @Override
+    public synchronized void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+      if (text(bytes.toString(StandardCharsets.UTF_8)).equals(SAMPLE_TEXT)) {
+        sawSample.countDown();
+      }
+    }
+  }
+
+  @Test
+  void eachFrameIsShownAsSoonAsItIsDecoded() throws Exception {
+    CountDownLatch endOfStream = new CountDownLatch(1);
+    InputStream live = new InputStream() {
+      private boolean sent;
+
+      @Override
+      public int read() {
+        throw new AssertionError("one byte at a time");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (!sent) {
+          sent = true;
+          byte[] frame = HexFormat.of().parseHex(SAMPLE);
+          System.arraycopy(frame, 0, b, off, frame.length);
+          return frame.length;
+        }
+        try {
+          // A live capture: the next frame has not come yet.
+          endOfStream.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new InterruptedIOException();
+        }
+        return -1;
+      }
+    };
+    Terminal terminal = new Terminal();
+    int[] exitCode = {-1};
+    InputStream saved = System.in;
+    System.setIn(live);
+    try {
+      Thread decoding = new Thread(() -> exitCode[0] = Main.run(new PrintWriter(terminal, false, StandardCharsets.UTF_8),
+          new PrintWriter(new StringWriter()), "decode", schema.toString(), "-"));
+      decoding.start();
+      boolean shown = terminal.sawSample.await(60, TimeUnit.SECONDS);
+      endOfStream.countDown();
+      decoding.join(60_000);
+      assertTrue(shown, "the first frame was not shown while the stream stayed open");
+      assertFalse(decoding.isAlive());
+      assertEquals(0, exitCode[0]);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
+  void aClosedStandardOutputStopsDecodingQuietlyWithExitFour() {
+    byte[] frame = HexFormat.of().parseHex(SAMPLE);
+    long[] given = {0};
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        throw new AssertionError("one byte at a time");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        for (int i = 0; i < len; i++) {
+          b[off + i] = frame[(int) (given[0]++ % frame.length)];
+        }
+        return len;
+      }
+    };
+    Writer closed = new Writer() {
+      @Override
+      public void write(char[] buffer, int off, int len) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void flush() throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void close() {}
+    };
+    StringWriter err = new StringWriter();
+    InputStream saved = System.in;
+    System.setIn(endless);
+    try {
+      // Before the fix this never returned; the bound only keeps a regression from hanging the build.
+      int exitCode = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Main.run(new PrintWriter(closed),
+          new PrintWriter(err), "decode", schema.toString(), "-"));
+      assertEquals(4, exitCode);
+      assertEquals("", err.toString());
+      assertTrue(given[0] <= 1 << 20, given[0] + " bytes read after output failed");
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
+  void structsNestedThousandsDeepDecode() throws IOException {
+    int depth = 3000;
+    StringBuilder source = new StringBuilder("package deep;\n");
+    for (int i = 0; i < depth; i++) {
+      source.append("struct S").append(i).append(" { S").append(i + 1).append(" next; }\n");
+    }
+    source.append("struct S").append(depth).append(" { u8 leaf; }\nmessage Deep = 1 { S0 root; }\n");
+    Path deep = dir.resolve("deep.parley");
+    Files.writeString(deep, source);
+    Path capture = capture("00000003" + "0001" + "07");
+    Run text = parley("decode", deep.toString(), capture.toString());
+    assertEquals("", text.err());
+    assertEquals(0, text.exitCode());
+    List<String> lines = text(text.out()).lines().toList();
+    assertEquals(depth + 3, lines.size());
+    assertEquals("  ".repeat(depth + 2) + "leaf = 7", lines.get(lines.size() - 1));
+    Run json = parley("decode", "--json", deep.toString(), capture.toString());
+    assertEquals("", json.err());
+    assertEquals("{\"offset\":0,\"length\":3,\"message\":\"Deep\",\"typeId\":1,\"fields\":{\"root\":"
+        + "{\"next\":".repeat(depth) + "{\"leaf\":7}" + "}".repeat(depth) + "}}\n", text(json.out()));
+  }
+
+  @Test
+  void runningOutOfMemoryOrStackIsALineNamingTheFrame() {
+    for (Error error : List.of(new OutOfMemoryError("injected"), new StackOverflowError())) {
+      Run run = withStdin(thenThrowing(HexFormat.of().parseHex(SAMPLE), error), "decode", schema.toString(), "-");
+      assertEquals(SAMPLE_TEXT, text(run.out()));
+      assertEquals("parley: error: frame at offset 38: " + (error instanceof OutOfMemoryError
+          ? "not enough memory to decode it (java -Xmx sets how much Java may use)"
+          : "nested too deeply to decode") + "\n", text(run.err()));
+      assertEquals(2, run.exitCode());
+    }
+  }
+
+  @Test
+  void anyOtherErrorIsAnInternalErrorOnOneLine() {
+    Run run = withStdin(thenThrowing(HexFormat.of().parseHex(SAMPLE), new InternalError("injected")),
+        "decode", schema.toString(), "-");
+    assertEquals(SAMPLE_TEXT, text(run.out()));
+    assertEquals("parley: internal error: java.lang.InternalError: injected\n", text(run.err()));
+    assertEquals(3, run.exitCode());
+  }
+
+  @Test
+  void aFrameTooLargeForTheHeapIsALineNotAStackTrace() throws Exception {
+    Path huge = dir.resolve("huge.parley");
+    Files.writeString(huge, "package huge;\noption max_frame_length = 2147483639;\n"
+        + "message Blob = 1 { bytes<u32> data; }\n");
+    int megabytes = 96;
+    Path capture = dir.resolve("blob.bin");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(capture))) {
+      int size = megabytes << 20;
+      out.write(ByteBuffer.allocate(10).putInt(2 + 4 + size).putShort((short) 1).putInt(size).array());
+      byte[] megabyte = new byte[1 << 20];
+      for (int i = 0; i < megabytes; i++) {
+        out.write(megabyte);
+      }
+    }
+    // A JVM of its own, with a heap smaller than the frame.
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx48m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "decode", huge.toString(), capture.toString())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile())
+        .start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("parley decode did not end");
+    }
+    String err = Files.readString(dir.resolve("err.txt"));
+    assertEquals("parley: error: frame at offset 0: not enough memory to decode it (java -Xmx sets how much"
+        + " Java may use)\n", text(err));
+    assertEquals("", Files.readString(dir.resolve("out.txt")));
+    assertEquals(2, process.exitValue());
   }
 }

@@ -12,6 +12,7 @@ import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.TruncatedFrameException;
+import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
 import dev.parley.spec.decode.CaptureReader;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -153,7 +155,7 @@ class InterpreterAgreementTest {
             assertEquals(offset, frame.offset());
             assertEquals(s.protocol().encodedSize(message), frame.length());
             assertEquals(0, frame.skippedBytes());
-            assertAgrees(message, frame, "");
+            assertAgrees(message, frame, s.name() + ", frame at offset " + offset);
             offset += s.protocol().frameFormat().lengthSize() + frame.length();
           }
           assertEquals(Optional.empty(), reader.next());
@@ -168,7 +170,7 @@ class InterpreterAgreementTest {
       Property.forAll(s.name() + ": corrupted frames", s::corruptFrame).values(1000).check(frame -> {
         Object generated = generatedOutcome(s.protocol(), frame);
         Object interpreted = interpretedOutcome(s.interpreter(), frame);
-        assertSameOutcome(generated, interpreted);
+        assertSameOutcome(generated, interpreted, s.name() + ", a corrupted frame");
         outcomes[generated instanceof ProtocolException ? 1 : 0]++;
       });
       assertTrue(outcomes[0] > 0 && outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
@@ -189,7 +191,7 @@ class InterpreterAgreementTest {
         byte[] body = writer.body(message);
         Object generated = reader.protocol().decode(ByteBuffer.wrap(body));
         DecodedFrame frame = reader.interpreter().decodeBody(0, ByteBuffer.wrap(body));
-        assertAgrees(generated, frame, "");
+        assertAgrees(generated, frame, name);
         assertEquals(Math.max(0, body.length - reader.protocol().encodedSize(generated)), frame.skippedBytes());
       }));
     });
@@ -224,31 +226,35 @@ class InterpreterAgreementTest {
     }
   }
 
-  private static void assertSameOutcome(Object generated, Object interpreted) {
+  /** Both decoders accepted the frame alike, or refused it alike; failures name {@code where}. */
+  private static void assertSameOutcome(Object generated, Object interpreted, String where) {
     if (generated instanceof MalformedFrameException g && interpreted instanceof DecodeException i
         && i.kind() == DecodeException.Kind.MALFORMED) {
-      assertEquals(g.getMessage(), i.bodyMessage());
-      assertEquals(g.path(), i.path());
-      assertEquals(g.offset(), i.bodyOffset());
+      assertEquals(g.getMessage(), i.bodyMessage(), where);
+      assertEquals(g.path(), i.path(), where);
+      assertEquals(g.offset(), i.bodyOffset(), where);
     } else if (generated instanceof FrameTooLongException g && interpreted instanceof DecodeException i
         && i.kind() == DecodeException.Kind.TOO_LONG) {
-      assertEquals(g.length(), i.frameLength());
-      assertEquals(g.offset(), i.frameOffset());
+      assertEquals(g.length(), i.frameLength(), where);
+      assertEquals(g.offset(), i.frameOffset(), where);
     } else if (generated instanceof TruncatedFrameException g && interpreted instanceof DecodeException i
         && i.kind() == DecodeException.Kind.TRUNCATED) {
-      assertEquals(g.missing(), i.missing());
-      assertEquals(g.offset(), i.frameOffset());
+      assertEquals(g.missing(), i.missing(), where);
+      assertEquals(g.offset(), i.frameOffset(), where);
     } else if (!(generated instanceof ProtocolException) && interpreted instanceof DecodedFrame frame) {
-      assertAgrees(generated, frame, "");
+      assertAgrees(generated, frame, where);
     } else {
-      throw new AssertionError("generated decoder: " + generated + "\ninterpreter: " + interpreted);
+      throw new AssertionError(where + ": generated decoder: " + generated + "\ninterpreter: " + interpreted);
     }
   }
 
-  /** The frame is the message: same type, and every field agrees with its record component. */
-  static void assertAgrees(Object message, DecodedFrame frame, String path) {
-    assertEquals(message.getClass().getSimpleName(), frame.message().name());
-    assertFields(message, frame.fields(), frame.message().name());
+  /**
+   * The frame is the message: same type, and every field agrees with its record component.
+   * Failures name {@code where} (the schema and the frame) and the field's path.
+   */
+  static void assertAgrees(Object message, DecodedFrame frame, String where) {
+    assertEquals(message.getClass().getSimpleName(), frame.message().name(), where);
+    assertFields(message, frame.fields(), where + ": " + frame.message().name());
   }
 
   private static void assertFields(Object record, List<DecodedField> fields, String path) {
@@ -298,5 +304,25 @@ class InterpreterAgreementTest {
       assertFalse(java == null, path);
       assertFields(java, ((DecodedValue.StructValue) decoded).fields(), path);
     }
+  }
+
+  /**
+   * evolution/v2's Defaults, read from a v1 body that lacks its {@code @since(2)} fields: the
+   * interpreter gives the generated decoder's defaults, and those are right. {@code huge} is a u64
+   * above Long.MAX_VALUE; {@code whole} is 2^60 + 2^36 + 1 given to an f32, which SPEC.md 5.6 takes
+   * as the nearest double (2^60 + 2^36, a tie) and then as the nearest float, 2^60 (rounded
+   * straight to float it would be 2^60 + 2^37).
+   */
+  @Test
+  void defaultsAnOlderWriterLeftOutAreTheGeneratedDecodersDefaults() throws Exception {
+    Subject v2 = subjects().stream().filter(s -> s.name().contains("v2")).findFirst().orElseThrow();
+    byte[] v1Body = {0, 3, 5}; // evolution.v1.Defaults: type id 3, x = 5
+    Object generated = v2.protocol().decode(ByteBuffer.wrap(v1Body));
+    DecodedFrame frame = v2.interpreter().decodeBody(0, ByteBuffer.wrap(v1Body));
+    assertAgrees(generated, frame, "v1 Defaults read as v2");
+    assertEquals(List.of("x", "huge", "whole"), frame.fields().stream().map(DecodedField::name).toList());
+    assertEquals(new DecodedValue.IntValue(PrimitiveType.U64, -1L), frame.fields().get(1).value());
+    assertEquals(new DecodedValue.FloatValue(PrimitiveType.F32, 0x1p60), frame.fields().get(2).value());
+    assertTrue(frame.fields().get(1).defaulted() && frame.fields().get(2).defaulted());
   }
 }

@@ -35,14 +35,21 @@ final class BodyReader {
   private final ByteBuffer in;
   private final long frameOffset;
   private final int lengthSize;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  /** A strict UTF-8 decoder from {@link #utf8Decoder()}, which this reader resets before each use. */
+  private final CharsetDecoder utf8;
 
-  BodyReader(ByteBuffer body, long frameOffset, int lengthSize) {
+  BodyReader(ByteBuffer body, long frameOffset, int lengthSize, CharsetDecoder utf8) {
     this.in = body;
     this.frameOffset = frameOffset;
     this.lengthSize = lengthSize;
+    this.utf8 = utf8;
+  }
+
+  /** A decoder for the strict UTF-8 of strings, for one thread to reuse across bodies. */
+  static CharsetDecoder utf8Decoder() {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   DecodeException malformed(FieldPath path, String problem, int offset) {
@@ -179,7 +186,7 @@ final class BodyReader {
   private DecodedValue bytes(int length) {
     byte[] bytes = new byte[length];
     in.get(bytes);
-    return new DecodedValue.BytesValue(bytes);
+    return DecodedValue.BytesValue.owning(bytes); // the only copy: the body's buffer is the reader's
   }
 
   private DecodedValue string(PrefixWidth width, FieldPath path) throws DecodeException {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
+import java.nio.charset.CharsetDecoder;
 import java.util.Optional;
 
 /**
@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class CaptureReader {
 
   private static final int INITIAL_CAPACITY = 64 * 1024;
+  /** The largest array a JVM reliably allocates. */
+  private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
   private final SchemaDecoder decoder;
   private final InputStream in;
@@ -39,14 +41,29 @@ public final class CaptureReader {
   /** The stream offset of {@code buffer[start]}. */
   private long offset;
   private boolean endOfStream;
+  private long bytesMoved;
+  /** Reused for every body: a rejected resynchronisation candidate should cost next to nothing. */
+  private final CharsetDecoder utf8 = BodyReader.utf8Decoder();
 
-  /** What {@link #resynchronize()} skipped: {@code [from, to)} of the stream. */
+  /**
+   * What {@link #resynchronize()} skipped: {@code [from, to)} of the stream.
+   *
+   * @param from the stream offset it started from, that of the refused length prefix
+   * @param to the stream offset of the plausible frame it found, or of the end of the stream
+   * @param found whether it found a plausible frame before the stream ended
+   */
   public record Resync(long from, long to, boolean found) {
+    /** How many bytes were skipped: {@code to - from}. */
     public long skipped() {
       return to - from;
     }
   }
 
+  /**
+   * A reader of the frames of {@code decoder}'s frame format in {@code in}, from its current
+   * position, which is stream offset 0. The reader reads {@code in} as frames need it, never
+   * closes it, and must be its only reader.
+   */
   public CaptureReader(SchemaDecoder decoder, InputStream in) {
     this.decoder = requireNonNull(decoder, "decoder");
     this.in = requireNonNull(in, "in");
@@ -91,7 +108,7 @@ public final class CaptureReader {
     // Consumed first, so that a malformed body leaves the reader at the next frame. The body's
     // bytes stay where they are until the next fill.
     consume(frameSize);
-    return Optional.of(decoder.decodeBody(frameOffset, body));
+    return Optional.of(decoder.decodeBody(frameOffset, body, utf8));
   }
 
   /**
@@ -125,7 +142,7 @@ public final class CaptureReader {
       return false;
     }
     try {
-      return decoder.decodeBody(offset, ByteBuffer.wrap(buffer, start + lengthSize, (int) length))
+      return decoder.decodeBody(offset, ByteBuffer.wrap(buffer, start + lengthSize, (int) length), utf8)
           .skippedBytes() == 0;
     } catch (DecodeException e) {
       return false;
@@ -164,17 +181,8 @@ public final class CaptureReader {
       if (endOfStream) {
         return false;
       }
-      if (buffer.length - start < n) {
-        // Not enough room from where the frame starts: move it to the front, and grow by
-        // doubling toward n only when full, so memory follows the bytes that actually arrive.
-        if (start > 0) {
-          System.arraycopy(buffer, start, buffer, 0, end - start);
-          end -= start;
-          start = 0;
-        }
-        if (end == buffer.length) {
-          buffer = Arrays.copyOf(buffer, (int) Math.min(n, 2L * buffer.length));
-        }
+      if (end == buffer.length) {
+        makeRoom(n);
       }
       int read = in.read(buffer, end, buffer.length - end);
       if (read < 0) {
@@ -184,5 +192,53 @@ public final class CaptureReader {
       }
     }
     return true;
+  }
+
+  /**
+   * Makes room after {@code end} in a full buffer that holds fewer than {@code n} bytes from
+   * {@code start}, moving those bytes to the front. The cost stays proportional to the bytes read:
+   *
+   * <ul>
+   *   <li>A buffer smaller than {@code n} grows by at least half and at most doubles, so memory
+   *       follows the bytes that actually arrive, a frame that needs a little more gets no more
+   *       than it needs, and no run of growing lengths makes the buffer grow a byte at a time.
+   *   <li>A buffer that could hold {@code n} bytes from its front is compacted only when at least
+   *       half of it is consumed: then the bytes moved never exceed the bytes consumed since the
+   *       last move. Resynchronisation consumes a byte at a time while looking up to a whole frame
+   *       ahead; compacting for every byte would move a frame's length for each. Otherwise the
+   *       buffer doubles (up to {@link #MAX_CAPACITY}; there, it compacts anyway).
+   * </ul>
+   */
+  private void makeRoom(int n) {
+    int capacity = buffer.length;
+    long grown;
+    if (n > capacity) {
+      grown = Math.min(2L * capacity, Math.max(n, capacity + capacity / 2L));
+      if (grown > MAX_CAPACITY) {
+        // A frame near the largest max_frame_length: exactly what it needs, if the JVM allows it.
+        grown = Math.max(MAX_CAPACITY, n);
+      }
+    } else if (start >= capacity / 2) {
+      grown = capacity;
+    } else {
+      grown = Math.min(2L * capacity, MAX_CAPACITY);
+    }
+    int kept = end - start;
+    byte[] target = grown == capacity ? buffer : new byte[(int) grown];
+    System.arraycopy(buffer, start, target, 0, kept);
+    bytesMoved += kept;
+    buffer = target;
+    start = 0;
+    end = kept;
+  }
+
+  /** The buffer's size: what the reader holds in memory for the bytes it has not yet consumed. */
+  int capacity() {
+    return buffer.length;
+  }
+
+  /** The bytes moved inside the buffer or into a larger one, since the reader was created. */
+  long bytesMoved() {
+    return bytesMoved;
   }
 }

@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
  * A frame that cannot be decoded, with where it starts in the stream and, for a malformed body,
  * the field path and the offsets in the body and in the stream:
  * {@code frame at offset 38, length 30: Report.plan[1].at.lat: need 8 bytes, 2 left, at body
- * offset 25 (stream offset 67)}.
+ * offset 25 (stream offset 67)}. It has no stack trace: it is about the bytes, not the code.
  */
 public final class DecodeException extends Exception {
 
@@ -33,7 +33,9 @@ public final class DecodeException extends Exception {
 
   private DecodeException(Kind kind, long frameOffset, long frameLength, String path, String problem,
       long bodyOffset, long streamOffset, long missing) {
-    super(describe(frameOffset, frameLength, path, problem, bodyOffset, streamOffset));
+    // No stack trace: the exception describes the data, not the code, and resynchronisation
+    // creates one for every candidate frame it rejects. The message is spelled when asked for.
+    super(null, null, true, false);
     this.kind = kind;
     this.frameOffset = frameOffset;
     this.frameLength = frameLength;
@@ -71,8 +73,12 @@ public final class DecodeException extends Exception {
         frameOffset, frameLength - have);
   }
 
-  private static String describe(long frameOffset, long frameLength, String path, String problem,
-      long bodyOffset, long streamOffset) {
+  /**
+   * The whole message: {@code frame at offset 38, length 30: Report.plan[1].at.lat: need 8 bytes,
+   * 2 left, at body offset 25 (stream offset 67)}.
+   */
+  @Override
+  public String getMessage() {
     StringBuilder s = new StringBuilder("frame at offset ").append(frameOffset);
     if (frameLength >= 0) {
       s.append(", length ").append(frameLength);
@@ -89,6 +95,7 @@ public final class DecodeException extends Exception {
     return s.toString();
   }
 
+  /** What kind of damage: whether and how a stream can go on after this frame. */
   public Kind kind() {
     return kind;
   }

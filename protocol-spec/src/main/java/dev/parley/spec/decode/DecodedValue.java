@@ -3,14 +3,15 @@ package dev.parley.spec.decode;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.io.BaseEncoding;
 import dev.parley.spec.EnumConstant;
 import dev.parley.spec.EnumType;
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StructType;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /** A value read from a frame body by {@link SchemaDecoder}, one variant per kind of schema type. */
@@ -49,6 +50,7 @@ public sealed interface DecodedValue {
     }
   }
 
+  /** A {@code bool}: its byte was 1 (true) or 0 (false). */
   record BoolValue(boolean value) implements DecodedValue {}
 
   /** A string, decoded from strict UTF-8. */
@@ -58,25 +60,47 @@ public sealed interface DecodedValue {
     }
   }
 
-  /** The bytes of a {@code bytes<w>} or {@code bytes[N]}; immutable, equal by content. */
-  record BytesValue(byte[] bytes) implements DecodedValue {
-    public BytesValue {
-      bytes = bytes.clone();
+  /**
+   * The bytes of a {@code bytes<w>} or {@code bytes[N]}; immutable, equal by content. A class
+   * rather than a record so that the decoder can hand over the one copy it makes of a frame's
+   * bytes, which may be as long as {@code max_frame_length}, instead of having it copied again.
+   */
+  final class BytesValue implements DecodedValue {
+
+    private final byte[] bytes;
+
+    /** A value of a copy of {@code bytes}. */
+    public BytesValue(byte[] bytes) {
+      this(bytes, true);
+    }
+
+    private BytesValue(byte[] bytes, boolean copy) {
+      this.bytes = copy ? bytes.clone() : requireNonNull(bytes, "bytes");
+    }
+
+    /** A value that takes {@code bytes} as its own: the caller must not keep them. */
+    static BytesValue owning(byte[] bytes) {
+      return new BytesValue(bytes, false);
     }
 
     /** A copy of the bytes. */
-    @Override
     public byte[] bytes() {
       return bytes.clone();
     }
 
+    /** How many bytes. */
     public int size() {
       return bytes.length;
     }
 
     /** The bytes in lower-case hex, two digits each, nothing between: {@code 01ff}. */
     public String hex() {
-      return BaseEncoding.base16().lowerCase().encode(bytes);
+      return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Appends {@link #hex()} to {@code out} a few kilobytes at a time. */
+    void appendHex(Appendable out) throws IOException {
+      FormatOutput.hex(out, bytes);
     }
 
     @Override
@@ -128,6 +152,7 @@ public sealed interface DecodedValue {
     }
   }
 
+  /** A list's elements, in wire order; a list of lists has lists as elements. */
   record ListValue(ImmutableList<DecodedValue> elements) implements DecodedValue {
     public ListValue {
       requireNonNull(elements, "elements");

@@ -7,11 +7,15 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Value;
+import java.util.Optional;
 
 /**
  * The value a reader gives a {@code @since} field that an older writer did not send: its
- * default, converted as the generated code converts it (an integer default of an {@code f32} is
- * rounded once, straight to float).
+ * default, converted as the generated code ({@code codegen}'s {@code Defaults}) converts it. A
+ * {@code u64} default above {@link Long#MAX_VALUE} keeps its 64 bits. An integer literal given to
+ * an {@code f32} or {@code f64} field reaches this class as the nearest double (SPEC.md 5.6, done
+ * by the linker), and an {@code f32} then takes the float nearest that double, as generated code
+ * does.
  */
 final class DefaultValues {
 
@@ -19,7 +23,7 @@ final class DefaultValues {
 
   static DecodedValue of(Field field) {
     if (field.optional()) {
-      return new DecodedValue.OptionalValue(java.util.Optional.empty());
+      return new DecodedValue.OptionalValue(Optional.empty());
     }
     return value(field.type(), field.defaultValue().orElseThrow());
   }
@@ -28,6 +32,7 @@ final class DefaultValues {
     if (value instanceof Value.IntegerValue i) {
       PrimitiveType p = (PrimitiveType) type;
       return switch (p) {
+        // The linker gives float fields FloatValues; these two mirror codegen's Defaults.
         case F32 -> new DecodedValue.FloatValue(p, i.value().floatValue());
         case F64 -> new DecodedValue.FloatValue(p, i.value().doubleValue());
         default -> new DecodedValue.IntValue(p, i.value().longValue());

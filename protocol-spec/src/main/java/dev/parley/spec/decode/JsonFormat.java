@@ -2,20 +2,25 @@ package dev.parley.spec.decode;
 
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.PrimitiveType;
+import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Renders a decoded frame as one line of JSON:
+ * Renders a decoded frame as one line of JSON (RFC 8259):
  * {@code {"offset":0,"length":34,"message":"Sample","typeId":7,"fields":{...}}}, with
  * {@code "skippedBytes":N} added when a newer writer's bytes followed the known fields. Fields
  * keep their schema names and order. Values:
  *
  * <ul>
- *   <li>integers are numbers when a double holds them exactly (magnitude at most 2<sup>53</sup>),
- *       otherwise decimal strings ({@code "18446744073709551615"}), so no JSON reader rounds them;
+ *   <li>integers up to 32 bits are numbers; {@code i64} and {@code u64} are always decimal
+ *       strings ({@code "18446744073709551615"}, {@code "0"}), as in protobuf's JSON mapping: no
+ *       JSON reader rounds them, and a field's JSON type does not depend on its value;
  *   <li>floats are numbers, except NaN and the infinities, which JSON lacks: {@code "NaN"},
  *       {@code "Infinity"}, {@code "-Infinity"};
+ *   <li>strings escape {@code "} and the backslash; the control characters U+0000 to U+001F (as
+ *       {@code \n}, {@code \r}, {@code \t}, {@code \b}, {@code \f} or a six-character
+ *       {@code \\u} escape), DEL and U+0080 to U+009F, which terminals act on; and U+2028 and
+ *       U+2029, which end lines in JavaScript. Everything else is as is.
  *   <li>bytes are lower-case hex strings; enums their constant's name; flags an array of the
  *       names of the bits set, in declaration order;
  *   <li>an absent optional is {@code null}, a present one its value; lists are arrays and structs
@@ -24,27 +29,33 @@ import java.util.Locale;
  */
 public final class JsonFormat {
 
-  /** 2<sup>53</sup>: every integer of at most this magnitude is exact in a double. */
-  private static final long EXACT_IN_DOUBLE = 1L << 53;
-
   private JsonFormat() {}
 
   /** The frame as one JSON object, without a line break. */
   public static String format(DecodedFrame frame) {
-    StringBuilder out = new StringBuilder();
-    out.append("{\"offset\":").append(frame.offset())
-        .append(",\"length\":").append(frame.length())
-        .append(",\"message\":");
-    string(out, frame.message().name());
-    out.append(",\"typeId\":").append(frame.message().id()).append(",\"fields\":");
-    fields(out, frame.fields());
-    if (frame.skippedBytes() > 0) {
-      out.append(",\"skippedBytes\":").append(frame.skippedBytes());
-    }
-    return out.append('}').toString();
+    return FormatOutput.toText(out -> write(frame, out));
   }
 
-  private static void fields(StringBuilder out, List<DecodedField> fields) {
+  /**
+   * Appends the object {@link #format} returns to {@code out} as it goes, without building it
+   * whole first: a frame with megabytes of bytes or text costs output, not memory.
+   *
+   * @throws IOException if {@code out} does
+   */
+  public static void write(DecodedFrame frame, Appendable out) throws IOException {
+    out.append("{\"offset\":").append(Long.toString(frame.offset()))
+        .append(",\"length\":").append(Integer.toString(frame.length()))
+        .append(",\"message\":");
+    string(out, frame.message().name());
+    out.append(",\"typeId\":").append(Integer.toString(frame.message().id())).append(",\"fields\":");
+    fields(out, frame.fields());
+    if (frame.skippedBytes() > 0) {
+      out.append(",\"skippedBytes\":").append(Integer.toString(frame.skippedBytes()));
+    }
+    out.append('}');
+  }
+
+  private static void fields(Appendable out, List<DecodedField> fields) throws IOException {
     out.append('{');
     for (int i = 0; i < fields.size(); i++) {
       if (i > 0) {
@@ -57,25 +68,29 @@ public final class JsonFormat {
     out.append('}');
   }
 
-  private static void value(StringBuilder out, DecodedValue value) {
+  private static void value(Appendable out, DecodedValue value) throws IOException {
     if (value instanceof DecodedValue.IntValue i) {
-      boolean exact = i.type() == PrimitiveType.U64
-          ? Long.compareUnsigned(i.value(), EXACT_IN_DOUBLE) <= 0
-          : i.value() >= -EXACT_IN_DOUBLE && i.value() <= EXACT_IN_DOUBLE;
-      if (exact) {
-        out.append(i.decimal());
-      } else {
+      boolean wide = i.type() == PrimitiveType.I64 || i.type() == PrimitiveType.U64;
+      if (wide) {
         out.append('"').append(i.decimal()).append('"');
+      } else {
+        out.append(i.decimal());
       }
     } else if (value instanceof DecodedValue.FloatValue f) {
       boolean finite = Double.isFinite(f.value());
-      out.append(finite ? f.decimal() : '"' + f.decimal() + '"');
+      if (finite) {
+        out.append(f.decimal());
+      } else {
+        out.append('"').append(f.decimal()).append('"');
+      }
     } else if (value instanceof DecodedValue.BoolValue b) {
-      out.append(b.value());
+      out.append(Boolean.toString(b.value()));
     } else if (value instanceof DecodedValue.StringValue s) {
       string(out, s.value());
     } else if (value instanceof DecodedValue.BytesValue b) {
-      out.append('"').append(b.hex()).append('"');
+      out.append('"');
+      b.appendHex(out);
+      out.append('"');
     } else if (value instanceof DecodedValue.EnumValue e) {
       string(out, e.constant().name());
     } else if (value instanceof DecodedValue.FlagsValue f) {
@@ -104,29 +119,26 @@ public final class JsonFormat {
     }
   }
 
-  /** A JSON string (RFC 8259): quotes, backslashes and control characters escaped, the rest as is. */
-  private static void string(StringBuilder out, String s) {
+  /** A JSON string: see the class comment for what is escaped. */
+  private static void string(Appendable out, String s) throws IOException {
     out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          // U+2028 and U+2029 are valid JSON but end lines in JavaScript source: escaped too.
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
+    FormatOutput.escaped(out, s, JsonFormat::escape);
     out.append('"');
+  }
+
+  /** The escape of code point {@code c} in a JSON string, or null for {@code c} itself. */
+  private static String escape(int c) {
+    return switch (c) {
+      case '"' -> "\\\"";
+      case '\\' -> "\\\\";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      case '\b' -> "\\b";
+      case '\f' -> "\\f";
+      // C0 and C1 controls and DEL, which terminals act on; U+2028 and U+2029 are valid JSON
+      // but end lines in JavaScript source.
+      default -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? FormatOutput.utf16Escapes(c) : null;
+    };
   }
 }

@@ -7,6 +7,7 @@ import dev.parley.spec.FileOptions;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.SchemaFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,7 @@ public final class SchemaDecoder {
     return new SchemaDecoder(file, Optional.of(message));
   }
 
+  /** The schema file whose messages, options and frame format this decoder reads. */
   public SchemaFile file() {
     return file;
   }
@@ -68,8 +70,13 @@ public final class SchemaDecoder {
    *     rule of the wire format
    */
   public DecodedFrame decodeBody(long frameOffset, ByteBuffer body) throws DecodeException {
+    return decodeBody(frameOffset, body, BodyReader.utf8Decoder());
+  }
+
+  /** {@link #decodeBody(long, ByteBuffer)} with a UTF-8 decoder the caller reuses across bodies. */
+  DecodedFrame decodeBody(long frameOffset, ByteBuffer body, CharsetDecoder utf8) throws DecodeException {
     ByteBuffer in = body.slice().order(file.options().byteOrder());
-    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size());
+    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size(), utf8);
     FieldPath typeIdPath = FieldPath.root("type_id");
     int typeId = (int) reader.prefix(file.options().typeId(), typeIdPath);
     MessageType message = messages.get(typeId);

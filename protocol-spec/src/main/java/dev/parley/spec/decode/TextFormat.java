@@ -1,8 +1,8 @@
 package dev.parley.spec.decode;
 
 import dev.parley.spec.FlagBit;
+import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -38,26 +38,42 @@ public final class TextFormat {
 
   /** The frame as lines of text, each ending with {@code \n}. */
   public static String format(DecodedFrame frame) {
-    StringBuilder out = new StringBuilder();
-    out.append("offset ").append(frame.offset()).append(", length ").append(frame.length()).append(": ")
-        .append(frame.message().name()).append(" (type id ").append(frame.message().id()).append(")\n");
-    fields(out, frame.fields(), 1);
-    if (frame.skippedBytes() > 0) {
-      out.append(INDENT).append("(").append(frame.skippedBytes())
-          .append(" more bytes after the last known field, skipped)\n");
-    }
-    return out.toString();
+    return FormatOutput.toText(out -> write(frame, out));
   }
 
-  private static void fields(StringBuilder out, List<DecodedField> fields, int depth) {
+  /**
+   * Appends the lines {@link #format} returns to {@code out} as it goes, without building them
+   * whole first: a frame with megabytes of bytes or text costs output, not memory.
+   *
+   * @throws IOException if {@code out} does
+   */
+  public static void write(DecodedFrame frame, Appendable out) throws IOException {
+    out.append("offset ").append(Long.toString(frame.offset())).append(", length ")
+        .append(Integer.toString(frame.length())).append(": ").append(frame.message().name())
+        .append(" (type id ").append(Integer.toString(frame.message().id())).append(")\n");
+    fields(out, frame.fields(), 1);
+    if (frame.skippedBytes() > 0) {
+      out.append(INDENT).append("(").append(Integer.toString(frame.skippedBytes()))
+          .append(" more bytes after the last known field, skipped)\n");
+    }
+  }
+
+  private static void fields(Appendable out, List<DecodedField> fields, int depth) throws IOException {
     for (DecodedField field : fields) {
-      out.append(INDENT.repeat(depth)).append(field.name()).append(" = ");
+      indent(out, depth).append(field.name()).append(" = ");
       value(out, field.value(), depth, field.defaulted() ? " (default)" : "");
     }
   }
 
+  private static Appendable indent(Appendable out, int depth) throws IOException {
+    for (int i = 0; i < depth; i++) {
+      out.append(INDENT);
+    }
+    return out;
+  }
+
   /** The rest of a line after {@code name = }: the value, {@code note}, and its nested lines. */
-  private static void value(StringBuilder out, DecodedValue value, int depth, String note) {
+  private static void value(Appendable out, DecodedValue value, int depth, String note) throws IOException {
     if (value instanceof DecodedValue.OptionalValue o) {
       if (o.value().isEmpty()) {
         out.append("absent").append(note).append('\n');
@@ -66,63 +82,63 @@ public final class TextFormat {
         value(out, o.value().get(), depth, note);
       }
     } else if (value instanceof DecodedValue.ListValue l) {
-      out.append("list of ").append(l.elements().size()).append(note).append('\n');
+      out.append("list of ").append(Integer.toString(l.elements().size())).append(note).append('\n');
       for (int i = 0; i < l.elements().size(); i++) {
-        out.append(INDENT.repeat(depth + 1)).append('[').append(i).append("] = ");
+        indent(out, depth + 1).append('[').append(Integer.toString(i)).append("] = ");
         value(out, l.elements().get(i), depth + 1, "");
       }
     } else if (value instanceof DecodedValue.StructValue s) {
       out.append(s.type().name()).append(note).append('\n');
       fields(out, s.fields(), depth + 1);
     } else {
-      out.append(scalar(value)).append(note).append('\n');
+      scalar(out, value);
+      out.append(note).append('\n');
     }
   }
 
-  private static String scalar(DecodedValue value) {
+  private static void scalar(Appendable out, DecodedValue value) throws IOException {
     if (value instanceof DecodedValue.IntValue i) {
-      return i.decimal();
+      out.append(i.decimal());
     } else if (value instanceof DecodedValue.FloatValue f) {
-      return f.decimal();
+      out.append(f.decimal());
     } else if (value instanceof DecodedValue.BoolValue b) {
-      return Boolean.toString(b.value());
+      out.append(Boolean.toString(b.value()));
     } else if (value instanceof DecodedValue.StringValue s) {
-      return quote(s.value());
+      quote(out, s.value());
     } else if (value instanceof DecodedValue.BytesValue b) {
-      return b.size() == 0 ? "0 bytes" : b.size() + (b.size() == 1 ? " byte: " : " bytes: ") + b.hex();
+      if (b.size() == 0) {
+        out.append("0 bytes");
+      } else {
+        out.append(Integer.toString(b.size())).append(b.size() == 1 ? " byte: " : " bytes: ");
+        b.appendHex(out);
+      }
     } else if (value instanceof DecodedValue.EnumValue e) {
-      return e.constant().name() + " (" + e.constant().value() + ")";
+      out.append(e.constant().name()).append(" (").append(Long.toString(e.constant().value())).append(")");
+    } else {
+      DecodedValue.FlagsValue f = (DecodedValue.FlagsValue) value;
+      out.append(f.set().stream().map(FlagBit::name).collect(Collectors.joining(", ", "{", "}")))
+          .append(" (0x").append(Long.toHexString(f.bits())).append(")");
     }
-    DecodedValue.FlagsValue f = (DecodedValue.FlagsValue) value;
-    return f.set().stream().map(FlagBit::name).collect(Collectors.joining(", ", "{", "}"))
-        + " (0x" + Long.toHexString(f.bits()) + ")";
   }
 
   /** {@code s} in double quotes, with the escapes of the schema language (SPEC.md 2.6). */
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); ) {
-      int c = s.codePointAt(i);
-      i += Character.charCount(c);
-      switch (c) {
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        case '\r' -> out.append("\\r");
-        case 0 -> out.append("\\0");
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        default -> {
-          if (isInvisible(c)) {
-            for (char unit : Character.toChars(c)) {
-              out.append(String.format(Locale.ROOT, "\\u%04x", (int) unit));
-            }
-          } else {
-            out.appendCodePoint(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
+  private static void quote(Appendable out, String s) throws IOException {
+    out.append('"');
+    FormatOutput.escaped(out, s, TextFormat::escape);
+    out.append('"');
+  }
+
+  /** The escape of code point {@code c} in a quoted string, or null for {@code c} itself. */
+  private static String escape(int c) {
+    return switch (c) {
+      case '\n' -> "\\n";
+      case '\t' -> "\\t";
+      case '\r' -> "\\r";
+      case 0 -> "\\0";
+      case '\\' -> "\\\\";
+      case '"' -> "\\\"";
+      default -> isInvisible(c) ? FormatOutput.utf16Escapes(c) : null;
+    };
   }
 
   /** Characters a terminal would not show, or would show as something else (SPEC.md 2.2). */

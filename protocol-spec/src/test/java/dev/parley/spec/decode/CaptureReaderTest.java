@@ -4,14 +4,20 @@ import static dev.parley.spec.decode.DecodeSchemas.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -125,7 +131,7 @@ class CaptureReaderTest {
   @Test
   void aLengthPrefixClaimingGigabytesAllocatesNothingForThem() throws Exception {
     SchemaDecoder huge = DecodeSchemas.decoder("huge.parley");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     CaptureReader reader = new CaptureReader(huge, oneByteAtATime(hex("7ffffff0" + "0001" + "00")));
     long before = threads.getCurrentThreadAllocatedBytes();
     DecodeException e = failure(reader);
@@ -135,18 +141,88 @@ class CaptureReaderTest {
     assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
   }
 
-  @Test
-  void largeFramesGrowTheBufferAsTheyArrive() throws Exception {
-    SchemaDecoder huge = DecodeSchemas.decoder("huge.parley");
-    int size = 300_000;
+  /** A Blob frame of huge.parley whose data is {@code size} bytes: {@code 4 + 2 + 4 + size} bytes. */
+  private static byte[] blob(int size) {
     byte[] frame = new byte[4 + 2 + 4 + size];
-    java.nio.ByteBuffer.wrap(frame).putInt(2 + 4 + size).putShort((short) 1).putInt(size);
-    byte[] twice = new byte[2 * frame.length];
-    System.arraycopy(frame, 0, twice, 0, frame.length);
-    System.arraycopy(frame, 0, twice, frame.length, frame.length);
-    CaptureReader reader = new CaptureReader(huge, new ByteArrayInputStream(twice));
-    assertEquals(0, reader.next().orElseThrow().offset());
-    assertEquals(frame.length, reader.next().orElseThrow().offset());
-    assertEquals(Optional.empty(), reader.next());
+    ByteBuffer.wrap(frame).putInt(2 + 4 + size).putShort((short) 1).putInt(size);
+    return frame;
+  }
+
+  @Test
+  void largeFramesGrowTheBufferAsTheyArriveAndGiveItBackAfterwards() throws Exception {
+    SchemaDecoder huge = DecodeSchemas.decoder("huge.parley");
+    byte[] frame = blob(300_000);
+    CaptureReader whole = new CaptureReader(huge, new ByteArrayInputStream(frame));
+    int initial = whole.capacity();
+    assertTrue(initial < 100_000, initial + " bytes");
+    assertEquals(0, whole.next().orElseThrow().offset());
+    assertTrue(whole.capacity() >= frame.length && whole.capacity() <= frame.length * 3 / 2,
+        whole.capacity() + " bytes for a frame of " + frame.length);
+    assertEquals(Optional.empty(), whole.next());
+    assertEquals(initial, whole.capacity());
+
+    // The same length prefix with only a third of the body: the buffer follows what came.
+    int arrived = 100_000;
+    CaptureReader cut = new CaptureReader(huge, oneByteAtATime(Arrays.copyOf(frame, arrived)));
+    assertEquals(DecodeException.Kind.TRUNCATED, failure(cut).kind());
+    assertTrue(cut.capacity() >= arrived && cut.capacity() <= 2 * arrived,
+        cut.capacity() + " bytes for " + arrived + " that arrived of a frame of " + frame.length);
+  }
+
+  @Test
+  void framesOneAfterAnotherAreNotMovedAboutMoreThanOnce() throws Exception {
+    SchemaDecoder huge = DecodeSchemas.decoder("huge.parley");
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    for (int size = 0; size < 200_000; size += 997) {
+      stream.writeBytes(blob(size));
+    }
+    CaptureReader reader = new CaptureReader(huge, new ByteArrayInputStream(stream.toByteArray()));
+    while (reader.next().isPresent()) {
+      // all of them
+    }
+    assertTrue(reader.bytesMoved() <= stream.size(), reader.bytesMoved() + " bytes moved for " + stream.size());
+  }
+
+  /**
+   * Resynchronising over {@code hostile} (after its first four bytes, a length above the maximum)
+   * finds no frame; the buffer moves each byte about once, not once for every offset tried.
+   */
+  private static void resynchronisesInBoundedWork(byte[] hostile) throws Exception {
+    CaptureReader reader = new CaptureReader(DEMO, new ByteArrayInputStream(hostile));
+    assertEquals(DecodeException.Kind.TOO_LONG, failure(reader).kind());
+    // Before the fix, 2 MiB of such bytes took 13 s; the bound only stops a regression from hanging.
+    CaptureReader.Resync resync = assertTimeoutPreemptively(Duration.ofSeconds(60), reader::resynchronize);
+    assertEquals(new CaptureReader.Resync(0, hostile.length, false), resync);
+    long frame = 4 + DEMO.options().maxFrameLength();
+    assertTrue(reader.bytesMoved() <= hostile.length + 8 * frame,
+        reader.bytesMoved() + " bytes moved to resynchronise over " + hostile.length);
+  }
+
+  @Test
+  void resynchronisingPastCandidatesOfTheLargestLengthMovesEachByteAboutOnce() throws Exception {
+    // Every fourth offset claims max_frame_length (0x00100000) and has an unknown type id.
+    ByteBuffer hostile = ByteBuffer.allocate(4 + (4 << 20)).putInt(-1);
+    while (hostile.hasRemaining()) {
+      hostile.putInt(0x0010_0000);
+    }
+    resynchronisesInBoundedWork(hostile.array());
+  }
+
+  @Test
+  void resynchronisingPastEverLongerCandidatesDoesNotGrowTheBufferAByteAtATime() throws Exception {
+    // Every fourth offset claims a byte more than the one before: 64 KiB, 64 KiB + 1, ...
+    ByteBuffer hostile = ByteBuffer.allocate(4 + (4 << 20)).putInt(-1);
+    for (int length = 0x1_0000; hostile.hasRemaining(); length++) {
+      hostile.putInt(length);
+    }
+    resynchronisesInBoundedWork(hostile.array());
+  }
+
+  @Test
+  void rejectingAFrameCostsNoStackTrace() {
+    DecodeException e = failure(reader(DEMO, UNKNOWN_ID));
+    assertEquals(0, e.getStackTrace().length);
+    assertEquals("frame at offset 0, length 2: type_id: unknown type id 99, at body offset 0 (stream offset 4)",
+        e.getMessage());
   }
 }

@@ -3,7 +3,10 @@ package dev.parley.spec.decode;
 import static dev.parley.spec.decode.DecodeSchemas.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +155,19 @@ class SchemaDecoderTest {
     SchemaDecoder onlyEmpty = KINDS.onlyMessage(KINDS.file().messages().get(1));
     assertEquals("type_id: type id 4 is Report, not Empty, at offset 0",
         malformed(onlyEmpty, REPORT_V1).bodyMessage());
+  }
+
+  @Test
+  void aLargeBytesValueIsCopiedOnceOutOfTheBody() throws DecodeException {
+    SchemaDecoder huge = DecodeSchemas.decoder("huge.parley");
+    int size = 8 << 20;
+    ByteBuffer body = ByteBuffer.allocate(2 + 4 + size).putShort((short) 1).putInt(size);
+    huge.decodeBody(0, body("0001" + "00000000")); // warm up on an empty one
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    DecodedFrame frame = huge.decodeBody(0, body.clear());
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(size, ((DecodedValue.BytesValue) frame.fields().get(0).value()).size());
+    assertTrue(allocated >= size && allocated < size + (1 << 20), allocated + " bytes allocated for " + size);
   }
 }
