@@ -54,7 +54,8 @@ public final class TextFormat {
     fields(out, frame.fields(), 1);
     if (frame.skippedBytes() > 0) {
       out.append(INDENT).append("(").append(Integer.toString(frame.skippedBytes()))
-          .append(" more bytes after the last known field, skipped)\n");
+          .append(frame.skippedBytes() == 1 ? " more byte" : " more bytes")
+          .append(" after the last known field, skipped)\n");
     }
   }
 

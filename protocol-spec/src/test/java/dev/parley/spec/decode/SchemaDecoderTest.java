@@ -96,6 +96,8 @@ class SchemaDecoderTest {
     assertEquals(true, text.endsWith("  retries = 5\n  note = present \"hi\"\n"
         + "  (2 more bytes after the last known field, skipped)\n"), text);
     assertEquals(true, JsonFormat.format(frame).endsWith("\"retries\":5,\"note\":\"hi\"},\"skippedBytes\":2}"));
+    DecodedFrame one = KINDS.decodeBody(0, body(REPORT_V1 + "00000005" + "01" + "0002" + "6869" + "ff"));
+    assertEquals(true, TextFormat.format(one).endsWith("  (1 more byte after the last known field, skipped)\n"));
   }
 
   @Test
