@@ -150,8 +150,9 @@ final class CodecPair {
     }
     List<Field> fields = known.get().fields();
     if (!fields.stream().allMatch(f -> CrossVersionValues.isReadable(f, component(sent, f)))) {
-      assertThrows(ProtocolException.class, () -> oldCodec.protocol().decode(ByteBuffer.wrap(body)),
+      ProtocolException e = assertThrows(ProtocolException.class, () -> oldCodec.protocol().decode(ByteBuffer.wrap(body)),
           () -> "an old reader accepts a new enum constant or flag bit in " + sent);
+      assertTrue(e.getMessage().contains("undeclared"), e::getMessage);
       tally.newValuesRefused++;
       return;
     }

@@ -77,21 +77,17 @@ final class CrossVersionValues {
         assertSameValue(component(record, name), component(actual, name), path + "." + name);
       }
     } else if (expected instanceof Enum<?> constant) {
-      assertInstanceOf(Enum.class, actual, path);
-      assertEquals(constant.getDeclaringClass().getSimpleName(), ((Enum<?>) actual).getDeclaringClass().getSimpleName(),
-          path);
-      assertEquals(constant.name(), ((Enum<?>) actual).name(), path);
+      Enum<?> other = assertInstanceOf(Enum.class, actual, path);
+      assertEquals(constant.getDeclaringClass().getSimpleName(), other.getDeclaringClass().getSimpleName(), path);
+      assertEquals(constant.name(), other.name(), path);
     } else if (expected instanceof Set<?> flags) {
-      assertInstanceOf(Set.class, actual, path);
-      assertEquals(names(flags), names((Set<?>) actual), path);
+      assertEquals(names(flags), names(assertInstanceOf(Set.class, actual, path)), path);
     } else if (expected instanceof Optional<?> optional) {
-      assertInstanceOf(Optional.class, actual, path);
-      Optional<?> other = (Optional<?>) actual;
+      Optional<?> other = assertInstanceOf(Optional.class, actual, path);
       assertEquals(optional.isPresent(), other.isPresent(), () -> path + ": " + optional + " but " + other);
       optional.ifPresent(value -> assertSameValue(value, other.orElseThrow(), path));
     } else if (expected instanceof List<?> list) {
-      assertInstanceOf(List.class, actual, path);
-      List<?> other = (List<?>) actual;
+      List<?> other = assertInstanceOf(List.class, actual, path);
       assertEquals(list.size(), other.size(), path + " size");
       for (int i = 0; i < list.size(); i++) {
         assertSameValue(list.get(i), other.get(i), path + "[" + i + "]");
