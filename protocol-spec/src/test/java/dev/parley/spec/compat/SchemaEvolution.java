@@ -43,6 +43,10 @@ public final class SchemaEvolution {
 
   private static final SourceLocation NOWHERE = SourceLocation.ofFile("evolved");
   private static final PrimitiveType[] PRIMITIVES = PrimitiveType.values();
+  /** Defaults of f32 and f64 fields: all within f32's range (SPEC.md 5.6). */
+  private static final double[] FLOAT_DEFAULTS = {0.5, -0.0, 0.1, -2.5e-3, 1e-45, 3.4028234663852886e38, 16777217};
+  /** Defaults of string fields: all short enough for a u8 length. */
+  private static final String[] STRING_DEFAULTS = {"", "d", "tab\tquote\"backslash\\", "h\u00e9llo \u2713 \ud834\udd1e", "\0"};
 
   private final SchemaFile old;
   private final RandomGenerator rnd;
@@ -477,17 +481,34 @@ public final class SchemaEvolution {
     };
   }
 
-  /** A valid default for a type that takes one (SPEC.md 5.6). */
-  private static Value defaultFor(FieldType type) {
+  /**
+   * A random valid default for a type that takes one (SPEC.md 5.6), often at an edge of its type,
+   * so that readers that fill it in are tested on what is hardest to write in Java: u64 and i64
+   * extremes, -0.0, numbers an f32 cannot hold exactly, escapes and non-ASCII text.
+   */
+  private Value defaultFor(FieldType type) {
     if (type instanceof PrimitiveType p) {
-      return p == PrimitiveType.BOOL ? new Value.BoolValue(true)
-          : p.isFloatingPoint() ? new Value.FloatValue(0.5) : new Value.IntegerValue(BigInteger.ONE);
+      if (p == PrimitiveType.BOOL) {
+        return new Value.BoolValue(rnd.nextBoolean());
+      } else if (p.isFloatingPoint()) {
+        // Sometimes an integer, printed as an integer literal, which a number also accepts (SPEC.md 2.5).
+        return rnd.nextInt(4) == 0
+            ? new Value.IntegerValue(BigInteger.valueOf(rnd.nextLong() >> rnd.nextInt(64)))
+            : new Value.FloatValue(FLOAT_DEFAULTS[rnd.nextInt(FLOAT_DEFAULTS.length)]);
+      }
+      BigInteger range = p.maxValue().subtract(p.minValue()).add(BigInteger.ONE);
+      return new Value.IntegerValue(switch (rnd.nextInt(4)) {
+        case 0 -> p.minValue();
+        case 1 -> p.maxValue();
+        default -> p.minValue().add(new BigInteger(Long.toUnsignedString(rnd.nextLong())).mod(range));
+      });
     } else if (type instanceof StringType) {
-      return new Value.StringValue("d");
+      return new Value.StringValue(STRING_DEFAULTS[rnd.nextInt(STRING_DEFAULTS.length)]);
     } else if (type instanceof EnumType e) {
-      return new Value.EnumValue(e, e.constants().get(0));
+      return new Value.EnumValue(e, e.constants().get(rnd.nextInt(e.constants().size())));
     } else if (type instanceof FlagsType f) {
-      return new Value.FlagsValue(f, ImmutableList.of());
+      return new Value.FlagsValue(f, f.bits().stream().filter(bit -> rnd.nextBoolean())
+          .collect(ImmutableList.toImmutableList()));
     }
     return new Value.EmptyValue();
   }
