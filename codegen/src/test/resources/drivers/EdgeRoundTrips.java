@@ -17,6 +17,7 @@ import codegen.edges.Step;
 import codegen.edges.Texts;
 import codegen.edges.Wide;
 import dev.parley.runtime.Bytes;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -123,8 +124,15 @@ public final class EdgeRoundTrips {
     IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
         () -> new Texts("", "é".repeat(128), "", Bytes.empty(), Bytes.empty(), Bytes.of(new byte[4])));
     assertEquals("shortText takes 256 bytes of UTF-8, more than its u8 length allows (255)", tooLong.getMessage());
+    // An unpaired surrogate has no UTF-8 form: a short string is refused when it is encoded (its
+    // size fits without a scan), a long one already when its size is measured at construction.
+    Texts lone = new Texts("\uD800", "", "", Bytes.empty(), Bytes.empty(), Bytes.of(new byte[4]));
+    IllegalArgumentException surrogate = assertThrows(IllegalArgumentException.class, () -> P.encodedSize(lone));
+    assertEquals("string has an unpaired surrogate at index 0, which UTF-8 cannot carry", surrogate.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> P.encode(lone, ByteBuffer.allocate(100)));
     assertThrows(IllegalArgumentException.class,
-        () -> new Texts("\uD800", "", "", Bytes.empty(), Bytes.empty(), Bytes.of(new byte[4])), "unpaired surrogate");
+        () -> new Texts("a".repeat(30_000) + "\uD800", "", "", Bytes.empty(), Bytes.empty(), Bytes.of(new byte[4])),
+        "unpaired surrogate in a string long enough to be measured");
     IllegalArgumentException quad = assertThrows(IllegalArgumentException.class,
         () -> new Texts("", "", "", Bytes.empty(), Bytes.empty(), Bytes.of(new byte[3])));
     assertEquals("quad must have exactly 4 bytes, not 3", quad.getMessage());

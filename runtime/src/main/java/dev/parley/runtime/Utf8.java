@@ -1,9 +1,6 @@
 package dev.parley.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,9 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Utf8 {
 
-  /** Eight bytes of an array at once, for the ASCII scan. */
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+  private static final char REPLACEMENT = '\uFFFD';
 
   private Utf8() {}
 
@@ -40,7 +35,8 @@ final class Utf8 {
           bytes += 2; // Two chars, four bytes.
           i++;
         } else {
-          throw new IllegalArgumentException("unpaired surrogate at index " + i);
+          throw new IllegalArgumentException("string has an unpaired surrogate at index " + i
+              + ", which UTF-8 cannot carry");
         }
       } else {
         bytes += 2;
@@ -123,31 +119,21 @@ final class Utf8 {
       offset = 0;
       in.get(a);
     }
-    int i = asciiPrefix(a, offset, length);
-    if (i == length) {
-      return new String(a, offset, length, StandardCharsets.ISO_8859_1);
+    // The JDK decodes ASCII at the speed of a copy, but replaces malformed input instead of
+    // refusing it. Its result is exact when the bytes are valid: a result as long as the input
+    // without a replacement character can only come from ASCII, since every other valid
+    // sequence gives fewer chars than bytes and every malformed one a U+FFFD; anything else is
+    // checked strictly here.
+    String decoded = new String(a, offset, length, StandardCharsets.UTF_8);
+    if (decoded.length() == length && decoded.indexOf(REPLACEMENT) < 0) {
+      return decoded;
     }
-    int bad = firstInvalid(a, offset + i, offset + length);
+    int bad = firstInvalid(a, offset, offset + length);
     if (bad >= 0) {
       throw new MalformedFrameException(field, "malformed UTF-8 (byte 0x"
           + Integer.toHexString(a[bad] & 0xFF) + ")", start + (bad - offset));
     }
-    return new String(a, offset, length, StandardCharsets.UTF_8);
-  }
-
-  /** How many of the {@code length} bytes from {@code offset} are ASCII before the first that is not. */
-  static int asciiPrefix(byte[] a, int offset, int length) {
-    int i = 0;
-    // Eight bytes a step while they are all ASCII (no high bit set), then byte by byte.
-    for (; i <= length - Long.BYTES; i += Long.BYTES) {
-      if (((long) LONGS.get(a, offset + i) & HIGH_BITS) != 0) {
-        break;
-      }
-    }
-    while (i < length && a[offset + i] >= 0) {
-      i++;
-    }
-    return i;
+    return decoded;
   }
 
   /** The index of the first byte that starts no valid sequence, or -1 when all is valid. */

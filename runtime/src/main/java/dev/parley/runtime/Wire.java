@@ -216,9 +216,19 @@ public final class Wire {
     return value;
   }
 
-  /** Non-null, valid Unicode (no unpaired surrogate), and a UTF-8 length that fits its prefix. */
+  /**
+   * Non-null, and a UTF-8 length that fits its prefix. Every char takes at most three bytes of
+   * UTF-8 (a surrogate pair four for its two chars), so a string of at most a third of the prefix's
+   * maximum in chars fits without being scanned: records decoded from the wire, whose strings
+   * were just checked as UTF-8, are not read a second time. A longer string is measured, which
+   * also refuses an unpaired surrogate; in a shorter one, an unpaired surrogate (which UTF-8
+   * cannot carry) is refused when the message is sized or encoded.
+   */
   public static String checkString(String value, int width, String field) {
     Objects.requireNonNull(value, field);
+    if ((long) value.length() * 3 <= maxOf(width)) {
+      return value;
+    }
     int length;
     try {
       length = Utf8.length(value);
