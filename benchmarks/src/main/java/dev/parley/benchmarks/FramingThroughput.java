@@ -313,7 +313,7 @@ public final class FramingThroughput {
     }
   }
 
-  /** Both ends on event loops: the sender refills its queue to 128 KiB on each {@code onDrained}. */
+  /** Both ends on event loops: the sender refills its queue to 256 KiB on each {@code onDrained}. */
   static double eventLoop(Payload payload, int frames, Protocol<BenchMessage> protocol) throws Exception {
     try (EventLoop serverLoop = EventLoop.start("bench-server"); EventLoop clientLoop = EventLoop.start("bench-client")) {
       CompletableFuture<Long> done = new CompletableFuture<>();
@@ -338,7 +338,7 @@ public final class FramingThroughput {
         }
 
         private void refill(NioConnection<BenchMessage> connection) {
-          while (sent < frames && connection.pendingBytes() < 2 * BATCH_BYTES) {
+          while (sent < frames && connection.pendingBytes() < 4 * BATCH_BYTES) {
             connection.send(payload.message);
             sent++;
           }
