@@ -3,7 +3,6 @@ package dev.parley.benchmarks;
 import dev.parley.benchmarks.FramingThroughput.Payload;
 import dev.parley.benchmarks.FramingThroughput.Result;
 import dev.parley.benchmarks.FramingThroughput.Transport;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +153,7 @@ public final class Suite {
     return Character.toUpperCase(word.charAt(0)) + word.substring(1);
   }
 
-  private void line(String text) throws IOException {
+  private void line(String text) {
     System.out.println(text);
     System.out.flush();
     out.append(text).append('\n');

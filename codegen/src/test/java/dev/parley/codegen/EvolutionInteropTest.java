@@ -2,7 +2,6 @@ package dev.parley.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.JavaFile;
 import dev.parley.spec.Diagnostic;
 import dev.parley.spec.RandomSchema;
 import dev.parley.spec.Schema;

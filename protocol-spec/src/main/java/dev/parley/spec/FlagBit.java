@@ -12,4 +12,13 @@ public record FlagBit(String name, int position, Optional<String> doc, SourceLoc
     requireNonNull(doc, "doc");
     requireNonNull(location, "location");
   }
+
+  /** The bits as one mask, as a flags value travels. */
+  public static long mask(Iterable<FlagBit> bits) {
+    long mask = 0;
+    for (FlagBit bit : bits) {
+      mask |= 1L << bit.position();
+    }
+    return mask;
+  }
 }

@@ -34,11 +34,7 @@ public record FlagsType(
 
   /** The declared bits as one mask: the bits a decoder accepts. */
   public long mask() {
-    long mask = 0;
-    for (FlagBit bit : bits) {
-      mask |= 1L << bit.position();
-    }
-    return mask;
+    return FlagBit.mask(bits);
   }
 
   @Override

@@ -43,7 +43,7 @@ final class Values {
       return x.constant().value() == y.constant().value();
     }
     if (a instanceof FlagsValue x && b instanceof FlagsValue y) {
-      return mask(x) == mask(y);
+      return FlagBit.mask(x.bits()) == FlagBit.mask(y.bits());
     }
     if (a instanceof FloatValue x && b instanceof FloatValue y) {
       return Double.compare(x.value(), y.value()) == 0;
@@ -74,13 +74,5 @@ final class Values {
       }
     }
     return out.append('"').toString();
-  }
-
-  private static long mask(FlagsValue value) {
-    long mask = 0;
-    for (FlagBit bit : value.bits()) {
-      mask |= 1L << bit.position();
-    }
-    return mask;
   }
 }

@@ -47,11 +47,7 @@ final class DefaultValues {
     } else if (value instanceof Value.EnumValue e) {
       return new DecodedValue.EnumValue(e.type(), e.constant());
     } else if (value instanceof Value.FlagsValue f) {
-      long bits = 0;
-      for (FlagBit bit : f.bits()) {
-        bits |= 1L << bit.position();
-      }
-      return new DecodedValue.FlagsValue(f.type(), bits);
+      return new DecodedValue.FlagsValue(f.type(), FlagBit.mask(f.bits()));
     }
     // [] : the empty list or byte string.
     return type instanceof BytesType
