@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection that sends and receives messages with blocking I/O: a thread per connection.
@@ -25,9 +27,27 @@ import java.util.Optional;
  * the stream stopped. {@link #send} may be called from several threads at once; {@code receive}
  * from one thread at a time. {@link #close()} is idempotent.
  *
+ * <p>Deadlines (over a socket): once the first byte of a frame has arrived, the whole frame must
+ * arrive within the frame timeout, or {@code receive} throws {@link FrameTimeoutException} and the
+ * connection closes; a write that the peer takes no byte of for the write timeout fails with
+ * {@link WriteTimeoutException} and the connection closes. Both are 30 s unless set otherwise.
+ *
+ * <p>A failed write never leaves part of a frame to be sent again: the connection stops writing.
+ * Reading goes on, so frames that arrived whole before the peer went away are still received;
+ * once they are taken, {@code receive} throws the write's failure. On a connection a
+ * {@link BlockingServer} serves, {@code send} does not throw for that failure (the handler goes on
+ * receiving the frames that arrived, and the failure ends it at the next read, reported through the
+ * server's error hook); elsewhere {@code send} throws it, and every later {@code send} fails too.
+ *
  * @param <M> the protocol's messages
  */
 public final class BlockingConnection<M> implements Closeable {
+
+  /** The default frame deadline and write timeout of a connection over a socket. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The most bytes one write to a socket offers, so that the write timeout measures progress. */
+  private static final int WRITE_CHUNK = 64 * 1024;
 
   private final Protocol<M> protocol;
   private final InputStream in;
@@ -39,6 +59,20 @@ public final class BlockingConnection<M> implements Closeable {
   private final Object readLock = new Object();
   private final Object writeLock = new Object();
   private volatile boolean closed;
+  /** Whether a failed write is kept for the next read instead of thrown by send (server side). */
+  private boolean deferSendFailures;
+  private volatile int readTimeoutMillis;
+  /** The timeout the socket has now, to set it only when it changes. */
+  private volatile int socketTimeoutMillis;
+  private volatile long frameTimeoutNanos;
+  /** When the frame being received must be whole, or 0 when no deadline runs. */
+  private long frameDeadline;
+  private volatile long writeTimeoutNanos;
+  /** When the chunk being written started, or 0 when no write is under way. */
+  private volatile long writeStarted;
+  private volatile boolean writeTimedOut;
+  /** Why writing stopped, once a write failed. */
+  private volatile IOException outputFailed;
 
   private BlockingConnection(Protocol<M> protocol, InputStream in, OutputStream out, Socket socket,
       Closeable resource) {
@@ -51,10 +85,33 @@ public final class BlockingConnection<M> implements Closeable {
     this.writer = new FrameWriter<>(protocol);
   }
 
-  /** A connection over a connected socket, which it now owns. */
+  /** A connection over a connected socket, which it now owns; 30 s frame and write timeouts. */
   public static <M> BlockingConnection<M> over(Socket socket, Protocol<M> protocol) throws IOException {
     socket.setTcpNoDelay(true);
-    return new BlockingConnection<>(protocol, socket.getInputStream(), socket.getOutputStream(), socket, socket);
+    BlockingConnection<M> connection =
+        new BlockingConnection<>(protocol, socket.getInputStream(), socket.getOutputStream(), socket, socket);
+    connection.socketTimeoutMillis = socket.getSoTimeout();
+    connection.readTimeoutMillis = connection.socketTimeoutMillis;
+    connection.setFrameTimeout(DEFAULT_TIMEOUT);
+    connection.setWriteTimeout(DEFAULT_TIMEOUT);
+    return connection;
+  }
+
+  /**
+   * A connection a server accepted: its first frame must arrive within the frame timeout from now,
+   * and a failed reply does not throw from send (see the class comment).
+   */
+  static <M> BlockingConnection<M> accepted(Socket socket, Protocol<M> protocol, Duration readTimeout,
+      Duration frameTimeout, Duration writeTimeout) throws IOException {
+    BlockingConnection<M> connection = over(socket, protocol);
+    connection.deferSendFailures = true;
+    connection.setReadTimeout(readTimeout);
+    connection.setFrameTimeout(frameTimeout);
+    connection.setWriteTimeout(writeTimeout);
+    if (connection.frameTimeoutNanos > 0) {
+      connection.frameDeadline = System.nanoTime() + connection.frameTimeoutNanos;
+    }
+    return connection;
   }
 
   /**
@@ -107,31 +164,174 @@ public final class BlockingConnection<M> implements Closeable {
     if (socket == null) {
       throw new UnsupportedOperationException("read timeouts need a socket");
     }
-    socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    readTimeoutMillis = millis(timeout);
+    socketTimeout(readTimeoutMillis);
   }
 
-  /** Sends one message, returning once the socket has taken every byte of its frame. */
+  /**
+   * Once the first byte of a frame has arrived, the whole frame must arrive within
+   * {@code timeout}, or {@link #receive()} throws {@link FrameTimeoutException} and the connection
+   * closes; {@link Duration#ZERO} for no deadline. Only for connections over a socket.
+   */
+  public void setFrameTimeout(Duration timeout) {
+    if (socket == null) {
+      throw new UnsupportedOperationException("frame timeouts need a socket");
+    }
+    frameTimeoutNanos = timeout.toNanos();
+    if (frameTimeoutNanos == 0) {
+      frameDeadline = 0;
+    }
+  }
+
+  /**
+   * A write that the peer takes no byte of for {@code timeout} fails with
+   * {@link WriteTimeoutException} and closes the connection; {@link Duration#ZERO} for none.
+   * Only for connections over a socket.
+   */
+  public void setWriteTimeout(Duration timeout) {
+    if (socket == null) {
+      throw new UnsupportedOperationException("write timeouts need a socket");
+    }
+    writeTimeoutNanos = timeout.toNanos();
+    if (writeTimeoutNanos > 0 && !closed) {
+      WriteWatchdog.INSTANCE.watch(this);
+    } else {
+      WriteWatchdog.INSTANCE.unwatch(this);
+    }
+  }
+
+  private static int millis(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("negative timeout: " + timeout);
+    }
+    long millis = timeout.toMillis();
+    return millis == 0 && !timeout.isZero() ? 1 : (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  private void socketTimeout(int millis) throws IOException {
+    if (millis != socketTimeoutMillis) {
+      socket.setSoTimeout(millis);
+      socketTimeoutMillis = millis;
+    }
+  }
+
+  /**
+   * Sends one message, returning once the socket has taken every byte of its frame.
+   *
+   * @throws IllegalArgumentException if the message does not encode; nothing was sent
+   * @throws IOException if the write failed, or an earlier one did; nothing more can be sent
+   */
   public void send(M message) throws IOException {
     synchronized (writeLock) {
-      ensureOpen();
+      if (!writable()) {
+        return;
+      }
       if (!writer.enqueue(message)) {
         throw new IllegalStateException("unreachable: the queue is flushed after every send");
       }
-      writer.flushTo(out);
+      flush();
     }
   }
 
   /** Sends several messages, as few writes as the queue bound allows. */
   public void sendAll(Collection<? extends M> messages) throws IOException {
     synchronized (writeLock) {
-      ensureOpen();
+      if (!writable()) {
+        return;
+      }
       for (M message : messages) {
         if (!writer.enqueue(message)) {
-          writer.flushTo(out);
+          if (!flush()) {
+            return;
+          }
           writer.enqueue(message);
         }
       }
-      writer.flushTo(out);
+      flush();
+    }
+  }
+
+  /** Whether a send may write: false when a failure is kept for the next read instead. */
+  private boolean writable() throws IOException {
+    ensureOpen();
+    IOException failed = outputFailed;
+    if (failed == null) {
+      return true;
+    }
+    if (deferSendFailures) {
+      return false;
+    }
+    throw new IOException("an earlier write failed: " + failed.getMessage(), failed);
+  }
+
+  /** Writes what is queued; on failure drops it, so no part of a frame is ever sent twice. */
+  private boolean flush() throws IOException {
+    try {
+      if (socket == null || writeTimeoutNanos == 0) {
+        writer.flushTo(out);
+      } else {
+        writer.flushTo(watchedOutput);
+      }
+      return true;
+    } catch (IOException e) {
+      writer.discard();
+      IOException failure = writeTimedOut
+          ? new WriteTimeoutException("the peer took no bytes for " + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos)
+              + " ms; the connection is closed")
+          : e;
+      if (failure != e) {
+        failure.initCause(e);
+      }
+      outputFailed = failure;
+      if (writeTimedOut) {
+        close();
+      }
+      if (deferSendFailures) {
+        return false;
+      }
+      throw failure;
+    }
+  }
+
+  /** The socket's stream, offered at most a chunk at a time, each stamped for the watchdog. */
+  private final OutputStream watchedOutput = new OutputStream() {
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      while (length > 0) {
+        int n = Math.min(length, WRITE_CHUNK);
+        writeStarted = System.nanoTime() | 1; // never 0, which means "no write under way"
+        try {
+          out.write(bytes, offset, n);
+        } finally {
+          writeStarted = 0;
+        }
+        offset += n;
+        length -= n;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+  };
+
+  /** Closes the connection if its write has made no progress for the write timeout (watchdog). */
+  void checkWrite(long now) {
+    long started = writeStarted;
+    long timeout = writeTimeoutNanos;
+    if (started != 0 && timeout > 0 && now - started > timeout && !closed) {
+      writeTimedOut = true;
+      try {
+        close();
+      } catch (IOException e) {
+        // closed all the same; the blocked write fails now
+      }
     }
   }
 
@@ -147,12 +347,11 @@ public final class BlockingConnection<M> implements Closeable {
       ensureOpen();
       try {
         while (true) {
-          ByteBuffer body = reader.nextFrame();
+          ByteBuffer body = nextFrame();
           if (body != null) {
             return Optional.of(protocol.decode(body));
           }
-          if (reader.readFrom(in) < 0) {
-            reader.endOfStream();
+          if (!fill()) {
             return Optional.empty();
           }
         }
@@ -161,6 +360,81 @@ public final class BlockingConnection<M> implements Closeable {
         throw e;
       }
     }
+  }
+
+  /** The next whole frame buffered, or null; keeps the frame deadline. */
+  private ByteBuffer nextFrame() throws ProtocolException {
+    ByteBuffer body = reader.nextFrame();
+    if (body != null) {
+      if (frameDeadline != 0) {
+        frameDeadline = 0;
+      }
+    } else if (reader.buffered() > 0 && frameDeadline == 0 && frameTimeoutNanos > 0) {
+      frameDeadline = System.nanoTime() + frameTimeoutNanos; // the first bytes of a frame came with the last read
+    }
+    return body;
+  }
+
+  /**
+   * Reads once from the stream, within the read timeout and the frame deadline.
+   *
+   * @return false at a clean end of the stream
+   */
+  private boolean fill() throws IOException {
+    if (socket != null) {
+      int timeout = readTimeoutMillis;
+      if (frameDeadline != 0) {
+        long left = frameDeadline - System.nanoTime();
+        if (left <= 0) {
+          throw frameTimedOut();
+        }
+        int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        timeout = timeout == 0 ? leftMillis : Math.min(timeout, leftMillis);
+      }
+      socketTimeout(timeout);
+    }
+    int n;
+    try {
+      n = reader.readFrom(in);
+    } catch (SocketTimeoutException e) {
+      if (frameDeadline != 0 && System.nanoTime() - frameDeadline >= 0) {
+        throw frameTimedOut();
+      }
+      throw e; // the read timeout: nothing is lost
+    } catch (IOException e) {
+      throw readFailed(e);
+    }
+    if (n < 0) {
+      IOException failed = outputFailed;
+      if (failed != null) {
+        throw failed; // the peer is gone and replies were lost: not a clean end
+      }
+      reader.endOfStream();
+      return false;
+    }
+    return true;
+  }
+
+  private FrameTimeoutException frameTimedOut() throws IOException {
+    long millis = TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos);
+    FrameTimeoutException timeout = new FrameTimeoutException(reader.buffered() == 0 && reader.consumed() == 0
+        ? "no frame arrived within " + millis + " ms of the accept"
+        : "a frame did not arrive whole within " + millis + " ms of its first byte (" + reader.buffered()
+            + " bytes of it arrived)");
+    close();
+    return timeout;
+  }
+
+  /** A read failed; a write that failed first is the better account of what happened. */
+  private IOException readFailed(IOException e) {
+    IOException failed = outputFailed;
+    if (failed == null) {
+      return e;
+    }
+    if (failed != e) {
+      failed.addSuppressed(e);
+    }
+    return failed;
   }
 
   /** What {@link #receiveAll} does with each message; it may send on the same connection. */
@@ -185,12 +459,11 @@ public final class BlockingConnection<M> implements Closeable {
       synchronized (readLock) {
         ensureOpen();
         try {
-          for (ByteBuffer body = reader.nextFrame(); body != null; body = reader.nextFrame()) {
+          for (ByteBuffer body = nextFrame(); body != null; body = nextFrame()) {
             handler.onMessage(protocol.decode(body));
             count++;
           }
-          if (reader.readFrom(in) < 0) {
-            reader.endOfStream();
+          if (!fill()) {
             return count;
           }
         } catch (ProtocolException e) {
@@ -228,6 +501,9 @@ public final class BlockingConnection<M> implements Closeable {
       return;
     }
     closed = true;
+    if (socket != null) {
+      WriteWatchdog.INSTANCE.unwatch(this);
+    }
     resource.close();
   }
 

@@ -18,6 +18,13 @@ import java.nio.channels.ReadableByteChannel;
  * as bytes arrive, so a prefix claiming a megabyte costs nothing until the megabyte comes. The
  * reader holds at most one partial frame plus its read buffer.
  *
+ * <p>Memory follows the traffic. Nothing is allocated until the first byte is read; the read
+ * buffer starts at {@link #MIN_BUFFER_SIZE} bytes and doubles, up to the size the reader was made
+ * with, while reads fill it; a buffer grown for one large frame is given back once that frame has
+ * been taken, and {@link #release()} gives back the whole buffer while the reader holds no bytes
+ * (the event loop does that for connections that have been quiet for a while). A refused length
+ * prefix costs the smallest buffer and nothing more.
+ *
  * <p><b>Ownership:</b> the buffer returned by {@link #nextFrame()} is a view into the reader's
  * memory (the same view object each time, so reading allocates nothing), valid until the next
  * call to any method of the reader; decode it, or copy it, before reading on, and do not write to
@@ -26,14 +33,22 @@ import java.nio.channels.ReadableByteChannel;
  */
 public final class FrameReader {
 
-  /** The read buffer's size when no frame needs more. */
+  /** The read buffer's largest size when no frame needs more. */
   public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+
+  /** The read buffer's size at the first read, before reads show that more would help. */
+  public static final int MIN_BUFFER_SIZE = 2 * 1024;
+
+  private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 
   private final FrameFormat format;
   private final boolean bigEndian;
-  private final int initialCapacity;
-  /** Unconsumed bytes are {@code [start, end)} of {@code buffer}'s array. */
-  private ByteBuffer buffer;
+  /** The most the read buffer grows to while reads fill it; frames longer than this get their own. */
+  private final int maxReadSize;
+  /** The size a new read buffer gets: doubles from the minimum while reads fill the buffer. */
+  private int readSize;
+  /** Unconsumed bytes are {@code [start, end)} of {@code buffer}'s array; no array until needed. */
+  private ByteBuffer buffer = NONE;
   private int start;
   private int end;
   /** The body length of the frame at {@code start}, once its prefix is complete; -1 before. */
@@ -48,16 +63,19 @@ public final class FrameReader {
     this(format, DEFAULT_BUFFER_SIZE);
   }
 
-  /** A reader for frames of {@code format} whose read buffer starts at {@code bufferSize} bytes. */
+  /**
+   * A reader for frames of {@code format} whose read buffer grows to at most {@code bufferSize}
+   * bytes while no frame needs more.
+   */
   public FrameReader(FrameFormat format, int bufferSize) {
     if (bufferSize < format.lengthSize()) {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the length prefix");
     }
     this.format = format;
     this.bigEndian = format.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
-    this.initialCapacity = bufferSize;
-    this.buffer = ByteBuffer.allocate(bufferSize);
-    this.frame = buffer.duplicate();
+    this.maxReadSize = bufferSize;
+    this.readSize = Math.min(MIN_BUFFER_SIZE, bufferSize);
+    this.frame = buffer;
   }
 
   public FrameFormat format() {
@@ -72,21 +90,29 @@ public final class FrameReader {
    */
   public int readFrom(ReadableByteChannel channel) throws IOException {
     ByteBuffer target = writable();
+    int offered = target.remaining();
     int n = channel.read(target);
-    if (n > 0) {
-      end += n;
-    }
+    read(n, offered);
     return n;
   }
 
   /** Like {@link #readFrom(ReadableByteChannel)}, for a stream (which blocks until it has bytes). */
   public int readFrom(InputStream in) throws IOException {
     ByteBuffer target = writable();
-    int n = in.read(target.array(), target.arrayOffset() + target.position(), target.remaining());
+    int offered = target.remaining();
+    int n = in.read(target.array(), target.arrayOffset() + target.position(), offered);
+    read(n, offered);
+    return n;
+  }
+
+  /** Counts {@code n} bytes read; a read that filled all it was offered asks for a larger buffer. */
+  private void read(int n, int offered) {
     if (n > 0) {
       end += n;
+      if (n == offered && readSize < maxReadSize) {
+        readSize = Math.min(maxReadSize, 2 * readSize);
+      }
     }
-    return n;
   }
 
   /**
@@ -139,9 +165,29 @@ public final class FrameReader {
     return end - start;
   }
 
-  /** The capacity of the read buffer now: its initial size, or one whole frame when larger. */
+  /**
+   * The capacity of the read buffer now: 0 before the first read and after {@link #release()},
+   * at most the reader's buffer size, or one whole frame when larger.
+   */
   public int capacity() {
     return buffer.capacity();
+  }
+
+  /**
+   * Gives back the read buffer if the reader holds no bytes, so that a quiet connection holds no
+   * memory for reading; the next read allocates the smallest buffer again.
+   *
+   * @return whether a buffer was given back
+   */
+  public boolean release() {
+    if (start != end || buffer == NONE) {
+      return false;
+    }
+    start = 0;
+    end = 0;
+    readSize = Math.min(MIN_BUFFER_SIZE, maxReadSize);
+    replace(NONE);
+    return true;
   }
 
   /** Bytes of the stream handed out as whole frames so far, length prefixes included. */
@@ -209,8 +255,10 @@ public final class FrameReader {
     if (start == end) {
       start = 0;
       end = 0;
-      if (buffer.capacity() > initialCapacity) {
-        replace(ByteBuffer.allocate(initialCapacity)); // a large frame is gone: give its memory back
+      if (buffer.capacity() != readSize && (buffer.capacity() > maxReadSize || buffer.capacity() < readSize)) {
+        // Nothing is buffered, so nothing moves: take a buffer of the size reads call for, and give
+        // back one that a large frame grew.
+        replace(ByteBuffer.allocate(readSize));
       }
     }
     long length = peekLength();
@@ -225,7 +273,8 @@ public final class FrameReader {
       // Full. Grow by doubling toward the frame's length, never to the length a prefix merely
       // claims: memory follows the bytes that actually arrive. (Full of complete frames nobody
       // took yet is the caller's mistake; doubling then makes room rather than reading nothing.)
-      grow(needed > buffer.capacity() ? (int) Math.min(needed, 2L * buffer.capacity()) : 2 * buffer.capacity());
+      long doubled = Math.max(readSize, 2L * buffer.capacity());
+      grow((int) (needed > buffer.capacity() ? Math.min(needed, doubled) : Math.min(doubled, Integer.MAX_VALUE - 8)));
     }
     ByteBuffer target = buffer.duplicate();
     target.limit(buffer.capacity()).position(end);

@@ -22,19 +22,23 @@ public final class FrameWriter<M> {
   /** The default bound on queued bytes: 4 MiB. */
   public static final int DEFAULT_MAX_PENDING = 4 << 20;
 
+  /** The queue's buffer when it is first needed, unless a frame needs more. */
+  static final int INITIAL_CAPACITY = 4 * 1024;
+
   /**
-   * A queue grown by a burst keeps its buffer up to this many times the initial size, so that a
-   * sender that keeps a steady amount queued does not reallocate on every refill; a larger buffer
-   * is given back once everything in it has been sent.
+   * A queue grown by a burst keeps its buffer up to this size, so that a sender that keeps a
+   * steady amount queued does not reallocate on every refill; a larger buffer is given back once
+   * everything in it has been sent.
    */
-  private static final int KEPT_GROWTH = 4;
+  static final int KEPT_CAPACITY = 64 * 1024;
+
+  private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 
   private final Protocol<M> protocol;
   private final FrameFormat format;
-  private final int initialCapacity;
   private final int maxPending;
-  /** Queued bytes are {@code [sent, position)} of {@code buffer}. */
-  private ByteBuffer buffer;
+  /** Queued bytes are {@code [sent, position)} of {@code buffer}; no array until a frame is queued. */
+  private ByteBuffer buffer = NONE;
   private int sent;
 
   public FrameWriter(Protocol<M> protocol) {
@@ -53,8 +57,6 @@ public final class FrameWriter<M> {
           + largestFrame + " bytes");
     }
     this.maxPending = maxPending;
-    this.initialCapacity = Math.min(FrameReader.DEFAULT_BUFFER_SIZE, maxPending);
-    this.buffer = ByteBuffer.allocate(initialCapacity);
   }
 
   /** The most bytes that may be queued. */
@@ -62,7 +64,7 @@ public final class FrameWriter<M> {
     return maxPending;
   }
 
-  /** The size of the queue's buffer now. */
+  /** The size of the queue's buffer now: 0 until a frame is queued and after {@link #release()}. */
   public int capacity() {
     return buffer.capacity();
   }
@@ -77,16 +79,25 @@ public final class FrameWriter<M> {
   }
 
   /**
-   * Encodes {@code message} as a frame at the end of the queue.
+   * Encodes {@code message} as a frame at the end of the queue. All or nothing: if the protocol's
+   * {@code encode} throws, or writes another number of bytes than {@code encodedSize} promised,
+   * the queue is left as it was and the exception names the message.
    *
    * @return false, queueing nothing, if the frame would take the queue past {@link #maxPending()}
-   * @throws IllegalArgumentException if the message is longer than the protocol's maximum frame
+   * @throws IllegalArgumentException if the message is longer than the protocol's maximum frame,
+   *     or does not encode (the protocol's exception is the cause)
+   * @throws IllegalStateException if the protocol wrote another size than it promised
    */
   public boolean enqueue(M message) {
-    int size = protocol.encodedSize(message);
-    if (size > format.maxFrameLength()) {
+    int size;
+    try {
+      size = protocol.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot size " + name(message) + ": " + e.getMessage(), e);
+    }
+    if (size < 0 || size > format.maxFrameLength()) {
       throw new IllegalArgumentException("message of " + size + " bytes exceeds the maximum frame length "
-          + format.maxFrameLength() + ": " + message.getClass().getSimpleName());
+          + format.maxFrameLength() + ": " + name(message));
     }
     int frame = format.lengthSize() + size;
     if ((long) pending() + frame > maxPending) {
@@ -94,18 +105,54 @@ public final class FrameWriter<M> {
     }
     ensureRoom(frame);
     ByteBuffer out = buffer.order(format.byteOrder());
+    int frameStart = out.position();
+    int limit = out.limit();
     if (format.lengthSize() == 2) {
       out.putShort((short) size);
     } else {
       out.putInt(size);
     }
     int bodyStart = out.position();
-    protocol.encode(message, out);
-    if (out.position() - bodyStart != size) {
-      throw new IllegalStateException("protocol wrote " + (out.position() - bodyStart)
-          + " bytes after promising " + size);
+    // The encoder sees exactly the promised room: writing more fails at once, in the encoder.
+    out.limit(bodyStart + size);
+    try {
+      protocol.encode(message, out);
+    } catch (RuntimeException e) {
+      out.limit(limit).position(frameStart);
+      throw new IllegalArgumentException("cannot encode " + name(message) + ", nothing was queued: " + e, e);
+    }
+    int written = out.position() - bodyStart;
+    out.limit(limit);
+    if (written != size) {
+      out.position(frameStart);
+      throw new IllegalStateException("the protocol wrote " + written + " bytes of " + name(message)
+          + " after promising " + size + "; nothing was queued");
     }
     return true;
+  }
+
+  /** Drops every queued byte: after a failed write, when what is left of a frame must not be sent. */
+  public void discard() {
+    sent = 0;
+    buffer = NONE;
+  }
+
+  /**
+   * Gives back the queue's buffer if nothing is queued, so that a quiet connection holds no memory
+   * for writing.
+   *
+   * @return whether a buffer was given back
+   */
+  public boolean release() {
+    if (hasPending() || buffer == NONE) {
+      return false;
+    }
+    discard();
+    return true;
+  }
+
+  private static String name(Object message) {
+    return message == null ? "null" : message.getClass().getSimpleName();
   }
 
   /**
@@ -139,8 +186,8 @@ public final class FrameWriter<M> {
       return false;
     }
     sent = 0;
-    if (buffer.capacity() > KEPT_GROWTH * initialCapacity) {
-      buffer = ByteBuffer.allocate(initialCapacity);
+    if (buffer.capacity() > KEPT_CAPACITY) {
+      buffer = NONE;
     } else {
       buffer.clear();
     }
@@ -160,7 +207,7 @@ public final class FrameWriter<M> {
         return;
       }
     }
-    long wanted = Math.max((long) buffer.capacity() * 2, (long) buffer.position() + bytes);
+    long wanted = Math.max(Math.max(INITIAL_CAPACITY, (long) buffer.capacity() * 2), (long) buffer.position() + bytes);
     ByteBuffer larger = ByteBuffer.allocate((int) Math.min(wanted, maxPending));
     buffer.flip();
     larger.put(buffer);

@@ -202,6 +202,33 @@ class FramingPropertiesTest {
   }
 
   @Test
+  void theReaderAllocatesAtTheFirstReadGrowsWhileReadsFillItAndGivesItBackWhenEmpty() throws Exception {
+    FrameReader reader = new FrameReader(FrameFormat.builder().maxFrameLength(1 << 20).build());
+    assertEquals(0, reader.capacity(), "nothing is allocated before a byte arrives");
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 7}));
+    assertEquals(FrameReader.MIN_BUFFER_SIZE, reader.capacity(), "the first read takes the smallest buffer");
+    assertEquals(1, reader.nextFrame().remaining());
+    // A stream of small frames, read a buffer's worth at a time: reads that fill the buffer grow it.
+    byte[] frames = new byte[1 << 20];
+    for (int i = 0; i < frames.length; i += 8) {
+      frames[i + 3] = 4;
+    }
+    java.nio.channels.ReadableByteChannel channel = java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(frames));
+    int seen = 0;
+    for (int reads = 0; reads < 1000 && reader.readFrom(channel) > 0; reads++) {
+      while (reader.nextFrame() != null) {
+        seen++;
+      }
+    }
+    assertEquals(frames.length / 8, seen);
+    assertEquals(FrameReader.DEFAULT_BUFFER_SIZE, reader.capacity(), "grown to the largest read size, no further");
+    assertTrue(reader.release(), "an empty reader gives its buffer back");
+    assertEquals(0, reader.capacity());
+    reader.feed(ByteBuffer.wrap(new byte[] {0, 0}));
+    assertEquals(false, reader.release(), "a reader holding bytes keeps them");
+  }
+
+  @Test
   void theWriterRefusesWhatWouldPassItsBound() {
     FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(100), 300);
     for (int i = 0; i < 2; i++) {
@@ -214,22 +241,29 @@ class FramingPropertiesTest {
   }
 
   @Test
-  void theWriterKeepsASteadyQueuesBufferAndGivesBackABurstsOnceSent() throws Exception {
+  void theWriterAllocatesOnFirstUseKeepsASteadyQueuesBufferAndGivesBackABurstsOnceSent() throws Exception {
     FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(1 << 20));
-    int initial = writer.capacity();
+    assertEquals(0, writer.capacity(), "nothing is allocated before a frame is queued");
+    java.nio.channels.WritableByteChannel sink = java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream());
     for (int round = 0; round < 3; round++) {
-      for (int i = 0; i < 2 * initial / 1024; i++) {
+      for (int i = 0; i < 32; i++) {
         writer.enqueue(Bytes.of(new byte[1020]));
       }
-      assertTrue(writer.flushTo(java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream())), "all sent");
-      assertEquals(2 * initial, writer.capacity(), "a queue of twice the initial size is kept, round " + round);
+      assertTrue(writer.flushTo(sink), "all sent");
+      assertEquals(32 * 1024, writer.capacity(), "a steady queue of 32 KiB keeps its buffer, round " + round);
     }
-    for (int i = 0; i < 8 * initial / 1024; i++) {
+    for (int i = 0; i < 128; i++) {
       writer.enqueue(Bytes.of(new byte[1020]));
     }
-    assertTrue(writer.capacity() > 4 * initial);
-    assertTrue(writer.flushTo(java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream())));
-    assertEquals(initial, writer.capacity(), "a burst's buffer is given back once sent");
+    assertTrue(writer.capacity() > 64 * 1024);
+    assertTrue(writer.flushTo(sink));
+    assertEquals(0, writer.capacity(), "a burst's buffer is given back once sent");
+    writer.enqueue(Bytes.of(new byte[10]));
+    assertEquals(4096, writer.capacity(), "a small frame takes the smallest buffer");
+    assertEquals(false, writer.release(), "a buffer with bytes queued is kept");
+    assertTrue(writer.flushTo(sink));
+    assertTrue(writer.release());
+    assertEquals(0, writer.capacity());
   }
 
   @Test

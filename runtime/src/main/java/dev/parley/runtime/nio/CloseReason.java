@@ -6,16 +6,28 @@ public enum CloseReason {
   PEER_CLOSED,
   /** This side called {@link NioConnection#close()}. */
   CLOSED,
-  /** The peer sent a frame that was too long, cut short, or did not decode. */
+  /**
+   * The peer sent a frame that was too long, cut short, or did not decode. Replies queued before
+   * it were sent first.
+   */
   PROTOCOL_ERROR,
   /** The connection failed: reset, refused, or another I/O error. */
   IO_ERROR,
   /** Nothing was received for longer than the idle timeout. */
   IDLE_TIMEOUT,
-  /** The peer did not read its replies: the queue for it would have passed its bound. */
+  /**
+   * A frame did not arrive whole within the frame deadline of its first byte, or an accepted
+   * connection sent no whole frame within the deadline of its accept.
+   */
+  FRAME_TIMEOUT,
+  /** The peer took none of the bytes queued for it for longer than the write timeout. */
+  WRITE_TIMEOUT,
+  /** The queue for a peer would have passed its hard bound, even with reading paused. */
   SLOW_PEER,
   /** The handler threw. */
   HANDLER_ERROR,
+  /** The runtime could not serve the connection, such as for an {@link OutOfMemoryError}. */
+  ERROR,
   /** The event loop stopped. */
   STOPPED
 }

@@ -5,34 +5,90 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits for the connections of a listener or of one connect.
+ * Limits for the connections of a listener or of one connect. Every limit a peer can push against
+ * has a default that a public server can live with; the README's "Limits and timeouts" table lists
+ * them with what happens past each.
  *
- * @param idleTimeout close a connection that received nothing for this long; zero for never
- * @param maxPendingBytes the most bytes queued for a peer; a send past it closes the connection
- *     with {@link CloseReason#SLOW_PEER}
+ * @param idleTimeout close a connection that received nothing for this long
+ *     ({@link CloseReason#IDLE_TIMEOUT}); zero for never, the default
+ * @param frameTimeout once the first byte of a frame has arrived, the whole frame must arrive
+ *     within this time, and an accepted connection's first frame within it from the accept
+ *     ({@link CloseReason#FRAME_TIMEOUT}); zero for never; 30 s by default
+ * @param writeTimeout close a connection whose peer takes no byte of what is queued for it for this
+ *     long ({@link CloseReason#WRITE_TIMEOUT}); zero for never; 30 s by default
+ * @param maxPendingBytes the hard bound on bytes queued for a peer: a send past it closes the
+ *     connection with {@link CloseReason#SLOW_PEER}; 4 MiB by default
+ * @param highWaterMark when this many bytes are queued, the connection stops reading and handing
+ *     over frames (they wait in the socket and in its read buffer) ...
+ * @param lowWaterMark ... until the queue is back below this many
  */
-public record ConnectionOptions(Duration idleTimeout, int maxPendingBytes) {
+public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
+    int maxPendingBytes, int highWaterMark, int lowWaterMark) {
+
+  /** The default frame deadline and write timeout. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The default high-water mark of the queue: 1 MiB. */
+  public static final int DEFAULT_HIGH_WATER_MARK = 1 << 20;
+
+  /** The default low-water mark of the queue: 256 KiB. */
+  public static final int DEFAULT_LOW_WATER_MARK = 256 << 10;
 
   public ConnectionOptions {
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
-    if (idleTimeout.isNegative()) {
-      throw new IllegalArgumentException("idleTimeout is negative: " + idleTimeout);
-    }
+    nonNegative(idleTimeout, "idleTimeout");
+    nonNegative(frameTimeout, "frameTimeout");
+    nonNegative(writeTimeout, "writeTimeout");
     if (maxPendingBytes < 1) {
       throw new IllegalArgumentException("maxPendingBytes must be positive: " + maxPendingBytes);
     }
+    if (lowWaterMark < 0 || lowWaterMark > highWaterMark || highWaterMark > maxPendingBytes) {
+      throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= maxPendingBytes, not "
+          + lowWaterMark + ", " + highWaterMark + ", " + maxPendingBytes);
+    }
   }
 
-  /** No idle timeout; 4 MiB of queued bytes per connection. */
+  private static void nonNegative(Duration timeout, String name) {
+    Objects.requireNonNull(timeout, name);
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(name + " is negative: " + timeout);
+    }
+  }
+
+  /**
+   * No idle timeout; a 30 s frame deadline and write timeout; 4 MiB of queued bytes at most per
+   * connection; reading pauses at 1 MiB queued and resumes below 256 KiB.
+   */
   public static ConnectionOptions defaults() {
-    return new ConnectionOptions(Duration.ZERO, FrameWriter.DEFAULT_MAX_PENDING);
+    return new ConnectionOptions(Duration.ZERO, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, FrameWriter.DEFAULT_MAX_PENDING,
+        DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK);
   }
 
   public ConnectionOptions withIdleTimeout(Duration timeout) {
-    return new ConnectionOptions(timeout, maxPendingBytes);
+    return new ConnectionOptions(timeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark);
   }
 
+  public ConnectionOptions withFrameTimeout(Duration timeout) {
+    return new ConnectionOptions(idleTimeout, timeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark);
+  }
+
+  public ConnectionOptions withWriteTimeout(Duration timeout) {
+    return new ConnectionOptions(idleTimeout, frameTimeout, timeout, maxPendingBytes, highWaterMark, lowWaterMark);
+  }
+
+  /**
+   * The hard bound on queued bytes. Water marks above it come down with it: the high mark to half
+   * the bound, the low mark to a quarter of the new high mark.
+   */
   public ConnectionOptions withMaxPendingBytes(int bytes) {
-    return new ConnectionOptions(idleTimeout, bytes);
+    if (highWaterMark <= bytes) {
+      return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, highWaterMark, lowWaterMark);
+    }
+    int high = bytes / 2;
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, high, Math.min(lowWaterMark, high / 4));
+  }
+
+  /** Reading pauses when {@code high} bytes are queued and resumes below {@code low}. */
+  public ConnectionOptions withWaterMarks(int low, int high) {
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, high, low);
   }
 }

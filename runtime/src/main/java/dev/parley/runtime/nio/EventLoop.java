@@ -1,9 +1,12 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.ErrorHook;
+import dev.parley.runtime.ListenOptions;
 import dev.parley.runtime.Protocol;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -13,10 +16,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -27,8 +29,16 @@ import java.util.concurrent.TimeoutException;
  * A single thread with a {@link Selector} that serves many connections: it accepts, reads,
  * decodes, dispatches to each connection's {@link Handler}, and writes queued frames as the peers
  * take them (asking for {@code OP_WRITE} only while bytes wait). A connection that misbehaves
- * (oversized or malformed frame, reset, idle past its timeout, too slow to read its replies) is
- * closed alone, with a reason its handler sees; the others carry on.
+ * (oversized or malformed frame, reset, idle or too slow past its deadlines, not reading its
+ * replies) is closed alone, with a reason its handler sees; the others carry on.
+ *
+ * <p>Every call into user code (handlers, tasks) is isolated: what it throws closes that
+ * connection, or is reported, and the loop goes on. An {@link Error} such as
+ * {@link OutOfMemoryError} while serving or accepting one connection closes that connection and
+ * pauses accepting for a while. Accept failures (such as EMFILE, too many open files) pause the
+ * listener with a growing, bounded pause and are reported once per episode. Reports go to the
+ * loop's {@link ErrorHook}, rate-limited. If the loop itself must end, it closes every socket
+ * first, tells the hook, and {@link #failure()} says why.
  *
  * <p>{@link #close(Duration)} stops gracefully: it stops accepting, lets queued frames drain for at
  * most the given time, closes every connection ({@link CloseReason#STOPPED}) and the selector, and
@@ -36,55 +46,81 @@ import java.util.concurrent.TimeoutException;
  */
 public final class EventLoop implements Closeable {
 
-  /** How often idle timeouts are checked, at the finest. */
-  private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** How often deadlines are checked. */
+  private static final long TIMER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /** The first pause after an accept failed; it doubles while accepting keeps failing. */
+  static final long FIRST_ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** The longest pause between attempts to accept while accepting fails. */
+  static final long MAX_ACCEPT_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Memory kept back so that a loop that must end after an {@link Error} can still close its sockets. */
+  private static final int RESERVE_BYTES = 256 * 1024;
 
   private final Selector selector;
   private final Thread thread;
+  private final ErrorHook errors;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final Set<NioConnection<?>> connections = new LinkedHashSet<>();
-  private final List<ServerSocketChannel> listeners = new ArrayList<>();
+  /** Open connections; each knows its slot, so that removing one is O(1). */
+  private final ArrayList<NioConnection<?>> connections = new ArrayList<>();
+  private final List<Acceptor<?>> acceptors = new ArrayList<>();
   private final ArrayDeque<NioConnection<?>> toFlush = new ArrayDeque<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean stopping;
+  private volatile Throwable failure;
   private long drainDeadline;
-  private long lastIdleCheck;
-  /** Connections with an idle timeout: while there are none, the loop sleeps until woken. */
-  private int idleTimed;
+  private long lastTimerCheck;
+  /** The time of the current round, read once per round. */
+  private long now = System.nanoTime();
+  private byte[] reserve = new byte[RESERVE_BYTES];
 
-  private EventLoop(String name) throws IOException {
+  private EventLoop(String name, ErrorHook errors) throws IOException {
     this.selector = Selector.open();
+    this.errors = ErrorHook.rateLimited(errors, ErrorHook.DEFAULT_REPORTS_PER_SECOND);
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
   }
 
-  /** Starts an event loop on a new thread called {@code name}. */
+  /** Starts an event loop on a new thread called {@code name}, reporting to {@link ErrorHook#logging()}. */
   public static EventLoop start(String name) throws IOException {
-    EventLoop loop = new EventLoop(name);
+    return start(name, ErrorHook.logging());
+  }
+
+  /** Starts an event loop on a new thread called {@code name} that reports to {@code errors}. */
+  public static EventLoop start(String name, ErrorHook errors) throws IOException {
+    EventLoop loop = new EventLoop(name, java.util.Objects.requireNonNull(errors, "errors"));
     loop.thread.start();
     return loop;
   }
 
+  /** Listens as {@link #listen(InetSocketAddress, Protocol, Handler, ConnectionOptions, ListenOptions)} does, with {@link ListenOptions#defaults()}. */
+  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M> handler,
+      ConnectionOptions options) throws IOException {
+    return listen(bind, protocol, handler, options, ListenOptions.defaults());
+  }
+
   /**
    * Listens on {@code bind} (port 0 for any free port); each accepted connection gets
-   * {@code handler} and {@code options}.
+   * {@code handler} and {@code options}; {@code limits} bounds the listener.
    *
    * @return the address listened on, with its actual port
    */
   public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M> handler,
-      ConnectionOptions options) throws IOException {
+      ConnectionOptions options, ListenOptions limits) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      server.bind(bind);
+      server.bind(bind, limits.backlog());
       server.configureBlocking(false);
     } catch (IOException e) {
       server.close();
       throw e;
     }
     call(() -> {
-      listeners.add(server);
-      server.register(selector, SelectionKey.OP_ACCEPT, new Acceptor<>(server, protocol, handler, options));
+      Acceptor<M> acceptor = new Acceptor<>(server, protocol, handler, options, limits);
+      acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+      acceptors.add(acceptor);
       return null;
     });
     return (InetSocketAddress) server.getLocalAddress();
@@ -102,7 +138,7 @@ public final class EventLoop implements Closeable {
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      connection = new NioConnection<>(this, channel, protocol, handler, options);
+      connection = new NioConnection<>(this, channel, protocol, handler, options, null);
     } catch (IOException e) {
       channel.close();
       throw e;
@@ -122,7 +158,7 @@ public final class EventLoop implements Closeable {
     return connection;
   }
 
-  /** Runs {@code task} on the loop's thread, soon. */
+  /** Runs {@code task} on the loop's thread, soon; what it throws goes to the error hook. */
   public void execute(Runnable task) {
     tasks.add(task);
     selector.wakeup();
@@ -133,8 +169,27 @@ public final class EventLoop implements Closeable {
     return connections.size();
   }
 
+  /** Connections accepted and closed at once because their listener was at its limit, so far. */
+  public long refusedConnections() {
+    long refused = 0;
+    for (Acceptor<?> acceptor : List.copyOf(acceptors)) {
+      refused += acceptor.refused;
+    }
+    return refused;
+  }
+
+  /** Why the loop ended, if it ended for any reason but {@link #close}. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   boolean inLoop() {
     return Thread.currentThread() == thread;
+  }
+
+  /** The time of the current round, for deadlines. */
+  long now() {
+    return now;
   }
 
   void flushLater(NioConnection<?> connection) {
@@ -142,15 +197,40 @@ public final class EventLoop implements Closeable {
   }
 
   void remember(NioConnection<?> connection) {
+    connection.slot = connections.size();
     connections.add(connection);
-    if (!connection.options().idleTimeout().isZero()) {
-      idleTimed++;
-    }
   }
 
   void forget(NioConnection<?> connection) {
-    if (connections.remove(connection) && !connection.options().idleTimeout().isZero()) {
-      idleTimed--;
+    int slot = connection.slot;
+    if (slot < 0 || slot >= connections.size() || connections.get(slot) != connection) {
+      return;
+    }
+    NioConnection<?> last = connections.remove(connections.size() - 1);
+    if (last != connection) {
+      connections.set(slot, last);
+      last.slot = slot;
+    }
+    connection.slot = -1;
+    if (connection.origin != null) {
+      connection.origin.open--;
+    }
+  }
+
+  /** Reports {@code problem}, found serving {@code connection} (or the loop, when null). */
+  void report(NioConnection<?> connection, Throwable problem) {
+    SocketAddress where = connection == null ? null : connection.remoteAddress().orElse(null);
+    errors.onError(where, problem);
+  }
+
+  /**
+   * An {@link Error} cost one connection: report it and stop accepting for a while, since memory
+   * or threads may be short for everyone.
+   */
+  void failedWith(NioConnection<?> connection, Error error) {
+    report(connection, error);
+    for (Acceptor<?> acceptor : acceptors) {
+      acceptor.pause(MAX_ACCEPT_PAUSE_NANOS);
     }
   }
 
@@ -193,63 +273,128 @@ public final class EventLoop implements Closeable {
   private void run() {
     try {
       while (true) {
-        long timeout = stopping ? 10 : hasIdleTimeouts() ? 20 : 0;
+        long timeout = stopping ? 10 : nextWakeMillis();
         if (tasks.isEmpty()) {
           selector.select(timeout);
         } else {
           selector.selectNow(); // tasks wait: look at the sockets without sleeping
         }
+        now = System.nanoTime();
         for (SelectionKey key : selector.selectedKeys()) {
           handle(key);
         }
         selector.selectedKeys().clear();
         runTasks();
         flushAll();
-        checkIdle();
+        checkTimers();
         if (stopping && (System.nanoTime() - drainDeadline > 0 || nothingPending())) {
           break;
         }
       }
-    } catch (IOException | ClosedSelectorException e) {
-      // The selector failed: nothing more can be served. Close everything below.
+    } catch (Throwable e) {
+      // The selector failed, or the loop's own bookkeeping did: nothing more can be served.
+      if (!(e instanceof ClosedSelectorException && stopping)) {
+        reserve = null; // room to close the sockets and tell the owner
+        failure = e;
+      }
     } finally {
-      for (NioConnection<?> connection : new ArrayList<>(connections)) {
-        connection.close(CloseReason.STOPPED, null);
-      }
-      closeListeners();
+      closeEverything();
+    }
+  }
+
+  /**
+   * Closes every socket, then tells each handler; nothing here may stop the others being closed.
+   * The sockets go first, without a call into user code, so that even a loop that ran out of
+   * memory leaves no socket open.
+   */
+  private void closeEverything() {
+    for (int i = connections.size() - 1; i >= 0; i--) {
+      closeQuietly(connections.get(i).channel());
+    }
+    for (Acceptor<?> acceptor : acceptors) {
+      closeQuietly(acceptor.server);
+    }
+    closeQuietly(selector);
+    CloseReason reason = failure == null ? CloseReason.STOPPED : CloseReason.ERROR;
+    while (!connections.isEmpty()) {
+      NioConnection<?> connection = connections.get(connections.size() - 1);
       try {
-        selector.close();
-      } catch (IOException e) {
-        // closed all the same
+        connection.close(reason, failure);
+      } catch (Throwable e) {
+        forget(connection); // closed all the same
       }
+    }
+    if (failure != null) {
+      try {
+        errors.onError(null, new IOException("event loop " + thread.getName() + " stopped: " + failure, failure));
+      } catch (Throwable e) {
+        // nowhere left to tell
+      }
+      stopped.completeExceptionally(failure);
+    } else {
       stopped.complete(null);
     }
   }
 
-  private void handle(SelectionKey key) {
-    if (!key.isValid()) {
-      return;
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (Throwable e) {
+      // closed all the same, or as closed as it can be
     }
+  }
+
+  /** How long the next select may sleep: until the next deadline check, or for ever when none is due. */
+  private long nextWakeMillis() {
+    long wake = Long.MAX_VALUE;
+    if (!connections.isEmpty()) {
+      wake = TIMER_NANOS;
+    }
+    for (Acceptor<?> acceptor : acceptors) {
+      if (acceptor.paused) {
+        wake = Math.min(wake, Math.max(0, acceptor.resumeAt - System.nanoTime()));
+      }
+    }
+    return wake == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wake));
+  }
+
+  private void handle(SelectionKey key) {
     Object attachment = key.attachment();
     if (attachment instanceof Acceptor<?> acceptor) {
-      acceptor.accept();
-      return;
-    }
-    NioConnection<?> connection = (NioConnection<?>) attachment;
-    if (key.isConnectable()) {
       try {
-        connection.channel().finishConnect();
-        connection.opened(key);
-      } catch (IOException e) {
-        connection.close(CloseReason.IO_ERROR, e);
+        acceptor.accept();
+      } catch (Throwable e) {
+        acceptor.failed(e);
       }
       return;
     }
-    if (key.isValid() && key.isWritable()) {
-      connection.flush();
-    }
-    if (key.isValid() && key.isReadable()) {
-      connection.readable();
+    NioConnection<?> connection = (NioConnection<?>) attachment;
+    try {
+      if (!key.isValid()) {
+        return;
+      }
+      if (key.isConnectable()) {
+        try {
+          connection.channel().finishConnect();
+          connection.opened(key);
+        } catch (IOException e) {
+          connection.close(CloseReason.IO_ERROR, e);
+        }
+        return;
+      }
+      if (key.isValid() && key.isWritable()) {
+        connection.flush();
+      }
+      if (key.isValid() && key.isReadable()) {
+        connection.readable();
+      }
+    } catch (Throwable e) {
+      connection.close(CloseReason.ERROR, e);
+      if (e instanceof Error error) {
+        failedWith(connection, error);
+      } else {
+        report(connection, e);
+      }
     }
   }
 
@@ -262,8 +407,13 @@ public final class EventLoop implements Closeable {
       }
       try {
         task.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         // A task's failure is its own; the loop and its other connections go on.
+        if (e instanceof Error error) {
+          failedWith(null, error);
+        } else {
+          report(null, new IllegalStateException("a task of event loop " + thread.getName() + " failed: " + e, e));
+        }
       }
     }
   }
@@ -271,25 +421,36 @@ public final class EventLoop implements Closeable {
   /** Sends what handlers queued during this round: replies to one read leave together. */
   private void flushAll() {
     for (NioConnection<?> connection = toFlush.poll(); connection != null; connection = toFlush.poll()) {
-      connection.flush();
+      try {
+        connection.flush();
+      } catch (Throwable e) {
+        connection.close(CloseReason.ERROR, e);
+        if (e instanceof Error error) {
+          failedWith(connection, error);
+        }
+      }
     }
   }
 
-  private boolean hasIdleTimeouts() {
-    return idleTimed > 0;
-  }
-
-  private void checkIdle() {
-    long now = System.nanoTime();
-    if (now - lastIdleCheck < IDLE_CHECK_NANOS) {
+  private void checkTimers() {
+    if (now - lastTimerCheck < TIMER_NANOS) {
       return;
     }
-    lastIdleCheck = now;
-    for (NioConnection<?> connection : new ArrayList<>(connections)) {
-      Duration idle = connection.options().idleTimeout();
-      if (!idle.isZero() && connection.idleLongerThan(idle.toNanos(), now)) {
-        connection.close(CloseReason.IDLE_TIMEOUT,
-            new IOException("nothing received for more than " + idle.toMillis() + " ms"));
+    lastTimerCheck = now;
+    // Downwards, so that a connection closed here (moving the last one into its slot) skips nothing.
+    for (int i = connections.size() - 1; i >= 0; i--) {
+      if (i < connections.size()) {
+        NioConnection<?> connection = connections.get(i);
+        try {
+          connection.checkTimers(now);
+        } catch (Throwable e) {
+          connection.close(CloseReason.ERROR, e);
+        }
+      }
+    }
+    for (Acceptor<?> acceptor : acceptors) {
+      if (acceptor.paused && now - acceptor.resumeAt >= 0) {
+        acceptor.resume();
       }
     }
   }
@@ -304,14 +465,18 @@ public final class EventLoop implements Closeable {
   }
 
   private void closeListeners() {
-    for (ServerSocketChannel server : listeners) {
-      try {
-        server.close();
-      } catch (IOException e) {
-        // closed all the same
-      }
+    for (Acceptor<?> acceptor : acceptors) {
+      closeQuietly(acceptor.server);
     }
-    listeners.clear();
+  }
+
+  /** Bytes of read and write buffers held by all connections now; exact on the loop's thread. */
+  long bufferBytes() {
+    long bytes = 0;
+    for (NioConnection<?> connection : connections) {
+      bytes += connection.bufferBytes();
+    }
+    return bytes;
   }
 
   /** Stops gracefully, letting queued frames drain for up to one second. */
@@ -336,9 +501,11 @@ public final class EventLoop implements Closeable {
       stop.run(); // the loop ends after the current round; nothing to wait for here
       return;
     }
-    execute(stop);
+    if (!stopped.isDone()) {
+      execute(stop);
+    }
     try {
-      stopped.get(drain.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      stopped.handle((ok, e) -> null).get(drain.toMillis() + 10_000, TimeUnit.MILLISECONDS);
       thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -347,44 +514,146 @@ public final class EventLoop implements Closeable {
     }
   }
 
-  /** Accepts connections for one listening socket. */
-  private final class Acceptor<M> {
+  /** Accepts connections for one listening socket, within its limits. */
+  final class Acceptor<M> {
     private final ServerSocketChannel server;
     private final Protocol<M> protocol;
     private final Handler<M> handler;
     private final ConnectionOptions options;
+    private final ListenOptions limits;
+    private SelectionKey key;
+    /** Connections of this listener open now. */
+    int open;
+    long refused;
+    /** Refusals since the listener was last below its limit; the first of an episode is reported. */
+    private long refusedInEpisode;
+    private boolean paused;
+    private long resumeAt;
+    /** The pause after the next failure; grows while accepting fails, back to the first on success. */
+    private long nextPause = FIRST_ACCEPT_PAUSE_NANOS;
+    private long failuresInEpisode;
 
-    Acceptor(ServerSocketChannel server, Protocol<M> protocol, Handler<M> handler, ConnectionOptions options) {
+    Acceptor(ServerSocketChannel server, Protocol<M> protocol, Handler<M> handler, ConnectionOptions options,
+        ListenOptions limits) {
       this.server = server;
       this.protocol = protocol;
       this.handler = handler;
       this.options = options;
+      this.limits = limits;
     }
 
-    void accept() {
-      while (!stopping) {
+    void accept() throws IOException {
+      for (int accepted = 0; !stopping && !paused && accepted < 64; accepted++) {
         SocketChannel channel;
         try {
           channel = server.accept();
         } catch (IOException e) {
-          return; // the listener failed or closed; connections already accepted go on
+          if (!server.isOpen()) {
+            return; // the listener closed; connections already accepted go on
+          }
+          acceptFailed(e);
+          return;
         }
         if (channel == null) {
           return;
         }
-        try {
-          channel.configureBlocking(false);
-          channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-          NioConnection<M> connection = new NioConnection<>(EventLoop.this, channel, protocol, handler, options);
-          remember(connection);
-          connection.opened(channel.register(selector, SelectionKey.OP_READ, connection));
-        } catch (IOException e) {
-          try {
-            channel.close();
-          } catch (IOException suppressed) {
-            e.addSuppressed(suppressed);
-          }
+        acceptSucceeded();
+        if (open >= limits.maxConnections()) {
+          refuse(channel);
+          continue;
         }
+        if (refusedInEpisode > 0) {
+          refusedInEpisode = 0;
+        }
+        serve(channel);
+      }
+    }
+
+    private void serve(SocketChannel channel) {
+      NioConnection<M> connection = null;
+      try {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        connection = new NioConnection<>(EventLoop.this, channel, protocol, handler, options, this);
+        remember(connection);
+        open++;
+        connection.opened(channel.register(selector, SelectionKey.OP_READ, connection));
+      } catch (IOException e) {
+        closeQuietly(channel); // this connection only; it never reached a handler
+        if (connection != null) {
+          forget(connection);
+        }
+      } catch (Error e) {
+        closeQuietly(channel);
+        if (connection != null) {
+          connection.close(CloseReason.ERROR, e);
+        }
+        failedWith(null, e);
+      }
+    }
+
+    private void refuse(SocketChannel channel) {
+      refused++;
+      refusedInEpisode++;
+      try {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0); // a reset: the peer learns at once
+      } catch (IOException e) {
+        // closed below all the same
+      }
+      closeQuietly(channel);
+      if (refusedInEpisode == 1) {
+        errors.onError(address(), new IOException("connection limit of " + limits.maxConnections()
+            + " reached: closing new connections at once until one closes"));
+      }
+    }
+
+    private void acceptSucceeded() {
+      failuresInEpisode = 0;
+      nextPause = FIRST_ACCEPT_PAUSE_NANOS;
+    }
+
+    /** Accepting failed (such as EMFILE): pause with a growing bound, report the episode once. */
+    private void acceptFailed(Throwable e) {
+      if (failuresInEpisode++ == 0) {
+        errors.onError(address(), new IOException("accepting failed (" + e + "); pausing the listener for up to "
+            + TimeUnit.NANOSECONDS.toMillis(MAX_ACCEPT_PAUSE_NANOS) + " ms at a time until it works again", e));
+      }
+      pause(nextPause);
+      nextPause = Math.min(MAX_ACCEPT_PAUSE_NANOS, 2 * nextPause);
+    }
+
+    void failed(Throwable e) {
+      if (e instanceof Error error) {
+        failedWith(null, error);
+      } else {
+        acceptFailed(e);
+      }
+    }
+
+    void pause(long nanos) {
+      if (!key.isValid()) {
+        return;
+      }
+      long until = System.nanoTime() + nanos;
+      if (!paused || until - resumeAt > 0) {
+        resumeAt = until;
+      }
+      paused = true;
+      key.interestOps(0);
+    }
+
+    void resume() {
+      paused = false;
+      if (key.isValid()) {
+        key.interestOps(SelectionKey.OP_ACCEPT);
+      }
+    }
+
+    private SocketAddress address() {
+      try {
+        return server.getLocalAddress();
+      } catch (IOException e) {
+        return null;
       }
     }
   }

@@ -1,19 +1,30 @@
 package dev.parley.runtime.nio;
 
 import dev.parley.runtime.FrameReader;
+import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.FrameWriter;
-import dev.parley.runtime.ProtocolException;
+import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
+import dev.parley.runtime.ProtocolException;
+import dev.parley.runtime.WriteTimeoutException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection of an {@link EventLoop}. {@link #send} may be called from any thread; the rest
  * of the work (reading, decoding, writing, closing) happens on the loop's thread.
+ *
+ * <p>Backpressure: when the bytes queued for the peer reach the high-water mark of its
+ * {@link ConnectionOptions}, the connection stops reading and handing over frames (they wait in
+ * the socket and in the read buffer, whole), and takes up again when the queue is back below the
+ * low-water mark. A peer that pipelines requests and reads its replies is therefore never closed
+ * for it; only one whose queue would pass the hard bound even so ({@link CloseReason#SLOW_PEER}), or
+ * that takes nothing for the write timeout ({@link CloseReason#WRITE_TIMEOUT}), is.
  *
  * @param <M> the protocol's messages
  */
@@ -22,6 +33,9 @@ public final class NioConnection<M> {
   /** Reads per readiness event, so that one busy peer cannot starve the others. */
   private static final int READS_PER_EVENT = 16;
 
+  /** A connection quiet for this long gives its read and write buffers back. */
+  static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final EventLoop loop;
   private final SocketChannel channel;
   private final Protocol<M> protocol;
@@ -29,26 +43,48 @@ public final class NioConnection<M> {
   private final ConnectionOptions options;
   private final FrameReader reader;
   private final FrameWriter<M> writer;
+  private final boolean accepted;
   private SelectionKey key;
   private boolean open;
-  private boolean inputEnded;
+  /** The stream ended; frames still buffered are handed over before the connection finishes. */
+  private boolean endSeen;
+  /** Reading is paused until the queue falls below the low-water mark. */
+  private boolean paused;
+  /** The connection is only finishing its queue, then closes with {@link #closingReason}. */
+  private boolean closing;
+  private CloseReason closingReason;
+  private Throwable closingCause;
+  /** A write failed: the queue was dropped, nothing more is sent; frames that arrived still count. */
+  private IOException outputFailed;
   private boolean scheduledFlush;
   private volatile boolean closed;
   private long lastReceived;
+  private long lastActive;
+  /** When the frame being received must be whole, or 0 when no deadline runs. */
+  private long frameDeadline;
+  /** When the peer last took bytes, or when the queue last became non-empty. */
+  private long lastWriteProgress;
   private volatile Object attachment;
+  /** The listener that accepted this connection, or null for one this side made. */
+  final EventLoop.Acceptor<?> origin;
+  /** Where the loop keeps this connection in its list, or -1 when it is not there. */
+  int slot = -1;
 
   NioConnection(EventLoop loop, SocketChannel channel, Protocol<M> protocol, Handler<M> handler,
-      ConnectionOptions options) {
+      ConnectionOptions options, EventLoop.Acceptor<?> origin) {
     this.loop = loop;
     this.channel = channel;
     this.protocol = protocol;
     this.handler = handler;
     this.options = options;
+    this.origin = origin;
+    this.accepted = origin != null;
     this.reader = new FrameReader(protocol.frameFormat());
     int maxPending = Math.max(options.maxPendingBytes(),
         protocol.frameFormat().lengthSize() + protocol.frameFormat().maxFrameLength());
     this.writer = new FrameWriter<>(protocol, maxPending);
-    this.lastReceived = System.nanoTime();
+    this.lastReceived = loop.now();
+    this.lastActive = lastReceived;
   }
 
   public Protocol<M> protocol() {
@@ -74,9 +110,14 @@ public final class NioConnection<M> {
     return writer.pending();
   }
 
-  /** The bound on {@link #pendingBytes()}: the backpressure limit of this connection. */
+  /** The hard bound on {@link #pendingBytes()}: past it the connection closes as a slow peer. */
   public int maxPendingBytes() {
     return writer.maxPending();
+  }
+
+  /** Whether reading is paused because the queue passed the high-water mark. */
+  public boolean isReadingPaused() {
+    return paused;
   }
 
   /** Something of the caller's to keep with the connection, such as a session. */
@@ -92,22 +133,29 @@ public final class NioConnection<M> {
    * Queues {@code message} for the peer. On the loop's thread the frame is encoded at once and
    * leaves after the current event (replies to a read go out together); from another thread it
    * is handed to the loop. A frame that would take the queue past {@link #maxPendingBytes()}
-   * closes the connection with {@link CloseReason#SLOW_PEER}.
+   * closes the connection with {@link CloseReason#SLOW_PEER}. After a write failed, frames are
+   * dropped (the failure is the close cause the handler hears).
    *
-   * @return false if the connection is closed, or this send closed it
+   * @return false if the connection is closed, closing, or cannot write, or this send closed it
+   * @throws IllegalArgumentException on the loop's thread, if the message does not encode (nothing
+   *     is queued; from another thread the loop's error hook hears it)
    */
   public boolean send(M message) {
-    if (closed) {
+    if (closed || closing || outputFailed != null) {
       return false;
     }
     if (!loop.inLoop()) {
       loop.execute(() -> send(message));
       return true;
     }
+    boolean wasEmpty = !writer.hasPending();
     if (!writer.enqueue(message)) {
       close(CloseReason.SLOW_PEER, new IOException("peer is not reading: " + writer.pending()
           + " bytes queued, bound " + writer.maxPending()));
       return false;
+    }
+    if (wasEmpty) {
+      lastWriteProgress = loop.now();
     }
     if (open && !scheduledFlush) {
       scheduledFlush = true;
@@ -130,29 +178,43 @@ public final class NioConnection<M> {
   void opened(SelectionKey key) {
     this.key = key;
     this.open = true;
-    key.interestOps(SelectionKey.OP_READ);
+    long now = loop.now();
+    lastReceived = now;
+    lastActive = now;
+    if (accepted && !options.frameTimeout().isZero()) {
+      frameDeadline = now + options.frameTimeout().toNanos(); // the first frame, from the accept
+    }
+    updateInterest();
     try {
       handler.onOpen(this);
-    } catch (Exception e) {
-      close(CloseReason.HANDLER_ERROR, e);
+    } catch (Throwable e) {
+      handlerFailed(e);
       return;
     }
     if (writer.hasPending()) {
+      lastWriteProgress = now;
       flush(); // sends made before the connection was established
     }
   }
 
   void readable() {
+    if (closed || paused || closing || endSeen) {
+      return;
+    }
     try {
       for (int reads = 0; reads < READS_PER_EVENT && !closed; reads++) {
         int n = reader.readFrom(channel);
         if (n > 0) {
-          lastReceived = System.nanoTime();
+          lastReceived = loop.now();
+          lastActive = lastReceived;
+        } else if (n < 0) {
+          endSeen = true;
         }
-        dispatchFrames();
+        if (!dispatchFrames()) {
+          return; // paused or closed; what is buffered waits
+        }
         if (n < 0) {
-          reader.endOfStream();
-          inputEnded();
+          ended();
           return;
         }
         if (n == 0) {
@@ -160,69 +222,235 @@ public final class NioConnection<M> {
         }
       }
     } catch (ProtocolException e) {
-      close(CloseReason.PROTOCOL_ERROR, e);
+      closeAfterQueue(CloseReason.PROTOCOL_ERROR, e);
     } catch (IOException e) {
-      close(CloseReason.IO_ERROR, e);
+      close(CloseReason.IO_ERROR, withWriteFailure(e));
     }
   }
 
-  private void dispatchFrames() throws ProtocolException {
-    for (ByteBuffer body = reader.nextFrame(); body != null && !closed; body = reader.nextFrame()) {
-      M message = protocol.decode(body);
+  /**
+   * Hands over every whole frame buffered, unless the queue passes the high-water mark first.
+   *
+   * @return true when every whole frame was handed over; false when paused or closed
+   */
+  private boolean dispatchFrames() throws ProtocolException {
+    while (!closed && !closing) {
+      if (outputFailed == null && writer.pending() >= options.highWaterMark()) {
+        pause();
+        return false;
+      }
+      ByteBuffer body = reader.nextFrame();
+      if (body == null) {
+        if (reader.buffered() > 0) {
+          if (frameDeadline == 0 && !options.frameTimeout().isZero()) {
+            frameDeadline = loop.now() + options.frameTimeout().toNanos();
+          }
+        }
+        return true;
+      }
+      frameDeadline = 0;
+      M message;
+      try {
+        message = protocol.decode(body);
+      } catch (RuntimeException e) {
+        MalformedFrameException failed = new MalformedFrameException("", "the protocol's decoder failed: " + e, 0);
+        failed.initCause(e);
+        throw failed;
+      }
       try {
         handler.onMessage(this, message);
-      } catch (Exception e) {
-        close(CloseReason.HANDLER_ERROR, e);
-        return;
+      } catch (Throwable e) {
+        handlerFailed(e);
+        return false;
       }
     }
+    return false;
   }
 
-  /** The peer closed its side: finish sending what is queued, then close. */
-  private void inputEnded() {
-    inputEnded = true;
-    if (writer.hasPending()) {
-      key.interestOps(SelectionKey.OP_WRITE);
-    } else {
-      close(CloseReason.PEER_CLOSED, null);
+  /** The stream ended and every whole frame was handed over. */
+  private void ended() throws ProtocolException {
+    reader.endOfStream();
+    if (outputFailed != null) {
+      close(CloseReason.IO_ERROR, outputFailed);
+      return;
     }
+    closeAfterQueue(CloseReason.PEER_CLOSED, null);
+  }
+
+  private void pause() {
+    paused = true;
+    frameDeadline = 0; // the peer cannot send while this side does not read: no deadline runs
+    updateInterest();
+  }
+
+  /** The queue fell below the low-water mark: hand over what waits, then read again. */
+  private void resume() {
+    paused = false;
+    try {
+      if (dispatchFrames() && endSeen) {
+        ended();
+        return;
+      }
+    } catch (ProtocolException e) {
+      closeAfterQueue(CloseReason.PROTOCOL_ERROR, e);
+      return;
+    }
+    updateInterest();
+  }
+
+  /**
+   * Stops reading and closes with {@code reason} once what is queued has left (within the write
+   * timeout): replies to the frames before a bad one, or before the peer's end, still arrive.
+   */
+  private void closeAfterQueue(CloseReason reason, Throwable cause) {
+    if (closed) {
+      return;
+    }
+    if (!writer.hasPending() || outputFailed != null || !open) {
+      close(reason, cause);
+      return;
+    }
+    closing = true;
+    closingReason = reason;
+    closingCause = cause;
+    frameDeadline = 0;
+    updateInterest();
   }
 
   /** Writes what the peer will take; asks for OP_WRITE only while something is left. */
   void flush() {
     scheduledFlush = false;
-    if (closed || !open) {
+    if (closed || !open || outputFailed != null) {
       return;
     }
-    boolean hadPending = writer.hasPending();
+    int before = writer.pending();
+    boolean empty;
     try {
-      boolean empty = writer.flushTo(channel);
-      if (empty && inputEnded) {
-        close(CloseReason.PEER_CLOSED, null);
+      empty = writer.flushTo(channel);
+    } catch (IOException e) {
+      writeFailed(e);
+      return;
+    }
+    if (writer.pending() < before) {
+      lastWriteProgress = loop.now();
+      lastActive = lastWriteProgress;
+    }
+    if (empty && closing) {
+      close(closingReason, closingCause);
+      return;
+    }
+    if (paused && writer.pending() < options.lowWaterMark()) {
+      resume();
+      if (closed) {
         return;
       }
-      int read = inputEnded ? 0 : SelectionKey.OP_READ;
-      key.interestOps(empty ? read : read | SelectionKey.OP_WRITE);
-      if (empty && hadPending) {
-        handler.onDrained(this);
-      }
-    } catch (IOException e) {
-      close(CloseReason.IO_ERROR, e);
-    } catch (Exception e) {
-      close(CloseReason.HANDLER_ERROR, e);
+    } else {
+      updateInterest();
     }
+    if (empty && before > 0) {
+      try {
+        handler.onDrained(this);
+      } catch (Throwable e) {
+        handlerFailed(e);
+      }
+    }
+  }
+
+  /**
+   * A write failed (a reset, a broken pipe): drop the queue and send nothing more, but go on
+   * reading, so that frames the peer sent before it went away are still handed over.
+   */
+  private void writeFailed(IOException e) {
+    outputFailed = e;
+    writer.discard();
+    if (closing) {
+      // The peer's end, or a bad frame, came first; the replies to what came before are lost now.
+      boolean peerClosed = closingReason == CloseReason.PEER_CLOSED;
+      close(peerClosed ? CloseReason.IO_ERROR : closingReason, peerClosed ? e : closingCause);
+      return;
+    }
+    if (paused) {
+      resume(); // nothing is queued any more
+      return;
+    }
+    updateInterest();
+  }
+
+  private IOException withWriteFailure(IOException readFailure) {
+    if (outputFailed != null && outputFailed != readFailure) {
+      readFailure.addSuppressed(outputFailed);
+    }
+    return readFailure;
+  }
+
+  private void handlerFailed(Throwable e) {
+    close(CloseReason.HANDLER_ERROR, e);
+    if (e instanceof Error error) {
+      loop.failedWith(this, error);
+    }
+  }
+
+  private void updateInterest() {
+    if (closed || key == null || !key.isValid()) {
+      return;
+    }
+    int ops = 0;
+    if (!paused && !closing && !endSeen && open) {
+      ops |= SelectionKey.OP_READ;
+    }
+    if (outputFailed == null && writer.hasPending()) {
+      ops |= SelectionKey.OP_WRITE;
+    }
+    key.interestOps(ops);
   }
 
   boolean hasPending() {
     return writer.hasPending();
   }
 
-  boolean idleLongerThan(long nanos, long now) {
-    return open && now - lastReceived > nanos;
+  /** Closes the connection if one of its deadlines has passed; gives back buffers when quiet. */
+  void checkTimers(long now) {
+    if (closed || !open) {
+      return;
+    }
+    if (!options.idleTimeout().isZero() && now - lastReceived > options.idleTimeout().toNanos()) {
+      close(CloseReason.IDLE_TIMEOUT,
+          new IOException("nothing received for more than " + options.idleTimeout().toMillis() + " ms"));
+      return;
+    }
+    if (frameDeadline != 0 && now - frameDeadline > 0) {
+      String what = reader.buffered() == 0
+          ? "no frame arrived within " + options.frameTimeout().toMillis() + " ms of the accept"
+          : "a frame did not arrive whole within " + options.frameTimeout().toMillis() + " ms of its first byte ("
+              + reader.buffered() + " bytes of it arrived)";
+      close(CloseReason.FRAME_TIMEOUT, new FrameTimeoutException(what));
+      return;
+    }
+    if (outputFailed == null && writer.hasPending() && !options.writeTimeout().isZero()
+        && now - lastWriteProgress > options.writeTimeout().toNanos()) {
+      WriteTimeoutException timeout = new WriteTimeoutException("the peer took none of " + writer.pending()
+          + " queued bytes for " + options.writeTimeout().toMillis() + " ms");
+      if (closing) {
+        if (closingCause != null) {
+          timeout.addSuppressed(closingCause);
+        }
+      }
+      close(CloseReason.WRITE_TIMEOUT, timeout);
+      return;
+    }
+    if (now - lastActive > RELEASE_AFTER_NANOS) {
+      reader.release();
+      writer.release();
+    }
   }
 
   ConnectionOptions options() {
     return options;
+  }
+
+  /** Bytes of buffers this connection holds now, for its read and its write queue. */
+  int bufferBytes() {
+    return reader.capacity() + writer.capacity();
   }
 
   void close(CloseReason reason, Throwable cause) {
@@ -238,8 +466,13 @@ public final class NioConnection<M> {
     } catch (IOException e) {
       // It is closed all the same.
     }
+    writer.discard();
     loop.forget(this);
-    handler.onClose(this, reason, cause);
+    try {
+      handler.onClose(this, reason, cause);
+    } catch (Throwable e) {
+      loop.report(this, e);
+    }
   }
 
   SocketChannel channel() {
