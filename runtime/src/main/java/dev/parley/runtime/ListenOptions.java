@@ -51,8 +51,10 @@ public record ListenOptions(int maxConnections, int backlog) {
   }
 
   private static int defaultBacklog() {
-    try {
-      int somaxconn = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+    // Read as a stream: /proc files report a size of 0, which whole-file reads can trip over.
+    try (java.io.BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
+      String line = in.readLine();
+      int somaxconn = line == null ? 0 : Integer.parseInt(line.trim());
       return somaxconn > 0 ? somaxconn : 128;
     } catch (IOException | NumberFormatException | SecurityException e) {
       return 128;

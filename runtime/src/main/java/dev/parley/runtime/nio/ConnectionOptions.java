@@ -76,11 +76,12 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
   }
 
   /**
-   * The hard bound on queued bytes. Water marks above it come down with it: the high mark to half
-   * the bound, the low mark to a quarter of the new high mark.
+   * The hard bound on queued bytes. Water marks above half of it come down with it: the high mark
+   * to half the bound (room for the replies to the frames handed over before reading paused), the
+   * low mark to at most a quarter of the new high mark.
    */
   public ConnectionOptions withMaxPendingBytes(int bytes) {
-    if (highWaterMark <= bytes) {
+    if (2L * highWaterMark <= bytes) {
       return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, highWaterMark, lowWaterMark);
     }
     int high = bytes / 2;
