@@ -13,7 +13,8 @@ import dev.parley.spec.FlagsType;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates the Java enum of a schema enum ({@code value()}, {@code fromValue}) and of a flags
+ * Generates the Java enum of a schema enum ({@code value()}, {@code fromValue}, and
+ * {@code fromValueOrNull} for decoders, which must not pay for an exception) and of a flags
  * type (one constant a bit, {@code toBits}, {@code fromBits}). Wire values live in switches, not
  * fields, so no constant name can clash with a member.
  */
@@ -46,27 +47,38 @@ final class EnumGenerator {
           name, constant.name());
     }
     toValue.unindent().add("};\n");
-    fromValue.add("default -> throw new $T($S + value);\n", IllegalArgumentException.class,
-        "undeclared " + type.name() + " value ").unindent().add("};\n");
+    fromValue.add("default -> null;\n").unindent().add("};\n");
     spec.addMethod(MethodSpec.methodBuilder("value")
         .addJavadoc("The value that stands for this constant on the wire.")
         .addModifiers(Modifier.PUBLIC)
         .returns(valueType)
         .addCode(toValue.build())
         .build());
-    MethodSpec.Builder from = MethodSpec.methodBuilder("fromValue")
+    spec.addMethod(MethodSpec.methodBuilder("fromValue")
         .addJavadoc("The constant for a wire value.\n\n@throws IllegalArgumentException if no constant has that value")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(name)
+        .addParameter(valueType, "value")
+        .addStatement("$T constant = fromValueOrNull(value)", name)
+        .beginControlFlow("if (constant == null)")
+        .addStatement("throw new $T($S + value)", IllegalArgumentException.class,
+            "undeclared " + type.name() + " value ")
+        .endControlFlow()
+        .addStatement("return constant")
+        .build());
+    MethodSpec.Builder lookup = MethodSpec.methodBuilder("fromValueOrNull")
+        .addJavadoc("The constant for a wire value, or null if no constant has it: decoders look values up"
+            + " here, so that an undeclared one costs no exception.")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(name)
         .addParameter(valueType, "value");
     if (wide) {
       // A u32 value travels in a long; only 0 to 2^32-1 can be a constant.
-      from.beginControlFlow("if (value < 0 || value > 0xFFFF_FFFFL)")
-          .addStatement("throw new $T($S + value)", IllegalArgumentException.class,
-              "undeclared " + type.name() + " value ")
+      lookup.beginControlFlow("if (value < 0 || value > 0xFFFF_FFFFL)")
+          .addStatement("return null")
           .endControlFlow();
     }
-    spec.addMethod(from.addCode(fromValue.build()).build());
+    spec.addMethod(lookup.addCode(fromValue.build()).build());
     return spec.build();
   }
 

@@ -24,7 +24,9 @@ import dev.parley.spec.StructType;
 final class JavaTypes {
 
   static final ClassName BYTES = ClassName.get("dev.parley.runtime", "Bytes");
-  static final ClassName WIRE = ClassName.get("dev.parley.runtime", "Wire");
+  /** Generated code's helpers; not API (see the package's Javadoc). */
+  static final ClassName WIRE = ClassName.get("dev.parley.runtime.internal", "Wire");
+  static final ClassName LIST_BUILDER = ClassName.get("dev.parley.runtime.internal", "ListBuilder");
   static final ClassName PROTOCOL = ClassName.get("dev.parley.runtime", "Protocol");
   static final ClassName FRAME_FORMAT = ClassName.get("dev.parley.runtime", "FrameFormat");
   static final ClassName MALFORMED = ClassName.get("dev.parley.runtime", "MalformedFrameException");
@@ -40,7 +42,7 @@ final class JavaTypes {
 
   /** Simple names the generated code refers to; a schema type of the same name is qualified. */
   static final java.util.Set<String> REFERENCED_SIMPLE_NAMES = java.util.Set.of(
-      "Bytes", "Wire", "Protocol", "FrameFormat", "MalformedFrameException", "ProtocolException",
+      "Bytes", "Wire", "ListBuilder", "Protocol", "FrameFormat", "MalformedFrameException", "ProtocolException",
       "ByteBuffer", "ByteOrder", "List", "Optional", "EnumSet", "Set", "Objects", "Generated",
       "String", "Object", "Override", "Integer", "Long", "Short", "Byte", "Boolean", "Float",
       "Double", "IllegalArgumentException", "NullPointerException", "Math", "SuppressWarnings",

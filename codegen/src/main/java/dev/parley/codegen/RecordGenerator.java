@@ -126,7 +126,16 @@ final class RecordGenerator {
       constructor.addParameter(ParameterSpec.builder(types.fieldType(field), javaName(field)).build());
       String name = javaName(field);
       CodeBlock.Builder code = CodeBlock.builder();
-      if (field.optional()) {
+      if (field.optional() && field.type() instanceof ListType list) {
+        // The list is copied unless a decoder built it, so the record keeps a new optional then.
+        code.addStatement("$N = $T.checkOptionalList($N, $L, $S)", name, JavaTypes.WIRE, name,
+            list.countPrefix().size(), name);
+        CodeBlock.Builder inner = CodeBlock.builder();
+        checkElements(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
+        if (!inner.isEmpty()) {
+          code.beginControlFlow("if ($N.isPresent())", name).add(inner.build()).endControlFlow();
+        }
+      } else if (field.optional()) {
         code.addStatement("$T.requireNonNull($N, $S)", JavaTypes.OBJECTS, name, name);
         CodeBlock.Builder inner = CodeBlock.builder();
         check(inner, field.type(), CodeBlock.of("$N.get()", name), CodeBlock.of("$S", name), names);
@@ -136,7 +145,7 @@ final class RecordGenerator {
       } else if (field.type() instanceof ListType list) {
         code.addStatement("$N = $T.checkList($N, $L, $S)", name, JavaTypes.WIRE, name,
             list.countPrefix().size(), name);
-        checkElements(code, list, CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
+        checkElements(code, list, CodeBlock.of("$N", name), name, null, names);
       } else if (field.type() instanceof FlagsType) {
         code.addStatement("$N = $T.requireNonNull($N, $S).clone()", name, JavaTypes.OBJECTS, name, name);
       } else {
@@ -153,8 +162,9 @@ final class RecordGenerator {
   }
 
   /**
-   * Checks a value of {@code type}; {@code label} is a Java expression giving its name in a
-   * message, evaluated only when the check fails (list elements build it then).
+   * Checks a value of {@code type}. {@code label} is the check's last arguments, which name the
+   * value: a field name ({@code "nick"}), or a list's name and an element's index
+   * ({@code "tags", i}), from which the runtime builds {@code tags[3]} only if the check fails.
    */
   private void check(CodeBlock.Builder code, FieldType type, CodeBlock value, CodeBlock label,
       NameAllocator names) {
@@ -172,24 +182,39 @@ final class RecordGenerator {
     } else if (type instanceof FixedBytesType b) {
       code.addStatement("$T.checkFixedBytes($L, $L, $L)", JavaTypes.WIRE, value, b.size(), label);
     } else if (type instanceof ListType list) {
+      // Only as an element: the enclosing list's check has already made this one immutable, so
+      // what is left is its size and its elements.
       code.addStatement("$T.checkList($L, $L, $L)", JavaTypes.WIRE, value, list.countPrefix().size(), label);
-      checkElements(code, list, value, label, names);
+      checkElements(code, list, value, "", label, names);
     } else {
       code.addStatement("$T.requireNonNull($L, $L)", JavaTypes.OBJECTS, value, label);
     }
   }
 
-  /** Checks each element of a list whose element type has a constraint beyond non-null. */
-  private void checkElements(CodeBlock.Builder code, ListType list, CodeBlock value, CodeBlock label,
-      NameAllocator names) {
+  /**
+   * Checks each element of a list whose element type has a constraint beyond non-null, which the
+   * list's own check has ensured. Elements of a field's list are named by the field and their
+   * index; inside a list that is itself an element ({@code outer} names it), by their index alone,
+   * and a failure takes the outer name on its way out: {@code grid[1][2]}.
+   */
+  private void checkElements(CodeBlock.Builder code, ListType list, CodeBlock value, String field,
+      CodeBlock outer, NameAllocator names) {
     if (!needsCheck(list.element())) {
       return;
     }
     String i = names.newName("i");
+    if (outer != null) {
+      code.beginControlFlow("try");
+    }
     code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
-    check(code, list.element(), CodeBlock.of("$L.get($N)", value, i),
-        CodeBlock.of("$T.element($L, $N)", JavaTypes.WIRE, label, i), names);
+    check(code, list.element(), CodeBlock.of("$L.get($N)", value, i), CodeBlock.of("$S, $N", field, i), names);
     code.endControlFlow();
+    if (outer != null) {
+      String e = names.newName("e");
+      code.nextControlFlow("catch ($T $N)", IllegalArgumentException.class, e);
+      code.addStatement("throw $T.within($N, $L)", JavaTypes.WIRE, e, outer);
+      code.endControlFlow();
+    }
   }
 
   private static boolean needsCheck(FieldType type) {

@@ -2,6 +2,7 @@ package dev.parley.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.parley.spec.BytesType;
 import dev.parley.spec.EnumType;
@@ -201,11 +202,9 @@ final class WireCodec {
     if (type instanceof PrimitiveType p) {
       code.addStatement("$T $N = $L", javaType, target, readPrimitive(p, path, in));
     } else if (type instanceof EnumType e) {
-      readChecked(code, javaType, target, CodeBlock.of("$T.fromValue($L)", types.className(e),
-          readPrimitive(e.underlying(), path, in)), e.underlying().size(), path, in, names);
+      readEnum(code, e, javaType, target, path, in, names);
     } else if (type instanceof FlagsType f) {
-      readChecked(code, javaType, target, CodeBlock.of("$T.fromBits($L)", types.className(f),
-          readPrimitive(f.underlying(), path, in)), f.underlying().size(), path, in, names);
+      readFlags(code, f, javaType, target, path, in, names);
     } else if (type instanceof StringType s) {
       code.addStatement("$T $N = $T.string($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
           s.lengthPrefix().size(), path);
@@ -241,30 +240,46 @@ final class WireCodec {
     String e = names.newName("error");
     code.addStatement("int $N = $T.count($N, $L, $L, $S)", count, JavaTypes.WIRE, in,
         list.countPrefix().size(), list.element().minimumSize(), path);
-    code.addStatement("$T[] $N = new $T[$N]", Object.class, elements, Object.class, count);
+    // A builder, not an array: the list's array never passes through code a user can call.
+    code.addStatement("$T $N = new $T<>($N)",
+        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
+        JavaTypes.LIST_BUILDER, count);
     code.addStatement("int $N = 0", i);
     code.beginControlFlow("try");
     code.beginControlFlow("for (; $N < $N; $N++)", i, count, i);
     read(code, list.element(), element, "", in, names);
-    code.addStatement("$N[$N] = $N", elements, i, element);
+    code.addStatement("$N.add($N)", elements, element);
     code.endControlFlow();
     code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
-    code.addStatement("throw $N.within($T.element($S, $N))", e, JavaTypes.WIRE, path, i);
+    code.addStatement("throw $N.within($S, $N)", e, path, i);
     code.endControlFlow();
-    code.addStatement("$T $N = $T.adopt($N)", javaType, target, JavaTypes.WIRE, elements);
+    code.addStatement("$T $N = $N.build()", javaType, target, elements);
   }
 
-  /** Reads an enum or flags value whose lookup throws IllegalArgumentException when undeclared. */
-  private static void readChecked(CodeBlock.Builder code, TypeName javaType, String target,
-      CodeBlock lookup, int size, String path, String in, NameAllocator names) {
-    String e = names.newName("undeclared");
-    code.addStatement("$T $N", javaType, target);
-    code.beginControlFlow("try");
-    code.addStatement("$N = $L", target, lookup);
-    code.nextControlFlow("catch ($T $N)", IllegalArgumentException.class, e);
-    code.addStatement("throw $T.malformed($S, $N.getMessage(), $N.position() - $L)", JavaTypes.WIRE,
-        path, e, in, size);
+  /** Reads an enum through its null-returning lookup: an undeclared value costs no exception. */
+  private void readEnum(CodeBlock.Builder code, EnumType type, TypeName javaType, String target,
+      String path, String in, NameAllocator names) {
+    String value = names.newName(target + "Value");
+    code.addStatement("$T $N = $L", JavaTypes.enumValueType(type), value, readPrimitive(type.underlying(), path, in));
+    code.addStatement("$T $N = $T.fromValueOrNull($N)", javaType, target, types.className(type), value);
+    code.beginControlFlow("if ($N == null)", target);
+    code.addStatement("throw $T.malformed($S, $S + $N, $N.position() - $L)", JavaTypes.WIRE, path,
+        "undeclared " + type.name() + " value ", value, in, type.underlying().size());
     code.endControlFlow();
+  }
+
+  /** Reads flags, refusing undeclared bits by their mask before the set is built. */
+  private void readFlags(CodeBlock.Builder code, FlagsType type, TypeName javaType, String target,
+      String path, String in, NameAllocator names) {
+    String bits = names.newName(target + "Bits");
+    String mask = "0x" + Long.toHexString(type.mask()).toUpperCase(java.util.Locale.ROOT) + "L";
+    code.addStatement("long $N = $L", bits, readPrimitive(type.underlying(), path, in));
+    code.beginControlFlow("if (($N & ~$L) != 0)", bits, mask);
+    code.addStatement("throw $T.malformed($S, $S + $T.toHexString($N & ~$L), $N.position() - $L)",
+        JavaTypes.WIRE, path, "undeclared " + type.name() + " bits 0x", Long.class, bits, mask, in,
+        type.underlying().size());
+    code.endControlFlow();
+    code.addStatement("$T $N = $T.fromBits($N)", javaType, target, types.className(type), bits);
   }
 
   private static CodeBlock readPrimitive(PrimitiveType type, String path, String in) {

@@ -10,8 +10,11 @@ public final class MalformedFrameException extends ProtocolException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String path;
+  // Not final: as the error travels out of nested values, within() and relativeTo() complete
+  // this one exception instead of creating (and filling the stack trace of) one a level.
+  private String path;
   private final String problem;
+  private long offset;
 
   /**
    * @param path the field path, empty for the frame as a whole
@@ -19,12 +22,15 @@ public final class MalformedFrameException extends ProtocolException {
    * @param offset where the problem was found
    */
   public MalformedFrameException(String path, String problem, long offset) {
-    super(describe(path, problem, offset), offset);
+    super(null, offset);
     this.path = path;
     this.problem = problem;
+    this.offset = offset;
   }
 
-  private static String describe(String path, String problem, long offset) {
+  /** {@code path: problem, at offset n}, such as {@code Join.nick: need 3 bytes, 1 left, at offset 9}. */
+  @Override
+  public String getMessage() {
     return (path.isEmpty() ? "" : path + ": ") + problem + ", at offset " + offset;
   }
 
@@ -38,18 +44,36 @@ public final class MalformedFrameException extends ProtocolException {
     return problem;
   }
 
-  /**
-   * The same problem one level further out: {@code within("at")} turns {@code lat} into
-   * {@code at.lat}, and {@code within("plan[1]")} turns {@code [2]} into {@code plan[1][2]}.
-   * Generated decoders use it as an error travels out of a nested value.
-   */
-  public MalformedFrameException within(String outer) {
-    String joined = path.isEmpty() ? outer : path.startsWith("[") ? outer + path : outer + "." + path;
-    return new MalformedFrameException(joined, problem, offset());
+  @Override
+  public long offset() {
+    return offset;
   }
 
-  /** The same problem with its offset counted from {@code start}, the first byte of the body. */
+  /**
+   * Puts {@code outer} in front of the path, one level further out, and returns this exception:
+   * {@code within("at")} turns {@code lat} into {@code at.lat}, and {@code within("plan[1]")}
+   * turns {@code [2]} into {@code plan[1][2]}. Generated decoders call it as an error travels out
+   * of a nested value; no new exception is made, so no stack trace is filled a level.
+   */
+  public MalformedFrameException within(String outer) {
+    path = path.isEmpty() ? outer : path.startsWith("[") ? outer + path : outer + "." + path;
+    return this;
+  }
+
+  /**
+   * {@link #within(String) within("field[index]")}: the error was in element {@code index} of list
+   * {@code field}. The label is built here, on the error's way out, never before.
+   */
+  public MalformedFrameException within(String field, int index) {
+    return within(field + "[" + index + "]");
+  }
+
+  /**
+   * Counts the offset from {@code start}, the first byte of the body, instead of from the start
+   * of the buffer, and returns this exception.
+   */
   public MalformedFrameException relativeTo(long start) {
-    return new MalformedFrameException(path, problem, offset() - start);
+    offset -= start;
+    return this;
   }
 }

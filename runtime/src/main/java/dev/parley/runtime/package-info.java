@@ -2,6 +2,7 @@
  * The Parley runtime: the {@link dev.parley.runtime.Protocol} contract that generated code
  * implements, the {@link dev.parley.runtime.FrameFormat} of a protocol's frames, the immutable
  * {@link dev.parley.runtime.Bytes} value, and the {@link dev.parley.runtime.ProtocolException}
- * family for malformed input. Depends on the JDK only.
+ * family for malformed input. Depends on the JDK only. The helpers that generated code calls are
+ * in {@code dev.parley.runtime.internal}, which is not API.
  */
 package dev.parley.runtime;

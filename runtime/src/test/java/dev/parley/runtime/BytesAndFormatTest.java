@@ -1,18 +1,18 @@
 package dev.parley.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The small values of the runtime: Bytes, FrameFormat, record checks and exception paths. */
+/** The small values of the runtime: Bytes, FrameFormat and exception paths. */
 class BytesAndFormatTest {
 
   @Test
@@ -66,32 +66,24 @@ class BytesAndFormatTest {
   }
 
   @Test
-  void listsAreCopiedUnlessADecoderBuiltThem() {
-    List<String> mutable = new ArrayList<>(List.of("a"));
-    List<String> checked = Wire.checkList(mutable, 2, "tags");
-    mutable.add("b");
-    assertEquals(List.of("a"), checked);
-    List<String> adopted = Wire.adopt(new Object[] {"x", "y"});
-    assertTrue(adopted == Wire.checkList(adopted, 1, "tags"), "no second copy");
-    assertThrows(UnsupportedOperationException.class, () -> adopted.add("z"));
-    assertEquals(List.of("x", "y"), adopted);
-    assertThrows(IllegalArgumentException.class, () -> Wire.checkList(java.util.Collections.nCopies(256, "t"), 1, "tags"));
-  }
-
-  @Test
-  void countsAreBoundedByTheBytesLeft() {
-    ByteBuffer in = ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0});
-    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> Wire.count(in, 4, 1, "items"));
-    assertEquals("items: count 4294967295 of elements of at least 1 byte exceeds the 2 bytes left, at offset 0",
-        e.getMessage());
-  }
-
-  @Test
   void malformedExceptionsComposePathsAndOffsets() {
     MalformedFrameException inner = new MalformedFrameException("lat", "need 8 bytes, 2 left", 30);
     MalformedFrameException outer = inner.within("at").within("plan[1]").within("Report").relativeTo(5);
     assertEquals("Report.plan[1].at.lat: need 8 bytes, 2 left, at offset 25", outer.getMessage());
     assertEquals(25, outer.offset());
-    assertEquals("grid[0][2]", new MalformedFrameException("", "x", 0).within("[2]").within("grid[0]").path());
+    assertEquals("grid[0][2]", new MalformedFrameException("", "x", 0).within("", 2).within("grid", 0).path());
+  }
+
+  @Test
+  void pathsArePrefixedOnTheSameExceptionWithoutANewStackTrace() {
+    MalformedFrameException inner = new MalformedFrameException("lat", "need 8 bytes, 2 left", 30);
+    StackTraceElement[] trace = inner.getStackTrace();
+    MalformedFrameException outer = inner.within("at").within("plan", 1).within("Report").relativeTo(5);
+    assertSame(inner, outer, "one exception all the way out");
+    assertArrayEquals(trace, outer.getStackTrace(), "the stack trace of where the problem was found");
+    assertEquals("Report.plan[1].at.lat", outer.path());
+    assertEquals("need 8 bytes, 2 left", outer.problem());
+    assertEquals("Report.plan[1].at.lat: need 8 bytes, 2 left, at offset 25", outer.toString()
+        .substring(MalformedFrameException.class.getName().length() + 2));
   }
 }

@@ -5,7 +5,7 @@ import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.Wire;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import javax.annotation.processing.Generated;

@@ -3,7 +3,7 @@ package dev.parley.examples.chat;
 
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.Wire;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
@@ -81,11 +81,10 @@ public record Join(long roomId, String nick, Bytes clientUuid, Mood mood, Option
       long roomId = Wire.i64(in, "room_id");
       String nick = Wire.string(in, 1, "nick");
       Bytes clientUuid = Wire.fixedBytes(in, 16, "client_uuid");
-      Mood mood;
-      try {
-        mood = Mood.fromValue(Wire.u8(in, "mood"));
-      } catch (IllegalArgumentException undeclared) {
-        throw Wire.malformed("mood", undeclared.getMessage(), in.position() - 1);
+      int moodValue = Wire.u8(in, "mood");
+      Mood mood = Mood.fromValueOrNull(moodValue);
+      if (mood == null) {
+        throw Wire.malformed("mood", "undeclared Mood value " + moodValue, in.position() - 1);
       }
       Optional<String> status;
       if (Wire.present(in, "status")) {

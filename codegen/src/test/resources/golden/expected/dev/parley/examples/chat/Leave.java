@@ -2,7 +2,7 @@
 package dev.parley.examples.chat;
 
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.Wire;
 import java.nio.ByteBuffer;
 import javax.annotation.processing.Generated;
 

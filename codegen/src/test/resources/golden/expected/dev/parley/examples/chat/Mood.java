@@ -31,11 +31,22 @@ public enum Mood {
    * @throws IllegalArgumentException if no constant has that value
    */
   public static Mood fromValue(int value) {
+    Mood constant = fromValueOrNull(value);
+    if (constant == null) {
+      throw new IllegalArgumentException("undeclared Mood value " + value);
+    }
+    return constant;
+  }
+
+  /**
+   * The constant for a wire value, or null if no constant has it: decoders look values up here, so that an undeclared one costs no exception.
+   */
+  public static Mood fromValueOrNull(int value) {
     return switch (value) {
       case 1 -> Mood.CALM;
       case 2 -> Mood.HAPPY;
       case 3 -> Mood.GRUMPY;
-      default -> throw new IllegalArgumentException("undeclared Mood value " + value);
+      default -> null;
     };
   }
 }

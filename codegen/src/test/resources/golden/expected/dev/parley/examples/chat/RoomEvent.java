@@ -2,7 +2,8 @@
 package dev.parley.examples.chat;
 
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.ListBuilder;
+import dev.parley.runtime.internal.Wire;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,7 +37,7 @@ public record RoomEvent(long roomId, long sequence, String nick, EnumSet<Perms> 
     }
     members = Wire.checkList(members, 1, "members");
     for (int i = 0; i < members.size(); i++) {
-      Wire.checkString(members.get(i), 1, Wire.element("members", i));
+      Wire.checkString(members.get(i), 1, "members", i);
     }
   }
 
@@ -98,12 +99,11 @@ public record RoomEvent(long roomId, long sequence, String nick, EnumSet<Perms> 
       long roomId = Wire.i64(in, "room_id");
       long sequence = Wire.i64(in, "sequence");
       String nick = Wire.string(in, 1, "nick");
-      EnumSet<Perms> perms;
-      try {
-        perms = Perms.fromBits(Wire.u8(in, "perms"));
-      } catch (IllegalArgumentException undeclared) {
-        throw Wire.malformed("perms", undeclared.getMessage(), in.position() - 1);
+      long permsBits = Wire.u8(in, "perms");
+      if ((permsBits & ~0x7L) != 0) {
+        throw Wire.malformed("perms", "undeclared Perms bits 0x" + Long.toHexString(permsBits & ~0x7L), in.position() - 1);
       }
+      EnumSet<Perms> perms = Perms.fromBits(permsBits);
       Optional<String> text;
       if (Wire.present(in, "text")) {
         String textPresent = Wire.string(in, 2, "text");
@@ -112,17 +112,17 @@ public record RoomEvent(long roomId, long sequence, String nick, EnumSet<Perms> 
         text = Optional.empty();
       }
       int count = Wire.count(in, 1, 1, "members");
-      Object[] elements = new Object[count];
+      ListBuilder<String> elements = new ListBuilder<>(count);
       int i = 0;
       try {
         for (; i < count; i++) {
           String element = Wire.string(in, 1, "");
-          elements[i] = element;
+          elements.add(element);
         }
       } catch (MalformedFrameException error) {
-        throw error.within(Wire.element("members", i));
+        throw error.within("members", i);
       }
-      List<String> members = Wire.adopt(elements);
+      List<String> members = elements.build();
       return new RoomEvent(roomId, sequence, nick, perms, text, members);
     } catch (MalformedFrameException e) {
       throw e.within("RoomEvent");

@@ -2,7 +2,8 @@
 package dev.parley.examples.chat;
 
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.ListBuilder;
+import dev.parley.runtime.internal.Wire;
 import java.nio.ByteBuffer;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -64,17 +65,17 @@ public record Say(long roomId, String text, List<Point> sketch) implements ChatM
       long roomId = Wire.i64(in, "room_id");
       String text = Wire.string(in, 2, "text");
       int count = Wire.count(in, 2, 8, "sketch");
-      Object[] elements = new Object[count];
+      ListBuilder<Point> elements = new ListBuilder<>(count);
       int i = 0;
       try {
         for (; i < count; i++) {
           Point element = Point.decode(in);
-          elements[i] = element;
+          elements.add(element);
         }
       } catch (MalformedFrameException error) {
-        throw error.within(Wire.element("sketch", i));
+        throw error.within("sketch", i);
       }
-      List<Point> sketch = Wire.adopt(elements);
+      List<Point> sketch = elements.build();
       return new Say(roomId, text, sketch);
     } catch (MalformedFrameException e) {
       throw e.within("Say");

@@ -1,16 +1,23 @@
-package dev.parley.runtime;
+package dev.parley.runtime.internal;
 
+import dev.parley.runtime.Bytes;
+import dev.parley.runtime.MalformedFrameException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The wire format's primitive reads, writes and checks, for generated code. Reads check the bytes
+ * Not API: the wire format's primitive reads, writes and checks, for generated code only (see the
+ * {@linkplain dev.parley.runtime.internal package}). Reads check the bytes
  * left before touching them and throw {@link MalformedFrameException} naming the field and the
  * buffer position; checks throw {@link IllegalArgumentException} or {@link NullPointerException}
  * naming the field. Every multi-byte value is read and written in the buffer's current byte order,
  * which the generated protocol sets for the whole frame. Nothing here allocates on success except
- * the value it returns.
+ * the value it returns; error messages, and the labels in them, are built only when a check fails.
+ *
+ * <p>Checks of a list element take the list's name and the element's index, and name the element
+ * {@code field[index]} when they fail.
  */
 public final class Wire {
 
@@ -149,14 +156,6 @@ public final class Wire {
     return Bytes.read(in, size);
   }
 
-  /**
-   * An unmodifiable list over {@code elements}, which the caller hands over and never touches
-   * again. Records accept it without another copy.
-   */
-  public static <E> List<E> adopt(Object[] elements) {
-    return new ImmutableArrayList<>(elements);
-  }
-
   /** An error at {@code offset}, for checks that generated decoders make themselves. */
   public static MalformedFrameException malformed(String field, String problem, int offset) {
     return new MalformedFrameException(field, problem, offset);
@@ -195,23 +194,39 @@ public final class Wire {
   // ---- Checking record components -------------------------------------------------------------
 
   public static int checkU8(int value, String field) {
-    return checkRange(value, 0xFF, "u8", field);
+    return checkRange(value, 0xFF, "u8", field, -1);
+  }
+
+  /** {@link #checkU8(int, String)} for element {@code index} of list {@code field}. */
+  public static int checkU8(int value, String field, int index) {
+    return checkRange(value, 0xFF, "u8", field, index);
   }
 
   public static int checkU16(int value, String field) {
-    return checkRange(value, 0xFFFF, "u16", field);
+    return checkRange(value, 0xFFFF, "u16", field, -1);
+  }
+
+  /** {@link #checkU16(int, String)} for element {@code index} of list {@code field}. */
+  public static int checkU16(int value, String field, int index) {
+    return checkRange(value, 0xFFFF, "u16", field, index);
   }
 
   public static long checkU32(long value, String field) {
+    return checkU32(value, field, -1);
+  }
+
+  /** {@link #checkU32(long, String)} for element {@code index} of list {@code field}. */
+  public static long checkU32(long value, String field, int index) {
     if (value < 0 || value > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException(field + " must be a u32 (0 to 4294967295): " + value);
+      throw new IllegalArgumentException(label(field, index) + " must be a u32 (0 to 4294967295): " + value);
     }
     return value;
   }
 
-  private static int checkRange(int value, int max, String type, String field) {
+  private static int checkRange(int value, int max, String type, String field, int index) {
     if (value < 0 || value > max) {
-      throw new IllegalArgumentException(field + " must be a " + type + " (0 to " + max + "): " + value);
+      throw new IllegalArgumentException(label(field, index) + " must be a " + type + " (0 to " + max + "): "
+          + value);
     }
     return value;
   }
@@ -225,7 +240,14 @@ public final class Wire {
    * cannot carry) is refused when the message is sized or encoded.
    */
   public static String checkString(String value, int width, String field) {
-    Objects.requireNonNull(value, field);
+    return checkString(value, width, field, -1);
+  }
+
+  /** {@link #checkString(String, int, String)} for element {@code index} of list {@code field}. */
+  public static String checkString(String value, int width, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
     if ((long) value.length() * 3 <= maxOf(width)) {
       return value;
     }
@@ -233,10 +255,10 @@ public final class Wire {
     try {
       length = Utf8.length(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(label(field, index) + ": " + e.getMessage(), e);
     }
     if (length > maxOf(width)) {
-      throw new IllegalArgumentException(field + " takes " + length
+      throw new IllegalArgumentException(label(field, index) + " takes " + length
           + " bytes of UTF-8, more than its u" + (width * 8) + " length allows (" + maxOf(width) + ")");
     }
     return value;
@@ -244,9 +266,16 @@ public final class Wire {
 
   /** Non-null and a length that fits its prefix. */
   public static Bytes checkBytes(Bytes value, int width, String field) {
-    Objects.requireNonNull(value, field);
+    return checkBytes(value, width, field, -1);
+  }
+
+  /** {@link #checkBytes(Bytes, int, String)} for element {@code index} of list {@code field}. */
+  public static Bytes checkBytes(Bytes value, int width, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
     if (value.size() > maxOf(width)) {
-      throw new IllegalArgumentException(field + " has " + value.size()
+      throw new IllegalArgumentException(label(field, index) + " has " + value.size()
           + " bytes, more than its u" + (width * 8) + " length allows (" + maxOf(width) + ")");
     }
     return value;
@@ -254,40 +283,104 @@ public final class Wire {
 
   /** Non-null and exactly {@code size} bytes. */
   public static Bytes checkFixedBytes(Bytes value, int size, String field) {
-    Objects.requireNonNull(value, field);
+    return checkFixedBytes(value, size, field, -1);
+  }
+
+  /** {@link #checkFixedBytes(Bytes, int, String)} for element {@code index} of list {@code field}. */
+  public static Bytes checkFixedBytes(Bytes value, int size, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
     if (value.size() != size) {
-      throw new IllegalArgumentException(field + " must have exactly " + size + " bytes, not " + value.size());
+      throw new IllegalArgumentException(label(field, index) + " must have exactly " + size + " bytes, not "
+          + value.size());
     }
     return value;
   }
 
   /**
-   * An unmodifiable copy of {@code list}, after checking it is non-null, has no null element and
-   * has a size that fits its count prefix. A list that a decoder built is taken as it is.
+   * An immutable copy of {@code list}, after checking it is non-null, has no null element and has
+   * a size that fits its count prefix. The copy shares no mutable state with {@code list}: an
+   * element that is itself a list is copied too, all the way down. A list built by a
+   * {@link ListBuilder} (what decoders build) or by an earlier call is returned as it is, and so
+   * is an unmodifiable list of the JDK ({@code List.of}, {@code List.copyOf}) that holds no list.
    */
   public static <E> List<E> checkList(List<E> list, int width, String field) {
-    Objects.requireNonNull(list, field);
+    return checkList(list, width, field, -1);
+  }
+
+  /** {@link #checkList(List, int, String)} for element {@code index} of list {@code field}. */
+  public static <E> List<E> checkList(List<E> list, int width, String field, int index) {
+    if (list == null) {
+      throw new NullPointerException(label(field, index));
+    }
     if (list.size() > maxOf(width)) {
-      throw new IllegalArgumentException(field + " has " + list.size()
+      throw new IllegalArgumentException(label(field, index) + " has " + list.size()
           + " elements, more than its u" + (width * 8) + " count allows (" + maxOf(width) + ")");
     }
     if (list instanceof ImmutableArrayList<E>) {
       return list;
     }
-    for (int i = 0; i < list.size(); i++) {
-      if (list.get(i) == null) {
-        throw new NullPointerException(field + "[" + i + "]");
+    List<E> copy;
+    try {
+      // Returns an unmodifiable JDK list as it is; copies anything else, and its copy cannot
+      // change under us, unlike the caller's list.
+      copy = List.copyOf(list);
+    } catch (NullPointerException e) {
+      throw new NullPointerException(label(field, index) + "[" + indexOfNull(list) + "]");
+    }
+    for (int i = 0; i < copy.size(); i++) {
+      if (copy.get(i) instanceof List<?>) {
+        // A list of lists: the JDK's copy is shallow, so copy each element list too.
+        try {
+          return ImmutableArrayList.deepCopy(copy);
+        } catch (NullPointerException e) {
+          throw new NullPointerException(label(field, index) + e.getMessage());
+        }
       }
     }
-    return List.copyOf(list);
+    return copy;
+  }
+
+  /**
+   * An optional list, checked and copied as by {@link #checkList}: the same optional when its
+   * list needs no copy.
+   */
+  public static <E> Optional<List<E>> checkOptionalList(Optional<List<E>> list, int width, String field) {
+    Objects.requireNonNull(list, field);
+    if (list.isEmpty()) {
+      return list;
+    }
+    List<E> value = list.get();
+    List<E> checked = checkList(value, width, field);
+    return checked == value ? list : Optional.of(checked);
+  }
+
+  /**
+   * A check of an element of a list within list {@code field}, failed: the same problem, named
+   * {@code field[index]} then the inner element ({@code grid[1][2]}). Generated constructors call
+   * it as a failure travels out of a nested list.
+   */
+  public static IllegalArgumentException within(IllegalArgumentException e, String field, int index) {
+    return new IllegalArgumentException(label(field, index) + e.getMessage(), e);
+  }
+
+  /** Where the null is, for a message; a list that then says it holds none gets a "?". */
+  private static String indexOfNull(List<?> list) {
+    try {
+      int i = list.indexOf(null);
+      return i < 0 ? "?" : Integer.toString(i);
+    } catch (RuntimeException e) {
+      return "?";
+    }
   }
 
   private static long maxOf(int width) {
     return (1L << (width * 8)) - 1;
   }
 
-  /** {@code field[index]}: an element's name, built only when a check fails. */
-  public static String element(String field, int index) {
-    return field + "[" + index + "]";
+  /** {@code field}, or {@code field[index]} for an element: built only once a check has failed. */
+  static String label(String field, int index) {
+    return index < 0 ? field : field + "[" + index + "]";
   }
 }

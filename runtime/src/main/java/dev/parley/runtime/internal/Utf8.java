@@ -1,5 +1,6 @@
-package dev.parley.runtime;
+package dev.parley.runtime.internal;
 
+import dev.parley.runtime.MalformedFrameException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

@@ -1,0 +1,78 @@
+package dev.parley.runtime.internal;
+
+import java.util.List;
+
+/**
+ * Not API: fills the list that a generated decoder hands to a record, so that the record can take
+ * it without a copy. The array it fills never leaves the builder except inside the one list that
+ * {@link #build} returns, and once it has, the builder refuses to add: nobody can change a list a
+ * builder built. Only the thread that created a builder may use it.
+ *
+ * <p>Each element must be non-null; an element that is a list is copied unless a builder or
+ * {@link Wire#checkList} built it, so a list of lists is immutable all the way down.
+ */
+public final class ListBuilder<E> {
+
+  private static final Object[] NONE = new Object[0];
+
+  private final Thread owner = Thread.currentThread();
+  private Object[] elements;
+  private int size;
+
+  /**
+   * A builder of a list of exactly {@code count} elements.
+   *
+   * @throws IllegalArgumentException if {@code count} is negative
+   */
+  public ListBuilder(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("negative count " + count);
+    }
+    this.elements = count == 0 ? NONE : new Object[count];
+  }
+
+  /**
+   * Adds the next element.
+   *
+   * @throws NullPointerException if {@code element} is null
+   * @throws IllegalStateException if the list is full or built, or on another thread than the
+   *     builder's
+   */
+  public void add(E element) {
+    Object[] array = checkedArray();
+    if (size == array.length) {
+      throw new IllegalStateException("the list already has its " + array.length + " elements");
+    }
+    array[size] = ImmutableArrayList.immutableElement(element, size);
+    size++;
+  }
+
+  /**
+   * The list of the elements added, once there are as many as the count; afterwards the builder
+   * refuses everything.
+   *
+   * @throws IllegalStateException if fewer elements were added than the count, if the list was
+   *     built already, or on another thread than the builder's
+   */
+  public List<E> build() {
+    Object[] array = checkedArray();
+    if (size != array.length) {
+      throw new IllegalStateException("only " + size + " of " + array.length + " elements added");
+    }
+    elements = null;
+    return ImmutableArrayList.owning(array);
+  }
+
+  private Object[] checkedArray() {
+    // One thread only: a second one could otherwise store into the array after build() gave it
+    // away, through a stale view of the builder.
+    if (Thread.currentThread() != owner) {
+      throw new IllegalStateException("a ListBuilder belongs to the thread that created it");
+    }
+    Object[] array = elements;
+    if (array == null) {
+      throw new IllegalStateException("the list is built");
+    }
+    return array;
+  }
+}
