@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharsetDecoder;
 import java.util.Optional;
 
 /**
@@ -42,8 +41,6 @@ public final class CaptureReader {
   private long offset;
   private boolean endOfStream;
   private long bytesMoved;
-  /** Reused for every body: a rejected resynchronisation candidate should cost next to nothing. */
-  private final CharsetDecoder utf8 = BodyReader.utf8Decoder();
 
   /**
    * What {@link #resynchronize()} skipped: {@code [from, to)} of the stream.
@@ -108,7 +105,7 @@ public final class CaptureReader {
     // Consumed first, so that a malformed body leaves the reader at the next frame. The body's
     // bytes stay where they are until the next fill.
     consume(frameSize);
-    return Optional.of(decoder.decodeBody(frameOffset, body, utf8));
+    return Optional.of(decoder.decodeBody(frameOffset, body));
   }
 
   /**
@@ -142,7 +139,7 @@ public final class CaptureReader {
       return false;
     }
     try {
-      return decoder.decodeBody(offset, ByteBuffer.wrap(buffer, start + lengthSize, (int) length), utf8)
+      return decoder.decodeBody(offset, ByteBuffer.wrap(buffer, start + lengthSize, (int) length))
           .skippedBytes() == 0;
     } catch (DecodeException e) {
       return false;
