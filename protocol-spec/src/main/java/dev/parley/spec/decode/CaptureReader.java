@@ -2,18 +2,22 @@ package dev.parley.spec.decode;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.parley.runtime.FrameFormat;
+import dev.parley.runtime.FrameReader;
+import dev.parley.runtime.FrameTooLongException;
+import dev.parley.runtime.TruncatedFrameException;
+import dev.parley.runtime.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.CharsetDecoder;
 import java.util.Optional;
 
 /**
- * Cuts a byte stream (a capture) into frames of a {@link SchemaDecoder}'s frame format and
- * decodes them one at a time, keeping at most one frame in memory. A length prefix above
+ * Cuts a byte stream (a capture) into frames of a {@link SchemaDecoder}'s frame format with the
+ * runtime's {@link FrameReader}, the one that cuts the frames of every connection, and decodes them
+ * one at a time, keeping at most one frame in memory. A length prefix above
  * {@code max_frame_length} is refused as soon as it is read, before anything is allocated for the
- * body; a length within the maximum is not trusted either: the buffer grows as bytes arrive, so a
+ * body; a length within the maximum is not trusted either: memory grows as bytes arrive, so a
  * prefix that claims a megabyte costs nothing until the megabyte comes.
  *
  * <p>After a {@link DecodeException} of kind {@link DecodeException.Kind#MALFORMED} the reader
@@ -25,25 +29,34 @@ import java.util.Optional;
  */
 public final class CaptureReader {
 
-  private static final int INITIAL_CAPACITY = 64 * 1024;
+  /** The size of a read from the stream, and the resynchronisation window's when no frame needs more. */
+  private static final int READ_SIZE = 16 * 1024;
   /** The largest array a JVM reliably allocates. */
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
   private final SchemaDecoder decoder;
   private final InputStream in;
+  private final FrameFormat format;
   private final int lengthSize;
-  private final boolean bigEndian;
-  private final long maxFrameLength;
-  /** Bytes read and not yet consumed are {@code [start, end)} of {@code buffer}. */
-  private byte[] buffer = new byte[INITIAL_CAPACITY];
+  /** Cuts the frames; replaced when the reader moves to a place it did not reach by frames. */
+  private FrameReader frames;
+  /** The stream offset of the first byte given to {@code frames}. */
+  private long framesStart;
+  /** The length {@code frames} refused, which it holds at its front; -1 while it refused none. */
+  private long refusedLength = -1;
+  /** The stream offset where the stream ended inside a frame, once {@link #next()} said so; else -1. */
+  private long truncatedAt = -1;
+
+  /**
+   * Bytes read from the stream and not yet given to {@code frames} are {@code [start, end)} of
+   * {@code buffer}; since the buffer was last emptied, {@code [0, start)} are the bytes given, in
+   * order. While resynchronising, {@code [start, end)} is the window of candidate frames.
+   */
+  private byte[] buffer = new byte[READ_SIZE];
   private int start;
   private int end;
-  /** The stream offset of {@code buffer[start]}. */
-  private long offset;
   private boolean endOfStream;
   private long bytesMoved;
-  /** Reused for every body: a rejected resynchronisation candidate should cost next to nothing. */
-  private final CharsetDecoder utf8 = BodyReader.utf8Decoder();
 
   /**
    * What {@link #resynchronize()} skipped: {@code [from, to)} of the stream.
@@ -67,14 +80,18 @@ public final class CaptureReader {
   public CaptureReader(SchemaDecoder decoder, InputStream in) {
     this.decoder = requireNonNull(decoder, "decoder");
     this.in = requireNonNull(in, "in");
-    this.lengthSize = decoder.options().lengthPrefix().size();
-    this.bigEndian = decoder.options().byteOrder() == ByteOrder.BIG_ENDIAN;
-    this.maxFrameLength = decoder.options().maxFrameLength();
+    this.format = FrameFormat.builder()
+        .lengthSize(decoder.options().lengthPrefix().size())
+        .byteOrder(decoder.options().byteOrder())
+        .maxFrameLength((int) decoder.options().maxFrameLength()) // the linker keeps it to an int
+        .build();
+    this.lengthSize = format.lengthSize();
+    restartFraming(0);
   }
 
   /** The stream offset of the next byte to be read as a frame. */
   public long offset() {
-    return offset;
+    return truncatedAt >= 0 ? truncatedAt : framesStart + frames.consumed();
   }
 
   /**
@@ -85,30 +102,55 @@ public final class CaptureReader {
    * @throws IOException if reading the stream fails
    */
   public Optional<DecodedFrame> next() throws DecodeException, IOException {
-    long frameOffset = offset;
-    if (!fill(lengthSize)) {
-      int have = end - start;
-      if (have == 0) {
-        return Optional.empty();
+    if (truncatedAt >= 0) {
+      return Optional.empty();
+    }
+    try {
+      while (true) {
+        ByteBuffer body = frames.nextFrame();
+        if (body != null) {
+          // The body is the frame reader's until the next call on it: decoded before that.
+          return Optional.of(decoder.decodeBody(offset() - lengthSize - body.remaining(), body));
+        }
+        if (!fill(1)) {
+          return endOfStream();
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, start, end - start);
+        try {
+          frames.feed(chunk);
+        } finally {
+          start = chunk.position(); // what the frame reader took, even when it refuses a length
+        }
       }
-      consume(have);
-      throw DecodeException.truncatedPrefix(frameOffset, have, lengthSize);
+    } catch (FrameTooLongException e) {
+      refusedLength = e.length();
+      throw DecodeException.tooLong(offset(), e.length(), e.maxFrameLength());
     }
-    long length = lengthAtStart();
-    if (length > maxFrameLength) {
-      throw DecodeException.tooLong(frameOffset, length, maxFrameLength);
+  }
+
+  /** The stream has ended: cleanly at a frame boundary, else inside the frame the reader holds. */
+  private Optional<DecodedFrame> endOfStream() throws DecodeException {
+    long frameOffset = offset();
+    int have = frames.buffered();
+    try {
+      frames.endOfStream();
+    } catch (TruncatedFrameException e) {
+      truncatedAt = frameOffset + have;
+      throw have < lengthSize
+          ? DecodeException.truncatedPrefix(frameOffset, have, lengthSize)
+          : DecodeException.truncatedBody(frameOffset, have - lengthSize + e.missing(), have - lengthSize);
     }
-    int frameSize = lengthSize + (int) length;
-    if (!fill(frameSize)) {
-      long have = end - start - lengthSize;
-      consume(end - start);
-      throw DecodeException.truncatedBody(frameOffset, length, have);
+    if (frames.capacity() > FrameReader.DEFAULT_BUFFER_SIZE) {
+      restartFraming(frameOffset); // a large last frame is gone: give its memory back
     }
-    ByteBuffer body = ByteBuffer.wrap(buffer, start + lengthSize, (int) length);
-    // Consumed first, so that a malformed body leaves the reader at the next frame. The body's
-    // bytes stay where they are until the next fill.
-    consume(frameSize);
-    return Optional.of(decoder.decodeBody(frameOffset, body, utf8));
+    return Optional.empty();
+  }
+
+  /** Frames cut from {@code offset} on, by a new frame reader: the old one is stuck or done. */
+  private void restartFraming(long offset) {
+    frames = new FrameReader(format);
+    framesStart = offset;
+    refusedLength = -1;
   }
 
   /**
@@ -122,28 +164,66 @@ public final class CaptureReader {
    * @return what was skipped; {@code found} is false when the stream ended first
    */
   public Resync resynchronize() throws IOException {
-    long from = offset;
-    while (fill(1)) {
-      consume(1);
-      if (plausibleFrameAtStart()) {
-        return new Resync(from, offset, true);
-      }
+    long from = offset();
+    if (truncatedAt >= 0) {
+      return new Resync(from, from, false);
     }
-    return new Resync(from, offset, false);
+    takeBackFromFrames();
+    long at = from;
+    boolean found = false;
+    while (!found && fill(1)) {
+      consume(1);
+      at++;
+      found = plausibleFrameAtStart(at);
+    }
+    restartFraming(at);
+    return new Resync(from, at, found);
   }
 
-  private boolean plausibleFrameAtStart() throws IOException {
+  // ---- Interim, until FrameReader can skip ------------------------------------------------------
+  // Resynchronising needs what FrameReader does not offer yet: to drop bytes at its front (a
+  // refused length prefix among them) and to look at the next frame without taking it. Until it
+  // does (FrameReader.skip(int) and FrameReader.peekFrame()), the bytes the frame reader holds are
+  // taken back into this reader's buffer, the window of candidates is scanned here, and framing
+  // restarts with a new frame reader at the frame found. With those two methods, everything from
+  // here to the end of the class but capacity() goes, and the buffer with it.
+
+  /**
+   * Puts the bytes {@code frames} holds back in front of {@code start}, where the window of
+   * candidates starts. They are the last bytes given to it; a refused length prefix may have come
+   * in two reads, so it is written again from the length it claimed.
+   */
+  private void takeBackFromFrames() {
+    int held = frames.buffered();
+    int prefix = refusedLength >= 0 ? lengthSize : 0;
+    int given = held - prefix;
+    if (given > start) {
+      throw new IllegalStateException("the frame reader holds " + held + " bytes, of which only "
+          + start + " are still in the capture reader's buffer");
+    }
+    start -= given;
+    if (prefix == 0) {
+      return;
+    }
+    if (start < prefix) {
+      moveTo(prefix, Math.max(buffer.length, prefix + end - start));
+    }
+    start -= prefix;
+    Wire.putLength(ByteBuffer.wrap(buffer, start, prefix).order(format.byteOrder()), prefix, (int) refusedLength);
+  }
+
+  private boolean plausibleFrameAtStart(long at) throws IOException {
     if (!fill(lengthSize)) {
       return false;
     }
-    long length = lengthAtStart();
-    if (length < decoder.options().typeId().size() || length > maxFrameLength
+    ByteBuffer prefix = ByteBuffer.wrap(buffer, start, lengthSize).order(format.byteOrder());
+    long length = lengthSize == 2 ? prefix.getShort() & 0xFFFF : prefix.getInt() & 0xFFFF_FFFFL;
+    if (length < decoder.options().typeId().size() || length > format.maxFrameLength()
         || !fill(lengthSize + (int) length)) {
       return false;
     }
     try {
-      return decoder.decodeBody(offset, ByteBuffer.wrap(buffer, start + lengthSize, (int) length), utf8)
-          .skippedBytes() == 0;
+      return decoder.decodeBody(at, ByteBuffer.wrap(buffer, start + lengthSize, (int) length)).skippedBytes() == 0;
     } catch (DecodeException e) {
       return false;
     }
@@ -151,17 +231,6 @@ public final class CaptureReader {
 
   private void consume(int n) {
     start += n;
-    offset += n;
-  }
-
-  /** The length prefix at {@code start}, which is buffered. */
-  private long lengthAtStart() {
-    long length = 0;
-    for (int i = 0; i < lengthSize; i++) {
-      int b = buffer[start + (bigEndian ? i : lengthSize - 1 - i)] & 0xFF;
-      length = length << 8 | b;
-    }
-    return length;
   }
 
   /**
@@ -173,8 +242,8 @@ public final class CaptureReader {
     if (start == end) {
       start = 0;
       end = 0;
-      if (buffer.length > INITIAL_CAPACITY) {
-        buffer = new byte[INITIAL_CAPACITY]; // a large frame is gone: give its memory back
+      if (buffer.length > READ_SIZE) {
+        buffer = new byte[READ_SIZE]; // a large window is gone: give its memory back
       }
     }
     while (end - start < n) {
@@ -223,22 +292,29 @@ public final class CaptureReader {
     } else {
       grown = Math.min(2L * capacity, MAX_CAPACITY);
     }
+    moveTo(0, (int) grown);
+  }
+
+  /** Moves {@code [start, end)} to {@code to} in a buffer of {@code capacity} bytes, the same one if it is as large. */
+  private void moveTo(int to, int capacity) {
     int kept = end - start;
-    byte[] target = grown == capacity ? buffer : new byte[(int) grown];
-    System.arraycopy(buffer, start, target, 0, kept);
+    byte[] target = capacity == buffer.length ? buffer : new byte[capacity];
+    System.arraycopy(buffer, start, target, to, kept);
     bytesMoved += kept;
     buffer = target;
-    start = 0;
-    end = kept;
+    start = to;
+    end = to + kept;
   }
 
-  /** The buffer's size: what the reader holds in memory for the bytes it has not yet consumed. */
-  int capacity() {
-    return buffer.length;
-  }
-
-  /** The bytes moved inside the buffer or into a larger one, since the reader was created. */
+  /** The bytes moved about in the buffer, since the reader was created (the frame reader's are its own). */
   long bytesMoved() {
     return bytesMoved;
+  }
+
+  // ---- End of the interim -----------------------------------------------------------------------
+
+  /** What the reader holds in memory for the bytes it has not yet consumed: its buffer and the frame reader's. */
+  int capacity() {
+    return buffer.length + frames.capacity();
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.spec.decode;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.parley.runtime.Bytes;
 import dev.parley.spec.EnumConstant;
 import dev.parley.spec.EnumType;
 import dev.parley.spec.FlagBit;
@@ -10,8 +11,6 @@ import dev.parley.spec.FlagsType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StructType;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /** A value read from a frame body by {@link SchemaDecoder}, one variant per kind of schema type. */
@@ -67,35 +66,35 @@ public sealed interface DecodedValue {
    */
   final class BytesValue implements DecodedValue {
 
-    private final byte[] bytes;
+    private final Bytes bytes;
 
     /** A value of a copy of {@code bytes}. */
     public BytesValue(byte[] bytes) {
-      this(bytes, true);
+      this(Bytes.of(bytes));
     }
 
-    private BytesValue(byte[] bytes, boolean copy) {
-      this.bytes = copy ? bytes.clone() : requireNonNull(bytes, "bytes");
+    private BytesValue(Bytes bytes) {
+      this.bytes = requireNonNull(bytes, "bytes");
     }
 
-    /** A value that takes {@code bytes} as its own: the caller must not keep them. */
-    static BytesValue owning(byte[] bytes) {
-      return new BytesValue(bytes, false);
+    /** A value of {@code bytes}, which are immutable: the one copy a decoder makes of them. */
+    static BytesValue of(Bytes bytes) {
+      return new BytesValue(bytes);
     }
 
     /** A copy of the bytes. */
     public byte[] bytes() {
-      return bytes.clone();
+      return bytes.toByteArray();
     }
 
     /** How many bytes. */
     public int size() {
-      return bytes.length;
+      return bytes.size();
     }
 
     /** The bytes in lower-case hex, two digits each, nothing between: {@code 01ff}. */
     public String hex() {
-      return HexFormat.of().formatHex(bytes);
+      return bytes.hex();
     }
 
     /** Appends {@link #hex()} to {@code out} a few kilobytes at a time. */
@@ -105,12 +104,12 @@ public sealed interface DecodedValue {
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof BytesValue that && Arrays.equals(bytes, that.bytes);
+      return other instanceof BytesValue that && bytes.equals(that.bytes);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(bytes);
+      return bytes.hashCode();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.parley.spec.decode;
 
 import com.google.common.collect.ImmutableList;
+import dev.parley.runtime.Bytes;
 import dev.parley.spec.BytesType;
 import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
@@ -51,7 +52,7 @@ final class DefaultValues {
     }
     // [] : the empty list or byte string.
     return type instanceof BytesType
-        ? new DecodedValue.BytesValue(new byte[0])
+        ? DecodedValue.BytesValue.of(Bytes.empty())
         : new DecodedValue.ListValue(ImmutableList.of());
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.spec.decode;
 
+import dev.parley.runtime.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -77,12 +78,12 @@ final class FormatOutput {
   }
 
   /** Appends {@code bytes} in lower-case hex, two digits each, nothing between. */
-  static void hex(Appendable out, byte[] bytes) throws IOException {
-    char[] chunk = new char[Math.min(2 * bytes.length, CHUNK)];
-    for (int from = 0; from < bytes.length; ) {
-      int n = Math.min(bytes.length - from, chunk.length / 2);
+  static void hex(Appendable out, Bytes bytes) throws IOException {
+    char[] chunk = new char[Math.min(2 * bytes.size(), CHUNK)];
+    for (int from = 0; from < bytes.size(); ) {
+      int n = Math.min(bytes.size() - from, chunk.length / 2);
       for (int i = 0; i < n; i++) {
-        int b = bytes[from + i] & 0xFF;
+        int b = bytes.get(from + i) & 0xFF;
         chunk[2 * i] = HEX_DIGITS[b >>> 4];
         chunk[2 * i + 1] = HEX_DIGITS[b & 0xF];
       }

@@ -7,7 +7,6 @@ import dev.parley.spec.FileOptions;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.SchemaFile;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharsetDecoder;
 import java.util.Optional;
 
 /**
@@ -70,15 +69,10 @@ public final class SchemaDecoder {
    *     rule of the wire format
    */
   public DecodedFrame decodeBody(long frameOffset, ByteBuffer body) throws DecodeException {
-    return decodeBody(frameOffset, body, BodyReader.utf8Decoder());
-  }
-
-  /** {@link #decodeBody(long, ByteBuffer)} with a UTF-8 decoder the caller reuses across bodies. */
-  DecodedFrame decodeBody(long frameOffset, ByteBuffer body, CharsetDecoder utf8) throws DecodeException {
     ByteBuffer in = body.slice().order(file.options().byteOrder());
-    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size(), utf8);
+    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size());
     FieldPath typeIdPath = FieldPath.root("type_id");
-    int typeId = (int) reader.prefix(file.options().typeId(), typeIdPath);
+    int typeId = (int) reader.typeId(file.options().typeId(), typeIdPath);
     MessageType message = messages.get(typeId);
     if (message == null) {
       throw reader.malformed(typeIdPath, "unknown type id " + typeId, 0);
