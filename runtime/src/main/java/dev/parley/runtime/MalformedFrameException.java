@@ -5,6 +5,10 @@ package dev.parley.runtime;
  * enum value, malformed UTF-8, an unknown type id. The message names the field path, the problem
  * and the byte offset within the body, such as
  * {@code Report.plan[1].at.lat: need 4 bytes, 2 left, at offset 57}.
+ *
+ * <p>It carries no stack trace: the message says where in the frame the problem is, which is what
+ * a reader of it needs, and a peer sending bad frames should cost little to refuse. Where the
+ * decoder was called from is the stack of the code that catches it.
  */
 public final class MalformedFrameException extends ProtocolException {
 
@@ -26,6 +30,12 @@ public final class MalformedFrameException extends ProtocolException {
     this.path = path;
     this.problem = problem;
     this.offset = offset;
+  }
+
+  /** Nothing to fill: see the class comment. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
   }
 
   /** {@code path: problem, at offset n}, such as {@code Join.nick: need 3 bytes, 1 left, at offset 9}. */

@@ -78,6 +78,7 @@ class BytesAndFormatTest {
   void pathsArePrefixedOnTheSameExceptionWithoutANewStackTrace() {
     MalformedFrameException inner = new MalformedFrameException("lat", "need 8 bytes, 2 left", 30);
     StackTraceElement[] trace = inner.getStackTrace();
+    assertEquals(0, trace.length, "refusing a frame fills no stack trace");
     MalformedFrameException outer = inner.within("at").within("plan", 1).within("Report").relativeTo(5);
     assertSame(inner, outer, "one exception all the way out");
     assertArrayEquals(trace, outer.getStackTrace(), "the stack trace of where the problem was found");

@@ -2,7 +2,7 @@ package dev.parley.spec.decode;
 
 import com.google.common.collect.ImmutableList;
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.Wire;
 import dev.parley.spec.BytesType;
 import dev.parley.spec.Composite;
 import dev.parley.spec.EnumConstant;

@@ -6,7 +6,7 @@ import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameTooLongException;
 import dev.parley.runtime.TruncatedFrameException;
-import dev.parley.runtime.Wire;
+import dev.parley.runtime.internal.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
