@@ -381,6 +381,7 @@ public final class BlockingConnection<M> implements Closeable {
    * @return false at a clean end of the stream
    */
   private boolean fill() throws IOException {
+    boolean deadlineBound = false;
     if (socket != null) {
       int timeout = readTimeoutMillis;
       if (frameDeadline != 0) {
@@ -388,8 +389,12 @@ public final class BlockingConnection<M> implements Closeable {
         if (left <= 0) {
           throw frameTimedOut();
         }
-        int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        timeout = timeout == 0 ? leftMillis : Math.min(timeout, leftMillis);
+        // Rounded up, so that a read that times out has reached the deadline.
+        long leftMillis = Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+        if (timeout == 0 || leftMillis <= timeout) {
+          timeout = (int) leftMillis;
+          deadlineBound = true;
+        }
       }
       socketTimeout(timeout);
     }
@@ -397,7 +402,7 @@ public final class BlockingConnection<M> implements Closeable {
     try {
       n = reader.readFrom(in);
     } catch (SocketTimeoutException e) {
-      if (frameDeadline != 0 && System.nanoTime() - frameDeadline >= 0) {
+      if (deadlineBound) {
         throw frameTimedOut();
       }
       throw e; // the read timeout: nothing is lost
@@ -509,6 +514,10 @@ public final class BlockingConnection<M> implements Closeable {
 
   private void ensureOpen() throws IOException {
     if (closed) {
+      IOException failed = outputFailed;
+      if (failed != null) {
+        throw failed; // why it closed: a write timed out or failed
+      }
       throw new java.nio.channels.ClosedChannelException();
     }
   }

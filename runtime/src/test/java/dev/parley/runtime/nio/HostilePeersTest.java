@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
-import dev.parley.runtime.FrameFormat;
+import dev.parley.runtime.FaultyProtocol;
 import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.ListenOptions;
 import dev.parley.runtime.Loopback;
-import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.RawProtocol;
 import dev.parley.runtime.WriteTimeoutException;
@@ -392,42 +391,10 @@ class HostilePeersTest {
         && "a broken task".equals(e.getCause().getMessage())));
   }
 
-  /** A protocol whose encode fails half-way for "throw", and writes one byte short for "short". */
-  static final class Faulty implements Protocol<Bytes> {
-    @Override
-    public FrameFormat frameFormat() {
-      return PROTOCOL.frameFormat();
-    }
-
-    @Override
-    public int encodedSize(Bytes message) {
-      return message.size();
-    }
-
-    @Override
-    public void encode(Bytes message, ByteBuffer out) {
-      String s = new String(message.toByteArray(), StandardCharsets.UTF_8);
-      if (s.equals("throw")) {
-        out.put((byte) 't').put((byte) 'h');
-        throw new IllegalStateException("encoder failed half-way");
-      }
-      if (s.equals("short")) {
-        out.put(message.toByteArray(), 0, message.size() - 1);
-        return;
-      }
-      message.writeTo(out);
-    }
-
-    @Override
-    public Bytes decode(ByteBuffer body) throws ProtocolException {
-      return PROTOCOL.decode(body);
-    }
-  }
-
   @Test
   void anEncoderThatFailsOrWritesShortQueuesNothingAndTheNextFramesArriveIntact() throws Exception {
     List<String> failures = new CopyOnWriteArrayList<>();
-    InetSocketAddress address = loop.listen(loopback(), new Faulty(), new Handler<>() {
+    InetSocketAddress address = loop.listen(loopback(), new FaultyProtocol(PROTOCOL), new Handler<>() {
       @Override
       public void onMessage(NioConnection<Bytes> connection, Bytes message) {
         for (String s : List.of("before", "throw", "short", "after")) {
