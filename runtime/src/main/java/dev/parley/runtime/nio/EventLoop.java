@@ -309,7 +309,7 @@ public final class EventLoop implements Closeable {
    */
   private void closeEverything() {
     for (int i = connections.size() - 1; i >= 0; i--) {
-      closeQuietly(connections.get(i).channel());
+      connections.get(i).closeTransport();
     }
     for (Acceptor<?> acceptor : acceptors) {
       closeQuietly(acceptor.server);
@@ -468,6 +468,28 @@ public final class EventLoop implements Closeable {
     for (Acceptor<?> acceptor : acceptors) {
       closeQuietly(acceptor.server);
     }
+  }
+
+  /**
+   * Opens a connection over {@code endpoint} on the loop's thread: how tests run the connection
+   * logic over bytes in memory. The endpoint is read when it says it can be (the caller calls
+   * {@link NioConnection#readable()} and {@link NioConnection#flush()} as a selector would).
+   */
+  <M> NioConnection<M> embed(Protocol<M> protocol, Handler<M> handler, ConnectionOptions options, Endpoint endpoint,
+      boolean accepted) throws IOException {
+    return call(() -> {
+      NioConnection<M> connection = new NioConnection<>(this, null, protocol, handler, options, null, accepted);
+      remember(connection);
+      connection.opened(endpoint);
+      return connection;
+    });
+  }
+
+  /** Runs {@code action} on the loop's thread and waits for it, and for the round it ran in to end. */
+  <T> T callAndFlush(java.util.concurrent.Callable<T> action) throws IOException {
+    T result = call(action);
+    call(() -> null); // a later round: what the action's round queued has been flushed
+    return result;
   }
 
   /** Bytes of read and write buffers held by all connections now; exact on the loop's thread. */

@@ -37,6 +37,7 @@ public final class NioConnection<M> {
   static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final EventLoop loop;
+  /** The socket, or null for a connection over another {@link Endpoint}. */
   private final SocketChannel channel;
   private final Protocol<M> protocol;
   private final Handler<M> handler;
@@ -44,7 +45,8 @@ public final class NioConnection<M> {
   private final FrameReader reader;
   private final FrameWriter<M> writer;
   private final boolean accepted;
-  private SelectionKey key;
+  /** What is read and written, once the connection is open. */
+  private Endpoint endpoint;
   private boolean open;
   /** The stream ended; frames still buffered are handed over before the connection finishes. */
   private boolean endSeen;
@@ -72,13 +74,18 @@ public final class NioConnection<M> {
 
   NioConnection(EventLoop loop, SocketChannel channel, Protocol<M> protocol, Handler<M> handler,
       ConnectionOptions options, EventLoop.Acceptor<?> origin) {
+    this(loop, channel, protocol, handler, options, origin, origin != null);
+  }
+
+  NioConnection(EventLoop loop, SocketChannel channel, Protocol<M> protocol, Handler<M> handler,
+      ConnectionOptions options, EventLoop.Acceptor<?> origin, boolean accepted) {
     this.loop = loop;
     this.channel = channel;
     this.protocol = protocol;
     this.handler = handler;
     this.options = options;
     this.origin = origin;
-    this.accepted = origin != null;
+    this.accepted = accepted;
     this.reader = new FrameReader(protocol.frameFormat());
     int maxPending = Math.max(options.maxPendingBytes(),
         protocol.frameFormat().lengthSize() + protocol.frameFormat().maxFrameLength());
@@ -93,8 +100,11 @@ public final class NioConnection<M> {
 
   /** The peer's address, once connected. */
   public Optional<SocketAddress> remoteAddress() {
+    if (endpoint != null) {
+      return Optional.ofNullable(endpoint.remoteAddress());
+    }
     try {
-      return Optional.ofNullable(channel.getRemoteAddress());
+      return channel == null ? Optional.empty() : Optional.ofNullable(channel.getRemoteAddress());
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -176,7 +186,11 @@ public final class NioConnection<M> {
   // ---- On the loop's thread -------------------------------------------------------------------
 
   void opened(SelectionKey key) {
-    this.key = key;
+    opened(Endpoint.of(channel, key));
+  }
+
+  void opened(Endpoint endpoint) {
+    this.endpoint = endpoint;
     this.open = true;
     long now = loop.now();
     lastReceived = now;
@@ -203,7 +217,7 @@ public final class NioConnection<M> {
     }
     try {
       for (int reads = 0; reads < READS_PER_EVENT && !closed; reads++) {
-        int n = reader.readFrom(channel);
+        int n = reader.readFrom(endpoint);
         if (n > 0) {
           lastReceived = loop.now();
           lastActive = lastReceived;
@@ -326,7 +340,7 @@ public final class NioConnection<M> {
     int before = writer.pending();
     boolean empty;
     try {
-      empty = writer.flushTo(channel);
+      empty = writer.flushTo(endpoint);
     } catch (IOException e) {
       writeFailed(e);
       return;
@@ -391,7 +405,7 @@ public final class NioConnection<M> {
   }
 
   private void updateInterest() {
-    if (closed || key == null || !key.isValid()) {
+    if (closed || endpoint == null) {
       return;
     }
     int ops = 0;
@@ -401,7 +415,7 @@ public final class NioConnection<M> {
     if (outputFailed == null && writer.hasPending()) {
       ops |= SelectionKey.OP_WRITE;
     }
-    key.interestOps(ops);
+    endpoint.interest(ops);
   }
 
   boolean hasPending() {
@@ -458,20 +472,26 @@ public final class NioConnection<M> {
       return;
     }
     closed = true;
-    if (key != null) {
-      key.cancel();
-    }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // It is closed all the same.
-    }
+    closeTransport();
     writer.discard();
     loop.forget(this);
     try {
       handler.onClose(this, reason, cause);
     } catch (Throwable e) {
       loop.report(this, e);
+    }
+  }
+
+  /** Closes the socket (or endpoint) without a word to the handler: for closing, and for a loop that must end. */
+  void closeTransport() {
+    try {
+      if (endpoint != null) {
+        endpoint.close();
+      } else if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException e) {
+      // It is closed all the same.
     }
   }
 

@@ -1,0 +1,63 @@
+package dev.parley.runtime.nio;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * What a connection of the event loop reads from and writes to: a non-blocking socket registered
+ * with the loop's selector, or, in tests, bytes in memory. Reads and writes behave as a
+ * non-blocking channel's do: they may take or give fewer bytes than asked, 0 when none can move.
+ */
+interface Endpoint extends ByteChannel {
+
+  /** Asks to be told when the endpoint can be read ({@link SelectionKey#OP_READ}) or written ({@link SelectionKey#OP_WRITE}). */
+  void interest(int ops);
+
+  /** The peer's address, or null when there is none. */
+  SocketAddress remoteAddress();
+
+  /** A socket channel and its selection key. */
+  static Endpoint of(SocketChannel channel, SelectionKey key) {
+    return new Endpoint() {
+      @Override
+      public int read(java.nio.ByteBuffer dst) throws IOException {
+        return channel.read(dst);
+      }
+
+      @Override
+      public int write(java.nio.ByteBuffer src) throws IOException {
+        return channel.write(src);
+      }
+
+      @Override
+      public boolean isOpen() {
+        return channel.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        key.cancel();
+        channel.close();
+      }
+
+      @Override
+      public void interest(int ops) {
+        if (key.isValid()) {
+          key.interestOps(ops);
+        }
+      }
+
+      @Override
+      public SocketAddress remoteAddress() {
+        try {
+          return channel.getRemoteAddress();
+        } catch (IOException e) {
+          return null;
+        }
+      }
+    };
+  }
+}
