@@ -386,11 +386,10 @@ public final class BlockingConnection<M> implements Closeable {
       int timeout = readTimeoutMillis;
       if (frameDeadline != 0) {
         long left = frameDeadline - System.nanoTime();
-        if (left <= 0) {
-          throw frameTimedOut();
-        }
-        // Rounded up, so that a read that times out has reached the deadline.
-        long leftMillis = Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+        // Rounded up, so that a read that times out has reached the deadline. Past it, one short
+        // read still takes what is already here: a handler that started late (a busy executor)
+        // must not blame the peer for bytes that arrived in time.
+        long leftMillis = left <= 0 ? 1 : Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
         if (timeout == 0 || leftMillis <= timeout) {
           timeout = (int) leftMillis;
           deadlineBound = true;

@@ -138,6 +138,42 @@ class BlockingHostilePeersTest {
   }
 
   @Test
+  void aClientWaitingForABusyExecutorIsServedThoughItsFrameDeadlinePassedMeanwhile() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try {
+      InetSocketAddress address = start(BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes> connection) -> {
+        for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
+          if (m.get().equals(text("hold"))) {
+            try {
+              hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
+          connection.send(m.get());
+        }
+      }).executor(one).frameTimeout(Duration.ofMillis(300)).errorHook((where, error) -> reports.add(error)));
+      BlockingConnection<Bytes> busy = client(address);
+      try (BlockingConnection<Bytes> waiting = client(address)) {
+        busy.send(text("hold")); // takes the only thread
+        waiting.send(text("hi")); // arrives at once, then waits for a thread
+        TimeUnit.MILLISECONDS.sleep(800); // past the waiting connection's deadline from its accept
+        hold.countDown();
+        assertEquals(Optional.of(text("hold")), busy.receive());
+        busy.close(); // frees the thread
+        assertEquals(Optional.of(text("hi")), waiting.receive(), "its frame was there in time: " + reports);
+      } finally {
+        busy.close();
+      }
+    } finally {
+      hold.countDown();
+      one.shutdownNow();
+    }
+  }
+
+  @Test
   void aPeerThatNeverReadsIsClosedByTheWriteTimeout() throws Exception {
     InetSocketAddress address = start(echo(new AtomicInteger()).writeTimeout(Duration.ofMillis(500)));
     try (Socket lazy = new Socket()) {

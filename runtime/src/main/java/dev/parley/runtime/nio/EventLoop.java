@@ -69,6 +69,8 @@ public final class EventLoop implements Closeable {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean stopping;
   private volatile Throwable failure;
+  /** Connections refused at a listener's limit, all listeners together. */
+  private volatile long refused;
   private long drainDeadline;
   private long lastTimerCheck;
   /** The time of the current round, read once per round. */
@@ -171,10 +173,6 @@ public final class EventLoop implements Closeable {
 
   /** Connections accepted and closed at once because their listener was at its limit, so far. */
   public long refusedConnections() {
-    long refused = 0;
-    for (Acceptor<?> acceptor : List.copyOf(acceptors)) {
-      refused += acceptor.refused;
-    }
     return refused;
   }
 
@@ -321,8 +319,9 @@ public final class EventLoop implements Closeable {
       try {
         connection.close(reason, failure);
       } catch (Throwable e) {
-        forget(connection); // closed all the same
+        // closed all the same
       }
+      forget(connection); // in case closing failed half-way, or it was marked closed already
     }
     if (failure != null) {
       try {
@@ -546,7 +545,6 @@ public final class EventLoop implements Closeable {
     private SelectionKey key;
     /** Connections of this listener open now. */
     int open;
-    long refused;
     /** Refusals since the listener was last below its limit; the first of an episode is reported. */
     private long refusedInEpisode;
     private boolean paused;
@@ -615,7 +613,7 @@ public final class EventLoop implements Closeable {
     }
 
     private void refuse(SocketChannel channel) {
-      refused++;
+      refused++; // only the loop's thread writes it
       refusedInEpisode++;
       try {
         channel.setOption(StandardSocketOptions.SO_LINGER, 0); // a reset: the peer learns at once
