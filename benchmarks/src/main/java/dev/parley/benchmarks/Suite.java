@@ -21,8 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler) and the framing
- * throughput, printed as Markdown tables with every Parley figure as a ratio to the anchors
+ * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler), the framing
+ * throughput and the memory a connection costs, printed as Markdown tables with every Parley figure as a ratio to the anchors
  * measured in the same run. Also written to {@code benchmarks/target/results.md}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar [--quick]};
@@ -60,6 +60,7 @@ public final class Suite {
     suite.line("");
     suite.codecs(quick);
     suite.framing(quick);
+    suite.memory(quick);
     Path results = Path.of("benchmarks", "target", "results.md");
     if (Files.isDirectory(results.getParent())) {
       Files.writeString(results, suite.out, StandardCharsets.UTF_8);
@@ -138,6 +139,16 @@ public final class Suite {
           100 * decodeShare(find(results, Transport.EVENT_LOOP), find(results, Transport.EVENT_LOOP_DECODE))));
       line("");
     }
+  }
+
+  private void memory(boolean quick) throws Exception {
+    System.err.println("memory per connection: 4 servers, about 8 s each...");
+    line("## Memory per connection (heap retained, bytes allocated)");
+    line("");
+    for (String row : IdleConnectionMemory.table(IdleConnectionMemory.measure(quick ? 500 : 5_000, quick ? 200 : 1_000))) {
+      line(row);
+    }
+    line("");
   }
 
   /** The part of the decoding run's time that the run without decoding did not spend. */
