@@ -1,6 +1,11 @@
 package dev.parley.runtime;
 
-/** A length prefix above the protocol's maximum, refused before anything was allocated. */
+/**
+ * A length prefix above the protocol's maximum, refused before anything was allocated.
+ *
+ * <p>Like {@link MalformedFrameException}, it carries no stack trace: a peer's bad bytes should
+ * cost little to refuse, and the message says what and where.
+ */
 public final class FrameTooLongException extends ProtocolException {
 
   private static final long serialVersionUID = 1L;
@@ -12,6 +17,12 @@ public final class FrameTooLongException extends ProtocolException {
     super("frame length " + length + " exceeds the maximum of " + maxFrameLength, offset);
     this.length = length;
     this.maxFrameLength = maxFrameLength;
+  }
+
+  /** Nothing to fill: see the class comment. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
   }
 
   /** The length the prefix claimed. */
