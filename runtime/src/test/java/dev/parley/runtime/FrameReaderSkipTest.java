@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
-import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -25,11 +24,6 @@ import org.junit.jupiter.api.Test;
 class FrameReaderSkipTest {
 
   private static final FrameFormat MAX_100 = FrameFormat.builder().maxFrameLength(100).build();
-
-  private static long seed() {
-    String given = System.getProperty("parley.seed");
-    return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
-  }
 
   private static ByteBuffer bytes(int... values) {
     ByteBuffer buffer = ByteBuffer.allocate(values.length);
@@ -241,7 +235,7 @@ class FrameReaderSkipTest {
 
   @Test
   void randomSkipsPeeksAndReadsInAnyChunkingAgreeWithTheStream() throws Exception {
-    long seed = seed();
+    long seed = FramingPropertiesTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     int runs = Math.max(300, Integer.getInteger("parley.values", 0) / 20);
     for (int run = 0; run < runs; run++) {
