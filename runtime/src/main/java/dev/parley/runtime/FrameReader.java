@@ -25,11 +25,21 @@ import java.nio.channels.ReadableByteChannel;
  * (the event loop does that for connections that have been quiet for a while). A refused length
  * prefix costs the smallest buffer and nothing more.
  *
- * <p><b>Ownership:</b> the buffer returned by {@link #nextFrame()} is a view into the reader's
- * memory (the same view object each time, so reading allocates nothing), valid until the next
- * call to any method of the reader; decode it, or copy it, before reading on, and do not write to
- * it. Take every complete frame with {@code nextFrame()} before reading more. Not thread-safe: one
- * reader per connection, used by one thread at a time.
+ * <p>A reader that has lost the frame boundaries (a length prefix above the maximum, in a capture
+ * being searched for the next plausible frame) can {@link #skip(int)} bytes, a byte at a time if
+ * need be, and {@link #peekFrame()} at the frame each new front would be without taking it. That
+ * too is O(n) however the skips and reads interleave: while bytes are being skipped, the bytes
+ * held are moved to the front only once at least half the buffer has been consumed, and the
+ * buffer otherwise grows by half, so that no byte is moved again for every offset tried. The
+ * price is memory: while skipping, the buffer may reach three times the longest frame a
+ * candidate claims (and that the bytes held can fill), instead of one.
+ *
+ * <p><b>Ownership:</b> the buffer returned by {@link #nextFrame()} or {@link #peekFrame()} is a
+ * view into the reader's memory (the same view object each time, so reading allocates nothing),
+ * valid until the next call to any method of the reader (a {@code skip} or a read may move or
+ * replace the bytes under it); decode it, or copy it, before reading on, and do not write to it.
+ * Take every complete frame with {@code nextFrame()}, or skip past it, before reading more. Not
+ * thread-safe: one reader per connection, used by one thread at a time.
  */
 public final class FrameReader {
 
@@ -40,6 +50,8 @@ public final class FrameReader {
   public static final int MIN_BUFFER_SIZE = 2 * 1024;
 
   private static final ByteBuffer NONE = ByteBuffer.allocate(0);
+  /** The largest array a JVM reliably allocates. */
+  private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
   private final FrameFormat format;
   private final boolean bigEndian;
@@ -55,6 +67,13 @@ public final class FrameReader {
   private long bodyLength = -1;
   /** Bytes consumed before {@code start}, for the stream offsets in errors. */
   private long consumed;
+  /**
+   * Whether bytes were skipped since a frame was last taken: the bytes held may then have been
+   * moved before, as parts of other candidate frames, and room is made by the amortised rule.
+   */
+  private boolean skipping;
+  /** Bytes copied within the reader's memory: moves to the front and copies into grown buffers. */
+  private long bytesMoved;
   /** The view handed out by nextFrame, over the current buffer. */
   private ByteBuffer frame;
 
@@ -87,6 +106,8 @@ public final class FrameReader {
    * buffer has room for.
    *
    * @return the number of bytes read, 0 when a non-blocking channel had none, -1 at end of stream
+   * @throws FrameTooLongException if the frame at the front has a length above the maximum: skip
+   *     past its prefix, or stop reading
    */
   public int readFrom(ReadableByteChannel channel) throws IOException {
     ByteBuffer target = writable();
@@ -150,14 +171,56 @@ public final class FrameReader {
     if (length < 0 || end - start - format.lengthSize() < length) {
       return null;
     }
-    int bodyStart = start + format.lengthSize();
-    start = bodyStart + (int) length;
+    ByteBuffer body = view((int) length);
+    start = body.limit();
     consumed += format.lengthSize() + length;
     bodyLength = -1;
-    // The one view, reused, so that handing out a frame allocates nothing.
+    skipping = false;
+    return body;
+  }
+
+  /**
+   * The body of the next complete frame, as {@link #nextFrame()} would give it, without taking it:
+   * the next {@code peekFrame()} or {@code nextFrame()} gives the same frame again. The view is
+   * valid until the next call on this reader, like {@code nextFrame()}'s.
+   *
+   * @return the body, or {@code null} when more bytes are needed
+   * @throws FrameTooLongException if the next frame's length exceeds the maximum, like
+   *     {@code nextFrame()}: there is no frame to look at, only a prefix to {@link #skip(int)}
+   */
+  public ByteBuffer peekFrame() throws FrameTooLongException {
+    long length = peekLength();
+    if (length < 0 || end - start - format.lengthSize() < length) {
+      return null;
+    }
+    return view((int) length);
+  }
+
+  /** The one view, reused so that handing out a frame allocates nothing, over the front frame's body. */
+  private ByteBuffer view(int length) {
+    int bodyStart = start + format.lengthSize();
     frame.clear();
-    frame.limit(bodyStart + (int) length).position(bodyStart);
+    frame.limit(bodyStart + length).position(bodyStart);
     return frame;
+  }
+
+  /**
+   * Drops the next {@code n} bytes held, whatever they are (a length prefix that was refused, part
+   * of a frame), and counts them in {@link #consumed()}. The byte after them is read as the start
+   * of a length prefix: by the next {@link #peekFrame()} or {@link #nextFrame()}, or by the next
+   * read, which reads on even when what is held is now only part of a prefix. Skipping moves no
+   * bytes; a view handed out before it is no longer valid.
+   *
+   * @throws IllegalArgumentException if {@code n} is negative or more than {@link #buffered()}
+   */
+  public void skip(int n) {
+    if (n < 0 || n > end - start) {
+      throw new IllegalArgumentException("cannot skip " + n + " bytes of the " + (end - start) + " held");
+    }
+    start += n;
+    consumed += n;
+    bodyLength = -1; // the front is a new frame; a refused length is behind it
+    skipping = true;
   }
 
   /** Bytes received and not yet handed out as frames. */
@@ -190,9 +253,22 @@ public final class FrameReader {
     return true;
   }
 
-  /** Bytes of the stream handed out as whole frames so far, length prefixes included. */
+  /**
+   * Bytes of the stream handed out as whole frames, length prefixes included, or skipped, so far:
+   * the stream offset of the next frame.
+   */
   public long consumed() {
     return consumed;
+  }
+
+  /**
+   * Bytes the reader has copied within its own memory so far: partial frames moved to the front,
+   * and bytes copied into a grown buffer (not the copy of each byte read into the buffer). A
+   * measure of the work framing costs beyond reading, which stays proportional to the bytes read
+   * however they are split, skipped and peeked at.
+   */
+  public long bytesMoved() {
+    return bytesMoved;
   }
 
   /**
@@ -249,12 +325,18 @@ public final class FrameReader {
   /**
    * Room to read into, after the buffered bytes. Shifts a partial frame to the front when it
    * would not fit where it is, and grows the buffer by doubling (up to one whole frame) only when
-   * it is full and the frame's length has been checked.
+   * it is full and the frame's length has been checked. While bytes are being skipped, the front
+   * frame is a candidate that the next skip may abandon, and the bytes held may have been moved
+   * for earlier candidates: they are moved again only once at least half the buffer is consumed
+   * (so the bytes moved never exceed the bytes consumed since the last move), and otherwise the
+   * buffer grows by at least half, so that no run of ever longer candidates grows it a byte at a
+   * time.
    */
   private ByteBuffer writable() throws FrameTooLongException {
     if (start == end) {
       start = 0;
       end = 0;
+      skipping = false;
       if (buffer.capacity() != readSize && (buffer.capacity() > maxReadSize || buffer.capacity() < readSize)) {
         // Nothing is buffered, so nothing moves: take a buffer of the size reads call for, and give
         // back one that a large frame grew.
@@ -263,18 +345,29 @@ public final class FrameReader {
     }
     long length = peekLength();
     int needed = length < 0 ? format.lengthSize() : format.lengthSize() + (int) length;
-    if (start > 0 && (end == buffer.capacity() || buffer.capacity() - start < needed)) {
-      // Move the partial frame to the front: at most one frame, once per buffer's worth read.
+    int capacity = buffer.capacity();
+    if (start > 0 && (end == capacity || capacity - start < needed) && (!skipping || start >= capacity / 2)) {
+      // Move the partial frame to the front: at most one frame, once per buffer's worth read;
+      // while skipping, no more bytes than were consumed since the last move.
       System.arraycopy(buffer.array(), start, buffer.array(), 0, end - start);
+      bytesMoved += end - start;
       end -= start;
       start = 0;
     }
-    if (end == buffer.capacity()) {
+    if (end == capacity) {
       // Full. Grow by doubling toward the frame's length, never to the length a prefix merely
       // claims: memory follows the bytes that actually arrive. (Full of complete frames nobody
       // took yet is the caller's mistake; doubling then makes room rather than reading nothing.)
-      long doubled = Math.max(readSize, 2L * buffer.capacity());
-      grow((int) (needed > buffer.capacity() ? Math.min(needed, doubled) : Math.min(doubled, Integer.MAX_VALUE - 8)));
+      long doubled = Math.max(readSize, 2L * capacity);
+      long grown;
+      if (skipping) {
+        // The next candidate may need a byte more: grow by half at least, and at most double.
+        grown = Math.min(doubled, Math.max(needed, capacity + capacity / 2L));
+      } else {
+        grown = needed > capacity ? Math.min(needed, doubled) : doubled;
+      }
+      // No larger than a JVM reliably allocates, unless the frame needs it.
+      grow((int) Math.min(grown, Math.max(needed, MAX_CAPACITY)));
     }
     ByteBuffer target = buffer.duplicate();
     target.limit(buffer.capacity()).position(end);
@@ -284,6 +377,7 @@ public final class FrameReader {
   private void grow(int capacity) {
     ByteBuffer larger = ByteBuffer.allocate(capacity);
     larger.put(buffer.array(), start, end - start);
+    bytesMoved += end - start;
     end -= start;
     start = 0;
     replace(larger);

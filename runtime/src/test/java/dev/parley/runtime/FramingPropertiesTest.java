@@ -22,7 +22,8 @@ class FramingPropertiesTest {
 
   private static final RawProtocol PROTOCOL = RawProtocol.u32(70_000);
 
-  private static long seed() {
+  /** The seed a property runs from: {@code -Dparley.seed=N}, else a fresh one (which failures name). */
+  static long seed() {
     String given = System.getProperty("parley.seed");
     return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
   }

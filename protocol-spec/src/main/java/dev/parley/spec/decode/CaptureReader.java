@@ -6,7 +6,6 @@ import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameTooLongException;
 import dev.parley.runtime.TruncatedFrameException;
-import dev.parley.runtime.internal.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -29,34 +28,14 @@ import java.util.Optional;
  */
 public final class CaptureReader {
 
-  /** The size of a read from the stream, and the resynchronisation window's when no frame needs more. */
-  private static final int READ_SIZE = 16 * 1024;
-  /** The largest array a JVM reliably allocates. */
-  private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
-
   private final SchemaDecoder decoder;
   private final InputStream in;
-  private final FrameFormat format;
   private final int lengthSize;
-  /** Cuts the frames; replaced when the reader moves to a place it did not reach by frames. */
-  private FrameReader frames;
-  /** The stream offset of the first byte given to {@code frames}. */
-  private long framesStart;
-  /** The length {@code frames} refused, which it holds at its front; -1 while it refused none. */
-  private long refusedLength = -1;
+  /** Cuts the frames, and skips bytes while resynchronising. */
+  private final FrameReader frames;
   /** The stream offset where the stream ended inside a frame, once {@link #next()} said so; else -1. */
   private long truncatedAt = -1;
-
-  /**
-   * Bytes read from the stream and not yet given to {@code frames} are {@code [start, end)} of
-   * {@code buffer}; since the buffer was last emptied, {@code [0, start)} are the bytes given, in
-   * order. While resynchronising, {@code [start, end)} is the window of candidate frames.
-   */
-  private byte[] buffer = new byte[READ_SIZE];
-  private int start;
-  private int end;
   private boolean endOfStream;
-  private long bytesMoved;
 
   /**
    * What {@link #resynchronize()} skipped: {@code [from, to)} of the stream.
@@ -80,18 +59,18 @@ public final class CaptureReader {
   public CaptureReader(SchemaDecoder decoder, InputStream in) {
     this.decoder = requireNonNull(decoder, "decoder");
     this.in = requireNonNull(in, "in");
-    this.format = FrameFormat.builder()
+    FrameFormat format = FrameFormat.builder()
         .lengthSize(decoder.options().lengthPrefix().size())
         .byteOrder(decoder.options().byteOrder())
         .maxFrameLength((int) decoder.options().maxFrameLength()) // the linker keeps it to an int
         .build();
     this.lengthSize = format.lengthSize();
-    restartFraming(0);
+    this.frames = new FrameReader(format);
   }
 
   /** The stream offset of the next byte to be read as a frame. */
   public long offset() {
-    return truncatedAt >= 0 ? truncatedAt : framesStart + frames.consumed();
+    return truncatedAt >= 0 ? truncatedAt : frames.consumed();
   }
 
   /**
@@ -112,18 +91,11 @@ public final class CaptureReader {
           // The body is the frame reader's until the next call on it: decoded before that.
           return Optional.of(decoder.decodeBody(offset() - lengthSize - body.remaining(), body));
         }
-        if (!fill(1)) {
+        if (!read()) {
           return endOfStream();
-        }
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, start, end - start);
-        try {
-          frames.feed(chunk);
-        } finally {
-          start = chunk.position(); // what the frame reader took, even when it refuses a length
         }
       }
     } catch (FrameTooLongException e) {
-      refusedLength = e.length();
       throw DecodeException.tooLong(offset(), e.length(), e.maxFrameLength());
     }
   }
@@ -140,17 +112,21 @@ public final class CaptureReader {
           ? DecodeException.truncatedPrefix(frameOffset, have, lengthSize)
           : DecodeException.truncatedBody(frameOffset, have - lengthSize + e.missing(), have - lengthSize);
     }
-    if (frames.capacity() > FrameReader.DEFAULT_BUFFER_SIZE) {
-      restartFraming(frameOffset); // a large last frame is gone: give its memory back
-    }
+    frames.release(); // nothing more comes: a large last frame's memory goes back
     return Optional.empty();
   }
 
-  /** Frames cut from {@code offset} on, by a new frame reader: the old one is stuck or done. */
-  private void restartFraming(long offset) {
-    frames = new FrameReader(format);
-    framesStart = offset;
-    refusedLength = -1;
+  /**
+   * Reads once from the stream into the frame reader, unless the stream has ended.
+   *
+   * @return false at the end of the stream
+   * @throws FrameTooLongException if the frame reader holds a refused length prefix at its front
+   */
+  private boolean read() throws IOException {
+    if (!endOfStream && frames.readFrom(in) < 0) {
+      endOfStream = true;
+    }
+    return !endOfStream;
   }
 
   /**
@@ -159,7 +135,9 @@ public final class CaptureReader {
    * whose whole body is in the stream, and which decodes without error and without bytes left
    * over after its last field. (A frame of a newer writer, with bytes after the fields this
    * schema knows, is not taken as a resynchronisation point: such bytes are as likely to be a
-   * misreading.) The byte at the current offset is always skipped.
+   * misreading.) The byte at the current offset is always skipped. The frame reader tries every
+   * offset in work proportional to the bytes skipped, holding up to three times the longest
+   * candidate meanwhile (see {@link FrameReader}).
    *
    * @return what was skipped; {@code found} is false when the stream ended first
    */
@@ -168,153 +146,44 @@ public final class CaptureReader {
     if (truncatedAt >= 0) {
       return new Resync(from, from, false);
     }
-    takeBackFromFrames();
-    long at = from;
     boolean found = false;
-    while (!found && fill(1)) {
-      consume(1);
-      at++;
-      found = plausibleFrameAtStart(at);
+    while (!found && (frames.buffered() > 0 || read())) {
+      frames.skip(1);
+      found = isPlausibleFrameAtFront();
     }
-    restartFraming(at);
-    return new Resync(from, at, found);
+    return new Resync(from, offset(), found);
   }
 
-  // ---- Interim, until FrameReader can skip ------------------------------------------------------
-  // Resynchronising needs what FrameReader does not offer yet: to drop bytes at its front (a
-  // refused length prefix among them) and to look at the next frame without taking it. Until it
-  // does (FrameReader.skip(int) and FrameReader.peekFrame()), the bytes the frame reader holds are
-  // taken back into this reader's buffer, the window of candidates is scanned here, and framing
-  // restarts with a new frame reader at the frame found. With those two methods, everything from
-  // here to the end of the class but capacity() goes, and the buffer with it.
-
-  /**
-   * Puts the bytes {@code frames} holds back in front of {@code start}, where the window of
-   * candidates starts. They are the last bytes given to it; a refused length prefix may have come
-   * in two reads, so it is written again from the length it claimed.
-   */
-  private void takeBackFromFrames() {
-    int held = frames.buffered();
-    int prefix = refusedLength >= 0 ? lengthSize : 0;
-    int given = held - prefix;
-    if (given > start) {
-      throw new IllegalStateException("the frame reader holds " + held + " bytes, of which only "
-          + start + " are still in the capture reader's buffer");
-    }
-    start -= given;
-    if (prefix == 0) {
-      return;
-    }
-    if (start < prefix) {
-      moveTo(prefix, Math.max(buffer.length, prefix + end - start));
-    }
-    start -= prefix;
-    Wire.putLength(ByteBuffer.wrap(buffer, start, prefix).order(format.byteOrder()), prefix, (int) refusedLength);
-  }
-
-  private boolean plausibleFrameAtStart(long at) throws IOException {
-    if (!fill(lengthSize)) {
+  /** Whether the frame at the frame reader's front is plausible, reading until it is complete. */
+  private boolean isPlausibleFrameAtFront() throws IOException {
+    ByteBuffer body;
+    try {
+      while ((body = frames.peekFrame()) == null) {
+        if (!read()) {
+          return false; // cut short by the end of the stream
+        }
+      }
+    } catch (FrameTooLongException e) {
       return false;
     }
-    ByteBuffer prefix = ByteBuffer.wrap(buffer, start, lengthSize).order(format.byteOrder());
-    long length = lengthSize == 2 ? prefix.getShort() & 0xFFFF : prefix.getInt() & 0xFFFF_FFFFL;
-    if (length < decoder.options().typeId().size() || length > format.maxFrameLength()
-        || !fill(lengthSize + (int) length)) {
+    if (body.remaining() < decoder.options().typeId().size()) {
       return false;
     }
     try {
-      return decoder.decodeBody(at, ByteBuffer.wrap(buffer, start + lengthSize, (int) length)).skippedBytes() == 0;
+      // Peeked, not taken: decoded before the next call on the frame reader, like next()'s.
+      return decoder.decodeBody(offset(), body).skippedBytes() == 0;
     } catch (DecodeException e) {
       return false;
     }
   }
 
-  private void consume(int n) {
-    start += n;
-  }
-
-  /**
-   * Reads until {@code n} bytes are buffered from {@code start}, or the stream ends.
-   *
-   * @return whether {@code n} bytes are buffered
-   */
-  private boolean fill(int n) throws IOException {
-    if (start == end) {
-      start = 0;
-      end = 0;
-      if (buffer.length > READ_SIZE) {
-        buffer = new byte[READ_SIZE]; // a large window is gone: give its memory back
-      }
-    }
-    while (end - start < n) {
-      if (endOfStream) {
-        return false;
-      }
-      if (end == buffer.length) {
-        makeRoom(n);
-      }
-      int read = in.read(buffer, end, buffer.length - end);
-      if (read < 0) {
-        endOfStream = true;
-      } else {
-        end += read;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Makes room after {@code end} in a full buffer that holds fewer than {@code n} bytes from
-   * {@code start}, moving those bytes to the front. The cost stays proportional to the bytes read:
-   *
-   * <ul>
-   *   <li>A buffer smaller than {@code n} grows by at least half and at most doubles, so memory
-   *       follows the bytes that actually arrive, a frame that needs a little more gets no more
-   *       than it needs, and no run of growing lengths makes the buffer grow a byte at a time.
-   *   <li>A buffer that could hold {@code n} bytes from its front is compacted only when at least
-   *       half of it is consumed: then the bytes moved never exceed the bytes consumed since the
-   *       last move. Resynchronisation consumes a byte at a time while looking up to a whole frame
-   *       ahead; compacting for every byte would move a frame's length for each. Otherwise the
-   *       buffer doubles (up to {@link #MAX_CAPACITY}; there, it compacts anyway).
-   * </ul>
-   */
-  private void makeRoom(int n) {
-    int capacity = buffer.length;
-    long grown;
-    if (n > capacity) {
-      grown = Math.min(2L * capacity, Math.max(n, capacity + capacity / 2L));
-      if (grown > MAX_CAPACITY) {
-        // A frame near the largest max_frame_length: exactly what it needs, if the JVM allows it.
-        grown = Math.max(MAX_CAPACITY, n);
-      }
-    } else if (start >= capacity / 2) {
-      grown = capacity;
-    } else {
-      grown = Math.min(2L * capacity, MAX_CAPACITY);
-    }
-    moveTo(0, (int) grown);
-  }
-
-  /** Moves {@code [start, end)} to {@code to} in a buffer of {@code capacity} bytes, the same one if it is as large. */
-  private void moveTo(int to, int capacity) {
-    int kept = end - start;
-    byte[] target = capacity == buffer.length ? buffer : new byte[capacity];
-    System.arraycopy(buffer, start, target, to, kept);
-    bytesMoved += kept;
-    buffer = target;
-    start = to;
-    end = to + kept;
-  }
-
-  /** The bytes moved about in the buffer, since the reader was created (the frame reader's are its own). */
+  /** The bytes the frame reader has moved about in its memory, since this reader was created. */
   long bytesMoved() {
-    return bytesMoved;
+    return frames.bytesMoved();
   }
 
-  // ---- End of the interim -----------------------------------------------------------------------
-
-  /** What the reader holds in memory for the bytes it has not yet consumed: its buffer and the frame reader's. */
+  /** What the reader holds in memory for the bytes it has not yet consumed: the frame reader's buffer. */
   int capacity() {
-    return buffer.length + frames.capacity();
+    return frames.capacity();
   }
 }
