@@ -385,6 +385,7 @@ public final class FrameReader {
 
   private void replace(ByteBuffer newBuffer) {
     buffer = newBuffer;
-    frame = newBuffer.duplicate();
+    // The empty buffer needs no view of its own: no frame is ever handed out of it.
+    frame = newBuffer == NONE ? NONE : newBuffer.duplicate();
   }
 }
