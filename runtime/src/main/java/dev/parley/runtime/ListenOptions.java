@@ -1,7 +1,9 @@
 package dev.parley.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -51,8 +53,11 @@ public record ListenOptions(int maxConnections, int backlog) {
   }
 
   private static int defaultBacklog() {
-    try {
-      int somaxconn = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+    // In one read from offset 0: Linux answers a read of a /proc/sys number at a later offset with
+    // nothing, and Files.readString first reads one byte of a file whose size is 0, so it saw "4"
+    // of "4096" (a backlog of 4, and connects that waited a second for SYN retransmits).
+    try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/core/somaxconn"))) {
+      int somaxconn = Integer.parseInt(new String(in.readNBytes(32), StandardCharsets.US_ASCII).trim());
       return somaxconn > 0 ? somaxconn : 128;
     } catch (IOException | NumberFormatException | SecurityException e) {
       return 128;
