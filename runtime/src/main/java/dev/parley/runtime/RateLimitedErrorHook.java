@@ -48,8 +48,9 @@ final class RateLimitedErrorHook implements ErrorHook {
   private void pass(SocketAddress where, Throwable error) {
     try {
       hook.onError(where, error);
-    } catch (RuntimeException | StackOverflowError e) {
-      // A hook's own failure has nowhere to go; the runtime goes on.
+    } catch (Throwable e) {
+      // A hook's own failure has nowhere to go, an OutOfMemoryError building its message included;
+      // the runtime goes on.
     }
   }
 }

@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -119,28 +118,10 @@ class ChildJvmServerTest {
     }
   }
 
-  /**
-   * The event loop under G1, the JVM's default collector, is left out: see
-   * {@link #eventLoopSurvivesHeapExhaustionUnderG1}.
-   */
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"blocking, G1", "blocking, Serial", "nio, Serial"})
+  @CsvSource({"blocking, G1", "blocking, Serial", "nio, G1", "nio, Serial"})
   void heapExhaustionCostsOnlyTheConnectionsItHitAndLeaksNoSocket(String transport, String collector) throws Exception {
     heapExhaustion(transport, collector);
-  }
-
-  /**
-   * Fails: under G1 the loop's thread ends at the first or second OutOfMemoryError and leaves every
-   * socket open. G1 allocates new objects only in free regions (1 MiB each in a 48 MiB heap); once
-   * the hoards fill them, the handler of the Error in {@code EventLoop.handle} cannot allocate
-   * either, and the 256 KiB reserve, given up only when the loop must end and kept inside a region
-   * shared with live objects, frees no region. The loop then dies, and closing its channels fails
-   * too (SocketChannelImpl's close reads SO_LINGER, which allocates), so their descriptors stay open.
-   */
-  @Test
-  @Disabled("the event loop does not survive heap exhaustion under G1; see the Javadoc")
-  void eventLoopSurvivesHeapExhaustionUnderG1() throws Exception {
-    heapExhaustion("nio", "G1");
   }
 
   private void heapExhaustion(String transport, String collector) throws Exception {

@@ -39,8 +39,12 @@ interface Endpoint extends ByteChannel {
 
       @Override
       public void close() throws IOException {
-        key.cancel();
-        channel.close();
+        // The socket first: if memory is short, closing what holds the descriptor matters most.
+        try {
+          channel.close();
+        } finally {
+          key.cancel();
+        }
       }
 
       @Override

@@ -16,8 +16,10 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,8 +57,16 @@ public final class EventLoop implements Closeable {
   /** The longest pause between attempts to accept while accepting fails. */
   static final long MAX_ACCEPT_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** Memory kept back so that a loop that must end after an {@link Error} can still close its sockets. */
-  private static final int RESERVE_BYTES = 256 * 1024;
+  /** Rounds in a row that may fail outside any one connection before the loop gives up. */
+  private static final int MAX_FAILED_ROUNDS = 1000;
+
+  /**
+   * Memory kept back for the path that handles an {@link Error} such as OutOfMemoryError: given up
+   * at once, so that closing the connection and reporting can allocate, and taken back later. A
+   * mebibyte, so that G1 (which allocates new objects only in free regions) keeps it in regions of
+   * its own, which giving it up frees.
+   */
+  private static final int RESERVE_BYTES = (1 << 20) - 1024;
 
   private final Selector selector;
   private final Thread thread;
@@ -76,6 +86,7 @@ public final class EventLoop implements Closeable {
   /** The time of the current round, read once per round. */
   private long now = System.nanoTime();
   private byte[] reserve = new byte[RESERVE_BYTES];
+  private long lastReserveAttempt;
 
   private EventLoop(String name, ErrorHook errors) throws IOException {
     this.selector = Selector.open();
@@ -217,18 +228,36 @@ public final class EventLoop implements Closeable {
 
   /** Reports {@code problem}, found serving {@code connection} (or the loop, when null). */
   void report(NioConnection<?> connection, Throwable problem) {
-    SocketAddress where = connection == null ? null : connection.remoteAddress().orElse(null);
-    errors.onError(where, problem);
+    try {
+      SocketAddress where = connection == null ? null : connection.remoteAddress().orElse(null);
+      errors.onError(where, problem);
+    } catch (Throwable e) {
+      // Reporting needs memory too; when there is none, the report is what gives way.
+    }
   }
 
   /**
    * An {@link Error} cost one connection: report it and stop accepting for a while, since memory
    * or threads may be short for everyone.
    */
-  void failedWith(NioConnection<?> connection, Error error) {
+  void failedWith(NioConnection<?> connection, Throwable error) {
+    reserve = null; // room for the rest of this path, and for the collector to breathe
+    for (int i = 0; i < acceptors.size(); i++) {
+      acceptors.get(i).pause(MAX_ACCEPT_PAUSE_NANOS);
+    }
     report(connection, error);
-    for (Acceptor<?> acceptor : acceptors) {
-      acceptor.pause(MAX_ACCEPT_PAUSE_NANOS);
+  }
+
+  /** Takes back the memory reserve given up after an {@link Error}, once memory allows, at most once a second. */
+  private void restoreReserve() {
+    if (reserve != null || now - lastReserveAttempt < MAX_ACCEPT_PAUSE_NANOS) {
+      return;
+    }
+    lastReserveAttempt = now;
+    try {
+      reserve = new byte[RESERVE_BYTES];
+    } catch (OutOfMemoryError e) {
+      // still short: try again later
     }
   }
 
@@ -269,28 +298,27 @@ public final class EventLoop implements Closeable {
   // ---- The loop -------------------------------------------------------------------------------
 
   private void run() {
+    int failedRounds = 0;
     try {
       while (true) {
-        long timeout = stopping ? 10 : nextWakeMillis();
-        if (tasks.isEmpty()) {
-          selector.select(timeout);
-        } else {
-          selector.selectNow(); // tasks wait: look at the sockets without sleeping
-        }
-        now = System.nanoTime();
-        for (SelectionKey key : selector.selectedKeys()) {
-          handle(key);
-        }
-        selector.selectedKeys().clear();
-        runTasks();
-        flushAll();
-        checkTimers();
-        if (stopping && (System.nanoTime() - drainDeadline > 0 || nothingPending())) {
-          break;
+        try {
+          if (round()) {
+            break;
+          }
+          failedRounds = 0;
+        } catch (IOException | ClosedSelectorException e) {
+          throw e; // the selector failed: nothing more can be served
+        } catch (Throwable e) {
+          // The loop's own bookkeeping failed outside any one connection, such as for memory:
+          // give up the reserve, pause accepting, and go on; only a loop that fails round after
+          // round ends.
+          if (++failedRounds > MAX_FAILED_ROUNDS) {
+            throw e;
+          }
+          failedWith(null, e);
         }
       }
     } catch (Throwable e) {
-      // The selector failed, or the loop's own bookkeeping did: nothing more can be served.
       if (!(e instanceof ClosedSelectorException && stopping)) {
         reserve = null; // room to close the sockets and tell the owner
         failure = e;
@@ -298,6 +326,33 @@ public final class EventLoop implements Closeable {
     } finally {
       closeEverything();
     }
+  }
+
+  /**
+   * One round: wait for sockets (or tasks, or the next deadline), serve what is ready, run tasks,
+   * flush, check deadlines.
+   *
+   * @return whether the loop is done stopping
+   */
+  private boolean round() throws IOException {
+    long timeout = stopping ? 10 : nextWakeMillis();
+    if (tasks.isEmpty()) {
+      selector.select(timeout);
+    } else {
+      selector.selectNow(); // tasks wait: look at the sockets without sleeping
+    }
+    now = System.nanoTime();
+    Set<SelectionKey> selected = selector.selectedKeys();
+    for (Iterator<SelectionKey> keys = selected.iterator(); keys.hasNext(); ) {
+      SelectionKey key = keys.next();
+      keys.remove();
+      handle(key);
+    }
+    runTasks();
+    flushAll();
+    checkTimers();
+    restoreReserve();
+    return stopping && (System.nanoTime() - drainDeadline > 0 || nothingPending());
   }
 
   /**
@@ -388,7 +443,12 @@ public final class EventLoop implements Closeable {
         connection.readable();
       }
     } catch (Throwable e) {
-      connection.close(CloseReason.ERROR, e);
+      key.attach(null); // so that what the connection holds can be collected as soon as it is closed
+      try {
+        connection.close(CloseReason.ERROR, e);
+      } catch (Throwable again) {
+        // closed as far as it could be
+      }
       if (e instanceof Error error) {
         failedWith(connection, error);
       } else {

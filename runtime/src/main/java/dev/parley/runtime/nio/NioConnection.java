@@ -490,8 +490,8 @@ public final class NioConnection<M> {
       } else if (channel != null) {
         channel.close();
       }
-    } catch (IOException e) {
-      // It is closed all the same.
+    } catch (Throwable e) {
+      // It is closed all the same, or as closed as it can be (an OutOfMemoryError while closing).
     }
   }
 
