@@ -29,8 +29,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Deadlines (over a socket): once the first byte of a frame has arrived, the whole frame must
  * arrive within the frame timeout, or {@code receive} throws {@link FrameTimeoutException} and the
- * connection closes; a write that the peer takes no byte of for the write timeout fails with
- * {@link WriteTimeoutException} and the connection closes. Both are 30 s unless set otherwise.
+ * connection closes; a write that does not get a 64 KiB piece (or the whole, when smaller) into the
+ * socket within the write timeout fails with {@link WriteTimeoutException} and the connection
+ * closes, so a peer must take at least 64 KiB per write timeout. Both are 30 s unless set
+ * otherwise. Both exceptions are {@link java.net.SocketTimeoutException}s, but unlike a read
+ * timeout they close the connection: catch them before {@code SocketTimeoutException}.
  *
  * <p>A failed write never leaves part of a frame to be sent again: the connection stops writing.
  * Reading goes on, so frames that arrived whole before the peer went away are still received;
@@ -164,8 +167,7 @@ public final class BlockingConnection<M> implements Closeable {
     if (socket == null) {
       throw new UnsupportedOperationException("read timeouts need a socket");
     }
-    readTimeoutMillis = millis(timeout);
-    socketTimeout(readTimeoutMillis);
+    readTimeoutMillis = millis(timeout); // the next read applies it: only the reading thread sets the socket's
   }
 
   /**
@@ -193,11 +195,6 @@ public final class BlockingConnection<M> implements Closeable {
       throw new UnsupportedOperationException("write timeouts need a socket");
     }
     writeTimeoutNanos = timeout.toNanos();
-    if (writeTimeoutNanos > 0 && !closed) {
-      WriteWatchdog.INSTANCE.watch(this);
-    } else {
-      WriteWatchdog.INSTANCE.unwatch(this);
-    }
   }
 
   private static int millis(Duration timeout) {
@@ -233,14 +230,26 @@ public final class BlockingConnection<M> implements Closeable {
     }
   }
 
-  /** Sends several messages, as few writes as the queue bound allows. */
+  /**
+   * Sends several messages, in as few writes as the queue bound allows.
+   *
+   * @throws IllegalArgumentException if a message does not encode: the ones before it were sent,
+   *     none after it
+   */
   public void sendAll(Collection<? extends M> messages) throws IOException {
     synchronized (writeLock) {
       if (!writable()) {
         return;
       }
       for (M message : messages) {
-        if (!writer.enqueue(message)) {
+        boolean queued;
+        try {
+          queued = writer.enqueue(message);
+        } catch (RuntimeException e) {
+          flush(); // the messages before the one that does not encode are sent; none after it
+          throw e;
+        }
+        if (!queued) {
           if (!flush()) {
             return;
           }
@@ -302,16 +311,19 @@ public final class BlockingConnection<M> implements Closeable {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-      while (length > 0) {
-        int n = Math.min(length, WRITE_CHUNK);
-        writeStarted = System.nanoTime() | 1; // never 0, which means "no write under way"
-        try {
+      // Watched only while writing, so that the watchdog holds no connection that is not.
+      WriteWatchdog.INSTANCE.watch(BlockingConnection.this);
+      try {
+        while (length > 0) {
+          int n = Math.min(length, WRITE_CHUNK);
+          writeStarted = System.nanoTime() | 1; // never 0, which means "no write under way"
           out.write(bytes, offset, n);
-        } finally {
-          writeStarted = 0;
+          offset += n;
+          length -= n;
         }
-        offset += n;
-        length -= n;
+      } finally {
+        writeStarted = 0;
+        WriteWatchdog.INSTANCE.unwatch(BlockingConnection.this);
       }
     }
 
@@ -349,7 +361,7 @@ public final class BlockingConnection<M> implements Closeable {
         while (true) {
           ByteBuffer body = nextFrame();
           if (body != null) {
-            return Optional.of(protocol.decode(body));
+            return Optional.of(decode(body));
           }
           if (!fill()) {
             return Optional.empty();
@@ -359,6 +371,15 @@ public final class BlockingConnection<M> implements Closeable {
         close();
         throw e;
       }
+    }
+  }
+
+  /** The message in {@code body}; a decoder's own failure counts as a frame that does not decode. */
+  private M decode(ByteBuffer body) throws ProtocolException {
+    try {
+      return protocol.decode(body);
+    } catch (RuntimeException e) {
+      throw MalformedFrameException.decoderFailed(e);
     }
   }
 
@@ -464,7 +485,7 @@ public final class BlockingConnection<M> implements Closeable {
         ensureOpen();
         try {
           for (ByteBuffer body = nextFrame(); body != null; body = nextFrame()) {
-            handler.onMessage(protocol.decode(body));
+            handler.onMessage(decode(body));
             count++;
           }
           if (!fill()) {
@@ -505,9 +526,6 @@ public final class BlockingConnection<M> implements Closeable {
       return;
     }
     closed = true;
-    if (socket != null) {
-      WriteWatchdog.INSTANCE.unwatch(this);
-    }
     resource.close();
   }
 

@@ -58,10 +58,13 @@ public final class BlockingServer<M> implements Closeable {
   private final Thread acceptor;
   private final AtomicLong refused = new AtomicLong();
   private final Object pauseLock = new Object();
+  /** The listening address, kept: asking a closed or failing socket allocates, or fails. */
+  private final InetSocketAddress address;
   private volatile boolean closed;
 
   private BlockingServer(ServerSocket serverSocket, Builder<M> settings) {
     this.serverSocket = serverSocket;
+    this.address = (InetSocketAddress) serverSocket.getLocalSocketAddress();
     this.settings = settings;
     if (settings.executor == null) {
       AtomicInteger threads = new AtomicInteger();
@@ -104,7 +107,7 @@ public final class BlockingServer<M> implements Closeable {
 
   /** The address the server listens on, with its actual port. */
   public InetSocketAddress address() {
-    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    return address;
   }
 
   /** Connections open now. */
@@ -138,14 +141,19 @@ public final class BlockingServer<M> implements Closeable {
         if (closed) {
           return;
         }
-        if (socket != null) {
-          closeQuietly(socket); // this connection only
-        }
-        if (!failing || e instanceof Error) {
-          errors.onError(address(), e instanceof Error
-              ? e
-              : new IOException("accepting failed (" + e + "); pausing for up to " + MAX_ACCEPT_PAUSE_MILLIS
-                  + " ms at a time until it works again", e));
+        // Nothing here may end the accepting thread, not even running out of memory while reporting.
+        try {
+          if (socket != null) {
+            closeQuietly(socket); // this connection only
+          }
+          if (!failing || e instanceof Error) {
+            errors.onError(address, e instanceof Error
+                ? e
+                : new IOException("accepting failed (" + e + "); pausing for up to " + MAX_ACCEPT_PAUSE_MILLIS
+                    + " ms at a time until it works again", e));
+          }
+        } catch (Throwable again) {
+          // the pause below still happens
         }
         failing = true;
         pause(pause);
@@ -163,7 +171,7 @@ public final class BlockingServer<M> implements Closeable {
     }
     closeQuietly(socket);
     if (firstOfEpisode) {
-      errors.onError(address(), new IOException("connection limit of " + settings.limits.maxConnections()
+      errors.onError(address, new IOException("connection limit of " + settings.limits.maxConnections()
           + " reached: closing new connections at once until one closes"));
     }
   }

@@ -86,7 +86,7 @@ public final class FrameWriter<M> {
    * @return false, queueing nothing, if the frame would take the queue past {@link #maxPending()}
    * @throws IllegalArgumentException if the message is longer than the protocol's maximum frame,
    *     or does not encode (the protocol's exception is the cause)
-   * @throws IllegalStateException if the protocol wrote another size than it promised
+   * @throws IllegalStateException if the protocol wrote another size than it promised, more or fewer
    */
   public boolean enqueue(M message) {
     int size;
@@ -117,6 +117,10 @@ public final class FrameWriter<M> {
     out.limit(bodyStart + size);
     try {
       protocol.encode(message, out);
+    } catch (java.nio.BufferOverflowException e) {
+      out.limit(limit).position(frameStart);
+      throw new IllegalStateException("the protocol wrote more than the " + size + " bytes it promised for "
+          + name(message) + "; nothing was queued", e);
     } catch (RuntimeException e) {
       out.limit(limit).position(frameStart);
       throw new IllegalArgumentException("cannot encode " + name(message) + ", nothing was queued: " + e, e);

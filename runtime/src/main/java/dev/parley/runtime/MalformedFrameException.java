@@ -32,6 +32,17 @@ public final class MalformedFrameException extends ProtocolException {
     this.offset = offset;
   }
 
+  /**
+   * A decoder that threw something other than a {@link ProtocolException}: a bug in a hand-written
+   * {@link Protocol}, reported as the frame not decoding, with the decoder's exception as cause.
+   * The transports use it so that such a frame closes its own connection like any bad frame.
+   */
+  public static MalformedFrameException decoderFailed(RuntimeException cause) {
+    MalformedFrameException failed = new MalformedFrameException("", "the protocol's decoder failed: " + cause, 0);
+    failed.initCause(cause);
+    return failed;
+  }
+
   /** Nothing to fill: see the class comment. */
   @Override
   public synchronized Throwable fillInStackTrace() {

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One daemon thread that closes blocking connections whose current write has made no progress for
- * their write timeout. Blocking socket writes have no timeout of their own; a connection stamps
- * the start of each bounded chunk it writes, and this thread looks at the stamps a few times a
- * second, so a write costs two volatile stores and nothing else.
+ * their write timeout. Blocking socket writes have no timeout of their own; a connection is
+ * watched only while it writes, stamps the start of each bounded chunk, and this thread looks at
+ * the stamps a few times a second.
  */
 final class WriteWatchdog {
 
@@ -19,22 +19,24 @@ final class WriteWatchdog {
   private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
   private final Set<BlockingConnection<?>> watched = ConcurrentHashMap.newKeySet();
-  private Thread thread;
+  private volatile Thread thread;
 
   private WriteWatchdog() {}
 
   void watch(BlockingConnection<?> connection) {
     watched.add(connection);
-    Thread started;
-    synchronized (this) {
-      if (thread == null) {
-        thread = new Thread(this::run, "parley-write-watchdog");
-        thread.setDaemon(true);
-        thread.start();
-      }
-      started = thread;
+    if (thread == null) {
+      start();
     }
-    LockSupport.unpark(started);
+  }
+
+  private synchronized void start() {
+    if (thread == null) {
+      Thread started = new Thread(this::run, "parley-write-watchdog");
+      started.setDaemon(true);
+      started.start();
+      thread = started;
+    }
   }
 
   void unwatch(BlockingConnection<?> connection) {
@@ -43,10 +45,8 @@ final class WriteWatchdog {
 
   private void run() {
     while (true) {
-      if (watched.isEmpty()) {
-        LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
-        continue;
-      }
+      // No wake-up from writers (it would cost each write a system call): the thread looks a
+      // few times a second, whether or not anything is watched.
       long now = System.nanoTime();
       for (BlockingConnection<?> connection : watched) {
         try {

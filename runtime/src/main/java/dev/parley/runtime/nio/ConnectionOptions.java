@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param maxPendingBytes the hard bound on bytes queued for a peer: a send past it closes the
  *     connection with {@link CloseReason#SLOW_PEER}; 4 MiB by default
  * @param highWaterMark when this many bytes are queued, the connection stops reading and handing
- *     over frames (they wait in the socket and in its read buffer) ...
- * @param lowWaterMark ... until the queue is back below this many
+ *     over frames (they wait in the socket and in its read buffer); 1 MiB by default
+ * @param lowWaterMark it takes up again once fewer than this many are queued; 256 KiB by default,
+ *     at least 1
  */
 public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
     int maxPendingBytes, int highWaterMark, int lowWaterMark) {
@@ -41,8 +42,8 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
     if (maxPendingBytes < 1) {
       throw new IllegalArgumentException("maxPendingBytes must be positive: " + maxPendingBytes);
     }
-    if (lowWaterMark < 0 || lowWaterMark > highWaterMark || highWaterMark > maxPendingBytes) {
-      throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= maxPendingBytes, not "
+    if (lowWaterMark < 1 || lowWaterMark > highWaterMark || highWaterMark > maxPendingBytes) {
+      throw new IllegalArgumentException("need 1 <= lowWaterMark <= highWaterMark <= maxPendingBytes, not "
           + lowWaterMark + ", " + highWaterMark + ", " + maxPendingBytes);
     }
   }
@@ -84,8 +85,9 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
     if (2L * highWaterMark <= bytes) {
       return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, highWaterMark, lowWaterMark);
     }
-    int high = bytes / 2;
-    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, high, Math.min(lowWaterMark, high / 4));
+    int high = Math.max(1, bytes / 2);
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, high,
+        Math.max(1, Math.min(lowWaterMark, high / 4)));
   }
 
   /** Reading pauses when {@code high} bytes are queued and resumes below {@code low}. */

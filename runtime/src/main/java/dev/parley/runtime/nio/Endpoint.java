@@ -16,6 +16,9 @@ interface Endpoint extends ByteChannel {
   /** Asks to be told when the endpoint can be read ({@link SelectionKey#OP_READ}) or written ({@link SelectionKey#OP_WRITE}). */
   void interest(int ops);
 
+  /** Says that this side will write no more (a FIN after what was written); reading goes on. */
+  void shutdownOutput() throws IOException;
+
   /** The peer's address, or null when there is none. */
   SocketAddress remoteAddress();
 
@@ -52,6 +55,11 @@ interface Endpoint extends ByteChannel {
         if (key.isValid()) {
           key.interestOps(ops);
         }
+      }
+
+      @Override
+      public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
       }
 
       @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -87,6 +88,7 @@ public final class EventLoop implements Closeable {
   private long now = System.nanoTime();
   private byte[] reserve = new byte[RESERVE_BYTES];
   private long lastReserveAttempt;
+  private ByteBuffer scratch;
 
   private EventLoop(String name, ErrorHook errors) throws IOException {
     this.selector = Selector.open();
@@ -130,12 +132,17 @@ public final class EventLoop implements Closeable {
       server.close();
       throw e;
     }
-    call(() -> {
-      Acceptor<M> acceptor = new Acceptor<>(server, protocol, handler, options, limits);
-      acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
-      acceptors.add(acceptor);
-      return null;
-    });
+    try {
+      call(() -> {
+        Acceptor<M> acceptor = new Acceptor<>(server, protocol, handler, options, limits);
+        acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        acceptors.add(acceptor);
+        return null;
+      });
+    } catch (IOException | RuntimeException e) {
+      server.close(); // the loop did not take it (it has ended, say): give the port back
+      throw e;
+    }
     return (InetSocketAddress) server.getLocalAddress();
   }
 
@@ -164,8 +171,9 @@ public final class EventLoop implements Closeable {
         } else {
           channel.register(selector, SelectionKey.OP_CONNECT, connection);
         }
-      } catch (IOException e) {
-        connection.close(CloseReason.IO_ERROR, e);
+      } catch (IOException | RuntimeException e) {
+        // Refused, unreachable, or an address that cannot be connected to (unresolved, say).
+        connection.close(CloseReason.IO_ERROR, e instanceof IOException io ? io : new IOException(e.toString(), e));
       }
     });
     return connection;
@@ -194,6 +202,14 @@ public final class EventLoop implements Closeable {
 
   boolean inLoop() {
     return Thread.currentThread() == thread;
+  }
+
+  /** A buffer for bytes read only to be dropped (a connection lingering before its close). */
+  ByteBuffer scratch() {
+    if (scratch == null) {
+      scratch = ByteBuffer.allocate(8 * 1024);
+    }
+    return scratch;
   }
 
   /** The time of the current round, for deadlines. */
@@ -444,16 +460,21 @@ public final class EventLoop implements Closeable {
       }
     } catch (Throwable e) {
       key.attach(null); // so that what the connection holds can be collected as soon as it is closed
-      try {
-        connection.close(CloseReason.ERROR, e);
-      } catch (Throwable again) {
-        // closed as far as it could be
-      }
-      if (e instanceof Error error) {
-        failedWith(connection, error);
-      } else {
-        report(connection, e);
-      }
+      failed(connection, e);
+    }
+  }
+
+  /** The runtime failed serving {@code connection}: close it with {@link CloseReason#ERROR} and report. */
+  private void failed(NioConnection<?> connection, Throwable e) {
+    try {
+      connection.close(CloseReason.ERROR, e);
+    } catch (Throwable again) {
+      // closed as far as it could be
+    }
+    if (e instanceof Error) {
+      failedWith(connection, e);
+    } else {
+      report(connection, e);
     }
   }
 
@@ -483,10 +504,7 @@ public final class EventLoop implements Closeable {
       try {
         connection.flush();
       } catch (Throwable e) {
-        connection.close(CloseReason.ERROR, e);
-        if (e instanceof Error error) {
-          failedWith(connection, error);
-        }
+        failed(connection, e);
       }
     }
   }
@@ -503,7 +521,7 @@ public final class EventLoop implements Closeable {
         try {
           connection.checkTimers(now);
         } catch (Throwable e) {
-          connection.close(CloseReason.ERROR, e);
+          failed(connection, e);
         }
       }
     }
@@ -658,10 +676,13 @@ public final class EventLoop implements Closeable {
         remember(connection);
         open++;
         connection.opened(channel.register(selector, SelectionKey.OP_READ, connection));
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         closeQuietly(channel); // this connection only; it never reached a handler
         if (connection != null) {
           forget(connection);
+        }
+        if (e instanceof RuntimeException) {
+          report(null, e); // a Protocol or options that cannot serve a connection: someone must hear
         }
       } catch (Error e) {
         closeQuietly(channel);

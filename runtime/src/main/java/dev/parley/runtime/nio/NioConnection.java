@@ -33,6 +33,13 @@ public final class NioConnection<M> {
   /** Reads per readiness event, so that one busy peer cannot starve the others. */
   private static final int READS_PER_EVENT = 16;
 
+  /**
+   * How long a connection closing for a bad frame reads and drops what the peer still sends, after
+   * its replies, before it closes: closing with unread bytes sends a reset, which can destroy the
+   * replies before the peer reads them.
+   */
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** A connection quiet for this long gives its read and write buffers back. */
   static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -64,9 +71,13 @@ public final class NioConnection<M> {
   private long lastActive;
   /** When the frame being received must be whole, or 0 when no deadline runs. */
   private long frameDeadline;
+  /** While lingering after its replies: when to close at the latest; 0 otherwise. */
+  private long lingerDeadline;
   /** When the peer last took bytes, or when the queue last became non-empty. */
   private long lastWriteProgress;
   private volatile Object attachment;
+  /** The peer's address, kept when the connection opens: a closed channel no longer says it. */
+  private volatile SocketAddress peer;
   /** The listener that accepted this connection, or null for one this side made. */
   final EventLoop.Acceptor<?> origin;
   /** Where the loop keeps this connection in its list, or -1 when it is not there. */
@@ -87,8 +98,8 @@ public final class NioConnection<M> {
     this.origin = origin;
     this.accepted = accepted;
     this.reader = new FrameReader(protocol.frameFormat());
-    int maxPending = Math.max(options.maxPendingBytes(),
-        protocol.frameFormat().lengthSize() + protocol.frameFormat().maxFrameLength());
+    long largestFrame = (long) protocol.frameFormat().lengthSize() + protocol.frameFormat().maxFrameLength();
+    int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
     this.writer = new FrameWriter<>(protocol, maxPending);
     this.lastReceived = loop.now();
     this.lastActive = lastReceived;
@@ -100,6 +111,9 @@ public final class NioConnection<M> {
 
   /** The peer's address, once connected. */
   public Optional<SocketAddress> remoteAddress() {
+    if (peer != null) {
+      return Optional.of(peer);
+    }
     if (endpoint != null) {
       return Optional.ofNullable(endpoint.remoteAddress());
     }
@@ -151,7 +165,7 @@ public final class NioConnection<M> {
    *     is queued; from another thread the loop's error hook hears it)
    */
   public boolean send(M message) {
-    if (closed || closing || outputFailed != null) {
+    if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
     if (!loop.inLoop()) {
@@ -191,6 +205,7 @@ public final class NioConnection<M> {
 
   void opened(Endpoint endpoint) {
     this.endpoint = endpoint;
+    this.peer = endpoint.remoteAddress();
     this.open = true;
     long now = loop.now();
     lastReceived = now;
@@ -212,6 +227,10 @@ public final class NioConnection<M> {
   }
 
   void readable() {
+    if (lingerDeadline != 0) {
+      drop();
+      return;
+    }
     if (closed || paused || closing || endSeen) {
       return;
     }
@@ -267,9 +286,7 @@ public final class NioConnection<M> {
       try {
         message = protocol.decode(body);
       } catch (RuntimeException e) {
-        MalformedFrameException failed = new MalformedFrameException("", "the protocol's decoder failed: " + e, 0);
-        failed.initCause(e);
-        throw failed;
+        throw MalformedFrameException.decoderFailed(e);
       }
       try {
         handler.onMessage(this, message);
@@ -291,6 +308,26 @@ public final class NioConnection<M> {
     closeAfterQueue(CloseReason.PEER_CLOSED, null);
   }
 
+  /** Lingering: reads and drops what the peer sends until it closes its side. */
+  private void drop() {
+    ByteBuffer scratch = loop.scratch();
+    try {
+      for (int reads = 0; reads < READS_PER_EVENT; reads++) {
+        scratch.clear();
+        int n = endpoint.read(scratch);
+        if (n < 0) {
+          close(closingReason, closingCause);
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      close(closingReason, closingCause);
+    }
+  }
+
   private void pause() {
     paused = true;
     frameDeadline = 0; // the peer cannot send while this side does not read: no deadline runs
@@ -300,6 +337,7 @@ public final class NioConnection<M> {
   /** The queue fell below the low-water mark: hand over what waits, then read again. */
   private void resume() {
     paused = false;
+    lastReceived = loop.now(); // the idle timeout did not run while this side was not reading
     try {
       if (dispatchFrames() && endSeen) {
         ended();
@@ -320,13 +358,39 @@ public final class NioConnection<M> {
     if (closed) {
       return;
     }
-    if (!writer.hasPending() || outputFailed != null || !open) {
+    closingReason = reason;
+    closingCause = cause;
+    if (outputFailed != null || !open) {
       close(reason, cause);
       return;
     }
     closing = true;
-    closingReason = reason;
-    closingCause = cause;
+    frameDeadline = 0;
+    if (!writer.hasPending()) {
+      finishClosing();
+      return;
+    }
+    updateInterest();
+  }
+
+  /**
+   * Everything queued has left. After the peer's end nothing more can come: close. After a bad
+   * frame, the peer may still be sending: say so with a FIN, and linger, dropping what arrives,
+   * until the peer closes its side or {@link #LINGER_NANOS} pass.
+   */
+  private void finishClosing() {
+    if (closingReason != CloseReason.PROTOCOL_ERROR || endSeen) {
+      close(closingReason, closingCause);
+      return;
+    }
+    try {
+      endpoint.shutdownOutput();
+    } catch (IOException e) {
+      close(closingReason, closingCause);
+      return;
+    }
+    closing = false;
+    lingerDeadline = loop.now() + LINGER_NANOS;
     frameDeadline = 0;
     updateInterest();
   }
@@ -350,7 +414,7 @@ public final class NioConnection<M> {
       lastActive = lastWriteProgress;
     }
     if (empty && closing) {
-      close(closingReason, closingCause);
+      finishClosing();
       return;
     }
     if (paused && writer.pending() < options.lowWaterMark()) {
@@ -409,7 +473,7 @@ public final class NioConnection<M> {
       return;
     }
     int ops = 0;
-    if (!paused && !closing && !endSeen && open) {
+    if (lingerDeadline != 0 || (!paused && !closing && !endSeen && open)) {
       ops |= SelectionKey.OP_READ;
     }
     if (outputFailed == null && writer.hasPending()) {
@@ -427,9 +491,18 @@ public final class NioConnection<M> {
     if (closed || !open) {
       return;
     }
-    if (!options.idleTimeout().isZero() && now - lastReceived > options.idleTimeout().toNanos()) {
+    // While reading is paused or the queue is draining before a close, this side is not reading:
+    // the write timeout governs, not the idle timeout.
+    if (!paused && !closing && lingerDeadline == 0
+        && !options.idleTimeout().isZero() && now - lastReceived > options.idleTimeout().toNanos()) {
       close(CloseReason.IDLE_TIMEOUT,
           new IOException("nothing received for more than " + options.idleTimeout().toMillis() + " ms"));
+      return;
+    }
+    if (lingerDeadline != 0) {
+      if (now - lingerDeadline > 0) {
+        close(closingReason, closingCause);
+      }
       return;
     }
     if (frameDeadline != 0 && now - frameDeadline > 0) {

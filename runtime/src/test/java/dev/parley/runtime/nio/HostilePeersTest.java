@@ -207,6 +207,8 @@ class HostilePeersTest {
         BlockingConnection<Bytes> reply = BlockingConnection.over(socket, PROTOCOL);
         reply.setReadTimeout(WAIT);
         assertEquals(Optional.of(text("HELLO")), reply.receive(), "round " + round);
+        assertEquals(Optional.empty(), reply.receive(), "then a FIN, not a reset: the server lingers");
+        socket.shutdownOutput(); // the peer's end: the lingering server closes now
         assertEquals(CloseReason.PROTOCOL_ERROR, closes.poll(10, TimeUnit.SECONDS));
         assertInstanceOf(ProtocolException.class, causes.poll(1, TimeUnit.SECONDS));
       }

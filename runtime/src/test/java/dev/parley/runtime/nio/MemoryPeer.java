@@ -50,6 +50,7 @@ final class MemoryPeer implements Endpoint {
   private IOException failure;
   private int interest;
   private boolean open = true;
+  private boolean outputShut;
   private NioConnection<?> connection;
 
   private MemoryPeer(EventLoop loop, Chunking reads, Chunking writes) {
@@ -203,6 +204,16 @@ final class MemoryPeer implements Endpoint {
   @Override
   public void interest(int ops) {
     interest = ops;
+  }
+
+  @Override
+  public void shutdownOutput() {
+    outputShut = true;
+  }
+
+  /** Whether the connection said it will write no more. */
+  boolean outputShut() throws IOException {
+    return onLoop(() -> outputShut);
   }
 
   @Override

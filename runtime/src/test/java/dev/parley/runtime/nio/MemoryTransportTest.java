@@ -212,6 +212,10 @@ class MemoryTransportTest {
       System.arraycopy(bad, 0, both, good.length, bad.length);
       peer.send(both);
       assertEquals(List.of(text("ONE"), text("TWO")), parse(peer.takeWritten()), "seed " + seed);
+      assertTrue(peer.outputShut(), "after its replies the connection says it is done writing");
+      assertTrue(closes.isEmpty(), "and lingers, dropping what the peer still sends, until the peer's end");
+      peer.send(new byte[] {1, 2, 3, 4, 5});
+      peer.endInput();
       Loopback.waitFor(() -> !closes.isEmpty());
       assertEquals(List.of(CloseReason.PROTOCOL_ERROR), closes);
       assertInstanceOf(MalformedFrameException.class, causes.get(0));
@@ -275,5 +279,56 @@ class MemoryTransportTest {
       assertEquals(List.of(text("before"), text("after")), parse(peer.takeWritten()));
       assertEquals(List.of("IllegalArgumentException", "IllegalStateException"), failures);
     }
+  }
+
+  @Test
+  void theIdleTimeoutDoesNotRunWhileReadingIsPausedForThePeer() throws Exception {
+    MemoryPeer peer = open(PROTOCOL, ConnectionOptions.defaults().withIdleTimeout(Duration.ofMillis(100))
+        .withWaterMarks(64 << 10, 256 << 10), Chunking.whole(), Chunking.whole());
+    peer.stopReading(true);
+    List<Bytes> requests = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      requests.add(text("big 32"));
+    }
+    peer.send(frames(requests));
+    assertTrue(peer.connection().isReadingPaused());
+    TimeUnit.MILLISECONDS.sleep(400); // four idle timeouts, while this side is the one not reading
+    assertTrue(closes.isEmpty(), "not closed as idle: " + closes);
+    peer.stopReading(false);
+    ByteArrayOutputStream replies = new ByteArrayOutputStream();
+    for (int i = 0; i < 1000 && received.size() < 20; i++) {
+      replies.writeBytes(peer.takeWritten());
+    }
+    replies.writeBytes(peer.takeWritten());
+    assertEquals(20, parse(replies.toByteArray()).size());
+  }
+
+  @Test
+  void waterMarksMustLeaveRoomToResume() {
+    ConnectionOptions defaults = ConnectionOptions.defaults();
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> defaults.withWaterMarks(0, 100));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> defaults.withWaterMarks(200, 100));
+    ConnectionOptions tiny = defaults.withMaxPendingBytes(1);
+    assertEquals(1, tiny.highWaterMark());
+    assertEquals(1, tiny.lowWaterMark());
+    ConnectionOptions small = defaults.withMaxPendingBytes(1 << 20);
+    assertEquals(512 << 10, small.highWaterMark(), "half the bound");
+    assertEquals(128 << 10, small.lowWaterMark(), "a quarter of the high mark");
+  }
+
+  @Test
+  void aConnectToAnAddressThatCannotBeReachedClosesAsAnIoErrorAndLeavesNothingBehind() throws Exception {
+    java.util.concurrent.BlockingQueue<CloseReason> reasons = new java.util.concurrent.ArrayBlockingQueue<>(1);
+    loop.connect(java.net.InetSocketAddress.createUnresolved("no-such-host.invalid", 80), PROTOCOL, new Handler<Bytes>() {
+      @Override
+      public void onMessage(NioConnection<Bytes> connection, Bytes message) {}
+
+      @Override
+      public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+        reasons.add(reason);
+      }
+    }, ConnectionOptions.defaults());
+    assertEquals(CloseReason.IO_ERROR, reasons.poll(10, TimeUnit.SECONDS));
+    Loopback.waitFor(() -> loop.connectionCount() == 0);
   }
 }
