@@ -346,6 +346,13 @@ public final class FrameReader {
     long length = peekLength();
     int needed = length < 0 ? format.lengthSize() : format.lengthSize() + (int) length;
     int capacity = buffer.capacity();
+    if (!skipping && capacity < readSize && (end == capacity || capacity - start < needed)) {
+      // Reads have shown that a larger buffer helps, and this one must change anyway: take the size
+      // they call for (or the frame's, by doubling), moving the partial frame once. Without this a
+      // buffer grown to exactly one frame would stay that size, one frame a read.
+      grow((int) Math.max(readSize, Math.min(needed, Math.max(readSize, 2L * capacity))));
+      capacity = buffer.capacity();
+    }
     if (start > 0 && (end == capacity || capacity - start < needed) && (!skipping || start >= capacity / 2)) {
       // Move the partial frame to the front: at most one frame, once per buffer's worth read;
       // while skipping, no more bytes than were consumed since the last move.

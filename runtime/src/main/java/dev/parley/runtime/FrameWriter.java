@@ -30,7 +30,7 @@ public final class FrameWriter<M> {
    * steady amount queued does not reallocate on every refill; a larger buffer is given back once
    * everything in it has been sent.
    */
-  static final int KEPT_CAPACITY = 64 * 1024;
+  static final int KEPT_CAPACITY = 256 * 1024;
 
   private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 

@@ -6,7 +6,8 @@ import java.util.List;
  * Not API: fills the list that a generated decoder hands to a record, so that the record can take
  * it without a copy. The array it fills never leaves the builder except inside the one list that
  * {@link #build} returns, and once it has, the builder refuses to add: nobody can change a list a
- * builder built. Only the thread that created a builder may use it.
+ * builder built. A builder is confined to the decoding that made it: it is not safe to share
+ * between threads, and generated code never does.
  *
  * <p>Each element must be non-null; an element that is a list is copied unless a builder or
  * {@link Wire#checkList} built it, so a list of lists is immutable all the way down.
@@ -15,7 +16,6 @@ public final class ListBuilder<E> {
 
   private static final Object[] NONE = new Object[0];
 
-  private final Thread owner = Thread.currentThread();
   private Object[] elements;
   private int size;
 
@@ -35,8 +35,7 @@ public final class ListBuilder<E> {
    * Adds the next element.
    *
    * @throws NullPointerException if {@code element} is null
-   * @throws IllegalStateException if the list is full or built, or on another thread than the
-   *     builder's
+   * @throws IllegalStateException if the list is full or built
    */
   public void add(E element) {
     Object[] array = checkedArray();
@@ -51,8 +50,8 @@ public final class ListBuilder<E> {
    * The list of the elements added, once there are as many as the count; afterwards the builder
    * refuses everything.
    *
-   * @throws IllegalStateException if fewer elements were added than the count, if the list was
-   *     built already, or on another thread than the builder's
+   * @throws IllegalStateException if fewer elements were added than the count, or if the list was
+   *     built already
    */
   public List<E> build() {
     Object[] array = checkedArray();
@@ -64,11 +63,6 @@ public final class ListBuilder<E> {
   }
 
   private Object[] checkedArray() {
-    // One thread only: a second one could otherwise store into the array after build() gave it
-    // away, through a stale view of the builder.
-    if (Thread.currentThread() != owner) {
-      throw new IllegalStateException("a ListBuilder belongs to the thread that created it");
-    }
     Object[] array = elements;
     if (array == null) {
       throw new IllegalStateException("the list is built");

@@ -311,15 +311,18 @@ public final class Wire {
 
   /** {@link #checkList(List, int, String)} for element {@code index} of list {@code field}. */
   public static <E> List<E> checkList(List<E> list, int width, String field, int index) {
+    if (list instanceof ImmutableArrayList<E> own) {
+      // A decoder's own list, the usual case: no copy, and a call to a final class.
+      if (own.size() > maxOf(width)) {
+        throw tooLong(own.size(), width, field, index);
+      }
+      return list;
+    }
     if (list == null) {
       throw new NullPointerException(label(field, index));
     }
     if (list.size() > maxOf(width)) {
-      throw new IllegalArgumentException(label(field, index) + " has " + list.size()
-          + " elements, more than its u" + (width * 8) + " count allows (" + maxOf(width) + ")");
-    }
-    if (list instanceof ImmutableArrayList<E>) {
-      return list;
+      throw tooLong(list.size(), width, field, index);
     }
     List<E> copy;
     try {
@@ -340,6 +343,11 @@ public final class Wire {
       }
     }
     return copy;
+  }
+
+  private static IllegalArgumentException tooLong(int size, int width, String field, int index) {
+    return new IllegalArgumentException(label(field, index) + " has " + size
+        + " elements, more than its u" + (width * 8) + " count allows (" + maxOf(width) + ")");
   }
 
   /**
