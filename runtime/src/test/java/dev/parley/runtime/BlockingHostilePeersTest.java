@@ -83,19 +83,6 @@ class BlockingHostilePeersTest {
     return client;
   }
 
-  private static boolean closedByServer(Socket socket) throws IOException {
-    socket.setSoTimeout((int) WAIT.toMillis());
-    InputStream in = socket.getInputStream();
-    try {
-      while (in.read() >= 0) {
-        // replies, if any, then the end
-      }
-      return true;
-    } catch (java.net.SocketException reset) {
-      return true;
-    }
-  }
-
   private void awaitReport(Class<? extends Throwable> type) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (reports.stream().noneMatch(type::isInstance)) {
@@ -122,7 +109,7 @@ class BlockingHostilePeersTest {
       awaitReport(FrameTimeoutException.class);
       long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(elapsed < 2000, "closed by the frame deadline: " + elapsed + " ms");
-      assertTrue(closedByServer(dribbler));
+      assertTrue(Loopback.closedByServer(dribbler));
     }
   }
 
@@ -130,7 +117,7 @@ class BlockingHostilePeersTest {
   void aConnectionThatSendsNothingIsClosedAtTheFrameDeadlineOfItsAcceptAndFreesItsThread() throws Exception {
     InetSocketAddress address = start(echo(new AtomicInteger()).frameTimeout(Duration.ofMillis(300)));
     try (Socket silent = new Socket(address.getAddress(), address.getPort())) {
-      assertTrue(closedByServer(silent));
+      assertTrue(Loopback.closedByServer(silent));
       awaitReport(FrameTimeoutException.class);
       assertEquals("no frame arrived within 300 ms of the accept", reports.get(0).getMessage());
       Loopback.waitFor(() -> servers.get(0).connectionCount() == 0);
@@ -224,7 +211,7 @@ class BlockingHostilePeersTest {
       assertEquals(Optional.of(text("B")), b.receive());
       for (int i = 0; i < 4; i++) {
         try (Socket refused = new Socket(address.getAddress(), address.getPort())) {
-          assertTrue(closedByServer(refused));
+          assertTrue(Loopback.closedByServer(refused));
         }
       }
       assertEquals(4, servers.get(0).refusedConnections());
@@ -248,22 +235,7 @@ class BlockingHostilePeersTest {
     int burst = 300;
     List<SocketChannel> channels = new ArrayList<>();
     try {
-      for (int i = 0; i < burst; i++) {
-        SocketChannel channel = SocketChannel.open();
-        channels.add(channel);
-        channel.configureBlocking(false);
-        channel.connect(address);
-      }
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-      int connected = 0;
-      while (System.nanoTime() < deadline && connected < burst) {
-        connected = 0;
-        for (SocketChannel channel : channels) {
-          if (channel.isConnected() || channel.finishConnect()) {
-            connected++;
-          }
-        }
-      }
+      int connected = Loopback.connectBurst(address, burst, channels);
       assertEquals(burst, connected, "every connect of the burst completed at once, held by the backlog");
     } finally {
       release.countDown();

@@ -78,4 +78,45 @@ public final class Loopback {
       killed.setSoLinger(true, 0);
     }
   }
+
+  /**
+   * Starts {@code burst} non-blocking connects to {@code server} (added to {@code channels}, which
+   * the caller closes) and counts how many complete within half a second. A handshake the listen
+   * backlog has no room for is dropped and retried after a second, so only the backlog's worth can
+   * complete in that time while nothing is accepted.
+   */
+  public static int connectBurst(InetSocketAddress server, int burst, List<java.nio.channels.SocketChannel> channels)
+      throws IOException {
+    for (int i = 0; i < burst; i++) {
+      java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open();
+      channels.add(channel);
+      channel.configureBlocking(false);
+      channel.connect(server);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    int connected = 0;
+    while (System.nanoTime() < deadline && connected < burst) {
+      connected = 0;
+      for (java.nio.channels.SocketChannel channel : channels) {
+        if (channel.isConnected() || channel.finishConnect()) {
+          connected++;
+        }
+      }
+    }
+    return connected;
+  }
+
+  /** Reads until the server closes {@code socket}: the end of the stream or a reset, within ten seconds. */
+  public static boolean closedByServer(Socket socket) throws IOException {
+    socket.setSoTimeout(10_000);
+    java.io.InputStream in = socket.getInputStream();
+    try {
+      while (in.read() >= 0) {
+        // replies, if any, then the end
+      }
+      return true;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
 }

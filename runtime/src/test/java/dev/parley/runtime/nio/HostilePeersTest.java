@@ -104,19 +104,6 @@ class HostilePeersTest {
   }
 
   /** Reads until the server closes: -1 or a reset, within the read timeout. */
-  private static boolean closedByServer(Socket socket) throws IOException {
-    socket.setSoTimeout((int) WAIT.toMillis());
-    InputStream in = socket.getInputStream();
-    try {
-      while (in.read() >= 0) {
-        // replies, if any, then the end
-      }
-      return true;
-    } catch (java.net.SocketException reset) {
-      return true;
-    }
-  }
-
   @Test
   void aPeerDribblingAFrameIsClosedAtTheFrameDeadlineThoughEveryByteResetsTheIdleTimer() throws Exception {
     InetSocketAddress address = serve(ConnectionOptions.defaults()
@@ -139,7 +126,7 @@ class HostilePeersTest {
       assertInstanceOf(FrameTimeoutException.class, cause);
       assertTrue(cause.getMessage().startsWith("a frame did not arrive whole within 400 ms of its first byte"),
           cause.getMessage());
-      assertTrue(closedByServer(dribbler));
+      assertTrue(Loopback.closedByServer(dribbler));
     }
   }
 
@@ -149,7 +136,7 @@ class HostilePeersTest {
     try (Socket silent = new Socket(address.getAddress(), address.getPort())) {
       assertEquals(CloseReason.FRAME_TIMEOUT, closes.poll(10, TimeUnit.SECONDS));
       assertEquals("no frame arrived within 300 ms of the accept", causes.poll(1, TimeUnit.SECONDS).getMessage());
-      assertTrue(closedByServer(silent));
+      assertTrue(Loopback.closedByServer(silent));
     }
   }
 
@@ -253,7 +240,7 @@ class HostilePeersTest {
       }
       for (int i = 0; i < 5; i++) {
         try (Socket refused = new Socket(address.getAddress(), address.getPort())) {
-          assertTrue(closedByServer(refused), "refused " + i);
+          assertTrue(Loopback.closedByServer(refused), "refused " + i);
         }
       }
       assertEquals(5, loop.refusedConnections());
@@ -286,24 +273,7 @@ class HostilePeersTest {
     int burst = 300;
     List<SocketChannel> channels = new ArrayList<>();
     try {
-      for (int i = 0; i < burst; i++) {
-        SocketChannel channel = SocketChannel.open();
-        channels.add(channel);
-        channel.configureBlocking(false);
-        channel.connect(address);
-      }
-      // A handshake the backlog has no room for is dropped and retried after a second: within
-      // half a second, only the backlog's worth can have completed.
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-      int connected = 0;
-      while (System.nanoTime() < deadline && connected < burst) {
-        connected = 0;
-        for (SocketChannel channel : channels) {
-          if (channel.isConnected() || channel.finishConnect()) {
-            connected++;
-          }
-        }
-      }
+      int connected = Loopback.connectBurst(address, burst, channels);
       assertEquals(burst, connected, "every connect of the burst completed at once");
       release.countDown();
       Loopback.waitFor(() -> loop.connectionCount() == burst);
@@ -453,7 +423,7 @@ class HostilePeersTest {
       long before = threads.getThreadAllocatedBytes(loopThread);
       try (Socket absurd = new Socket(address.getAddress(), address.getPort())) {
         absurd.getOutputStream().write(new byte[] {(byte) 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
-        assertTrue(closedByServer(absurd));
+        assertTrue(Loopback.closedByServer(absurd));
       }
       assertEquals(CloseReason.PROTOCOL_ERROR, closes.poll(10, TimeUnit.SECONDS));
       long allocated = threads.getThreadAllocatedBytes(loopThread) - before;
@@ -480,7 +450,7 @@ class HostilePeersTest {
     try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
       socket.getOutputStream().write(new byte[] {0, 0, 0, 5, 'a'});
       socket.shutdownOutput();
-      assertTrue(closedByServer(socket));
+      assertTrue(Loopback.closedByServer(socket));
     }
     assertEquals(CloseReason.PROTOCOL_ERROR, closes.poll(10, TimeUnit.SECONDS));
     assertInstanceOf(dev.parley.runtime.TruncatedFrameException.class, causes.poll(10, TimeUnit.SECONDS));
