@@ -28,58 +28,82 @@ final class EnumGenerator {
 
   TypeSpec enumeration(EnumType type) {
     ClassName name = types.className(type);
-    TypeName valueType = JavaTypes.enumValueType(type);
-    boolean wide = valueType.equals(TypeName.LONG);
     TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addAnnotation(Sources.generated())
         .alwaysQualify(types.clashingNames())
         .addJavadoc(Sources.javadoc(type.doc().orElse("Enum " + type.name() + ", sent as its "
             + type.underlying().keyword() + " value.")));
-    CodeBlock.Builder toValue = CodeBlock.builder().add("return switch (this) {\n").indent();
-    CodeBlock.Builder fromValue = CodeBlock.builder();
-    fromValue.add(wide ? "return switch ((int) value) {\n" : "return switch (value) {\n").indent();
     for (EnumConstant constant : type.constants()) {
       addConstant(spec, constant.name(), constant.doc());
-      String literal = wide ? constant.value() + "L" : Long.toString(constant.value());
-      toValue.add("case $N -> $L;\n", constant.name(), literal);
-      fromValue.add("case $L -> $T.$N;\n", wide ? Integer.toString((int) constant.value()) : literal,
-          name, constant.name());
     }
-    toValue.unindent().add("};\n");
-    fromValue.add("default -> null;\n").unindent().add("};\n");
-    spec.addMethod(MethodSpec.methodBuilder("value")
+    return spec
+        .addMethod(value(type))
+        .addMethod(fromValue(type, name))
+        .addMethod(fromValueOrNull(type, name))
+        .build();
+  }
+
+  private static MethodSpec value(EnumType type) {
+    boolean wide = isWide(type);
+    CodeBlock.Builder code = CodeBlock.builder().add("return switch (this) {\n").indent();
+    for (EnumConstant constant : type.constants()) {
+      code.add("case $N -> $L;\n", constant.name(), literal(constant, wide));
+    }
+    return MethodSpec.methodBuilder("value")
         .addJavadoc("The value that stands for this constant on the wire.")
         .addModifiers(Modifier.PUBLIC)
-        .returns(valueType)
-        .addCode(toValue.build())
-        .build());
-    spec.addMethod(MethodSpec.methodBuilder("fromValue")
+        .returns(JavaTypes.enumValueType(type))
+        .addCode(code.unindent().add("};\n").build())
+        .build();
+  }
+
+  private static MethodSpec fromValue(EnumType type, ClassName name) {
+    return MethodSpec.methodBuilder("fromValue")
         .addJavadoc("The constant for a wire value.\n\n@throws IllegalArgumentException if no constant has that value")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(name)
-        .addParameter(valueType, "value")
+        .addParameter(JavaTypes.enumValueType(type), "value")
         .addStatement("$T constant = fromValueOrNull(value)", name)
         .beginControlFlow("if (constant == null)")
         .addStatement("throw new $T($S + value)", IllegalArgumentException.class,
             "undeclared " + type.name() + " value ")
         .endControlFlow()
         .addStatement("return constant")
-        .build());
+        .build();
+  }
+
+  private static MethodSpec fromValueOrNull(EnumType type, ClassName name) {
+    boolean wide = isWide(type);
     MethodSpec.Builder lookup = MethodSpec.methodBuilder("fromValueOrNull")
         .addJavadoc("The constant for a wire value, or null if no constant has it: decoders look values up"
             + " here, so that an undeclared one costs no exception.")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(name)
-        .addParameter(valueType, "value");
+        .addParameter(JavaTypes.enumValueType(type), "value");
     if (wide) {
       // A u32 value travels in a long; only 0 to 2^32-1 can be a constant.
       lookup.beginControlFlow("if (value < 0 || value > 0xFFFF_FFFFL)")
           .addStatement("return null")
           .endControlFlow();
     }
-    spec.addMethod(lookup.addCode(fromValue.build()).build());
-    return spec.build();
+    CodeBlock.Builder code = CodeBlock.builder()
+        .add(wide ? "return switch ((int) value) {\n" : "return switch (value) {\n").indent();
+    for (EnumConstant constant : type.constants()) {
+      code.add("case $L -> $T.$N;\n", wide ? Integer.toString((int) constant.value()) : literal(constant, wide),
+          name, constant.name());
+    }
+    code.add("default -> null;\n").unindent().add("};\n");
+    return lookup.addCode(code.build()).build();
+  }
+
+  /** Whether the enum's values travel in a {@code long} (u32), so that its switches need a cast. */
+  private static boolean isWide(EnumType type) {
+    return JavaTypes.enumValueType(type).equals(TypeName.LONG);
+  }
+
+  private static String literal(EnumConstant constant, boolean wide) {
+    return wide ? constant.value() + "L" : Long.toString(constant.value());
   }
 
   TypeSpec flags(FlagsType type) {
@@ -91,48 +115,65 @@ final class EnumGenerator {
         .addJavadoc(Sources.javadoc(type.doc().orElse("Flags " + type.name() + ": a set of bits, sent as a "
             + type.underlying().keyword() + ".")))
         .addJavadoc("\n<p>A field of this type is an {@code EnumSet<$N>}.", type.name());
-    CodeBlock.Builder bit = CodeBlock.builder().add("return switch (this) {\n").indent();
-    CodeBlock.Builder toBits = CodeBlock.builder().addStatement("long bits = 0");
-    CodeBlock.Builder fromBits = CodeBlock.builder()
+    for (FlagBit flag : type.bits()) {
+      addConstant(spec, flag.name(), flag.doc());
+    }
+    return spec
+        .addMethod(bit(type))
+        .addMethod(toBits(type, name))
+        .addMethod(fromBits(type, name))
+        .build();
+  }
+
+  private static MethodSpec bit(FlagsType type) {
+    CodeBlock.Builder code = CodeBlock.builder().add("return switch (this) {\n").indent();
+    for (FlagBit flag : type.bits()) {
+      code.add("case $N -> $L;\n", flag.name(), flag.position());
+    }
+    return MethodSpec.methodBuilder("bit")
+        .addJavadoc("The position of this flag's bit, 0 for the least significant.")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT)
+        .addCode(code.unindent().add("};\n").build())
+        .build();
+  }
+
+  private static MethodSpec toBits(FlagsType type, ClassName name) {
+    CodeBlock.Builder code = CodeBlock.builder().addStatement("long bits = 0");
+    for (FlagBit flag : type.bits()) {
+      code.beginControlFlow("if (flags.contains($T.$N))", name, flag.name())
+          .addStatement("bits |= $L", hex(1L << flag.position()))
+          .endControlFlow();
+    }
+    return MethodSpec.methodBuilder("toBits")
+        .addJavadoc("The bits of a set of flags, as they travel; allocates nothing.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(TypeName.LONG)
+        .addParameter(ParameterizedTypeName.get(JavaTypes.SET, name), "flags")
+        .addCode(code.addStatement("return bits").build())
+        .build();
+  }
+
+  private static MethodSpec fromBits(FlagsType type, ClassName name) {
+    CodeBlock.Builder code = CodeBlock.builder()
         .beginControlFlow("if ((bits & ~$L) != 0)", hex(type.mask()))
         .addStatement("throw new $T($S + $T.toHexString(bits & ~$L))", IllegalArgumentException.class,
             "undeclared " + type.name() + " bits 0x", Long.class, hex(type.mask()))
         .endControlFlow()
         .addStatement("$T<$T> flags = $T.noneOf($T.class)", JavaTypes.ENUM_SET, name, JavaTypes.ENUM_SET, name);
     for (FlagBit flag : type.bits()) {
-      addConstant(spec, flag.name(), flag.doc());
-      bit.add("case $N -> $L;\n", flag.name(), flag.position());
-      String mask = hex(1L << flag.position());
-      toBits.beginControlFlow("if (flags.contains($T.$N))", name, flag.name())
-          .addStatement("bits |= $L", mask)
-          .endControlFlow();
-      fromBits.beginControlFlow("if ((bits & $L) != 0)", mask)
+      code.beginControlFlow("if ((bits & $L) != 0)", hex(1L << flag.position()))
           .addStatement("flags.add($T.$N)", name, flag.name())
           .endControlFlow();
     }
-    bit.unindent().add("};\n");
-    spec.addMethod(MethodSpec.methodBuilder("bit")
-        .addJavadoc("The position of this flag's bit, 0 for the least significant.")
-        .addModifiers(Modifier.PUBLIC)
-        .returns(TypeName.INT)
-        .addCode(bit.build())
-        .build());
-    spec.addMethod(MethodSpec.methodBuilder("toBits")
-        .addJavadoc("The bits of a set of flags, as they travel; allocates nothing.")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(TypeName.LONG)
-        .addParameter(ParameterizedTypeName.get(JavaTypes.SET, name), "flags")
-        .addCode(toBits.addStatement("return bits").build())
-        .build());
-    spec.addMethod(MethodSpec.methodBuilder("fromBits")
+    return MethodSpec.methodBuilder("fromBits")
         .addJavadoc("The set of flags whose bits are set in {@code bits}."
             + "\n\n@throws IllegalArgumentException if a bit is set that no flag declares")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(ParameterizedTypeName.get(JavaTypes.ENUM_SET, name))
         .addParameter(TypeName.LONG, "bits")
-        .addCode(fromBits.addStatement("return flags").build())
-        .build());
-    return spec.build();
+        .addCode(code.addStatement("return flags").build())
+        .build();
   }
 
   /** An enum constant; a body only to carry its Javadoc, since JavaPoet hangs docs there. */
