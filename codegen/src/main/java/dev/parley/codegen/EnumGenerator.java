@@ -90,8 +90,9 @@ final class EnumGenerator {
     CodeBlock.Builder code = CodeBlock.builder()
         .add(wide ? "return switch ((int) value) {\n" : "return switch (value) {\n").indent();
     for (EnumConstant constant : type.constants()) {
-      code.add("case $L -> $T.$N;\n", wide ? Integer.toString((int) constant.value()) : literal(constant, wide),
-          name, constant.name());
+      // The switch is on (int) value: a u32 above 2^31-1 has a negative case label.
+      String label = wide ? Integer.toString((int) constant.value()) : Long.toString(constant.value());
+      code.add("case $L -> $T.$N;\n", label, name, constant.name());
     }
     code.add("default -> null;\n").unindent().add("};\n");
     return lookup.addCode(code.build()).build();

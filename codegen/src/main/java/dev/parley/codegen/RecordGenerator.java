@@ -61,30 +61,14 @@ final class RecordGenerator {
       }
     }
     record.recordConstructor(constructor(composite));
-    if (isMessage) {
-      MessageType message = (MessageType) composite;
-      record.addSuperinterface(JavaTypes.messageInterface(file));
-      record.addField(FieldSpec.builder(TypeName.INT, "TYPE_ID", Modifier.PUBLIC, Modifier.STATIC,
-              Modifier.FINAL)
-          .addJavadoc("The type id that starts every $N frame body.", message.name())
-          .initializer("$L", message.id())
-          .build());
-      record.addMethod(MethodSpec.methodBuilder("typeId")
-          .addAnnotation(Override.class)
-          .addModifiers(Modifier.PUBLIC)
-          .returns(TypeName.INT)
-          .addStatement("return TYPE_ID")
-          .build());
+    if (composite instanceof MessageType message) {
+      record.addSuperinterface(JavaTypes.messageInterface(file))
+          .addField(typeIdField(message))
+          .addMethod(typeIdMethod());
     }
     for (Field field : composite.fields()) {
       if (field.type() instanceof FlagsType && !field.optional()) {
-        // EnumSet is mutable: hand out a copy, so that the record stays immutable.
-        record.addMethod(MethodSpec.methodBuilder(javaName(field))
-            .addJavadoc("A copy of the $N flags: the record itself cannot be changed.", field.name())
-            .addModifiers(Modifier.PUBLIC)
-            .returns(types.fieldType(field))
-            .addStatement("return this.$N.clone()", javaName(field))
-            .build());
+        record.addMethod(flagsCopy(field));
       }
     }
     Modifier[] visibility = isMessage ? new Modifier[0] : new Modifier[] {Modifier.PUBLIC};
@@ -92,6 +76,32 @@ final class RecordGenerator {
     record.addMethod(encode(composite, file, visibility));
     record.addMethod(decode(composite, name, visibility));
     return record.build();
+  }
+
+  private static FieldSpec typeIdField(MessageType message) {
+    return FieldSpec.builder(TypeName.INT, "TYPE_ID", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The type id that starts every $N frame body.", message.name())
+        .initializer("$L", message.id())
+        .build();
+  }
+
+  private static MethodSpec typeIdMethod() {
+    return MethodSpec.methodBuilder("typeId")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT)
+        .addStatement("return TYPE_ID")
+        .build();
+  }
+
+  /** The accessor of a flags component: EnumSet is mutable, so it hands out a copy. */
+  private MethodSpec flagsCopy(Field field) {
+    return MethodSpec.methodBuilder(javaName(field))
+        .addJavadoc("A copy of the $N flags: the record itself cannot be changed.", field.name())
+        .addModifiers(Modifier.PUBLIC)
+        .returns(types.fieldType(field))
+        .addStatement("return this.$N.clone()", javaName(field))
+        .build();
   }
 
   private static String doc(Composite composite) {
