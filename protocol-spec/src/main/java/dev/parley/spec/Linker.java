@@ -347,10 +347,9 @@ final class Linker {
       }
       edges.add(targets.stream().mapToInt(Integer::intValue).toArray());
     }
-    boolean[] cyclic = new boolean[structs.size()];
-    for (int[] component : Cycles.find(structs.size(), edges)) {
+    List<int[]> cycles = Cycles.find(structs.size(), edges);
+    for (int[] component : cycles) {
       for (int v : component) {
-        cyclic[v] = true;
         List<Integer> loop = Cycles.loopThrough(v, component, edges);
         String path = loop.stream().map(i -> structs.get(i).element().name().text())
             .collect(Collectors.joining(" -> "));
@@ -361,25 +360,7 @@ final class Linker {
       }
     }
     // Link in dependency order: a struct after every struct its fields use.
-    int[] pending = new int[structs.size()];
-    List<List<Integer>> users = new ArrayList<>();
-    for (int i = 0; i < structs.size(); i++) {
-      users.add(new ArrayList<>());
-    }
-    for (int v = 0; v < structs.size(); v++) {
-      for (int w : edges.get(v)) {
-        pending[v]++;
-        users.get(w).add(v);
-      }
-    }
-    java.util.ArrayDeque<Integer> ready = new java.util.ArrayDeque<>();
-    for (int v = 0; v < structs.size(); v++) {
-      if (pending[v] == 0 && !cyclic[v]) {
-        ready.add(v);
-      }
-    }
-    while (!ready.isEmpty()) {
-      int v = ready.poll();
+    for (int v : Cycles.dependencyOrder(edges, cycles)) {
       Declared declared = structs.get(v);
       StructElement element = (StructElement) declared.element();
       ImmutableList<Field> linkedFields = fields.fields(declared.unit(), element.fields(), false);
@@ -395,11 +376,6 @@ final class Linker {
         oversized.add(struct);
       }
       linked.put(element, struct);
-      for (int user : users.get(v)) {
-        if (--pending[user] == 0 && !cyclic[user]) {
-          ready.add(user);
-        }
-      }
     }
   }
 
