@@ -68,14 +68,6 @@ final class Linker {
     }
   }
 
-  /** Per-file classes the generators emit beside the declared types. */
-  private static final Map<String, String> PER_FILE_CLASSES = com.google.common.collect.ImmutableMap.of(
-      "Message", "the message interface",
-      "Protocol", "the protocol class",
-      "Constants", "the constants class",
-      "Generators", "the value generators");
-
-
   private final Reporter reporter;
   private final Map<Path, Unit> units;
   private final Map<String, Declared> global = new HashMap<>();
@@ -202,12 +194,12 @@ final class Linker {
       String javaPackage = unit.options.javaPackage().orElse(unit.packageName);
       String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
       List<String> clashes = new ArrayList<>();
-      for (Map.Entry<String, String> perFile : PER_FILE_CLASSES.entrySet()) {
-        String javaClass = javaPackage + "." + prefix + perFile.getKey();
+      for (GeneratedName perFile : GeneratedName.values()) {
+        String javaClass = javaPackage + "." + perFile.simpleName(prefix);
         JavaClassOwner owner = javaClasses.putIfAbsent(javaClass,
-            new JavaClassOwner(perFile.getValue() + " of " + unit.file, SourceLocation.ofFile(unit.file)));
+            new JavaClassOwner(perFile.description() + " of " + unit.file, SourceLocation.ofFile(unit.file)));
         if (owner != null) {
-          clashes.add(prefix + perFile.getKey() + " (also " + owner.describe(unit.file) + ")");
+          clashes.add(perFile.simpleName(prefix) + " (also " + owner.describe(unit.file) + ")");
         }
       }
       if (!clashes.isEmpty()) {
