@@ -63,14 +63,16 @@ final class FileOptionTable {
           FileOptionTable::javaPackage, (settings, name) -> settings.javaPackage = Optional.of(name)),
       new FileOption<>("length_prefix",
           "the width of the frame length, which counts the bytes after it: u16 or u32 (the default)",
-          FileOptionTable::lengthPrefix, (settings, width) -> settings.lengthPrefix = width),
+          width("length_prefix", PrefixWidth.U16, PrefixWidth.U32),
+          (settings, width) -> settings.lengthPrefix = width),
       new FileOption<>("max_frame_length",
           "the largest frame body a decoder accepts, in bytes; longer frames are refused",
           FileOptionTable::maxFrameLength,
           (settings, literal) -> settings.maxFrameLength = Optional.of(literal)),
       new FileOption<>("type_id",
           "the width of the type id that starts every frame body: u8 or u16 (the default)",
-          FileOptionTable::typeId, (settings, width) -> settings.typeId = width));
+          width("type_id", PrefixWidth.U8, PrefixWidth.U16),
+          (settings, width) -> settings.typeId = width));
 
   private static final ImmutableMap<String, FileOption<?>> BY_NAME =
       OPTIONS.stream().collect(ImmutableMap.toImmutableMap(FileOption::name, option -> option));
@@ -144,22 +146,17 @@ final class FileOptionTable {
     return Optional.empty();
   }
 
-  private static Optional<PrefixWidth> lengthPrefix(ValueElement value, Reporter reporter) {
-    Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(value));
-    if (width.isPresent() && width.get() != PrefixWidth.U8) {
-      return width;
-    }
-    reporter.error(value.location(), "option length_prefix is u16 or u32" + found(value));
-    return Optional.empty();
-  }
-
-  private static Optional<PrefixWidth> typeId(ValueElement value, Reporter reporter) {
-    Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(value));
-    if (width.isPresent() && width.get() != PrefixWidth.U32) {
-      return width;
-    }
-    reporter.error(value.location(), "option type_id is u8 or u16" + found(value));
-    return Optional.empty();
+  /** A parser of an option that takes one of two widths, as in "option type_id is u8 or u16". */
+  private static ValueParser<PrefixWidth> width(String option, PrefixWidth one, PrefixWidth other) {
+    return (value, reporter) -> {
+      Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(value));
+      if (width.isPresent() && (width.get() == one || width.get() == other)) {
+        return width;
+      }
+      reporter.error(value.location(), "option " + option + " is " + one.keyword() + " or "
+          + other.keyword() + found(value));
+      return Optional.empty();
+    };
   }
 
   /** The literal itself: whether it fits the widths is checked once both widths are known. */
