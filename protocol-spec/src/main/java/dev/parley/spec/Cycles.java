@@ -7,8 +7,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Finds the cycles of a directed graph of {@code n} nodes, without recursion, so that a chain of
- * thousands of imports or structs cannot overflow the stack (Tarjan's algorithm, iterative).
+ * Finds the cycles of a directed graph of {@code n} nodes, and orders the rest by dependency,
+ * without recursion, so that a chain of thousands of imports or structs cannot overflow the stack
+ * (Tarjan's algorithm, iterative; Kahn's for the order).
  */
 final class Cycles {
 
@@ -108,5 +109,49 @@ final class Cycles {
       }
     }
     return List.of(from, from);
+  }
+
+  /**
+   * The nodes in dependency order, each after every node it has an edge to: first those with no
+   * edges by ascending index, then each node as soon as the last node it depends on is placed.
+   * Nodes of {@code cycles}, and nodes that reach one, are left out: no order puts them after what
+   * they depend on.
+   */
+  static List<Integer> dependencyOrder(List<int[]> edges, List<int[]> cycles) {
+    int n = edges.size();
+    boolean[] cyclic = new boolean[n];
+    for (int[] component : cycles) {
+      for (int v : component) {
+        cyclic[v] = true;
+      }
+    }
+    int[] pending = new int[n];
+    List<List<Integer>> users = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      users.add(new ArrayList<>());
+    }
+    for (int v = 0; v < n; v++) {
+      for (int w : edges.get(v)) {
+        pending[v]++;
+        users.get(w).add(v);
+      }
+    }
+    Deque<Integer> ready = new ArrayDeque<>();
+    for (int v = 0; v < n; v++) {
+      if (pending[v] == 0 && !cyclic[v]) {
+        ready.add(v);
+      }
+    }
+    List<Integer> order = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      int v = ready.poll();
+      order.add(v);
+      for (int user : users.get(v)) {
+        if (--pending[user] == 0 && !cyclic[user]) {
+          ready.add(user);
+        }
+      }
+    }
+    return order;
   }
 }

@@ -15,7 +15,6 @@ import dev.parley.spec.Element.StringLiteral;
 import dev.parley.spec.Element.StructElement;
 import dev.parley.spec.Element.Word;
 import java.math.BigInteger;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,14 +67,6 @@ final class Linker {
       return element.location();
     }
   }
-
-  /** Per-file classes the generators emit beside the declared types. */
-  private static final Map<String, String> PER_FILE_CLASSES = com.google.common.collect.ImmutableMap.of(
-      "Message", "the message interface",
-      "Protocol", "the protocol class",
-      "Constants", "the constants class",
-      "Generators", "the value generators");
-
 
   private final Reporter reporter;
   private final Map<Path, Unit> units;
@@ -151,9 +142,9 @@ final class Linker {
             "duplicate package declaration (first declared at " + at(packages.get(0).location()) + ")");
       }
     }
-    unit.options = options(unit);
+    unit.options = FileOptionTable.read(reporter, unit.element.options());
     if (!packages.isEmpty() && unit.options.javaPackage().isEmpty()) {
-      checkJavaPackage(unit.packageName, packages.get(0).location(),
+      FileOptionTable.checkJavaPackage(reporter, unit.packageName, packages.get(0).location(),
           "package '%s' is not a valid Java package (%s); set option java_package");
     }
     String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
@@ -164,115 +155,13 @@ final class Linker {
     }
   }
 
-  private void checkJavaPackage(String name, SourceLocation location, String format) {
-    for (String segment : name.split("\\.", -1)) {
-      if (!JavaNames.isIdentifier(segment)) {
-        String why = JavaNames.isKeyword(segment)
-            ? "'" + segment + "' is a Java keyword" : "'" + segment + "' is not a Java identifier";
-        reporter.error(location, String.format(java.util.Locale.ROOT, format, name, why));
-        return;
-      }
-    }
-  }
-
-  private FileOptions options(Unit unit) {
-    Map<String, OptionElement> seen = new LinkedHashMap<>();
-    Optional<String> javaPackage = Optional.empty();
-    ByteOrder byteOrder = ByteOrder.BIG_ENDIAN;
-    PrefixWidth lengthPrefix = PrefixWidth.U32;
-    PrefixWidth typeId = PrefixWidth.U16;
-    Optional<IntegerLiteral> maxFrameLength = Optional.empty();
-    for (OptionElement option : unit.element.options()) {
-      String name = option.name().text();
-      OptionElement first = seen.putIfAbsent(name, option);
-      if (first != null) {
-        reporter.error(option.name().location(), "duplicate option '" + name
-            + "' (first set at " + at(first.name().location()) + ")");
-        continue;
-      }
-      switch (name) {
-        case "java_package" -> {
-          if (option.value() instanceof StringLiteral s && !s.value().isEmpty()) {
-            javaPackage = Optional.of(s.value());
-            checkJavaPackage(s.value(), s.location(), "java_package '%s' is not a valid Java package (%s)");
-          } else {
-            reporter.error(option.value().location(),
-                "option java_package takes a Java package name in quotes, such as \"com.example.chat\"");
-          }
-        }
-        case "byte_order" -> {
-          String word = word(option);
-          if (word.equals("big_endian")) {
-            byteOrder = ByteOrder.BIG_ENDIAN;
-          } else if (word.equals("little_endian")) {
-            byteOrder = ByteOrder.LITTLE_ENDIAN;
-          } else {
-            reporter.error(option.value().location(),
-                "option byte_order is big_endian or little_endian" + found(option));
-          }
-        }
-        case "length_prefix" -> {
-          Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(option));
-          if (width.isPresent() && width.get() != PrefixWidth.U8) {
-            lengthPrefix = width.get();
-          } else {
-            reporter.error(option.value().location(),
-                "option length_prefix is u16 or u32" + found(option));
-          }
-        }
-        case "type_id" -> {
-          Optional<PrefixWidth> width = PrefixWidth.forKeyword(word(option));
-          if (width.isPresent() && width.get() != PrefixWidth.U32) {
-            typeId = width.get();
-          } else {
-            reporter.error(option.value().location(), "option type_id is u8 or u16" + found(option));
-          }
-        }
-        case "max_frame_length" -> {
-          if (option.value() instanceof IntegerLiteral i) {
-            maxFrameLength = Optional.of(i);
-          } else {
-            reporter.error(option.value().location(),
-                "option max_frame_length takes a number of bytes" + found(option));
-          }
-        }
-        default -> reporter.error(option.name().location(), "unknown option '" + name
-            + "' (known: byte_order, java_package, length_prefix, max_frame_length, type_id)");
-      }
-    }
-    long limit = Math.min(lengthPrefix.maxValue(), MAX_JAVA_FRAME);
-    long max = Math.min(FileOptions.DEFAULT_MAX_FRAME_LENGTH, limit);
-    if (maxFrameLength.isPresent()) {
-      BigInteger value = maxFrameLength.get().value();
-      if (value.compareTo(BigInteger.valueOf(typeId.size())) < 0
-          || value.compareTo(BigInteger.valueOf(limit)) > 0) {
-        reporter.error(maxFrameLength.get().location(), "max_frame_length " + value
-            + " is out of range: a frame body holds at least its " + typeId.keyword()
-            + " type id, and a " + lengthPrefix.keyword() + " length prefix allows at most " + limit);
-      } else {
-        max = value.longValueExact();
-      }
-    }
-    return new FileOptions(javaPackage, byteOrder, lengthPrefix, typeId, max);
-  }
-
   /** Where each option of a linked file is written: names are unique once linking succeeded. */
   private static ImmutableMap<String, SourceLocation> optionLocations(Unit unit) {
     return unit.element.options().stream()
         .collect(ImmutableMap.toImmutableMap(option -> option.name().text(), OptionElement::location));
   }
 
-  /** The largest frame a Java byte buffer can hold, with room for the array header. */
-  static final long MAX_JAVA_FRAME = Integer.MAX_VALUE - 8;
-
-  private static String word(OptionElement option) {
-    return option.value() instanceof NameLiteral n ? n.name() : "";
-  }
-
-  private static String found(OptionElement option) {
-    return ", not " + describe(option.value());
-  }
-
+  /** A value as the schema wrote it, for a message saying what was found instead. */
   static String describe(Element.ValueElement value) {
     if (value instanceof IntegerLiteral i) {
       return i.value().toString();
@@ -305,12 +194,12 @@ final class Linker {
       String javaPackage = unit.options.javaPackage().orElse(unit.packageName);
       String prefix = JavaNames.filePrefix(unit.element.path().getFileName().toString());
       List<String> clashes = new ArrayList<>();
-      for (Map.Entry<String, String> perFile : PER_FILE_CLASSES.entrySet()) {
-        String javaClass = javaPackage + "." + prefix + perFile.getKey();
+      for (GeneratedName perFile : GeneratedName.values()) {
+        String javaClass = javaPackage + "." + perFile.simpleName(prefix);
         JavaClassOwner owner = javaClasses.putIfAbsent(javaClass,
-            new JavaClassOwner(perFile.getValue() + " of " + unit.file, SourceLocation.ofFile(unit.file)));
+            new JavaClassOwner(perFile.description() + " of " + unit.file, SourceLocation.ofFile(unit.file)));
         if (owner != null) {
-          clashes.add(prefix + perFile.getKey() + " (also " + owner.describe(unit.file) + ")");
+          clashes.add(perFile.simpleName(prefix) + " (also " + owner.describe(unit.file) + ")");
         }
       }
       if (!clashes.isEmpty()) {
@@ -450,10 +339,9 @@ final class Linker {
       }
       edges.add(targets.stream().mapToInt(Integer::intValue).toArray());
     }
-    boolean[] cyclic = new boolean[structs.size()];
-    for (int[] component : Cycles.find(structs.size(), edges)) {
+    List<int[]> cycles = Cycles.find(structs.size(), edges);
+    for (int[] component : cycles) {
       for (int v : component) {
-        cyclic[v] = true;
         List<Integer> loop = Cycles.loopThrough(v, component, edges);
         String path = loop.stream().map(i -> structs.get(i).element().name().text())
             .collect(Collectors.joining(" -> "));
@@ -464,25 +352,7 @@ final class Linker {
       }
     }
     // Link in dependency order: a struct after every struct its fields use.
-    int[] pending = new int[structs.size()];
-    List<List<Integer>> users = new ArrayList<>();
-    for (int i = 0; i < structs.size(); i++) {
-      users.add(new ArrayList<>());
-    }
-    for (int v = 0; v < structs.size(); v++) {
-      for (int w : edges.get(v)) {
-        pending[v]++;
-        users.get(w).add(v);
-      }
-    }
-    java.util.ArrayDeque<Integer> ready = new java.util.ArrayDeque<>();
-    for (int v = 0; v < structs.size(); v++) {
-      if (pending[v] == 0 && !cyclic[v]) {
-        ready.add(v);
-      }
-    }
-    while (!ready.isEmpty()) {
-      int v = ready.poll();
+    for (int v : Cycles.dependencyOrder(edges, cycles)) {
       Declared declared = structs.get(v);
       StructElement element = (StructElement) declared.element();
       ImmutableList<Field> linkedFields = fields.fields(declared.unit(), element.fields(), false);
@@ -498,11 +368,6 @@ final class Linker {
         oversized.add(struct);
       }
       linked.put(element, struct);
-      for (int user : users.get(v)) {
-        if (--pending[user] == 0 && !cyclic[user]) {
-          ready.add(user);
-        }
-      }
     }
   }
 
