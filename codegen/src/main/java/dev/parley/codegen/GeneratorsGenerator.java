@@ -13,6 +13,7 @@ import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
+import dev.parley.spec.GeneratedName;
 import dev.parley.spec.ListType;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.PrimitiveType;
@@ -46,7 +47,7 @@ final class GeneratorsGenerator {
   }
 
   static ClassName generatorsClass(SchemaFile file) {
-    return ClassName.get(file.javaPackage(), file.javaPrefix() + "Generators");
+    return ClassName.get(file.javaPackage(), GeneratedName.GENERATORS.simpleName(file));
   }
 
   TypeSpec generators(SchemaFile file) {

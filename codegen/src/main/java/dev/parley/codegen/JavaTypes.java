@@ -10,6 +10,7 @@ import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
+import dev.parley.spec.GeneratedName;
 import dev.parley.spec.ListType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Schema;
@@ -77,15 +78,15 @@ final class JavaTypes {
 
   /** The sealed interface of a file's messages: {@code ChatMessage}. */
   static ClassName messageInterface(SchemaFile file) {
-    return ClassName.get(file.javaPackage(), file.javaPrefix() + "Message");
+    return ClassName.get(file.javaPackage(), GeneratedName.MESSAGE.simpleName(file));
   }
 
   static ClassName protocolClass(SchemaFile file) {
-    return ClassName.get(file.javaPackage(), file.javaPrefix() + "Protocol");
+    return ClassName.get(file.javaPackage(), GeneratedName.PROTOCOL.simpleName(file));
   }
 
   static ClassName constantsClass(SchemaFile file) {
-    return ClassName.get(file.javaPackage(), file.javaPrefix() + "Constants");
+    return ClassName.get(file.javaPackage(), GeneratedName.CONSTANTS.simpleName(file));
   }
 
   /** The Java type of a field, {@code Optional<...>} when optional. */
