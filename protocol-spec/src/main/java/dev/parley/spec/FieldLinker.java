@@ -2,25 +2,17 @@ package dev.parley.spec;
 
 import com.google.common.collect.ImmutableList;
 import dev.parley.spec.Element.AnnotationElement;
-import dev.parley.spec.Element.BoolLiteral;
 import dev.parley.spec.Element.BytesTypeElement;
 import dev.parley.spec.Element.ConstElement;
-import dev.parley.spec.Element.EmptyListLiteral;
 import dev.parley.spec.Element.FieldElement;
 import dev.parley.spec.Element.FixedBytesTypeElement;
-import dev.parley.spec.Element.FloatLiteral;
-import dev.parley.spec.Element.IntegerLiteral;
 import dev.parley.spec.Element.ListTypeElement;
-import dev.parley.spec.Element.NameLiteral;
 import dev.parley.spec.Element.NamedTypeElement;
-import dev.parley.spec.Element.SetLiteral;
-import dev.parley.spec.Element.StringLiteral;
 import dev.parley.spec.Element.StringTypeElement;
 import dev.parley.spec.Element.TypeElement;
 import dev.parley.spec.Element.ValueElement;
 import dev.parley.spec.Element.Word;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,17 +21,20 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Links fields and constants: resolves their types, checks names against the Java mapping, the
- * {@code @since} rules of evolution, and default values against their types.
+ * Links fields and constants: resolves their types, checks names against the Java mapping and the
+ * {@code @since} rules of evolution. {@link ValueLinker} checks the values of defaults and
+ * constants against their types.
  */
 final class FieldLinker {
 
   private final Reporter reporter;
   private final Linker linker;
+  private final ValueLinker values;
 
   FieldLinker(Reporter reporter, Linker linker) {
     this.reporter = reporter;
     this.linker = linker;
+    this.values = new ValueLinker(reporter);
   }
 
   /** The type names a type element mentions, including those inside lists. */
@@ -189,7 +184,7 @@ final class FieldLinker {
           + " is what a reader gives a field that older writers did not send");
       return Optional.empty();
     }
-    return value(unit, value, type, "default of field '" + name + "'");
+    return values.value(value, type, "default of field '" + name + "'");
   }
 
   // ---- Types ----------------------------------------------------------------------------------
@@ -327,125 +322,8 @@ final class FieldLinker {
       return Optional.empty();
     }
     String name = element.name().text();
-    return value(unit, element.value(), type.get(), "constant '" + name + "'")
+    return values.value(element.value(), type.get(), "constant '" + name + "'")
         .map(v -> new Constant(name, unit.qualify(name), type.get(), v, element.doc(),
             element.location()));
-  }
-
-  /** {@code value} as a value of {@code type}, or empty after reporting why it is not one. */
-  private Optional<Value> value(Linker.Unit unit, ValueElement value, FieldType type, String what) {
-    SourceLocation at = value.location();
-    if (type instanceof PrimitiveType primitive) {
-      if (primitive == PrimitiveType.BOOL) {
-        if (value instanceof BoolLiteral b) {
-          return Optional.of(new Value.BoolValue(b.value()));
-        }
-        return mismatch(value, what, "true or false");
-      }
-      if (primitive.isFloatingPoint()) {
-        double number;
-        if (value instanceof FloatLiteral f) {
-          number = f.value();
-        } else if (value instanceof IntegerLiteral i) {
-          number = i.value().doubleValue();
-          if (Double.isInfinite(number)) {
-            reporter.error(at, what + ": " + i.value().abs().toString().length() + "-digit integer does not fit "
-                + primitive.keyword());
-            return Optional.empty();
-          }
-        } else {
-          return mismatch(value, what, "a number");
-        }
-        if (primitive == PrimitiveType.F32 && Math.abs(number) > Float.MAX_VALUE) {
-          reporter.error(at, what + ": " + number + " does not fit f32");
-          return Optional.empty();
-        }
-        return Optional.of(new Value.FloatValue(number));
-      }
-      if (!(value instanceof IntegerLiteral i)) {
-        return mismatch(value, what, "an integer");
-      }
-      if (!primitive.fits(i.value())) {
-        reporter.error(at, what + ": " + i.value() + " does not fit " + primitive.keyword() + " ("
-            + primitive.minValue() + " to " + primitive.maxValue() + ")");
-        return Optional.empty();
-      }
-      return Optional.of(new Value.IntegerValue(i.value()));
-    } else if (type instanceof StringType string) {
-      if (!(value instanceof StringLiteral s)) {
-        return mismatch(value, what, "a string");
-      }
-      int surrogate = unpairedSurrogate(s.value());
-      if (surrogate >= 0) {
-        reporter.error(at, what + ": unpaired surrogate \\u" + Integer.toHexString(s.value().charAt(surrogate))
-            + " has no UTF-8 form");
-        return Optional.empty();
-      }
-      int bytes = s.value().getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > string.lengthPrefix().maxValue()) {
-        reporter.error(at, what + ": " + bytes + " bytes of UTF-8 do not fit a "
-            + string.lengthPrefix().keyword() + " length");
-        return Optional.empty();
-      }
-      return Optional.of(new Value.StringValue(s.value()));
-    } else if (type instanceof ListType || type instanceof BytesType) {
-      if (value instanceof EmptyListLiteral) {
-        return Optional.of(new Value.EmptyValue());
-      }
-      return mismatch(value, what, "[] (a default list or bytes is empty)");
-    } else if (type instanceof EnumType enumType) {
-      if (value instanceof NameLiteral n) {
-        Optional<EnumConstant> constant = enumType.constant(n.name());
-        if (constant.isPresent()) {
-          return Optional.of(new Value.EnumValue(enumType, constant.get()));
-        }
-        reporter.error(at, what + ": '" + n.name() + "' is not a constant of enum " + enumType.name());
-        return Optional.empty();
-      }
-      return mismatch(value, what, "a constant of enum " + enumType.name());
-    } else if (type instanceof FlagsType flags) {
-      if (!(value instanceof SetLiteral set)) {
-        return mismatch(value, what, "a set of " + flags.name() + " bits, such as {} or {A, B}");
-      }
-      ImmutableList.Builder<FlagBit> bits = ImmutableList.builder();
-      List<String> seen = new ArrayList<>();
-      boolean ok = true;
-      for (Word word : set.names()) {
-        Optional<FlagBit> bit = flags.bit(word.text());
-        if (bit.isEmpty()) {
-          reporter.error(word.location(), what + ": '" + word.text() + "' is not a bit of flags " + flags.name());
-          ok = false;
-        } else if (seen.contains(word.text())) {
-          reporter.error(word.location(), what + ": '" + word.text() + "' is named twice");
-          ok = false;
-        } else {
-          seen.add(word.text());
-          bits.add(bit.get());
-        }
-      }
-      return ok ? Optional.of(new Value.FlagsValue(flags, bits.build())) : Optional.empty();
-    }
-    reporter.error(at, what + ": a " + type.displayName()
-        + " cannot have a default value; make the field optional");
-    return Optional.empty();
-  }
-
-  /** The index of the first surrogate that is not half of a pair, or -1. */
-  private static int unpairedSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private Optional<Value> mismatch(ValueElement value, String what, String expected) {
-    reporter.error(value.location(), what + " must be " + expected + ", not "
-        + Linker.describe(value));
-    return Optional.empty();
   }
 }
