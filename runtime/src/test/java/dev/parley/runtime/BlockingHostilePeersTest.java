@@ -78,9 +78,7 @@ class BlockingHostilePeersTest {
   }
 
   private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
-    BlockingConnection<Bytes> client = BlockingConnection.connect(address, PROTOCOL, WAIT);
-    client.setReadTimeout(WAIT);
-    return client;
+    return Loopback.client(address, PROTOCOL);
   }
 
   private void awaitReport(Class<? extends Throwable> type) throws InterruptedException {

@@ -119,4 +119,11 @@ public final class Loopback {
       return true;
     }
   }
+
+  /** A client connected to {@code server}, whose connect and every read wait at most ten seconds. */
+  public static <M> BlockingConnection<M> client(InetSocketAddress server, Protocol<M> protocol) throws IOException {
+    BlockingConnection<M> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10));
+    client.setReadTimeout(Duration.ofSeconds(10));
+    return client;
+  }
 }

@@ -98,9 +98,7 @@ class EventLoopTest {
   }
 
   private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
-    BlockingConnection<Bytes> client = BlockingConnection.connect(address, PROTOCOL, WAIT);
-    client.setReadTimeout(WAIT);
-    return client;
+    return Loopback.client(address, PROTOCOL);
   }
 
   @Test

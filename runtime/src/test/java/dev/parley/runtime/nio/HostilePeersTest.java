@@ -98,12 +98,9 @@ class HostilePeersTest {
   }
 
   private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
-    BlockingConnection<Bytes> client = BlockingConnection.connect(address, PROTOCOL, WAIT);
-    client.setReadTimeout(WAIT);
-    return client;
+    return Loopback.client(address, PROTOCOL);
   }
 
-  /** Reads until the server closes: -1 or a reset, within the read timeout. */
   @Test
   void aPeerDribblingAFrameIsClosedAtTheFrameDeadlineThoughEveryByteResetsTheIdleTimer() throws Exception {
     InetSocketAddress address = serve(ConnectionOptions.defaults()
