@@ -63,8 +63,9 @@ final class GeneratorsGenerator {
     composites.addAll(file.structs());
     composites.addAll(file.messages());
     for (Composite composite : composites) {
-      spec.addMethod(random(composite));
-      spec.addMethod(shrink(composite));
+      List<Field> components = components(composite, file);
+      spec.addMethod(random(composite, components));
+      spec.addMethod(shrink(composite, components));
     }
     if (!file.messages().isEmpty()) {
       addMessageMethods(spec, file);
@@ -72,14 +73,24 @@ final class GeneratorsGenerator {
     return spec.build();
   }
 
+  /** The record components of {@code composite}: a message's header fields first, if any. */
+  private static List<Field> components(Composite composite, SchemaFile file) {
+    List<Field> components = new ArrayList<>();
+    if (composite instanceof MessageType) {
+      components.addAll(RecordGenerator.headerComponents(file));
+    }
+    components.addAll(composite.fields());
+    return components;
+  }
+
   private ClassName recordName(Composite composite) {
     return types.className(composite instanceof StructType s ? s : (MessageType) composite);
   }
 
-  private MethodSpec random(Composite composite) {
+  private MethodSpec random(Composite composite, List<Field> components) {
     ClassName record = recordName(composite);
     CodeBlock.Builder arguments = CodeBlock.builder();
-    for (Field field : composite.fields()) {
+    for (Field field : components) {
       CodeBlock value = randomValue(field.type());
       if (field.optional()) {
         value = CodeBlock.of("rnd.nextBoolean() ? $T.of($L) : $T.empty()", JavaTypes.OPTIONAL, value,
@@ -103,6 +114,8 @@ final class GeneratorsGenerator {
       return switch (p) {
         case U8 -> CodeBlock.of("(int) $T.unsigned(rnd, 8)", ARBITRARY);
         case U16 -> CodeBlock.of("(int) $T.unsigned(rnd, 16)", ARBITRARY);
+        case U24 -> CodeBlock.of("(int) $T.unsigned(rnd, 24)", ARBITRARY);
+        case I24 -> CodeBlock.of("(int) $T.signed(rnd, 24)", ARBITRARY);
         case U32 -> CodeBlock.of("$T.unsigned(rnd, 32)", ARBITRARY);
         case U64, I64 -> CodeBlock.of("$T.signed(rnd, 64)", ARBITRARY);
         case I8 -> CodeBlock.of("(byte) $T.signed(rnd, 8)", ARBITRARY);
@@ -130,9 +143,8 @@ final class GeneratorsGenerator {
         list.countPrefix().maxValue(), randomValue(list.element()));
   }
 
-  private MethodSpec shrink(Composite composite) {
+  private MethodSpec shrink(Composite composite, List<Field> fields) {
     ClassName record = recordName(composite);
-    List<Field> fields = composite.fields();
     CodeBlock.Builder streams = CodeBlock.builder();
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
@@ -165,7 +177,7 @@ final class GeneratorsGenerator {
   private CodeBlock shrinkValue(FieldType type, CodeBlock value, int depth) {
     if (type instanceof PrimitiveType p) {
       return switch (p) {
-        case U8, U16, I32 -> CodeBlock.of("$T.shrinkLong($L).map(Long::intValue)", ARBITRARY, value);
+        case U8, U16, U24, I24, I32 -> CodeBlock.of("$T.shrinkLong($L).map(Long::intValue)", ARBITRARY, value);
         case I8 -> CodeBlock.of("$T.shrinkLong($L).map(Long::byteValue)", ARBITRARY, value);
         case I16 -> CodeBlock.of("$T.shrinkLong($L).map(Long::shortValue)", ARBITRARY, value);
         case U32, U64, I64 -> CodeBlock.of("$T.shrinkLong($L)", ARBITRARY, value);
@@ -197,7 +209,10 @@ final class GeneratorsGenerator {
     ClassName protocol = JavaTypes.protocolClass(file);
     String any = message.simpleName();
     CodeBlock.Builder pick = CodeBlock.builder().add("return switch (rnd.nextInt($L)) {\n", file.messages().size()).indent();
-    CodeBlock.Builder shrink = CodeBlock.builder().add("return switch (value.typeId()) {\n").indent();
+    CodeBlock.Builder shrink = CodeBlock.builder();
+    if (file.hasTypeId()) {
+      shrink.add("return switch (value.typeId()) {\n").indent();
+    }
     for (int i = 0; i < file.messages().size(); i++) {
       MessageType m = file.messages().get(i);
       ClassName record = types.className(m);
@@ -206,10 +221,16 @@ final class GeneratorsGenerator {
       } else {
         pick.add("case $L -> random$N(rnd, size);\n", i, m.name());
       }
-      shrink.add("case $T.TYPE_ID -> shrink$N(($T) value).map(m -> ($T) m);\n", record, m.name(), record, message);
+      if (file.hasTypeId()) {
+        shrink.add("case $T.TYPE_ID -> shrink$N(($T) value).map(m -> ($T) m);\n", record, m.name(), record, message);
+      } else {
+        shrink.addStatement("return shrink$N(($T) value).map(m -> ($T) m)", m.name(), record, message);
+      }
     }
     pick.unindent().add("};\n");
-    shrink.add("default -> $T.empty();\n", STREAM).unindent().add("};\n");
+    if (file.hasTypeId()) {
+      shrink.add("default -> $T.empty();\n", STREAM).unindent().add("};\n");
+    }
     spec.addMethod(MethodSpec.methodBuilder("random" + any)
         .addJavadoc("A random valid message of any type of the file.")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -225,16 +246,23 @@ final class GeneratorsGenerator {
         .addParameter(message, "value")
         .addCode(shrink.build())
         .build());
-    spec.addMethod(MethodSpec.methodBuilder("frame")
-        .addJavadoc("The whole frame of {@code message}: its length prefix, then its body.")
+    MethodSpec.Builder frame = MethodSpec.methodBuilder("frame")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(byte[].class)
         .addParameter(message, "message")
-        .addStatement("int size = $T.INSTANCE.encodedSize(message)", protocol)
-        .addStatement("$T body = $T.allocate(size)", JavaTypes.BYTE_BUFFER, JavaTypes.BYTE_BUFFER)
-        .addStatement("$T.INSTANCE.encode(message, body)", protocol)
-        .addStatement("return $T.withPrefix(body.array(), $T.INSTANCE.frameFormat(), size)", CORRUPTION, protocol)
-        .build());
+        .addStatement("int size = $T.INSTANCE.encodedSize(message)", protocol);
+    if (file.frame().isPresent()) {
+      frame.addJavadoc("The whole frame of {@code message}, header included, as the protocol writes it.")
+          .addStatement("$T frame = $T.allocate(size)", JavaTypes.BYTE_BUFFER, JavaTypes.BYTE_BUFFER)
+          .addStatement("$T.INSTANCE.encode(message, frame)", protocol)
+          .addStatement("return frame.array()");
+    } else {
+      frame.addJavadoc("The whole frame of {@code message}: its length prefix, then its body.")
+          .addStatement("$T body = $T.allocate(size)", JavaTypes.BYTE_BUFFER, JavaTypes.BYTE_BUFFER)
+          .addStatement("$T.INSTANCE.encode(message, body)", protocol)
+          .addStatement("return $T.withPrefix(body.array(), $T.INSTANCE.frameFormat(), size)", CORRUPTION, protocol);
+    }
+    spec.addMethod(frame.build());
     spec.addMethod(MethodSpec.methodBuilder("validFrame")
         .addJavadoc("The frame of a random valid message that fits the frame format's maximum length.")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)

@@ -30,6 +30,8 @@ final class JavaTypes {
   static final ClassName LIST_BUILDER = ClassName.get("dev.parley.runtime.internal", "ListBuilder");
   static final ClassName PROTOCOL = ClassName.get("dev.parley.runtime", "Protocol");
   static final ClassName FRAME_FORMAT = ClassName.get("dev.parley.runtime", "FrameFormat");
+  static final ClassName HEADER_FIELD = ClassName.get("dev.parley.runtime", "HeaderField");
+  static final ClassName LENGTH_COUNTS = ClassName.get("dev.parley.runtime", "LengthCounts");
   static final ClassName MALFORMED = ClassName.get("dev.parley.runtime", "MalformedFrameException");
   static final ClassName PROTOCOL_EXCEPTION = ClassName.get("dev.parley.runtime", "ProtocolException");
   static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
@@ -100,7 +102,7 @@ final class JavaTypes {
   TypeName javaType(FieldType type) {
     if (type instanceof PrimitiveType primitive) {
       return switch (primitive) {
-        case U8, U16, I32 -> TypeName.INT;
+        case U8, U16, U24, I24, I32 -> TypeName.INT;
         case I8 -> TypeName.BYTE;
         case I16 -> TypeName.SHORT;
         case U32, U64, I64 -> TypeName.LONG;

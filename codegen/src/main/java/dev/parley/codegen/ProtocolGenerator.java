@@ -3,10 +3,15 @@ package dev.parley.codegen;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
+import com.google.common.collect.ImmutableList;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.parley.spec.FrameField;
+import dev.parley.spec.FrameLayout;
+import dev.parley.spec.JavaNames;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.SchemaFile;
@@ -35,15 +40,168 @@ final class ProtocolGenerator {
     for (MessageType message : file.messages()) {
       spec.addPermittedSubclass(types.className(message));
     }
-    spec.addMethod(MethodSpec.methodBuilder("typeId")
-        .addJavadoc("The type id that starts this message's frame body.")
-        .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
-        .returns(TypeName.INT)
-        .build());
+    if (file.hasTypeId()) {
+      spec.addMethod(MethodSpec.methodBuilder("typeId")
+          .addJavadoc(file.frame().isEmpty()
+              ? CodeBlock.of("The type id that starts this message's frame body.")
+              : CodeBlock.of("The type id this message carries in the frame header's {@code $L} field.",
+                  file.frame().get().typeId().orElseThrow().name()))
+          .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+          .returns(TypeName.INT)
+          .build());
+    }
+    for (FrameField field : file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of())) {
+      spec.addMethod(MethodSpec.methodBuilder(JavaNames.fieldName(field.name()))
+          .addJavadoc(field.doc().map(Sources::docText)
+              .orElse("The {@code " + field.name() + "} field of the frame header."))
+          .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+          .returns(types.javaType(field.type()))
+          .build());
+    }
     return spec.build();
   }
 
+  /** The protocol of a file that declares its frame: the protocol writes and reads whole frames. */
+  private TypeSpec declaredProtocol(SchemaFile file) {
+    ClassName protocol = JavaTypes.protocolClass(file);
+    ClassName message = JavaTypes.messageInterface(file);
+    String order = byteOrderConstant(file);
+    HeaderCodec header = new HeaderCodec(file, types);
+    return TypeSpec.classBuilder(protocol)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addAnnotation(Sources.generated())
+        .alwaysQualify(types.clashingNames())
+        .addSuperinterface(ParameterizedTypeName.get(JavaTypes.PROTOCOL, message))
+        .addJavadoc("The protocol of {@code $L}: frames whose header is {@code $L}, in $L byte order, of at"
+                + " most $L bytes, header included. It writes and reads whole frames.",
+            file.path().getFileName(), header.describe(),
+            order.toLowerCase(java.util.Locale.ROOT).replace('_', '-'), file.options().maxFrameLength())
+        .addField(instance(protocol))
+        .addField(FieldSpec.builder(JavaTypes.FRAME_FORMAT, "FORMAT", Modifier.PRIVATE, Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer(header.format(order))
+            .build())
+        .addField(FieldSpec.builder(TypeName.INT, "HEADER_SIZE", Modifier.PRIVATE, Modifier.STATIC,
+                Modifier.FINAL)
+            .addJavadoc("Bytes of the frame header: $L.", header.fieldNames())
+            .initializer(header.headerSize())
+            .build())
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+        .addMethod(frameFormat())
+        .addMethod(declaredEncodedSize(file, message))
+        .addMethod(declaredEncode(file, message, order, header))
+        .addMethod(declaredDecode(file, message, order, header))
+        .build();
+  }
+
+  private MethodSpec declaredEncodedSize(SchemaFile file, ClassName message) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (file.hasTypeId()) {
+      code.add("return HEADER_SIZE + switch (message.typeId()) {\n").indent()
+          .add(arms(file, "case $1T.TYPE_ID -> (($1T) message).encodedSize();\n"))
+          .add(notAMessageOfThisProtocol())
+          .unindent().add("};\n");
+    } else {
+      code.addStatement("return HEADER_SIZE + (($T) message).encodedSize()", only(file));
+    }
+    return MethodSpec.methodBuilder("encodedSize")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT)
+        .addParameter(message, "message")
+        .addJavadoc("The size of the whole frame, header included.")
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec declaredEncode(SchemaFile file, ClassName message, String order, HeaderCodec header) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("int start = out.position()");
+    header.write(code, "out", "message");
+    if (file.hasTypeId()) {
+      code.add("switch (message.typeId()) {\n").indent()
+          .add(arms(file, "case $1T.TYPE_ID -> (($1T) message).encode(out);\n"))
+          .add(notAMessageOfThisProtocol())
+          .unindent().add("}\n");
+    } else {
+      code.addStatement("(($T) message).encode(out)", only(file));
+    }
+    if (file.frame().orElseThrow().length().isPresent()) {
+      header.patchLength(code, "out", "start");
+    }
+    return MethodSpec.methodBuilder("encode")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(message, "message")
+        .addParameter(JavaTypes.BYTE_BUFFER, "out")
+        .addJavadoc("Writes the whole frame, header and length included, at the position of {@code out}.")
+        .addStatement("$T order = out.order()", JavaTypes.BYTE_ORDER)
+        .addStatement("out.order($T.$N)", JavaTypes.BYTE_ORDER, order)
+        .beginControlFlow("try")
+        .addCode(code.build())
+        .nextControlFlow("finally")
+        .addStatement("out.order(order)")
+        .endControlFlow()
+        .build();
+  }
+
+  private MethodSpec declaredDecode(SchemaFile file, ClassName message, String order, HeaderCodec header) {
+    NameAllocator names = new NameAllocator();
+    for (String local : new String[] {"order", "start", "frame", "message", "e"}) {
+      names.newName(local);
+    }
+    header.allocate(names);
+    CodeBlock.Builder code = CodeBlock.builder();
+    header.read(code, "frame", "start", names);
+    String arguments = file.frame().orElseThrow().applicationFields().stream()
+        .map(f -> ", " + names.get(f)).collect(java.util.stream.Collectors.joining());
+    if (file.hasTypeId()) {
+      String typeId = names.get(file.frame().orElseThrow().typeId().orElseThrow());
+      CodeBlock.Builder arms = CodeBlock.builder();
+      for (MessageType m : file.messages()) {
+        arms.add("case $1T.TYPE_ID -> $1T.decode(frame$2L);\n", types.className(m), arguments);
+      }
+      code.add("$T message = switch ($N) {\n", message, typeId).indent()
+          .add(arms.build())
+          .add("default -> throw $T.malformed($S, $S + $N, $L);\n", JavaTypes.WIRE,
+              file.frame().orElseThrow().typeId().orElseThrow().name(), "unknown type id ", typeId,
+              header.typeIdPosition("start"))
+          .unindent().add("};\n");
+    } else {
+      code.addStatement("$T message = $T.decode(frame$L)", message, only(file), arguments);
+    }
+    return MethodSpec.methodBuilder("decode")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(message)
+        .addParameter(JavaTypes.BYTE_BUFFER, "frame")
+        .addException(JavaTypes.PROTOCOL_EXCEPTION)
+        .addJavadoc("Reads one whole frame, header included, checking its constants and its length.")
+        .addStatement("$T order = frame.order()", JavaTypes.BYTE_ORDER)
+        .addStatement("int start = frame.position()")
+        .addStatement("frame.order($T.$N)", JavaTypes.BYTE_ORDER, order)
+        .beginControlFlow("try")
+        .addCode(code.build())
+        .addComment("Bytes after the last known field come from a newer writer: skip them.")
+        .addStatement("frame.position(frame.limit())")
+        .addStatement("return message")
+        .nextControlFlow("catch ($T e)", JavaTypes.MALFORMED)
+        .addStatement("throw e.relativeTo(start)")
+        .nextControlFlow("finally")
+        .addStatement("frame.order(order)")
+        .endControlFlow()
+        .build();
+  }
+
+  /** The one message of a file whose frame has no type id. */
+  private ClassName only(SchemaFile file) {
+    return types.className(file.messages().get(0));
+  }
+
   TypeSpec protocol(SchemaFile file) {
+    if (file.frame().isPresent()) {
+      return declaredProtocol(file);
+    }
     ClassName protocol = JavaTypes.protocolClass(file);
     ClassName message = JavaTypes.messageInterface(file);
     String order = byteOrderConstant(file);

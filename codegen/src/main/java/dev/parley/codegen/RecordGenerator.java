@@ -1,5 +1,6 @@
 package dev.parley.codegen;
 
+import com.google.common.collect.ImmutableList;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -14,6 +15,7 @@ import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
+import dev.parley.spec.FrameLayout;
 import dev.parley.spec.JavaNames;
 import dev.parley.spec.ListType;
 import dev.parley.spec.MessageType;
@@ -22,6 +24,9 @@ import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.SchemaFile;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -54,17 +59,23 @@ final class RecordGenerator {
         .addModifiers(Modifier.PUBLIC)
         .addAnnotation(Sources.generated())
         .alwaysQualify(types.clashingNames());
-    record.addJavadoc(Sources.javadoc(doc(composite)));
+    record.addJavadoc(Sources.javadoc(doc(composite, file)));
+    List<Field> header = isMessage ? headerComponents(file) : List.of();
+    for (Field field : header) {
+      record.addJavadoc("\n@param $N $L", javaName(field), field.doc().map(Sources::docText)
+          .orElse("the {@code " + field.name() + "} field of the frame header"));
+    }
     for (Field field : composite.fields()) {
       if (field.doc().isPresent()) {
         record.addJavadoc("\n@param $N $L", javaName(field), Sources.docText(field.doc().get()));
       }
     }
-    record.recordConstructor(constructor(composite));
+    record.recordConstructor(constructor(composite, header));
     if (composite instanceof MessageType message) {
-      record.addSuperinterface(JavaTypes.messageInterface(file))
-          .addField(typeIdField(message))
-          .addMethod(typeIdMethod());
+      record.addSuperinterface(JavaTypes.messageInterface(file));
+      if (file.hasTypeId()) {
+        record.addField(typeIdField(message, file)).addMethod(typeIdMethod());
+      }
     }
     for (Field field : composite.fields()) {
       if (field.type() instanceof FlagsType && !field.optional()) {
@@ -74,13 +85,26 @@ final class RecordGenerator {
     Modifier[] visibility = isMessage ? new Modifier[0] : new Modifier[] {Modifier.PUBLIC};
     record.addMethod(encodedSize(composite, file, visibility));
     record.addMethod(encode(composite, file, visibility));
-    record.addMethod(decode(composite, name, visibility));
+    record.addMethod(decode(composite, file, name, visibility, header));
     return record.build();
   }
 
-  private static FieldSpec typeIdField(MessageType message) {
+  /**
+   * The fields of a declared frame header that the application sets and reads: every message of
+   * the file starts with them, as record components.
+   */
+  static List<Field> headerComponents(SchemaFile file) {
+    return file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of()).stream()
+        .map(f -> new Field(f.name(), f.type(), false, 1, Optional.empty(), f.doc(), f.location()))
+        .toList();
+  }
+
+  private static FieldSpec typeIdField(MessageType message, SchemaFile file) {
     return FieldSpec.builder(TypeName.INT, "TYPE_ID", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The type id that starts every $N frame body.", message.name())
+        .addJavadoc(file.frame().isEmpty()
+            ? CodeBlock.of("The type id that starts every $N frame body.", message.name())
+            : CodeBlock.of("The type id of $N frames, in the header's {@code $L} field.", message.name(),
+                file.frame().get().typeId().orElseThrow().name()))
         .initializer("$L", message.id())
         .build();
   }
@@ -104,10 +128,10 @@ final class RecordGenerator {
         .build();
   }
 
-  private static String doc(Composite composite) {
+  private static String doc(Composite composite, SchemaFile file) {
     if (composite instanceof MessageType message) {
       return message.doc().map(d -> d + "\n\n<p>").orElse("")
-          + "Message " + message.name() + ", type id " + message.id() + ".";
+          + "Message " + message.name() + (file.hasTypeId() ? ", type id " + message.id() : "") + ".";
     }
     StructType struct = (StructType) composite;
     return struct.doc().orElse("Struct " + struct.name() + ".");
@@ -118,8 +142,11 @@ final class RecordGenerator {
   }
 
   /** Locals of generated methods are allocated around the record's own names. */
-  private static NameAllocator names(Composite composite) {
+  private static NameAllocator names(Composite composite, List<Field> header) {
     NameAllocator names = new NameAllocator();
+    for (Field field : header) {
+      names.newName(javaName(field), field);
+    }
     for (Field field : composite.fields()) {
       names.newName(javaName(field), field);
     }
@@ -128,11 +155,13 @@ final class RecordGenerator {
 
   // ---- Constructor ----------------------------------------------------------------------------
 
-  private MethodSpec constructor(Composite composite) {
+  private MethodSpec constructor(Composite composite, List<Field> header) {
     MethodSpec.Builder constructor = MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC);
-    NameAllocator names = names(composite);
+    NameAllocator names = names(composite, header);
     boolean throwsOnNull = false;
-    for (Field field : composite.fields()) {
+    List<Field> components = new ArrayList<>(header);
+    components.addAll(composite.fields());
+    for (Field field : components) {
       constructor.addParameter(ParameterSpec.builder(types.fieldType(field), javaName(field)).build());
       String name = javaName(field);
       CodeBlock.Builder code = CodeBlock.builder();
@@ -182,6 +211,8 @@ final class RecordGenerator {
       switch (p) {
         case U8 -> code.addStatement("$T.checkU8($L, $L)", JavaTypes.WIRE, value, label);
         case U16 -> code.addStatement("$T.checkU16($L, $L)", JavaTypes.WIRE, value, label);
+        case U24 -> code.addStatement("$T.checkU24($L, $L)", JavaTypes.WIRE, value, label);
+        case I24 -> code.addStatement("$T.checkI24($L, $L)", JavaTypes.WIRE, value, label);
         case U32 -> code.addStatement("$T.checkU32($L, $L)", JavaTypes.WIRE, value, label);
         default -> { }
       }
@@ -229,7 +260,8 @@ final class RecordGenerator {
 
   private static boolean needsCheck(FieldType type) {
     if (type instanceof PrimitiveType p) {
-      return p == PrimitiveType.U8 || p == PrimitiveType.U16 || p == PrimitiveType.U32;
+      return p == PrimitiveType.U8 || p == PrimitiveType.U16 || p == PrimitiveType.U24
+          || p == PrimitiveType.I24 || p == PrimitiveType.U32;
     }
     // Other reference types are already checked non-null by the enclosing list.
     return type instanceof StringType || type instanceof BytesType || type instanceof FixedBytesType
@@ -239,9 +271,10 @@ final class RecordGenerator {
   // ---- Codec ----------------------------------------------------------------------------------
 
   private MethodSpec encodedSize(Composite composite, SchemaFile file, Modifier[] visibility) {
-    NameAllocator names = names(composite);
+    NameAllocator names = names(composite, List.of());
     String size = names.newName("size");
-    int fixed = composite instanceof MessageType ? file.options().typeId().size() : 0;
+    boolean nativeBody = composite instanceof MessageType && file.frame().isEmpty();
+    int fixed = nativeBody ? file.options().typeId().size() : 0;
     CodeBlock.Builder code = CodeBlock.builder();
     for (Field field : composite.fields()) {
       if (!field.optional() && codec.fixedSize(field.type()).isPresent()) {
@@ -259,17 +292,20 @@ final class RecordGenerator {
       method.addStatement("int $N = $L", size, fixed).addCode(code.build()).addStatement("return $N", size);
     }
     return method
-        .addJavadoc(composite instanceof MessageType
+        .addJavadoc(nativeBody
             ? "The exact size of this message's frame body, type id included."
-            : "The exact number of bytes {@link #encode} writes.")
+            : composite instanceof MessageType
+                ? "The exact size of this message's body, after the frame header."
+                : "The exact number of bytes {@link #encode} writes.")
         .build();
   }
 
   private MethodSpec encode(Composite composite, SchemaFile file, Modifier[] visibility) {
-    NameAllocator names = names(composite);
+    NameAllocator names = names(composite, List.of());
     String out = names.newName("out");
     CodeBlock.Builder code = CodeBlock.builder();
-    if (composite instanceof MessageType) {
+    boolean nativeBody = composite instanceof MessageType && file.frame().isEmpty();
+    if (nativeBody) {
       PrefixWidth typeId = file.options().typeId();
       code.addStatement(typeId == PrefixWidth.U8 ? "$N.put((byte) TYPE_ID)" : "$N.putShort((short) TYPE_ID)", out);
     }
@@ -277,20 +313,27 @@ final class RecordGenerator {
       codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
     }
     return MethodSpec.methodBuilder("encode")
-        .addJavadoc(composite instanceof MessageType
+        .addJavadoc(nativeBody
             ? "Writes the frame body (type id, then fields) at the position of {@code $N}, in its byte order."
-            : "Writes the fields at the position of {@code $N}, in its byte order; allocates nothing.", out)
+            : composite instanceof MessageType
+                ? "Writes the body (the fields after the frame header) at the position of {@code $N}, in its"
+                    + " byte order."
+                : "Writes the fields at the position of {@code $N}, in its byte order; allocates nothing.", out)
         .addModifiers(visibility)
         .addParameter(JavaTypes.BYTE_BUFFER, out)
         .addCode(code.build())
         .build();
   }
 
-  private MethodSpec decode(Composite composite, ClassName name, Modifier[] visibility) {
-    NameAllocator names = names(composite);
+  private MethodSpec decode(Composite composite, SchemaFile file, ClassName name, Modifier[] visibility,
+      List<Field> header) {
+    NameAllocator names = names(composite, header);
     String in = names.newName("in");
     CodeBlock.Builder code = CodeBlock.builder();
     StringBuilder arguments = new StringBuilder();
+    for (Field field : header) {
+      arguments.append(arguments.length() == 0 ? "" : ", ").append(javaName(field));
+    }
     for (Field field : composite.fields()) {
       String local = javaName(field);
       if (field.since() == 1) {
@@ -316,9 +359,13 @@ final class RecordGenerator {
         .returns(name)
         .addParameter(JavaTypes.BYTE_BUFFER, in)
         .addException(JavaTypes.MALFORMED);
+    for (Field field : header) {
+      method.addParameter(types.fieldType(field), javaName(field));
+    }
+    String after = file != null && file.frame().isPresent() ? "the frame header" : "its type id";
     if (composite instanceof MessageType message && !composite.fields().isEmpty()) {
       String e = names.newName("e");
-      method.addJavadoc("Reads the fields of a $N body after its type id; errors name $N.", message.name(),
+      method.addJavadoc("Reads the fields of a $N body after $L; errors name $N.", message.name(), after,
           message.name());
       method.beginControlFlow("try");
       method.addCode(code.build());
@@ -328,7 +375,7 @@ final class RecordGenerator {
       method.endControlFlow();
     } else {
       method.addJavadoc(composite instanceof MessageType
-          ? CodeBlock.of("Reads the fields of a body after its type id: this message has none.")
+          ? CodeBlock.of("Reads the fields of a body after $L: this message has none.", after)
           : CodeBlock.of("Reads the fields at the position of {@code $N}, in its byte order.", in));
       method.addCode(code.build());
       method.addStatement("return new $T($L)", name, arguments);

@@ -164,6 +164,8 @@ final class WireCodec {
     switch (type) {
       case U8, I8 -> code.addStatement("$N.put($L)", out, narrowed(value, valueType, TypeName.BYTE));
       case U16, I16 -> code.addStatement("$N.putShort($L)", out, narrowed(value, valueType, TypeName.SHORT));
+      case U24, I24 -> code.addStatement("$T.putU24($N, $L)", JavaTypes.WIRE, out,
+          narrowed(value, valueType, TypeName.INT));
       case U32, I32 -> code.addStatement("$N.putInt($L)", out, narrowed(value, valueType, TypeName.INT));
       case U64, I64 -> code.addStatement("$N.putLong($L)", out, value);
       case F32 -> code.addStatement("$N.putFloat($L)", out, value);
@@ -179,7 +181,7 @@ final class WireCodec {
   /** A boxed list or optional element as its primitive, so that a narrowing cast may follow. */
   private static CodeBlock unboxed(PrimitiveType type, CodeBlock value) {
     String primitive = switch (type) {
-      case U8, U16, I32 -> "int";
+      case U8, U16, U24, I24, I32 -> "int";
       case I8 -> "byte";
       case I16 -> "short";
       case F32 -> "float";
@@ -286,9 +288,11 @@ final class WireCodec {
     String method = switch (type) {
       case U8 -> "u8";
       case U16 -> "u16";
+      case U24 -> "u24";
       case U32 -> "u32";
       case I8 -> "i8";
       case I16 -> "i16";
+      case I24 -> "i24";
       case I32 -> "i32";
       case U64, I64 -> "i64";
       case F32 -> "f32";

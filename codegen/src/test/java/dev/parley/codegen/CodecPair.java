@@ -43,7 +43,7 @@ final class CodecPair {
       SchemaFile moved = new SchemaFile(file.path(), file.packageName(),
           new FileOptions(Optional.of(javaPackage), options.byteOrder(), options.lengthPrefix(), options.typeId(),
               options.maxFrameLength()),
-          file.imports(), file.declarations(), file.location(), file.optionLocations());
+          file.frame(), file.imports(), file.declarations(), file.location(), file.optionLocations());
       return new Version(new Schema(ImmutableList.of(moved)), moved);
     }
 

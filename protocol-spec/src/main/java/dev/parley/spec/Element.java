@@ -23,7 +23,20 @@ sealed interface Element {
       ImmutableList<ImportElement> imports,
       ImmutableList<OptionElement> options,
       ImmutableList<DeclarationElement> declarations,
+      ImmutableList<FrameElement> frames,
       SourceLocation location)
+      implements Element {}
+
+  /** {@code frame { ... }}: the header fields of the file's frames, in wire order. */
+  record FrameElement(ImmutableList<FrameFieldElement> fields, Optional<String> doc, SourceLocation location)
+      implements Element {}
+
+  /**
+   * One field of a frame declaration as written: its words ({@code length i32 len counts itself
+   * and following}) and the value after {@code =}, if any. The linker reads the words.
+   */
+  record FrameFieldElement(
+      ImmutableList<Word> words, Optional<IntegerLiteral> value, Optional<String> doc, SourceLocation location)
       implements Element {}
 
   record ImportElement(String path, SourceLocation location) implements Element {}
@@ -89,7 +102,7 @@ sealed interface Element {
 
   record MessageElement(
       Word name,
-      IntegerLiteral id,
+      Optional<IntegerLiteral> id,
       ImmutableList<FieldElement> fields,
       Optional<String> doc,
       SourceLocation location)
@@ -128,7 +141,16 @@ sealed interface Element {
 
   sealed interface ValueElement extends Element {}
 
-  record IntegerLiteral(BigInteger value, SourceLocation location) implements ValueElement {}
+  /**
+   * A number, or a character literal ({@code 'Q'}), which is the 8-bit value of its character:
+   * {@code character} says which was written, for the checks that take only numbers.
+   */
+  record IntegerLiteral(BigInteger value, SourceLocation location, boolean character)
+      implements ValueElement {
+    IntegerLiteral(BigInteger value, SourceLocation location) {
+      this(value, location, false);
+    }
+  }
 
   record FloatLiteral(double value, SourceLocation location) implements ValueElement {}
 

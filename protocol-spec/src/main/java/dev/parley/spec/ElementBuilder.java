@@ -13,6 +13,8 @@ import dev.parley.spec.Element.FileElement;
 import dev.parley.spec.Element.FixedBytesTypeElement;
 import dev.parley.spec.Element.FlagsElement;
 import dev.parley.spec.Element.FloatLiteral;
+import dev.parley.spec.Element.FrameElement;
+import dev.parley.spec.Element.FrameFieldElement;
 import dev.parley.spec.Element.ImportElement;
 import dev.parley.spec.Element.IntegerLiteral;
 import dev.parley.spec.Element.ListTypeElement;
@@ -88,6 +90,7 @@ final class ElementBuilder {
     ImmutableList.Builder<ImportElement> imports = ImmutableList.builder();
     ImmutableList.Builder<OptionElement> options = ImmutableList.builder();
     ImmutableList.Builder<DeclarationElement> declarations = ImmutableList.builder();
+    ImmutableList.Builder<FrameElement> frames = ImmutableList.builder();
     for (ParleyParser.StatementContext statement : tree.statement()) {
       if (statement.packageDecl() != null) {
         ParleyParser.QualifiedNameContext name = statement.packageDecl().qualifiedName();
@@ -109,10 +112,12 @@ final class ElementBuilder {
         declarations.add(struct(statement.structDecl()));
       } else if (statement.messageDecl() != null) {
         declarations.add(message(statement.messageDecl()));
+      } else if (statement.frameDecl() != null) {
+        frames.add(frame(statement.frameDecl()));
       }
     }
     return new FileElement(path, packages.build(), imports.build(), options.build(),
-        declarations.build(), new SourceLocation(file, 1, 1));
+        declarations.build(), frames.build(), new SourceLocation(file, 1, 1));
   }
 
   private ConstElement constant(ParleyParser.ConstDeclContext ctx) {
@@ -153,8 +158,18 @@ final class ElementBuilder {
 
   private MessageElement message(ParleyParser.MessageDeclContext ctx) {
     Word name = word(ctx.identifier());
-    return new MessageElement(name, integer(ctx.integer()), fields(ctx.field()), doc(ctx),
-        name.location());
+    Optional<IntegerLiteral> id = ctx.integer() == null ? Optional.empty() : Optional.of(integer(ctx.integer()));
+    return new MessageElement(name, id, fields(ctx.field()), doc(ctx), name.location());
+  }
+
+  private FrameElement frame(ParleyParser.FrameDeclContext ctx) {
+    ImmutableList<FrameFieldElement> fields = ctx.frameField().stream()
+        .map(f -> new FrameFieldElement(
+            f.identifier().stream().map(this::word).collect(ImmutableList.toImmutableList()),
+            f.integer() == null ? Optional.empty() : Optional.of(integer(f.integer())),
+            doc(f), location(f.getStart())))
+        .collect(ImmutableList.toImmutableList());
+    return new FrameElement(fields, doc(ctx), location(ctx.getStart()));
   }
 
   private ImmutableList<FieldElement> fields(List<ParleyParser.FieldContext> fields) {
@@ -219,11 +234,50 @@ final class ElementBuilder {
   }
 
   private IntegerLiteral integer(ParleyParser.IntegerContext ctx) {
+    if (ctx.CHAR_LITERAL() != null) {
+      return character(ctx.CHAR_LITERAL().getSymbol());
+    }
     String text = ctx.INT().getText();
     BigInteger value = text.startsWith("0x") || text.startsWith("0X")
         ? new BigInteger(text.substring(2), 16)
         : new BigInteger(text);
     return new IntegerLiteral(ctx.MINUS() != null ? value.negate() : value, location(ctx.getStart()));
+  }
+
+  /** The 8-bit value of a character literal: an ASCII character, an escape, or {@code \\xHH}. */
+  private IntegerLiteral character(Token token) {
+    String text = token.getText();
+    String inner = text.substring(1, text.length() - 1);
+    SourceLocation at = location(token);
+    int value;
+    if (inner.startsWith("\\x") && inner.length() == 4) {
+      value = Integer.parseInt(inner.substring(2), 16);
+    } else if (inner.equals("\\x")) {
+      reporter.error(at, "escape \\x needs two hex digits, as in '\\x80'");
+      value = 0;
+    } else if (inner.startsWith("\\")) {
+      value = switch (inner.charAt(1)) {
+        case 'n' -> '\n';
+        case 't' -> '\t';
+        case 'r' -> '\r';
+        case '0' -> 0;
+        case '\\', '\'', '"' -> inner.charAt(1);
+        default -> {
+          reporter.error(at, String.format(Locale.ROOT,
+              "unknown escape '\\%c' in a character literal (known: \\n \\t \\r \\0 \\\\ \\' \\\" \\xHH)",
+              inner.charAt(1)));
+          yield 0;
+        }
+      };
+    } else {
+      value = inner.codePointAt(0);
+      if (value > 0x7F) {
+        reporter.error(at, "character literal " + text + " is not ASCII: a character literal is one"
+            + " byte; write a byte above 0x7F as '\\xHH'");
+        value = 0;
+      }
+    }
+    return new IntegerLiteral(BigInteger.valueOf(value), at, true);
   }
 
   private Optional<Word> optionalWord(IdentifierContext id) {

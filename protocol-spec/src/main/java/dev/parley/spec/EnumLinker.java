@@ -37,6 +37,11 @@ final class EnumLinker {
       if (!checkMemberName(reporter, "enum constant", member, names)) {
         continue;
       }
+      if (member.value().character() && declared.isPresent() && underlying.size() != 1) {
+        Linker.refuseCharacter(reporter, member.value(), "a value of " + underlying.keyword() + " enum '"
+            + name + "'");
+        continue;
+      }
       BigInteger value = member.value().value();
       MemberElement first = values.putIfAbsent(value, member);
       if (first != null) {
@@ -73,6 +78,10 @@ final class EnumLinker {
     int width = underlying.size() * 8;
     for (MemberElement member : element.bits()) {
       if (!checkMemberName(reporter, "flag", member, names)) {
+        continue;
+      }
+      if (member.value().character()) {
+        Linker.refuseCharacter(reporter, member.value(), "a bit position");
         continue;
       }
       BigInteger position = member.value().value();

@@ -3,6 +3,7 @@ package dev.parley.spec;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A field of a struct or message.
@@ -30,6 +31,32 @@ public record Field(
     if (since < 1) {
       throw new IllegalArgumentException("since must be at least 1: " + since);
     }
+  }
+
+  /**
+   * The bytes the field always takes, when it takes the same number whatever its value: not
+   * optional, and of a type without a length or count.
+   */
+  public OptionalInt fixedSize() {
+    return optional ? OptionalInt.empty() : fixedSize(type);
+  }
+
+  /** The bytes every value of {@code type} takes, if they are the same for every value. */
+  static OptionalInt fixedSize(FieldType type) {
+    if (type instanceof StructType struct) {
+      int sum = 0;
+      for (Field field : struct.fields()) {
+        OptionalInt size = field.fixedSize();
+        if (size.isEmpty()) {
+          return size;
+        }
+        sum += size.getAsInt();
+      }
+      return OptionalInt.of(sum);
+    }
+    boolean fixed = type instanceof PrimitiveType || type instanceof EnumType
+        || type instanceof FlagsType || type instanceof FixedBytesType;
+    return fixed ? OptionalInt.of(type.minimumSize()) : OptionalInt.empty();
   }
 
   /** The fewest bytes the field takes on the wire: one presence byte when optional. */

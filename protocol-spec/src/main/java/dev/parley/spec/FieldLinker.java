@@ -65,7 +65,7 @@ final class FieldLinker {
       if (first != null) {
         reporter.error(element.location(), "duplicate field '" + name + "' (first declared at "
             + Linker.at(first.location()) + ")");
-      } else if (checkFieldName(element)) {
+      } else if (checkFieldName(reporter, name, element.location(), "field")) {
         String javaName = JavaNames.fieldName(name);
         FieldElement clash = javaNames.putIfAbsent(javaName, element);
         if (clash != null) {
@@ -101,24 +101,26 @@ final class FieldLinker {
     return out.build();
   }
 
-  private boolean checkFieldName(FieldElement element) {
-    String name = element.name().text();
-    SourceLocation at = element.location();
+  /**
+   * Reports a field name that cannot name a record component; {@code what} says which kind of
+   * field, {@code field} or {@code header field}.
+   */
+  static boolean checkFieldName(Reporter reporter, String name, SourceLocation at, String what) {
     if (!Character.isLowerCase(name.charAt(0))) {
-      reporter.error(at, "field name '" + name + "' must start with a lower-case letter");
+      reporter.error(at, what + " name '" + name + "' must start with a lower-case letter");
       return false;
     }
     if (name.endsWith("_") || name.contains("__")) {
-      reporter.error(at, "field name '" + name + "' must not end with '_' or contain '__'");
+      reporter.error(at, what + " name '" + name + "' must not end with '_' or contain '__'");
       return false;
     }
     String javaName = JavaNames.fieldName(name);
     if (JavaNames.isKeyword(javaName)) {
-      reporter.error(at, "field name '" + name + "' is a Java keyword");
+      reporter.error(at, what + " name '" + name + "' is a Java keyword");
       return false;
     }
     if (JavaNames.isReservedMemberName(javaName)) {
-      reporter.error(at, "field name '" + name + "' maps to '" + javaName
+      reporter.error(at, what + " name '" + name + "' maps to '" + javaName
           + "', which generated records reserve for their own members");
       return false;
     }
@@ -147,6 +149,10 @@ final class FieldLinker {
       }
       if (annotation.argument().isEmpty()) {
         reporter.error(annotation.location(), "@since needs the version that added the field: @since(2)");
+        continue;
+      }
+      if (annotation.argument().get().character()) {
+        Linker.refuseCharacter(reporter, annotation.argument().get(), "a @since version");
         continue;
       }
       BigInteger version = annotation.argument().get().value();
@@ -195,6 +201,10 @@ final class FieldLinker {
     } else if (element instanceof BytesTypeElement bytes) {
       return width(bytes.width(), "bytes length").map(BytesType::new);
     } else if (element instanceof FixedBytesTypeElement fixed) {
+      if (fixed.size().character()) {
+        Linker.refuseCharacter(reporter, fixed.size(), "a bytes[N] size");
+        return Optional.empty();
+      }
       BigInteger size = fixed.size().value();
       long max = unit.options.maxFrameLength();
       if (size.signum() <= 0 || size.compareTo(BigInteger.valueOf(max)) > 0) {

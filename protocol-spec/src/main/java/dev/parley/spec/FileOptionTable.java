@@ -66,7 +66,8 @@ final class FileOptionTable {
           width("length_prefix", PrefixWidth.U16, PrefixWidth.U32),
           (settings, width) -> settings.lengthPrefix = width),
       new FileOption<>("max_frame_length",
-          "the largest frame body a decoder accepts, in bytes; longer frames are refused",
+          "the largest frame body a decoder accepts, in bytes (with a frame declaration: the whole"
+              + " frame, header included); longer frames are refused",
           FileOptionTable::maxFrameLength,
           (settings, literal) -> settings.maxFrameLength = Optional.of(literal)),
       new FileOption<>("type_id",
@@ -81,7 +82,7 @@ final class FileOptionTable {
       OPTIONS.stream().map(FileOption::name).collect(Collectors.joining(", "));
 
   /** The options {@code options} set, with defaults for the rest; reports every problem. */
-  static FileOptions read(Reporter reporter, List<OptionElement> options) {
+  static FileOptions read(Reporter reporter, List<OptionElement> options, Optional<FrameLayout> frame) {
     Map<String, OptionElement> seen = new LinkedHashMap<>();
     Settings settings = new Settings();
     for (OptionElement option : options) {
@@ -93,13 +94,40 @@ final class FileOptionTable {
         continue;
       }
       FileOption<?> known = BY_NAME.get(name);
-      if (known == null) {
+      if (frame.isPresent() && (name.equals("length_prefix") || name.equals("type_id"))) {
+        reporter.error(option.name().location(), "option " + name + " does not apply to a file that"
+            + " declares its frame (" + Linker.at(frame.get().location()) + "): the frame declaration"
+            + " gives its fields' widths");
+      } else if (known == null) {
         reporter.error(option.name().location(), "unknown option '" + name + "' (known: " + KNOWN + ")");
       } else {
         known.read(option.value(), reporter, settings);
       }
     }
-    return resolve(reporter, settings);
+    return frame.isPresent() ? resolve(reporter, settings, frame.get()) : resolve(reporter, settings);
+  }
+
+  /** Checks max_frame_length against a declared frame: the whole frame, header included. */
+  private static FileOptions resolve(Reporter reporter, Settings settings, FrameLayout frame) {
+    long limit = Math.min(frame.largestFrame(), MAX_JAVA_FRAME);
+    long max = Math.min(FileOptions.DEFAULT_MAX_FRAME_LENGTH, limit);
+    if (max < frame.headerSize()) {
+      reporter.error(frame.location(), "the frame's header takes " + frame.headerSize()
+          + " bytes, more than the longest frame its length can describe (" + max + ")");
+    }
+    if (settings.maxFrameLength.isPresent()) {
+      BigInteger value = settings.maxFrameLength.get().value();
+      if (value.compareTo(BigInteger.valueOf(frame.headerSize())) < 0
+          || value.compareTo(BigInteger.valueOf(limit)) > 0) {
+        reporter.error(settings.maxFrameLength.get().location(), "max_frame_length " + value
+            + " is out of range: a frame holds at least its " + frame.headerSize() + "-byte header"
+            + (frame.length().isPresent() ? ", and its length field allows at most " : ", and at most ")
+            + limit);
+      } else {
+        max = value.longValueExact();
+      }
+    }
+    return new FileOptions(settings.javaPackage, settings.byteOrder, settings.lengthPrefix, settings.typeId, max);
   }
 
   /** Checks what depends on more than one option: max_frame_length against both widths. */
@@ -161,7 +189,10 @@ final class FileOptionTable {
 
   /** The literal itself: whether it fits the widths is checked once both widths are known. */
   private static Optional<IntegerLiteral> maxFrameLength(ValueElement value, Reporter reporter) {
-    if (value instanceof IntegerLiteral i) {
+    if (value instanceof IntegerLiteral i && i.character()) {
+      Linker.refuseCharacter(reporter, i, "option max_frame_length");
+      return Optional.empty();
+    } else if (value instanceof IntegerLiteral i) {
       return Optional.of(i);
     }
     reporter.error(value.location(), "option max_frame_length takes a number of bytes" + found(value));

@@ -45,6 +45,8 @@ final class Linker {
     final Map<String, DeclarationElement> declarations = new LinkedHashMap<>();
     String packageName = "";
     FileOptions options = FileOptions.defaults();
+    /** The file's frame declaration; empty for Parley's own frame. */
+    Optional<FrameLayout> frame = Optional.empty();
 
     Unit(FileElement element, ImmutableList<Path> importPaths) {
       this.element = element;
@@ -121,7 +123,7 @@ final class Linker {
       ImmutableList<Declaration> declarations = unit.element.declarations().stream()
           .map(linked::get)
           .collect(ImmutableList.toImmutableList());
-      files.add(new SchemaFile(unit.element.path(), unit.packageName, unit.options,
+      files.add(new SchemaFile(unit.element.path(), unit.packageName, unit.options, unit.frame,
           unit.imports.stream().map(u -> u.element.path()).collect(ImmutableList.toImmutableList()),
           declarations, unit.element.packages().get(0).location(), optionLocations(unit)));
     }
@@ -142,7 +144,8 @@ final class Linker {
             "duplicate package declaration (first declared at " + at(packages.get(0).location()) + ")");
       }
     }
-    unit.options = FileOptionTable.read(reporter, unit.element.options());
+    unit.frame = FrameLinker.link(reporter, unit.element.frames());
+    unit.options = FileOptionTable.read(reporter, unit.element.options(), unit.frame);
     if (!packages.isEmpty() && unit.options.javaPackage().isEmpty()) {
       FileOptionTable.checkJavaPackage(reporter, unit.packageName, packages.get(0).location(),
           "package '%s' is not a valid Java package (%s); set option java_package");
@@ -375,32 +378,105 @@ final class Linker {
 
   private void linkMessages(Unit unit) {
     Map<BigInteger, MessageElement> ids = new HashMap<>();
+    boolean typeIds = unit.frame.isEmpty() || unit.frame.get().typeId().isPresent();
+    MessageElement only = null;
     for (DeclarationElement d : unit.declarations.values()) {
       if (!(d instanceof MessageElement message)) {
         continue;
       }
-      BigInteger id = message.id().value();
-      PrefixWidth typeId = unit.options.typeId();
-      if (id.signum() < 0 || id.compareTo(BigInteger.valueOf(typeId.maxValue())) > 0) {
-        reporter.error(message.id().location(), "message id " + id + " does not fit type_id "
-            + typeId.keyword() + " (0 to " + typeId.maxValue() + ")");
+      int id = 0;
+      if (typeIds) {
+        id = messageId(unit, message, ids);
       } else {
-        MessageElement first = ids.putIfAbsent(id, message);
-        if (first != null) {
-          reporter.error(message.id().location(), "message id " + id + " is already used by '"
-              + first.name().text() + "' (" + at(first.location()) + ")");
+        message.id().ifPresent(written -> reporter.error(written.location(), "message '"
+            + message.name().text() + "' has an id, but the frame has no type id: its one message"
+            + " is written without '= id'"));
+        if (only != null) {
+          reporter.error(message.location(), "a frame without a type id carries one message: '"
+              + message.name().text() + "' is a second (the first is '" + only.name().text() + "', "
+              + at(only.location()) + ")");
         }
+        only = message;
       }
       ImmutableList<Field> linkedFields = fields.fields(unit, message.fields(), true);
       MessageType type = new MessageType(message.name().text(), unit.qualify(message.name().text()),
-          id.signum() < 0 || id.bitLength() > 31 ? 0 : id.intValueExact(), linkedFields,
-          message.doc(), message.location());
-      long minimum = minimumSize(linkedFields, unit.options.typeId().size());
+          id, linkedFields, message.doc(), message.location());
+      long start = unit.frame.map(frame -> (long) frame.headerSize())
+          .orElse((long) unit.options.typeId().size());
+      long minimum = minimumSize(linkedFields, start);
       if (minimum > unit.options.maxFrameLength() && !holdsOversized(linkedFields)) {
         reporter.error(message.location(), "message '" + type.name() + "' takes at least " + minimum
             + " bytes, more than max_frame_length " + unit.options.maxFrameLength());
       }
+      unit.frame.ifPresent(frame -> checkAgainstFrame(frame, message, linkedFields));
       linked.put(message, type);
+    }
+  }
+
+  /**
+   * The id of a message in a file whose frames carry one: it must be written, unique, and fit the
+   * type id; a character literal only where the type id is 8 bits.
+   */
+  private int messageId(Unit unit, MessageElement message, Map<BigInteger, MessageElement> ids) {
+    if (message.id().isEmpty()) {
+      reporter.error(message.location(), "message '" + message.name().text() + "' needs a type id,"
+          + " as in 'message " + message.name().text() + " = 1 { ... }'");
+      return 0;
+    }
+    IntegerLiteral written = message.id().get();
+    BigInteger id = written.value();
+    Optional<FrameField> field = unit.frame.flatMap(FrameLayout::typeId);
+    int size = field.map(f -> f.type().size()).orElse(unit.options.typeId().size());
+    if (written.character() && size != 1) {
+      refuseCharacter(reporter, written, "a " + (size * 8) + "-bit type id");
+      return 0;
+    }
+    BigInteger min = field.map(f -> f.type().minValue()).orElse(BigInteger.ZERO);
+    BigInteger max = field.map(f -> f.type().maxValue().min(BigInteger.valueOf(Integer.MAX_VALUE)))
+        .orElse(BigInteger.valueOf(unit.options.typeId().maxValue()));
+    if (id.compareTo(min) < 0 || id.compareTo(max) > 0) {
+      String fits = field.isEmpty()
+          ? "type_id " + unit.options.typeId().keyword() + " (0 to " + max + ")"
+          : "type id '" + field.get().name() + "' (" + field.get().type().keyword() + ": " + min + " to "
+              + max + (max.equals(field.get().type().maxValue()) ? "" : ", the most a Java int holds") + ")";
+      reporter.error(written.location(), "message id " + id + " does not fit " + fits);
+      return 0;
+    }
+    MessageElement first = ids.putIfAbsent(id, message);
+    if (first != null) {
+      reporter.error(written.location(), "message id " + id + " is already used by '"
+          + first.name().text() + "' (" + at(first.location()) + ")");
+    }
+    return id.intValueExact();
+  }
+
+  /**
+   * The rules a declared frame sets for every message: its fields do not take the names of the
+   * header's, which lead every message; without a length, its size is fixed.
+   */
+  private void checkAgainstFrame(FrameLayout frame, MessageElement message, List<Field> linkedFields) {
+    for (Element.FieldElement field : message.fields()) {
+      for (FrameField header : frame.applicationFields()) {
+        if (JavaNames.fieldName(header.name()).equals(JavaNames.fieldName(field.name().text()))) {
+          reporter.error(field.location(), "field '" + field.name().text() + "' takes the name of"
+              + " header field '" + header.name() + "' (" + at(header.location()) + "): every message"
+              + " of this file starts with the header's fields");
+        }
+      }
+    }
+    if (frame.length().isPresent()) {
+      return;
+    }
+    for (Field field : linkedFields) {
+      if (field.since() > 1) {
+        reporter.error(field.location(), "field '" + field.name() + "' is @since(" + field.since()
+            + "), but the frame has no length: a message whose size its type id fixes cannot grow");
+      } else if (field.fixedSize().isEmpty()) {
+        reporter.error(field.location(), "field '" + field.name() + "' of message '"
+            + message.name().text() + "' has no fixed size (" + (field.optional() ? "optional "
+            : "") + field.type().displayName() + "), but the frame has no length: every message"
+            + " must have a fixed size, which its type id gives");
+      }
     }
   }
 
@@ -424,6 +500,15 @@ final class Linker {
       sum = sum + field.minimumSize() < sum ? Long.MAX_VALUE : sum + field.minimumSize();
     }
     return sum;
+  }
+
+  /**
+   * Reports a character literal where only a number may stand: a character literal is an 8-bit
+   * value, accepted where the value is 8 bits wide.
+   */
+  static void refuseCharacter(Reporter reporter, IntegerLiteral literal, String what) {
+    reporter.error(literal.location(), "a character literal is an 8-bit value: " + what
+        + " takes a number, here " + literal.value());
   }
 
   /** {@code line:col}: where something is, for a message about the same file. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code message Join = 1 { ... }}: the body of one frame, written as its type id and then its
@@ -24,6 +25,19 @@ public record MessageType(
     requireNonNull(fields, "fields");
     requireNonNull(doc, "doc");
     requireNonNull(location, "location");
+  }
+
+  /** The bytes of the message's fields when every one has a fixed size. */
+  public OptionalInt fixedSize() {
+    int sum = 0;
+    for (Field field : fields) {
+      OptionalInt size = field.fixedSize();
+      if (size.isEmpty()) {
+        return size;
+      }
+      sum += size.getAsInt();
+    }
+    return OptionalInt.of(sum);
   }
 
   /** The highest {@code @since} version among the fields: 1 for a message that never evolved. */

@@ -7,10 +7,12 @@ import java.util.Optional;
 public enum PrimitiveType implements FieldType {
   U8("u8", 1, false),
   U16("u16", 2, false),
+  U24("u24", 3, false),
   U32("u32", 4, false),
   U64("u64", 8, false),
   I8("i8", 1, true),
   I16("i16", 2, true),
+  I24("i24", 3, true),
   I32("i32", 4, true),
   I64("i64", 8, true),
   F32("f32", 4, true),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.parley.runtime.FrameFormat;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,6 +13,8 @@ import java.util.Optional;
  *
  * @param path the file as it was named to the loader, or as an import resolved it
  * @param packageName the schema package, such as {@code chat.v1}
+ * @param frame the file's {@code frame} declaration; empty for Parley's own frame, which the
+ *     options {@code length_prefix} and {@code type_id} describe
  * @param imports the files this one imports, in the order written
  * @param declarations every declaration in source order
  * @param location where the package name is written, in {@code package chat.v1;}
@@ -22,6 +25,7 @@ public record SchemaFile(
     Path path,
     String packageName,
     FileOptions options,
+    Optional<FrameLayout> frame,
     ImmutableList<Path> imports,
     ImmutableList<Declaration> declarations,
     SourceLocation location,
@@ -31,6 +35,7 @@ public record SchemaFile(
     requireNonNull(path, "path");
     requireNonNull(packageName, "packageName");
     requireNonNull(options, "options");
+    requireNonNull(frame, "frame");
     requireNonNull(imports, "imports");
     requireNonNull(declarations, "declarations");
     requireNonNull(location, "location");
@@ -48,6 +53,38 @@ public record SchemaFile(
    */
   public String javaPrefix() {
     return JavaNames.filePrefix(path.getFileName().toString());
+  }
+
+  /** Whether the frames of this file carry a type id: always for Parley's own frame. */
+  public boolean hasTypeId() {
+    return frame.isEmpty() || frame.get().typeId().isPresent();
+  }
+
+  /**
+   * The runtime's description of this file's frames, as the generated protocol builds it: Parley's
+   * own frame from the options, or the declared header, with the size each message's type id
+   * fixes when the header has no length.
+   */
+  public FrameFormat frameFormat() {
+    FrameFormat.Builder builder = FrameFormat.builder().byteOrder(options.byteOrder());
+    if (frame.isEmpty()) {
+      return builder.lengthSize(options.lengthPrefix().size())
+          .maxFrameLength((int) options.maxFrameLength())
+          .build();
+    }
+    FrameLayout layout = frame.get();
+    builder.header(layout.fields().stream().map(FrameField::toHeaderField).toList());
+    if (layout.length().isEmpty()) {
+      for (MessageType message : messages()) {
+        int size = layout.headerSize() + message.fixedSize().orElseThrow();
+        if (layout.typeId().isPresent()) {
+          builder.fixedFrameSize(message.id(), size);
+        } else {
+          builder.fixedFrameSize(size);
+        }
+      }
+    }
+    return builder.maxFrameLength((int) options.maxFrameLength()).build();
   }
 
   /** The messages in source order. */

@@ -71,7 +71,7 @@ final class ValueLinker {
     double number;
     if (value instanceof FloatLiteral f) {
       number = f.value();
-    } else if (value instanceof IntegerLiteral i) {
+    } else if (value instanceof IntegerLiteral i && !i.character()) {
       number = i.value().doubleValue();
       if (Double.isInfinite(number)) {
         reporter.error(value.location(), what + ": " + i.value().abs().toString().length()
@@ -92,6 +92,10 @@ final class ValueLinker {
   private Optional<Value> integer(ValueElement value, PrimitiveType primitive, String what) {
     if (!(value instanceof IntegerLiteral i)) {
       return mismatch(value, what, "an integer");
+    }
+    if (i.character() && primitive.size() != 1) {
+      Linker.refuseCharacter(reporter, i, what + " (" + primitive.keyword() + ")");
+      return Optional.empty();
     }
     if (!primitive.fits(i.value())) {
       reporter.error(value.location(), what + ": " + i.value() + " does not fit "

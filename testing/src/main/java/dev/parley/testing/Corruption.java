@@ -1,8 +1,11 @@
 package dev.parley.testing;
 
 import dev.parley.runtime.FrameFormat;
+import dev.parley.runtime.HeaderField;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,8 +18,14 @@ public final class Corruption {
 
   private Corruption() {}
 
-  /** One random kind of damage applied to {@code frame} (a length prefix and its body). */
+  /**
+   * One random kind of damage applied to {@code frame}: a length prefix and its body, or, for a
+   * format with a header, a whole frame as its protocol writes it.
+   */
   public static byte[] corrupt(byte[] frame, FrameFormat format, RandomGenerator rnd) {
+    if (format.hasHeader()) {
+      return corruptWithHeader(frame, format, rnd);
+    }
     int prefix = format.lengthSize();
     byte[] body = Arrays.copyOfRange(frame, prefix, frame.length);
     switch (rnd.nextInt(5)) {
@@ -43,6 +52,68 @@ public final class Corruption {
       }
     }
     return withPrefix(body, format, body.length);
+  }
+
+  /**
+   * Damage to a frame with a header: any byte but the length's may change (a constant, the type id,
+   * a header field, the body), the frame may be cut short or grow, and the length is kept true to
+   * the damaged frame, unless the damage is to the length itself, which then claims more than is
+   * there, or a value no frame can have.
+   */
+  private static byte[] corruptWithHeader(byte[] frame, FrameFormat format, RandomGenerator rnd) {
+    Optional<HeaderField> length = format.lengthField();
+    int lengthAt = length.map(format::offsetOf).orElse(-1);
+    int lengthEnd = length.map(f -> lengthAt + f.size()).orElse(-1);
+    byte[] damaged = frame.clone();
+    int header = Math.min(format.headerSize(), frame.length);
+    switch (rnd.nextInt(length.isPresent() ? 5 : 4)) {
+      case 0 -> { // flip a few bits outside the length
+        for (int i = 0, n = 1 + rnd.nextInt(3); i < n && damaged.length > 0; i++) {
+          int at = rnd.nextInt(damaged.length);
+          if (at < lengthAt || at >= lengthEnd) {
+            damaged[at] ^= (byte) (1 << rnd.nextInt(8));
+          }
+        }
+      }
+      case 1 -> damaged = Arrays.copyOf(damaged, header + (frame.length == header ? 0 : rnd.nextInt(frame.length - header)));
+      case 2 -> { // 0xFF over bytes of the body, inflating any size or count it lands on
+        for (int i = 0, n = 1 + rnd.nextInt(4); i < n && damaged.length > header; i++) {
+          damaged[header + rnd.nextInt(damaged.length - header)] = (byte) 0xFF;
+        }
+      }
+      case 3 -> { // trailing garbage
+        damaged = Arrays.copyOf(damaged, damaged.length + 1 + rnd.nextInt(8));
+        for (int i = frame.length; i < damaged.length; i++) {
+          damaged[i] = (byte) rnd.nextInt();
+        }
+      }
+      default -> { // the length lies: more than is there, or a value no frame can have
+        HeaderField field = length.get();
+        long claimed = switch (rnd.nextInt(3)) {
+          case 0 -> format.lengthValue(frame.length) + 1 + rnd.nextInt(1 << 20);
+          case 1 -> field.isSigned() ? -1 - rnd.nextInt(1 << 16) : 0;
+          default -> -1; // every bit set: the largest unsigned value, -1 when signed
+        };
+        putBits(damaged, lengthAt, field.size(), bigEndian(field, format), claimed);
+        return damaged;
+      }
+    }
+    if (length.isPresent() && damaged.length >= lengthEnd && damaged.length >= format.headerSize()) {
+      putBits(damaged, lengthAt, length.get().size(), bigEndian(length.get(), format),
+          format.lengthValue(damaged.length));
+    }
+    return damaged;
+  }
+
+  private static boolean bigEndian(HeaderField field, FrameFormat format) {
+    return field.order().orElse(format.byteOrder()) == ByteOrder.BIG_ENDIAN;
+  }
+
+  /** The low {@code size} bytes of {@code value} at {@code at}, in the given order. */
+  private static void putBits(byte[] frame, int at, int size, boolean bigEndian, long value) {
+    for (int k = 0; k < size; k++) {
+      frame[at + k] = (byte) (value >>> (8 * (bigEndian ? size - 1 - k : k)));
+    }
   }
 
   /** {@code body} behind a length prefix of {@code format} that says {@code length}. */

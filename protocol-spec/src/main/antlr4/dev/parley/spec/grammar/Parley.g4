@@ -25,6 +25,7 @@ statement
     | flagsDecl
     | structDecl
     | messageDecl
+    | frameDecl
     ;
 
 packageDecl
@@ -65,8 +66,20 @@ structDecl
     : STRUCT identifier LBRACE field* RBRACE
     ;
 
+// The id is left out only in a file whose frame has no type id.
 messageDecl
-    : MESSAGE identifier EQ integer LBRACE field* RBRACE
+    : MESSAGE identifier (EQ integer)? LBRACE field* RBRACE
+    ;
+
+// The frame header of an existing protocol, its fields in wire order. A field
+// is words, then an optional value: [role] type [byte order] name [counts
+// what]. The linker reads the words and says what it expected.
+frameDecl
+    : FRAME LBRACE frameField* RBRACE
+    ;
+
+frameField
+    : identifier+ (EQ integer)? SEMI
     ;
 
 field
@@ -99,8 +112,10 @@ value
     | LBRACK RBRACK                                # emptyListValue
     ;
 
+// A character literal is an 8-bit value: 'Q' is 81.
 integer
     : MINUS? INT
+    | CHAR_LITERAL
     ;
 
 qualifiedName
@@ -111,7 +126,7 @@ qualifiedName
 // names for fields, constants, enum constants and packages.
 identifier
     : ID
-    | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE
+    | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE | FRAME
     | OPTIONAL | STRING | BYTES | LIST
     ;
 
@@ -125,6 +140,7 @@ ENUM     : 'enum';
 FLAGS    : 'flags';
 STRUCT   : 'struct';
 MESSAGE  : 'message';
+FRAME    : 'frame';
 OPTIONAL : 'optional';
 STRING   : 'string';
 BYTES    : 'bytes';
@@ -160,6 +176,11 @@ INT
 
 ID
     : [A-Za-z_] [A-Za-z0-9_]*
+    ;
+
+// One ASCII character or escape between single quotes: 'Q', '\0', '\x80'.
+CHAR_LITERAL
+    : '\'' ('\\' 'x' HEX_DIGIT HEX_DIGIT | ESCAPE | ~['\\\r\n]) '\''
     ;
 
 STRING_LITERAL

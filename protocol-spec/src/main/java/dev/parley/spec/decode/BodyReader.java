@@ -123,9 +123,11 @@ final class BodyReader {
     return switch (type) {
       case U8 -> Wire.u8(in, UNNAMED);
       case U16 -> Wire.u16(in, UNNAMED);
+      case U24 -> Wire.u24(in, UNNAMED);
       case U32 -> Wire.u32(in, UNNAMED);
       case I8 -> Wire.i8(in, UNNAMED);
       case I16 -> Wire.i16(in, UNNAMED);
+      case I24 -> Wire.i24(in, UNNAMED);
       case I32 -> Wire.i32(in, UNNAMED);
       case U64, I64 -> Wire.i64(in, UNNAMED);
       default -> throw new IllegalArgumentException(type + " is no integer");

@@ -92,7 +92,7 @@ public final class SchemaEvolution {
     dev.parley.spec.FileOptions options = new dev.parley.spec.FileOptions(old.options().javaPackage(),
         littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN,
         old.options().lengthPrefix(), old.options().typeId(), maxFrameLength);
-    SchemaFile file = new SchemaFile(old.path(), old.packageName(), options, old.imports(),
+    SchemaFile file = new SchemaFile(old.path(), old.packageName(), options, old.frame(), old.imports(),
         ImmutableList.copyOf(declarations), old.location(), noLocations);
     return new Evolution(SchemaPrinter.print(file), List.copyOf(changes));
   }

@@ -3,6 +3,7 @@ package dev.parley.runtime.internal;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.MalformedFrameException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,27 @@ public final class Wire {
   public static int u16(ByteBuffer in, String field) throws MalformedFrameException {
     need(in, 2, field);
     return in.getShort() & 0xFFFF;
+  }
+
+  /** Three bytes, unsigned, in the buffer's byte order. */
+  public static int u24(ByteBuffer in, String field) throws MalformedFrameException {
+    need(in, 3, field);
+    int value = getU24(in, in.position());
+    in.position(in.position() + 3);
+    return value;
+  }
+
+  /** Three bytes, two's complement, in the buffer's byte order. */
+  public static int i24(ByteBuffer in, String field) throws MalformedFrameException {
+    return u24(in, field) << 8 >> 8;
+  }
+
+  /** The unsigned three bytes at {@code index}, in the buffer's byte order; moves nothing. */
+  public static int getU24(ByteBuffer in, int index) {
+    int b0 = in.get(index) & 0xFF;
+    int b1 = in.get(index + 1) & 0xFF;
+    int b2 = in.get(index + 2) & 0xFF;
+    return in.order() == ByteOrder.BIG_ENDIAN ? b0 << 16 | b1 << 8 | b2 : b2 << 16 | b1 << 8 | b0;
   }
 
   public static long u32(ByteBuffer in, String field) throws MalformedFrameException {
@@ -156,6 +178,33 @@ public final class Wire {
     return Bytes.read(in, size);
   }
 
+  /**
+   * Checks a header constant: {@code found} must be {@code expected}, else the error names the
+   * field, both values, and the field's position {@code offset}.
+   */
+  public static void constant(long found, long expected, String field, int offset)
+      throws MalformedFrameException {
+    if (found != expected) {
+      throw new MalformedFrameException(field, "expected " + hex(expected) + ", found " + hex(found), offset);
+    }
+  }
+
+  /**
+   * Checks a frame's length field against the frame a decoder was given: the field says
+   * {@code value}, the frame holds {@code expected} bytes that the length counts.
+   */
+  public static void frameLength(long value, long expected, String field, int offset)
+      throws MalformedFrameException {
+    if (value != expected) {
+      throw new MalformedFrameException(field, "length " + value + " does not match the frame, which"
+          + " holds " + expected + " counted bytes", offset);
+    }
+  }
+
+  private static String hex(long value) {
+    return value >= 0 && value < 10 ? Long.toString(value) : "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** An error at {@code offset}, for checks that generated decoders make themselves. */
   public static MalformedFrameException malformed(String field, String problem, int offset) {
     return new MalformedFrameException(field, problem, offset);
@@ -171,6 +220,20 @@ public final class Wire {
       case 4 -> out.putInt(value);
       default -> throw new IllegalArgumentException("width " + width);
     }
+  }
+
+  /** Writes the low three bytes of {@code value} in the buffer's byte order. */
+  public static void putU24(ByteBuffer out, int value) {
+    putU24(out, out.position(), value);
+    out.position(out.position() + 3);
+  }
+
+  /** Writes the low three bytes of {@code value} at {@code index}; moves nothing. */
+  public static void putU24(ByteBuffer out, int index, int value) {
+    boolean big = out.order() == ByteOrder.BIG_ENDIAN;
+    out.put(index, (byte) (big ? value >> 16 : value));
+    out.put(index + 1, (byte) (value >> 8));
+    out.put(index + 2, (byte) (big ? value : value >> 16));
   }
 
   /** Writes a string: its UTF-8 byte length in {@code width} bytes, then the UTF-8. */
@@ -209,6 +272,27 @@ public final class Wire {
   /** {@link #checkU16(int, String)} for element {@code index} of list {@code field}. */
   public static int checkU16(int value, String field, int index) {
     return checkRange(value, 0xFFFF, "u16", field, index);
+  }
+
+  public static int checkU24(int value, String field) {
+    return checkRange(value, 0xFF_FFFF, "u24", field, -1);
+  }
+
+  /** {@link #checkU24(int, String)} for element {@code index} of list {@code field}. */
+  public static int checkU24(int value, String field, int index) {
+    return checkRange(value, 0xFF_FFFF, "u24", field, index);
+  }
+
+  public static int checkI24(int value, String field) {
+    return checkI24(value, field, -1);
+  }
+
+  /** {@link #checkI24(int, String)} for element {@code index} of list {@code field}. */
+  public static int checkI24(int value, String field, int index) {
+    if (value < -0x80_0000 || value > 0x7F_FFFF) {
+      throw new IllegalArgumentException(label(field, index) + " must be an i24 (-8388608 to 8388607): " + value);
+    }
+    return value;
   }
 
   public static long checkU32(long value, String field) {

@@ -1,0 +1,247 @@
+package dev.parley.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeName;
+import dev.parley.runtime.HeaderField;
+import dev.parley.spec.FrameField;
+import dev.parley.spec.FrameLayout;
+import dev.parley.spec.JavaNames;
+import dev.parley.spec.PrimitiveType;
+import dev.parley.spec.SchemaFile;
+import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The code of a declared frame header in the generated protocol: the {@code FrameFormat} that
+ * describes it, the statements that write it around a body and patch the length once the body is
+ * written, and those that read and check it before dispatching on the type id.
+ */
+final class HeaderCodec {
+
+  private final SchemaFile file;
+  private final FrameLayout frame;
+  private final JavaTypes types;
+
+  HeaderCodec(SchemaFile file, JavaTypes types) {
+    this.file = file;
+    this.frame = file.frame().orElseThrow();
+    this.types = types;
+  }
+
+  /** {@code 1 + 4}: the header's size as the sum of its fields' widths. */
+  CodeBlock headerSize() {
+    return CodeBlock.of("$L", frame.fields().stream().map(f -> Integer.toString(f.type().size()))
+        .collect(Collectors.joining(" + ")));
+  }
+
+  /** The fields of the header by name, for the Javadoc of its size: {@code tag, length}. */
+  String fieldNames() {
+    return frame.fields().stream().map(FrameField::name).collect(Collectors.joining(", "));
+  }
+
+  /** The header as a schema writes it, for Javadoc: {@code u8 tag, i32 length counts ...}. */
+  String describe() {
+    return frame.fields().stream().map(FrameField::describe).collect(Collectors.joining(", "));
+  }
+
+  /** The {@code FrameFormat.builder()...build()} expression of the file's frames. */
+  CodeBlock format(String order) {
+    CodeBlock.Builder code = CodeBlock.builder()
+        .add("$T.builder()\n$>$>.header($T.of(\n$>$>", JavaTypes.FRAME_FORMAT, JavaTypes.LIST);
+    for (int i = 0; i < frame.fields().size(); i++) {
+      code.add(i == 0 ? "" : ",\n").add(headerField(frame.fields().get(i)));
+    }
+    code.add("))$<$<\n.byteOrder($T.$N)\n", JavaTypes.BYTE_ORDER, order);
+    if (frame.length().isEmpty()) {
+      for (var message : file.messages()) {
+        int size = frame.headerSize() + message.fixedSize().orElseThrow();
+        if (frame.typeId().isPresent()) {
+          code.add(".fixedFrameSize($T.TYPE_ID, $L)\n", types.className(message), size);
+        } else {
+          code.add(".fixedFrameSize($L)\n", size);
+        }
+      }
+    }
+    return code.add(".maxFrameLength($L)\n.build()$<$<", file.options().maxFrameLength()).build();
+  }
+
+  private static CodeBlock headerField(FrameField field) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    int size = field.type().size();
+    switch (field.role()) {
+      case LENGTH -> code.add("$T.length($S, $L, $T.$N)", JavaTypes.HEADER_FIELD, field.name(), size,
+          JavaTypes.LENGTH_COUNTS, field.counts().orElseThrow().name());
+      case TYPE_ID -> code.add("$T.typeId($S, $L)", JavaTypes.HEADER_FIELD, field.name(), size);
+      case CONSTANT -> code.add("$T.constant($S, $L, $L)", JavaTypes.HEADER_FIELD, field.name(), size,
+          longLiteral(field.type(), field.constant()));
+      case FIELD -> code.add("$T.field($S, $L)", JavaTypes.HEADER_FIELD, field.name(), size);
+    }
+    if (field.type().isSigned()) {
+      code.add(".signed()");
+    }
+    field.byteOrder().ifPresent(o -> code.add(".order($T.$N)", JavaTypes.BYTE_ORDER, orderName(o)));
+    return code.build();
+  }
+
+  /** A constant's bits as a Java literal: an int literal where one holds it, else a long one. */
+  static String longLiteral(PrimitiveType type, long bits) {
+    String text;
+    if (type.isSigned()) {
+      text = Long.toString(bits);
+    } else {
+      long value = type.size() == 8 ? bits : bits & ((1L << (type.size() * 8)) - 1);
+      text = value >= 0 && value < 10 ? Long.toString(value)
+          : "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
+      bits = value;
+    }
+    return bits == (int) bits && !(text.startsWith("0x") && bits < 0) ? text : text + "L";
+  }
+
+  static String orderName(ByteOrder order) {
+    return order == ByteOrder.BIG_ENDIAN ? "BIG_ENDIAN" : "LITTLE_ENDIAN";
+  }
+
+  /**
+   * Writes the header at {@code out}'s position, {@code start}: every field in order, the length
+   * as 0 until {@link #patchLength} writes it over once the body is written.
+   */
+  void write(CodeBlock.Builder code, String out, String message) {
+    for (FrameField field : frame.fields()) {
+      CodeBlock value = switch (field.role()) {
+        case LENGTH -> CodeBlock.of("0");
+        case TYPE_ID -> CodeBlock.of("$N.typeId()", message);
+        case CONSTANT -> CodeBlock.of("$L", longLiteral(field.type(), field.constant()));
+        case FIELD -> CodeBlock.of("$N.$N()", message, JavaNames.fieldName(field.name()));
+      };
+      TypeName valueType = switch (field.role()) {
+        case LENGTH, TYPE_ID -> TypeName.INT;
+        case CONSTANT -> literalType(field);
+        case FIELD -> types.javaType(field.type());
+      };
+      if (field.role() == HeaderField.Role.LENGTH) {
+        code.add("// $N: written once the body is\n", field.name());
+      }
+      inOrder(code, field, out, () -> put(code, field, value, valueType, out, null));
+    }
+  }
+
+  /** Writes the length over its placeholder, now that {@code out}'s position is the frame's end. */
+  void patchLength(CodeBlock.Builder code, String out, String start) {
+    FrameField length = frame.length().orElseThrow();
+    int offset = frame.offset(length);
+    int uncounted = switch (length.counts().orElseThrow()) {
+      case FOLLOWING -> offset + length.type().size();
+      case ITSELF_AND_FOLLOWING -> offset;
+      case FRAME -> 0;
+      case BODY -> frame.headerSize();
+    };
+    CodeBlock value = uncounted == 0
+        ? CodeBlock.of("$N.position() - $N", out, start)
+        : CodeBlock.of("$N.position() - $N - $L", out, start, uncounted);
+    CodeBlock index = offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
+    inOrder(code, length, out, () -> put(code, length, value, TypeName.INT, out, index));
+  }
+
+  /**
+   * Reads every header field from {@code in}, checking constants and the length against the frame,
+   * and declares a local for the type id and each application field. Returns nothing: the locals
+   * are named by {@link #local}.
+   */
+  void read(CodeBlock.Builder code, String in, String start, NameAllocator names) {
+    for (FrameField field : frame.fields()) {
+      int offset = frame.offset(field);
+      CodeBlock position = offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
+      CodeBlock read = CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, readMethod(field.type()), in, field.name());
+      inOrder(code, field, in, () -> {
+        switch (field.role()) {
+          case LENGTH -> {
+            int uncounted = switch (field.counts().orElseThrow()) {
+              case FOLLOWING -> offset + field.type().size();
+              case ITSELF_AND_FOLLOWING -> offset;
+              case FRAME -> 0;
+              case BODY -> frame.headerSize();
+            };
+            code.addStatement("$T.frameLength($L, $N.limit() - $N$L, $S, $L)", JavaTypes.WIRE, read, in, start,
+                uncounted == 0 ? "" : " - " + uncounted, field.name(), position);
+          }
+          case TYPE_ID -> code.addStatement("int $N = $L", names.get(field), read);
+          case CONSTANT -> code.addStatement("$T.constant($L, $L, $S, $L)", JavaTypes.WIRE, read,
+              longLiteral(field.type(), field.constant()), field.name(), position);
+          case FIELD -> code.addStatement("$T $N = $L", types.javaType(field.type()), names.get(field),
+              read);
+        }
+      });
+    }
+  }
+
+  /** The position of the type id in the frame, for the error of an unknown one. */
+  CodeBlock typeIdPosition(String start) {
+    int offset = frame.offset(frame.typeId().orElseThrow());
+    return offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
+  }
+
+  /** Names the locals {@link #read} declares: the type id, then the application fields. */
+  void allocate(NameAllocator names) {
+    for (FrameField field : frame.fields()) {
+      if (field.role() == HeaderField.Role.TYPE_ID) {
+        names.newName("typeId", field);
+      } else if (field.role() == HeaderField.Role.FIELD) {
+        names.newName(JavaNames.fieldName(field.name()), field);
+      }
+    }
+  }
+
+  /** Runs {@code body} with {@code buffer} set to the field's own byte order, if it has one. */
+  private void inOrder(CodeBlock.Builder code, FrameField field, String buffer, Runnable body) {
+    boolean own = field.byteOrder().isPresent() && field.byteOrder().get() != file.options().byteOrder();
+    if (own) {
+      code.addStatement("$N.order($T.$N)", buffer, JavaTypes.BYTE_ORDER, orderName(field.byteOrder().get()));
+    }
+    body.run();
+    if (own) {
+      code.addStatement("$N.order($T.$N)", buffer, JavaTypes.BYTE_ORDER, orderName(file.options().byteOrder()));
+    }
+  }
+
+  /** Puts a value at the buffer's position, or at {@code index} when given, at the field's width. */
+  private static void put(CodeBlock.Builder code, FrameField field, CodeBlock value, TypeName valueType,
+      String out, CodeBlock index) {
+    String at = index == null ? "" : index + ", ";
+    switch (field.type().size()) {
+      case 1 -> code.addStatement("$N.put($L$L)", out, at, narrowed(value, valueType, TypeName.BYTE));
+      case 2 -> code.addStatement("$N.putShort($L$L)", out, at, narrowed(value, valueType, TypeName.SHORT));
+      case 3 -> code.addStatement("$T.putU24($N, $L$L)", JavaTypes.WIRE, out, at, narrowed(value, valueType, TypeName.INT));
+      case 4 -> code.addStatement("$N.putInt($L$L)", out, at, narrowed(value, valueType, TypeName.INT));
+      default -> code.addStatement("$N.putLong($L$L)", out, at, narrowed(value, valueType, TypeName.LONG));
+    }
+  }
+
+  private static CodeBlock narrowed(CodeBlock value, TypeName from, TypeName to) {
+    if (from.equals(to)) {
+      return value;
+    }
+    boolean simple = value.toString().matches("[\\w.()]+");
+    return simple ? CodeBlock.of("($T) $L", to, value) : CodeBlock.of("($T) ($L)", to, value);
+  }
+
+  /** The Java type of a constant's literal: int unless it needs a long. */
+  private static TypeName literalType(FrameField field) {
+    return longLiteral(field.type(), field.constant()).endsWith("L") ? TypeName.LONG : TypeName.INT;
+  }
+
+  private static String readMethod(PrimitiveType type) {
+    return switch (type) {
+      case U8 -> "u8";
+      case U16 -> "u16";
+      case U24 -> "u24";
+      case U32 -> "u32";
+      case I8 -> "i8";
+      case I16 -> "i16";
+      case I24 -> "i24";
+      case I32 -> "i32";
+      default -> "i64";
+    };
+  }
+}

@@ -1,0 +1,76 @@
+package dev.parley.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.parley.runtime.HeaderField;
+import dev.parley.runtime.LengthCounts;
+import java.nio.ByteOrder;
+import java.util.Optional;
+
+/**
+ * One field of a frame header, as a {@code frame} declaration writes it: an integer with a role.
+ *
+ * @param type an integer type: its width and signedness on the wire
+ * @param byteOrder the field's own byte order, when it has one; else the file's
+ * @param role what the field is for: the length, the type id, a constant the decoder checks, or a
+ *     field the application sets and reads ({@link HeaderField.Role#FIELD})
+ * @param counts what a length counts; present exactly on the length
+ * @param constant the value of a constant, as its bits; 0 for other roles
+ */
+public record FrameField(
+    String name,
+    PrimitiveType type,
+    Optional<ByteOrder> byteOrder,
+    HeaderField.Role role,
+    Optional<LengthCounts> counts,
+    long constant,
+    Optional<String> doc,
+    SourceLocation location) {
+
+  public FrameField {
+    requireNonNull(name, "name");
+    requireNonNull(type, "type");
+    requireNonNull(byteOrder, "byteOrder");
+    requireNonNull(role, "role");
+    requireNonNull(counts, "counts");
+    requireNonNull(doc, "doc");
+    requireNonNull(location, "location");
+    if (!type.isInteger()) {
+      throw new IllegalArgumentException("a header field is an integer: " + type);
+    }
+    if (counts.isPresent() != (role == HeaderField.Role.LENGTH)) {
+      throw new IllegalArgumentException("exactly the length says what it counts: " + name);
+    }
+  }
+
+  /** The field as the runtime's frame format describes it. */
+  public HeaderField toHeaderField() {
+    HeaderField field = switch (role) {
+      case LENGTH -> HeaderField.length(name, type.size(), counts.orElseThrow());
+      case TYPE_ID -> HeaderField.typeId(name, type.size());
+      case CONSTANT -> HeaderField.constant(name, type.size(), constant);
+      case FIELD -> HeaderField.field(name, type.size());
+    };
+    if (type.isSigned()) {
+      field = field.signed();
+    }
+    return byteOrder.isPresent() ? field.order(byteOrder.get()) : field;
+  }
+
+  /** How a schema writes the field, such as {@code length i32 len counts itself and following}. */
+  public String describe() {
+    String role = switch (this.role) {
+      case LENGTH -> "length ";
+      case TYPE_ID -> "type_id ";
+      case CONSTANT -> "const ";
+      case FIELD -> "";
+    };
+    String order = byteOrder.map(o -> o == ByteOrder.BIG_ENDIAN ? " big_endian" : " little_endian").orElse("");
+    String tail = switch (this.role) {
+      case LENGTH -> " counts " + FrameLayout.countsPhrase(counts.orElseThrow());
+      case CONSTANT -> " = " + FrameLayout.constantText(type, constant);
+      default -> "";
+    };
+    return role + type.keyword() + order + " " + name + tail;
+  }
+}

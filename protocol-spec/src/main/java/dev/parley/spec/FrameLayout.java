@@ -1,0 +1,123 @@
+package dev.parley.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.parley.runtime.HeaderField;
+import dev.parley.runtime.LengthCounts;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A file's {@code frame} declaration: the header every frame of the file starts with, its fields
+ * in wire order. A file without one uses Parley's own frame, which its options describe.
+ */
+public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc, SourceLocation location) {
+
+  public FrameLayout {
+    requireNonNull(fields, "fields");
+    requireNonNull(doc, "doc");
+    requireNonNull(location, "location");
+  }
+
+  /** Bytes of the header: the sum of its fields' widths. */
+  public int headerSize() {
+    return fields.stream().mapToInt(f -> f.type().size()).sum();
+  }
+
+  /** The byte offset of {@code field} within the header. */
+  public int offset(FrameField field) {
+    int offset = 0;
+    for (FrameField f : fields) {
+      if (f == field) {
+        return offset;
+      }
+      offset += f.type().size();
+    }
+    throw new IllegalArgumentException("not a field of this frame: " + field.name());
+  }
+
+  /** The length field, unless every frame has a size fixed by its type id. */
+  public Optional<FrameField> length() {
+    return withRole(HeaderField.Role.LENGTH);
+  }
+
+  /** The type id field, unless the file has a single message. */
+  public Optional<FrameField> typeId() {
+    return withRole(HeaderField.Role.TYPE_ID);
+  }
+
+  /** The fields the application sets and reads: leading components of every message. */
+  public ImmutableList<FrameField> applicationFields() {
+    return fields.stream().filter(f -> f.role() == HeaderField.Role.FIELD)
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /** The field named {@code name}, if any. */
+  public Optional<FrameField> field(String name) {
+    return fields.stream().filter(f -> f.name().equals(name)).findFirst();
+  }
+
+  private Optional<FrameField> withRole(HeaderField.Role role) {
+    return fields.stream().filter(f -> f.role() == role).findFirst();
+  }
+
+  /**
+   * The longest frame, header included, the length field can describe: its largest value plus the
+   * bytes it does not count. Without a length, there is no such bound.
+   */
+  public long largestFrame() {
+    Optional<FrameField> length = length();
+    if (length.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    FrameField field = length.get();
+    long largest = field.type().maxValue().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)).longValueExact();
+    long uncounted = switch (field.counts().orElseThrow()) {
+      case FOLLOWING -> offset(field) + field.type().size();
+      case ITSELF_AND_FOLLOWING -> offset(field);
+      case FRAME -> 0;
+      case BODY -> headerSize();
+    };
+    return largest + uncounted;
+  }
+
+  /** The words a schema writes after {@code counts} for what a length counts. */
+  public static String countsPhrase(LengthCounts counts) {
+    return switch (counts) {
+      case FOLLOWING -> "following";
+      case ITSELF_AND_FOLLOWING -> "itself and following";
+      case FRAME -> "frame";
+      case BODY -> "body";
+    };
+  }
+
+  /** What {@code counts} means, in a sentence's words, for diagnostics and documentation. */
+  public static String countsMeaning(LengthCounts counts) {
+    return switch (counts) {
+      case FOLLOWING -> "the bytes after the length";
+      case ITSELF_AND_FOLLOWING -> "the length itself and the bytes after it";
+      case FRAME -> "the whole frame, header included";
+      case BODY -> "the bytes after the header";
+    };
+  }
+
+  /** What a schema writes after {@code counts}: the phrase for {@code words}, if they are one. */
+  public static Optional<LengthCounts> countsOf(String words) {
+    for (LengthCounts counts : LengthCounts.values()) {
+      if (countsPhrase(counts).equals(words)) {
+        return Optional.of(counts);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A constant as a schema would write it: small numbers in decimal, others in hex. */
+  static String constantText(PrimitiveType type, long bits) {
+    long value = type.isSigned() ? bits : bits & (type.size() == 8 ? -1L : (1L << (type.size() * 8)) - 1);
+    if (type.isSigned() || (value >= 0 && value < 10)) {
+      return Long.toString(value);
+    }
+    return "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
+  }
+}
