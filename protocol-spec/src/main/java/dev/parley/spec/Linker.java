@@ -377,6 +377,8 @@ final class Linker {
   // ---- Messages -------------------------------------------------------------------------------
 
   private void linkMessages(Unit unit) {
+    // A frame declaration that could not be read has its errors out: messages are not held to it.
+    boolean unreadFrame = unit.frame.isEmpty() && !unit.element.frames().isEmpty();
     Map<BigInteger, MessageElement> ids = new HashMap<>();
     boolean typeIds = unit.frame.isEmpty() || unit.frame.get().typeId().isPresent();
     MessageElement only = null;
@@ -385,7 +387,9 @@ final class Linker {
         continue;
       }
       int id = 0;
-      if (typeIds) {
+      if (unreadFrame) {
+        // Nothing to check the id against.
+      } else if (typeIds) {
         id = messageId(unit, message, ids);
       } else {
         message.id().ifPresent(written -> reporter.error(written.location(), "message '"
