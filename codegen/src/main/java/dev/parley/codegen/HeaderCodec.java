@@ -166,7 +166,8 @@ final class HeaderCodec {
             code.addStatement("$T.frameLength($L, $N.limit() - $N$L, $S, $L)", JavaTypes.WIRE, read, in, start,
                 uncounted == 0 ? "" : " - " + uncounted, field.name(), position);
           }
-          case TYPE_ID -> code.addStatement("int $N = $L", names.get(field), read);
+          case TYPE_ID -> code.addStatement("int $N = $L$L", names.get(field),
+              field.type() == PrimitiveType.U32 ? "(int) " : "", read);
           case CONSTANT -> code.addStatement("$T.constant($L, $L, $S, $L)", JavaTypes.WIRE, read,
               longLiteral(field.type(), field.constant()), field.name(), position);
           case FIELD -> code.addStatement("$T $N = $L", types.javaType(field.type()), names.get(field),

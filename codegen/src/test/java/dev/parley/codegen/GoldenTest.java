@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sources generated for {@code golden/chat.parley} equal the files checked in under
+ * The sources generated for {@code golden/chat.parley} (Parley's own frame) and
+ * {@code golden/memcached.parley} (a declared frame) equal the files checked in under
  * {@code golden/expected}. A change to the generator shows up here as a diff to review. To accept
  * it on purpose, run {@code mvn -pl codegen test -Dtest=GoldenTest -Dparley.updateGolden=true} and
  * commit the rewritten files with the change that caused them.
@@ -22,7 +23,8 @@ class GoldenTest {
   private static final Path EXPECTED = GOLDEN.resolve("expected");
 
   private static List<JavaFile> generated() {
-    return JavaGenerator.of(TestSchemas.load(GOLDEN.resolve("chat.parley"))).generateAll();
+    return JavaGenerator.of(TestSchemas.load(GOLDEN.resolve("chat.parley"), GOLDEN.resolve("memcached.parley")))
+        .generateAll();
   }
 
   @Test

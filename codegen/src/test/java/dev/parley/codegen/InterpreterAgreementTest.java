@@ -198,7 +198,7 @@ class InterpreterAgreementTest {
   }
 
   /** The decoded message, or the ProtocolException, of the generated frame reader and decoder. */
-  private static Object generatedOutcome(Protocol<Object> protocol, byte[] frame) {
+  static Object generatedOutcome(Protocol<Object> protocol, byte[] frame) {
     FrameReader reader = new FrameReader(protocol.frameFormat(), 256);
     try {
       ByteBuffer chunk = ByteBuffer.wrap(frame);
@@ -217,7 +217,7 @@ class InterpreterAgreementTest {
   }
 
   /** The decoded frame, or the DecodeException, of the interpreter. */
-  private static Object interpretedOutcome(SchemaDecoder interpreter, byte[] frame) throws IOException {
+  static Object interpretedOutcome(SchemaDecoder interpreter, byte[] frame) throws IOException {
     try {
       DecodedFrame decoded = new CaptureReader(interpreter, new ByteArrayInputStream(frame)).next().orElseThrow();
       return decoded;
@@ -227,7 +227,7 @@ class InterpreterAgreementTest {
   }
 
   /** Both decoders accepted the frame alike, or refused it alike; failures name {@code where}. */
-  private static void assertSameOutcome(Object generated, Object interpreted, String where) {
+  static void assertSameOutcome(Object generated, Object interpreted, String where) {
     if (generated instanceof MalformedFrameException g && interpreted instanceof DecodeException i
         && i.kind() == DecodeException.Kind.MALFORMED) {
       assertEquals(g.getMessage(), i.bodyMessage(), where);
@@ -257,7 +257,7 @@ class InterpreterAgreementTest {
     assertFields(message, frame.fields(), where + ": " + frame.message().name());
   }
 
-  private static void assertFields(Object record, List<DecodedField> fields, String path) {
+  static void assertFields(Object record, List<DecodedField> fields, String path) {
     RecordComponent[] components = record.getClass().getRecordComponents();
     assertEquals(components.length, fields.size(), path);
     for (int i = 0; i < components.length; i++) {

@@ -43,6 +43,14 @@ public record FrameField(
     }
   }
 
+  /**
+   * The field as a field of a record: an application field is one of every message's components,
+   * and the interpreter shows every header field like one.
+   */
+  public Field asField() {
+    return new Field(name, type, false, 1, Optional.empty(), doc, location);
+  }
+
   /** The field as the runtime's frame format describes it. */
   public HeaderField toHeaderField() {
     HeaderField field = switch (role) {

@@ -16,7 +16,10 @@ import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.FrameField;
+import dev.parley.spec.FrameLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
@@ -53,6 +56,45 @@ final class BodyReader {
 
   int remaining() {
     return in.remaining();
+  }
+
+  /**
+   * The fields of a declared frame header, read in wire order as the generated decoder reads them:
+   * each in its own byte order if it has one, constants checked, the length checked against the
+   * frame (which is the whole buffer).
+   */
+  ImmutableList<DecodedField> header(FrameLayout frame, ByteOrder fileOrder) throws DecodeException {
+    ImmutableList.Builder<DecodedField> header = ImmutableList.builder();
+    for (FrameField field : frame.fields()) {
+      int offset = frame.offset(field);
+      FieldPath path = FieldPath.root(field.name());
+      field.byteOrder().ifPresent(in::order);
+      long value;
+      try {
+        value = integer(field.type());
+        switch (field.role()) {
+          case LENGTH -> Wire.frameLength(value, in.limit() - uncounted(frame, field), UNNAMED, offset);
+          case CONSTANT -> Wire.constant(value, field.constant(), UNNAMED, offset);
+          default -> { }
+        }
+      } catch (MalformedFrameException e) {
+        throw malformed(path, e);
+      } finally {
+        in.order(fileOrder);
+      }
+      header.add(new DecodedField(field.asField(), new DecodedValue.IntValue(field.type(), value), false));
+    }
+    return header.build();
+  }
+
+  /** The bytes of a frame its length does not count. */
+  static int uncounted(FrameLayout frame, FrameField length) {
+    return switch (length.counts().orElseThrow()) {
+      case FOLLOWING -> frame.offset(length) + length.type().size();
+      case ITSELF_AND_FOLLOWING -> frame.offset(length);
+      case FRAME -> 0;
+      case BODY -> frame.headerSize();
+    };
   }
 
   /**

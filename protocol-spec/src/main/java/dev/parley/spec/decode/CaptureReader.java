@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameTooLongException;
+import dev.parley.runtime.MalformedFrameException;
+import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.TruncatedFrameException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +32,9 @@ public final class CaptureReader {
 
   private final SchemaDecoder decoder;
   private final InputStream in;
-  private final int lengthSize;
+  private final FrameFormat format;
+  /** Bytes of a frame before what the decoder reads: the length prefix of Parley's own frame, else none. */
+  private final int bodyOffset;
   /** Cuts the frames, and skips bytes while resynchronising. */
   private final FrameReader frames;
   /** The stream offset where the stream ended inside a frame, once {@link #next()} said so; else -1. */
@@ -59,12 +63,8 @@ public final class CaptureReader {
   public CaptureReader(SchemaDecoder decoder, InputStream in) {
     this.decoder = requireNonNull(decoder, "decoder");
     this.in = requireNonNull(in, "in");
-    FrameFormat format = FrameFormat.builder()
-        .lengthSize(decoder.options().lengthPrefix().size())
-        .byteOrder(decoder.options().byteOrder())
-        .maxFrameLength((int) decoder.options().maxFrameLength()) // the linker keeps it to an int
-        .build();
-    this.lengthSize = format.lengthSize();
+    this.format = decoder.file().frameFormat();
+    this.bodyOffset = format.bodyOffset();
     this.frames = new FrameReader(format);
   }
 
@@ -89,7 +89,7 @@ public final class CaptureReader {
         ByteBuffer body = frames.nextFrame();
         if (body != null) {
           // The body is the frame reader's until the next call on it: decoded before that.
-          return Optional.of(decoder.decodeBody(offset() - lengthSize - body.remaining(), body));
+          return Optional.of(decoder.decodeBody(offset() - bodyOffset - body.remaining(), body));
         }
         if (!read()) {
           return endOfStream();
@@ -97,6 +97,11 @@ public final class CaptureReader {
       }
     } catch (FrameTooLongException e) {
       throw DecodeException.tooLong(offset(), e.length(), e.maxFrameLength());
+    } catch (MalformedFrameException e) {
+      // The frame reader refused a length no frame can have: like one too long, its end is unknown.
+      throw DecodeException.unframeable(offset(), e.path(), e.problem());
+    } catch (ProtocolException e) {
+      throw DecodeException.unframeable(offset(), "", e.getMessage());
     }
   }
 
@@ -108,6 +113,12 @@ public final class CaptureReader {
       frames.endOfStream();
     } catch (TruncatedFrameException e) {
       truncatedAt = frameOffset + have;
+      if (format.hasHeader()) {
+        throw have < format.headerSize()
+            ? DecodeException.truncatedHeader(frameOffset, have, format.headerSize())
+            : DecodeException.truncatedFrame(frameOffset, have + e.missing(), have);
+      }
+      int lengthSize = format.lengthSize();
       throw have < lengthSize
           ? DecodeException.truncatedPrefix(frameOffset, have, lengthSize)
           : DecodeException.truncatedBody(frameOffset, have - lengthSize + e.missing(), have - lengthSize);
@@ -163,10 +174,11 @@ public final class CaptureReader {
           return false; // cut short by the end of the stream
         }
       }
-    } catch (FrameTooLongException e) {
-      return false;
+    } catch (ProtocolException e) {
+      return false; // too long, or a length no frame can have
     }
-    if (body.remaining() < decoder.options().typeId().size()) {
+    int smallest = format.hasHeader() ? format.headerSize() : decoder.options().typeId().size();
+    if (body.remaining() < smallest) {
       return false;
     }
     try {

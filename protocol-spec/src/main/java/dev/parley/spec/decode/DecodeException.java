@@ -16,7 +16,11 @@ public final class DecodeException extends Exception {
   public enum Kind {
     /** The body breaks a rule of the wire format. The frame's end is known: the next frame follows it. */
     MALFORMED,
-    /** The length prefix is above {@code max_frame_length}: where the next frame starts is unknown. */
+    /**
+     * The length is above {@code max_frame_length}, or one no frame can have (negative, ending
+     * inside the header; in a frame without a length, a type id with no size): where the next
+     * frame starts is unknown.
+     */
     TOO_LONG,
     /** The stream ended inside the frame. */
     TRUNCATED
@@ -55,8 +59,27 @@ public final class DecodeException extends Exception {
 
   static DecodeException tooLong(long frameOffset, long frameLength, long maxFrameLength) {
     return new DecodeException(Kind.TOO_LONG, frameOffset, frameLength, "",
-        "length prefix " + frameLength + " exceeds max_frame_length " + maxFrameLength, -1,
+        "length " + frameLength + " exceeds max_frame_length " + maxFrameLength, -1,
         frameOffset, 0);
+  }
+
+  /** A header whose length cannot be framed (see {@link Kind#TOO_LONG}): {@code problem} says why. */
+  static DecodeException unframeable(long frameOffset, String path, String problem) {
+    return new DecodeException(Kind.TOO_LONG, frameOffset, -1, path, problem, -1, frameOffset, 0);
+  }
+
+  /** The stream ended after {@code have} of the {@code headerSize} bytes of a declared frame header. */
+  static DecodeException truncatedHeader(long frameOffset, int have, int headerSize) {
+    return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the frame"
+        + " header: " + have + " of " + headerSize + " bytes, " + (headerSize - have) + " missing", -1,
+        frameOffset, headerSize - have);
+  }
+
+  /** The stream ended after {@code have} of the {@code frameLength} bytes of a whole declared frame. */
+  static DecodeException truncatedFrame(long frameOffset, long frameLength, long have) {
+    return new DecodeException(Kind.TRUNCATED, frameOffset, frameLength, "", "stream ended inside the"
+        + " frame: " + have + " of " + frameLength + " bytes, " + (frameLength - have) + " missing", -1,
+        frameOffset, frameLength - have);
   }
 
   /** The stream ended after {@code have} of the {@code lengthSize} bytes of a length prefix. */

@@ -47,7 +47,14 @@ public final class JsonFormat {
         .append(",\"length\":").append(Integer.toString(frame.length()))
         .append(",\"message\":");
     string(out, frame.message().name());
-    out.append(",\"typeId\":").append(Integer.toString(frame.message().id())).append(",\"fields\":");
+    if (frame.header().isEmpty()) {
+      out.append(",\"typeId\":").append(Integer.toString(frame.message().id()));
+    } else {
+      // A declared frame's type id is one of its header fields, under the field's name.
+      out.append(",\"header\":");
+      fields(out, frame.header());
+    }
+    out.append(",\"fields\":");
     fields(out, frame.fields());
     if (frame.skippedBytes() > 0) {
       out.append(",\"skippedBytes\":").append(Integer.toString(frame.skippedBytes()));

@@ -2,8 +2,11 @@ package dev.parley.spec.decode;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.parley.spec.FileOptions;
+import dev.parley.spec.FrameField;
+import dev.parley.spec.FrameLayout;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.SchemaFile;
 import java.nio.ByteBuffer;
@@ -70,6 +73,9 @@ public final class SchemaDecoder {
    */
   public DecodedFrame decodeBody(long frameOffset, ByteBuffer body) throws DecodeException {
     ByteBuffer in = body.slice().order(file.options().byteOrder());
+    if (file.frame().isPresent()) {
+      return decodeFrame(frameOffset, in, file.frame().get());
+    }
     BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size());
     FieldPath typeIdPath = FieldPath.root("type_id");
     int typeId = (int) reader.typeId(file.options().typeId(), typeIdPath);
@@ -83,5 +89,32 @@ public final class SchemaDecoder {
     }
     return new DecodedFrame(frameOffset, in.limit(), message,
         reader.fields(message, FieldPath.root(message.name())), reader.remaining());
+  }
+
+  /**
+   * A whole frame of a file that declares its frame: the header, checked as the generated decoder
+   * checks it, then the message its type id names (or the file's one message).
+   */
+  private DecodedFrame decodeFrame(long frameOffset, ByteBuffer in, FrameLayout frame) throws DecodeException {
+    BodyReader reader = new BodyReader(in, frameOffset, 0);
+    ImmutableList<DecodedField> header = reader.header(frame, file.options().byteOrder());
+    MessageType message;
+    if (frame.typeId().isPresent()) {
+      FrameField field = frame.typeId().get();
+      long typeId = ((DecodedValue.IntValue) header.get(frame.fields().indexOf(field)).value()).value();
+      FieldPath path = FieldPath.root(field.name());
+      message = typeId == (int) typeId ? messages.get((int) typeId) : null;
+      if (message == null) {
+        throw reader.malformed(path, "unknown type id " + (int) typeId, frame.offset(field));
+      }
+      if (only.isPresent() && message != only.get()) {
+        throw reader.malformed(path, "type id " + typeId + " is " + message.name() + ", not "
+            + only.get().name(), frame.offset(field));
+      }
+    } else {
+      message = file.messages().get(0);
+    }
+    return new DecodedFrame(frameOffset, in.limit(), message,
+        reader.fields(message, FieldPath.root(message.name())), reader.remaining(), header);
   }
 }

@@ -49,8 +49,16 @@ public final class TextFormat {
    */
   public static void write(DecodedFrame frame, Appendable out) throws IOException {
     out.append("offset ").append(Long.toString(frame.offset())).append(", length ")
-        .append(Integer.toString(frame.length())).append(": ").append(frame.message().name())
-        .append(" (type id ").append(Integer.toString(frame.message().id())).append(")\n");
+        .append(Integer.toString(frame.length())).append(": ").append(frame.message().name());
+    // A declared frame shows its type id among its header fields, by the field's name.
+    if (frame.header().isEmpty()) {
+      out.append(" (type id ").append(Integer.toString(frame.message().id())).append(")");
+    }
+    out.append('\n');
+    if (!frame.header().isEmpty()) {
+      indent(out, 1).append("header\n");
+      fields(out, frame.header(), 2);
+    }
     fields(out, frame.fields(), 1);
     if (frame.skippedBytes() > 0) {
       out.append(INDENT).append("(").append(Integer.toString(frame.skippedBytes()))

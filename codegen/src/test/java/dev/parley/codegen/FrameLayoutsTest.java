@@ -1,0 +1,223 @@
+package dev.parley.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.JavaFile;
+import dev.parley.runtime.FrameReader;
+import dev.parley.runtime.FrameWriter;
+import dev.parley.runtime.HeaderField;
+import dev.parley.runtime.Protocol;
+import dev.parley.runtime.ProtocolException;
+import dev.parley.spec.FrameLayout;
+import dev.parley.spec.Schema;
+import dev.parley.spec.SchemaFile;
+import dev.parley.spec.decode.CaptureReader;
+import dev.parley.spec.decode.DecodedField;
+import dev.parley.spec.decode.DecodedFrame;
+import dev.parley.spec.decode.SchemaDecoder;
+import dev.parley.testing.Property;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The frames of existing protocols, declared in the schemas of {@code valid/frames} (one per
+ * layout: PostgreSQL both ways and its startup and one-byte answer, memcached both ways, DNS,
+ * MySQL, Modbus, Cassandra, Diameter, Kafka), through generated code and the runtime: random
+ * messages written by the {@link FrameWriter}, split at random, cut by the {@link FrameReader}
+ * and decoded come back equal; the interpreter agrees with the generated decoder on them and on
+ * corrupted frames. Failures print the seed ({@code -Dparley.seed=N} replays).
+ */
+class FrameLayoutsTest {
+
+  private static final Path FRAMES = TestSchemas.validCorpus().resolve("frames");
+  private static final Schema SCHEMA = load();
+  private static final ClassLoader LOADER = compile();
+
+  private static Schema load() {
+    try (Stream<Path> files = Files.list(FRAMES)) {
+      return TestSchemas.load(files.filter(p -> p.toString().endsWith(".parley")).sorted().toArray(Path[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ClassLoader compile() {
+    List<InProcessCompiler.Source> sources = new ArrayList<>();
+    for (JavaFile file : JavaGenerator.of(SCHEMA).withGenerators(true).generateAll()) {
+      sources.add(InProcessCompiler.Source.of(file));
+    }
+    try {
+      return InProcessCompiler.compile(sources, Files.createTempDirectory("parley-frames"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One frame schema: its generated protocol and generators, and its interpreter. */
+  private record Subject(SchemaFile file, Protocol<Object> protocol, Method random, Method corrupt) {
+
+    @SuppressWarnings("unchecked")
+    static Subject of(SchemaFile file) throws ReflectiveOperationException {
+      Class<?> generators = LOADER.loadClass(GeneratorsGenerator.generatorsClass(file).reflectionName());
+      Protocol<Object> protocol = (Protocol<Object>) LOADER.loadClass(
+          JavaTypes.protocolClass(file).reflectionName()).getField("INSTANCE").get(null);
+      return new Subject(file, protocol,
+          generators.getMethod("random" + JavaTypes.messageInterface(file).simpleName(), RandomGenerator.class,
+              int.class),
+          generators.getMethod("corruptFrame", RandomGenerator.class, int.class));
+    }
+
+    String name() {
+      return file.path().getFileName().toString();
+    }
+
+    SchemaDecoder interpreter() {
+      return SchemaDecoder.of(file);
+    }
+
+    Object randomMessage(RandomGenerator rnd, int size) {
+      return call(random, rnd, size);
+    }
+
+    byte[] corruptFrame(RandomGenerator rnd, int size) {
+      return (byte[]) call(corrupt, rnd, size);
+    }
+  }
+
+  private static Object call(Method method, Object... arguments) {
+    try {
+      return method.invoke(null, arguments);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Stream<Subject> subjects() throws ReflectiveOperationException {
+    List<Subject> subjects = new ArrayList<>();
+    for (SchemaFile file : SCHEMA.files()) {
+      subjects.add(Subject.of(file));
+    }
+    assertTrue(subjects.size() >= 12, "a schema per layout");
+    return subjects.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> randomMessagesWrittenSplitAndCutComeBackEqual() throws ReflectiveOperationException {
+    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> Property.forAll(
+        s.name() + ": random messages, split at random", (rnd, size) -> {
+          List<Object> messages = new ArrayList<>();
+          for (int i = 0, n = 1 + rnd.nextInt(8); i < n; i++) {
+            messages.add(s.randomMessage(rnd, size));
+          }
+          return new Case(messages, rnd.nextLong());
+        }).check(c -> {
+          FrameWriter<Object> writer = new FrameWriter<>(s.protocol());
+          ByteArrayOutputStream stream = new ByteArrayOutputStream();
+          for (Object message : c.messages()) {
+            assertTrue(writer.enqueue(message));
+            byte[] alone = new byte[s.protocol().encodedSize(message)];
+            s.protocol().encode(message, ByteBuffer.wrap(alone));
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            writer.flushTo(written);
+            assertArrayEquals(alone, written.toByteArray(), "the writer writes what the protocol encodes");
+            stream.writeBytes(alone);
+          }
+          byte[] bytes = stream.toByteArray();
+          List<Object> read = cut(s.protocol(), bytes, c.split());
+          assertEquals(c.messages(), read);
+          CaptureReader interpreter = new CaptureReader(s.interpreter(), new ByteArrayInputStream(bytes));
+          for (Object message : c.messages()) {
+            DecodedFrame frame = interpreter.next().orElseThrow();
+            assertAgrees(s.file(), message, frame, s.name());
+          }
+          assertEquals(Optional.empty(), interpreter.next());
+        })));
+  }
+
+  /** Messages, and the seed of how their stream is split. */
+  private record Case(List<Object> messages, long split) {}
+
+  /** Cuts {@code stream} fed in chunks of random sizes (one byte, a few, or all at once) and decodes it. */
+  private static List<Object> cut(Protocol<Object> protocol, byte[] stream, long seed)
+      throws ProtocolException {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    int strategy = rnd.nextInt(3);
+    FrameReader reader = new FrameReader(protocol.frameFormat(), 16 + rnd.nextInt(200));
+    List<Object> messages = new ArrayList<>();
+    int at = 0;
+    while (at < stream.length) {
+      int chunk = switch (strategy) {
+        case 0 -> 1;
+        case 1 -> 1 + rnd.nextInt(40);
+        default -> stream.length - at;
+      };
+      ByteBuffer piece = ByteBuffer.wrap(stream, at, Math.min(chunk, stream.length - at));
+      while (piece.hasRemaining()) {
+        int taken = reader.feed(piece);
+        for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
+          messages.add(protocol.decode(frame));
+        }
+        assertTrue(taken > 0 || piece.hasRemaining(), "the reader makes progress");
+      }
+      at += chunk;
+    }
+    reader.endOfStream();
+    assertNull(reader.nextFrame());
+    return messages;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> corruptedFramesAreRefusedAlikeByTheGeneratedDecoderAndTheInterpreter()
+      throws ReflectiveOperationException {
+    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+      int[] outcomes = new int[2];
+      Property.forAll(s.name() + ": corrupted frames", s::corruptFrame).values(500).check(frame -> {
+        Object generated = InterpreterAgreementTest.generatedOutcome(s.protocol(), frame);
+        Object interpreted = InterpreterAgreementTest.interpretedOutcome(s.interpreter(), frame);
+        if (interpreted instanceof DecodedFrame decoded && !(generated instanceof ProtocolException)) {
+          assertAgrees(s.file(), generated, decoded, s.name() + ", a corrupted frame");
+        } else {
+          InterpreterAgreementTest.assertSameOutcome(generated, interpreted, s.name() + ", a corrupted frame");
+        }
+        outcomes[generated instanceof ProtocolException ? 1 : 0]++;
+      });
+      assertTrue(outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
+    }));
+  }
+
+  /**
+   * The decoded frame is the message: its application header fields and then its fields, in the
+   * order of the record's components.
+   */
+  static void assertAgrees(SchemaFile file, Object message, DecodedFrame frame, String where) {
+    assertEquals(message.getClass().getSimpleName(), frame.message().name(), where);
+    FrameLayout layout = file.frame().orElseThrow();
+    List<DecodedField> components = new ArrayList<>();
+    for (DecodedField field : frame.header()) {
+      if (layout.field(field.name()).orElseThrow().role() == HeaderField.Role.FIELD) {
+        components.add(field);
+      }
+    }
+    components.addAll(frame.fields());
+    InterpreterAgreementTest.assertFields(message, components, where + ": " + frame.message().name());
+  }
+}
