@@ -47,8 +47,8 @@ import org.junit.jupiter.api.TestFactory;
 class FrameLayoutsTest {
 
   private static final Path FRAMES = TestSchemas.validCorpus().resolve("frames");
-  private static final Schema SCHEMA = load();
-  private static final ClassLoader LOADER = compile();
+  static final Schema SCHEMA = load();
+  static final ClassLoader LOADER = compile();
 
   private static Schema load() {
     try (Stream<Path> files = Files.list(FRAMES)) {
