@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.collect.ImmutableList;
 import dev.parley.spec.Diagnostic;
 import dev.parley.spec.Schema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -1270,6 +1274,78 @@ class CompatCheckerTest {
           new/chat.parley:2:1: warning: the generated code moves to Java package 'com.example.chat' (was 'chat' at old/chat.parley:1:9)
           option java_package = "com.example.chat";
           ^""");
+    }
+  }
+
+  // ---- Frames -------------------------------------------------------------------------------
+
+  /**
+   * A file's frame, Parley's own or declared: every change to a byte of the header is an error at
+   * NEW's declaration, saying what changed and what it was; a change that keeps the bytes is a note.
+   */
+  @Nested
+  class Frames {
+
+    @TestFactory
+    Stream<DynamicTest> everyFrameSchemaComparedWithItselfHasNoFindings() throws Exception {
+      Path root = Path.of(CompatCheckerTest.class.getResource("/valid/frames").toURI());
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(root)) {
+        files = listing.filter(p -> p.toString().endsWith(".parley")).sorted().toList();
+      }
+      assertTrue(files.size() >= 12, "frame schemas found: " + files);
+      return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+        String text = Files.readString(file);
+        List<String> version = List.of(file.getFileName().toString(), text);
+        Schema schema = compat.load("old", version);
+        assertEquals(List.of(), CompatChecker.compare(schema, schema).diagnostics());
+        assertEquals("", compat.format(compat.compare(version, version)));
+      }));
+    }
+
+    // ---- Frames without a type id: one message, of id 0 ----
+
+    private static final String DNS = """
+        package dns;
+        frame { length u16 length counts following; }
+        message DnsMessage { u16 id; u16 flags; }
+        """;
+
+    @Test
+    void theOneMessageIsMatchedByNameAndItsFieldsCompared() {
+      assertFindings(DNS, DNS.replace("u16 flags;", "u32 flags;"), """
+          new/chat.parley:3:34: error: field 'flags' of message 'DnsMessage' is now u32 (was u16 at old/chat.parley:3:34)
+          message DnsMessage { u16 id; u32 flags; }
+                                           ^""");
+    }
+
+    @Test
+    void theOneMessageRenamedIsANote() {
+      String renamed = DNS.replace("DnsMessage", "Dns")
+          .replace("u16 flags;", "u16 flags; @since(2) optional u16 count;");
+      assertFindings(DNS, renamed, """
+          new/chat.parley:3:9: note: the frame's one message is now named 'Dns' (was 'DnsMessage' at old/chat.parley:3:9): a name changes no byte, but the generated record is renamed
+          message Dns { u16 id; u16 flags; @since(2) optional u16 count; }
+                  ^
+          new/chat.parley:3:57: note: field 'count' was added to message 'Dns' in version 2
+          message Dns { u16 id; u16 flags; @since(2) optional u16 count; }
+                                                                  ^""");
+    }
+
+    @Test
+    void theOneMessageRemovedHasNoIdToName() {
+      assertFindings(DNS, "package dns;\nframe { length u16 length counts following; }\n", """
+          new/chat.parley:1:9: error: message 'DnsMessage' was removed (was at old/chat.parley:3:9)
+          package dns;
+                  ^""");
+    }
+
+    @Test
+    void newMessageOfAFrameWithoutTypeIdHasNoIdToName() {
+      assertFindings("package dns;\nframe { length u16 length counts following; }\n", DNS, """
+          new/chat.parley:3:9: note: new message 'DnsMessage'
+          message DnsMessage { u16 id; u16 flags; }
+                  ^""");
     }
   }
 }
