@@ -46,7 +46,8 @@ final class FieldComparison {
     List<Field> newFields = newOne.fields();
     Map<String, Integer> oldIndex = index(oldFields);
     Map<String, Integer> newIndex = index(newFields);
-    Set<String> inOrder = inOrder(oldFields, newFields, oldIndex, newIndex);
+    Set<String> inOrder = inOrder(oldFields.stream().map(Field::name).toList(),
+        newFields.stream().map(Field::name).toList());
     for (int j = 0; j < newFields.size(); j++) {
       Field field = newFields.get(j);
       Integer i = oldIndex.get(field.name());
@@ -140,14 +141,15 @@ final class FieldComparison {
   }
 
   /**
-   * The names of the fields that kept their relative order: a longest common subsequence of the
-   * two lists, so a field that only shifted because another was added or removed is not called
-   * reordered.
+   * The names of two lists, of fields or header fields, that kept their relative order: a longest
+   * common subsequence of the names in both lists, so one that only shifted because another was
+   * added or removed is not called reordered.
    */
-  private static Set<String> inOrder(List<Field> oldFields, List<Field> newFields,
-      Map<String, Integer> oldIndex, Map<String, Integer> newIndex) {
-    List<String> a = oldFields.stream().map(Field::name).filter(newIndex::containsKey).toList();
-    List<String> b = newFields.stream().map(Field::name).filter(oldIndex::containsKey).toList();
+  static Set<String> inOrder(List<String> oldNames, List<String> newNames) {
+    Set<String> inOld = new HashSet<>(oldNames);
+    Set<String> inNew = new HashSet<>(newNames);
+    List<String> a = oldNames.stream().filter(inNew::contains).toList();
+    List<String> b = newNames.stream().filter(inOld::contains).toList();
     int[][] longest = new int[a.size() + 1][b.size() + 1];
     for (int i = a.size() - 1; i >= 0; i--) {
       for (int j = b.size() - 1; j >= 0; j--) {

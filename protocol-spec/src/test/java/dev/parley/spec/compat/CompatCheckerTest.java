@@ -1286,6 +1286,23 @@ class CompatCheckerTest {
   @Nested
   class Frames {
 
+    /** memcached's request header, cut down: a constant, a type id, a length, application fields. */
+    private static final String MEMCACHED = """
+        package kv;
+        frame {
+          const u8 magic = 0x80;
+          type_id u8 opcode;
+          u16 key_length;
+          length u32 body_length counts body;
+          u32 opaque;
+        }
+        message Noop = 0x0A {}
+        """;
+
+    private void assertMemcached(String newText, String expected) {
+      assertFindings(MEMCACHED, newText, expected);
+    }
+
     @TestFactory
     Stream<DynamicTest> everyFrameSchemaComparedWithItselfHasNoFindings() throws Exception {
       Path root = Path.of(CompatCheckerTest.class.getResource("/valid/frames").toURI());
@@ -1301,6 +1318,235 @@ class CompatCheckerTest {
         assertEquals(List.of(), CompatChecker.compare(schema, schema).diagnostics());
         assertEquals("", compat.format(compat.compare(version, version)));
       }));
+    }
+
+    @Test
+    void declaringAFrameIsAnErrorAtTheDeclaration() {
+      assertFindings("""
+          package kv;
+          option type_id = u8;
+          message Noop = 0x0A {}
+          """, MEMCACHED, """
+          new/chat.parley:2:1: error: the file now declares its frame, a 12-byte header (was Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u8 type id)
+          frame {
+          ^""");
+    }
+
+    @Test
+    void declaringParleysOwnFrameIsANote() {
+      assertFindings("""
+          package kv;
+          message Noop = 10 {}
+          """, """
+          package kv;
+          option max_frame_length = 1048580;
+          frame {
+            length u32 length counts following;
+            type_id u16 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:3:1: note: the file now declares its frame, with the same bytes as Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id
+          frame {
+          ^""");
+    }
+
+    @Test
+    void maxFrameLengthOfParleysOwnFrameAndOfADeclaredOneAreComparedAsWholeFrames() {
+      assertFindings("""
+          package kv;
+          message Noop = 10 {}
+          """, """
+          package kv;
+          frame {
+            length u32 length counts following;
+            type_id u16 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:1:9: error: option max_frame_length is now 1048576 by default (was 1048576 by default in old/chat.parley), which now bounds the whole frame, header included (it bounded the body after the u32 length, 1048580 bytes in all): readers now refuse frames that old writers may send
+          package kv;
+                  ^
+          new/chat.parley:2:1: note: the file now declares its frame, with the same bytes as Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id
+          frame {
+          ^""");
+    }
+
+    @Test
+    void removingTheFrameDeclarationIsAnErrorAtThePackageLine() {
+      assertMemcached("""
+          package kv;
+          option type_id = u8;
+          message Noop = 0x0A {}
+          """, """
+          new/chat.parley:1:9: error: the file no longer declares its frame: it has Parley's own, a u32 length of the bytes after it, then a u8 type id (was the 12-byte header declared at old/chat.parley:2:1)
+          package kv;
+                  ^""");
+    }
+
+    @Test
+    void removingADeclarationOfParleysOwnFrameIsANote() {
+      assertFindings("""
+          package kv;
+          option byte_order = little_endian;
+          frame {
+            length u16 little_endian size counts following;
+            type_id u8 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          package kv;
+          option byte_order = little_endian;
+          option length_prefix = u16;
+          option type_id = u8;
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:1:9: note: the file no longer declares its frame: it has Parley's own, a u16 length of the bytes after it, then a u8 type id, with the same bytes as the header declared at old/chat.parley:3:1
+          package kv;
+                  ^""");
+    }
+
+    @Test
+    void addedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("  u16 key_length;\n", "  u16 key_length;\n  u8 extras_length;\n"),
+          """
+          new/chat.parley:6:6: error: header field 'extras_length' was added at offset 4 (the old header at old/chat.parley:2:1 had 12 bytes)
+            u8 extras_length;
+               ^""");
+    }
+
+    @Test
+    void removedHeaderFieldIsAnErrorAtTheFrame() {
+      assertMemcached(MEMCACHED.replace("  u32 opaque;\n", ""), """
+          new/chat.parley:2:1: error: header field 'opaque' was removed (was 'u32 opaque' at offset 8, at old/chat.parley:7:7)
+          frame {
+          ^""");
+    }
+
+    @Test
+    void movedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("  type_id u8 opcode;\n  u16 key_length;\n",
+          "  u16 key_length;\n  type_id u8 opcode;\n"), """
+          new/chat.parley:5:14: error: header field 'opcode' was field 2 at offset 1, now field 3 at offset 3 (was at old/chat.parley:4:14)
+            type_id u8 opcode;
+                       ^""");
+    }
+
+    @Test
+    void widenedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("u32 opaque;", "u64 opaque;"), """
+          new/chat.parley:7:7: error: header field 'opaque' was u32 at offset 8, now u64 (was at old/chat.parley:7:7)
+            u64 opaque;
+                ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherSignednessIsAnError() {
+      assertMemcached(MEMCACHED.replace("u16 key_length;", "i16 key_length;"), """
+          new/chat.parley:5:7: error: header field 'key_length' was u16 at offset 2, now i16 (was at old/chat.parley:5:7)
+            i16 key_length;
+                ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherByteOrderIsAnError() {
+      assertMemcached(MEMCACHED.replace("u16 key_length;", "u16 little_endian key_length;")
+          .replace("u32 opaque;", "u32 big_endian opaque;"), """
+          new/chat.parley:5:21: error: header field 'key_length' was big_endian by the file's byte_order at offset 2, now little_endian (was at old/chat.parley:5:7)
+            u16 little_endian key_length;
+                              ^""");
+    }
+
+    @Test
+    void byteOrderOptionNamesTheHeaderFieldsWithoutAnOrderOfTheirOwn() {
+      assertMemcached(MEMCACHED.replace("package kv;\n", "package kv;\noption byte_order = little_endian;\n")
+          .replace("u32 opaque;", "u32 big_endian opaque;"), """
+          new/chat.parley:2:1: error: option byte_order is now little_endian (was big_endian by default in old/chat.parley); header fields 'key_length' and 'body_length', which have no byte order of their own, change with it
+          option byte_order = little_endian;
+          ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherRoleIsAnError() {
+      assertMemcached(MEMCACHED.replace("const u8 magic = 0x80;", "u8 magic;")
+          .replace("type_id u8 opcode;", "u8 opcode;").replace("message Noop = 0x0A {}", "message Noop {}"),
+          """
+          new/chat.parley:3:6: error: header field 'magic' was the constant 0x80 at offset 0, now an application field (was at old/chat.parley:3:12)
+            u8 magic;
+               ^
+          new/chat.parley:4:6: error: header field 'opcode' was the type id at offset 1, now an application field (was at old/chat.parley:4:14)
+            u8 opcode;
+               ^""");
+    }
+
+    @Test
+    void lengthCountingOtherBytesIsAnError() {
+      assertMemcached(MEMCACHED.replace("counts body", "counts following"), """
+          new/chat.parley:6:14: error: header field 'body_length' was the length counting body at offset 4, now counting following (was at old/chat.parley:6:14): it left out the frame's first 12 bytes, now 8 bytes
+            length u32 body_length counts following;
+                       ^""");
+    }
+
+    @Test
+    void lengthCountingTheSameBytesInOtherWordsIsANote() {
+      String cassandra = """
+          package cql;
+          frame {
+            u8 version;
+            type_id u8 opcode;
+            length i32 length counts body;
+          }
+          message Ready = 0x02 {}
+          """;
+      assertFindings(cassandra, cassandra.replace("counts body", "counts following"), """
+          new/chat.parley:5:14: note: length 'length' now counts following (was counts body at old/chat.parley:5:14): the same value, since either way it leaves out the frame's first 6 bytes
+            length i32 length counts following;
+                       ^""");
+    }
+
+    @Test
+    void changedConstantIsAnError() {
+      assertMemcached(MEMCACHED.replace("magic = 0x80", "magic = 0x81"), """
+          new/chat.parley:3:12: error: header field 'magic' was the constant 0x80 at offset 0, now 0x81 (was at old/chat.parley:3:12)
+            const u8 magic = 0x81;
+                     ^""");
+    }
+
+    @Test
+    void renamedHeaderFieldsAreNotesNamingTheAccessorThatChanged() {
+      assertMemcached(MEMCACHED.replace("key_length", "key_len").replace("opcode", "op"), """
+          new/chat.parley:4:14: note: header field 2 is now named 'op' (was 'opcode' at old/chat.parley:4:14): a name changes no byte
+            type_id u8 op;
+                       ^
+          new/chat.parley:5:7: note: header field 3 is now named 'key_len' (was 'key_length' at old/chat.parley:5:7): a name changes no byte, but the accessor keyLength() of every message is now keyLen()
+            u16 key_len;
+                ^""");
+    }
+
+    @Test
+    void docCommentsOfTheFrameAndItsFieldsChangeNothing() {
+      assertMemcached(MEMCACHED.replace("frame {", "/** The request header. */\nframe {")
+          .replace("  u32 opaque;", "  /** Copied into the response. */\n  u32 opaque;"), "");
+    }
+
+    @Test
+    void loweredMaxFrameLengthOfADeclaredFrameIsAnError() {
+      assertMemcached(MEMCACHED.replace("package kv;\n", "package kv;\noption max_frame_length = 4096;\n"),
+          """
+          new/chat.parley:2:1: error: option max_frame_length is now 4096 (was 1048576 by default in old/chat.parley): readers now refuse frames that old writers may send
+          option max_frame_length = 4096;
+          ^""");
+    }
+
+    @Test
+    void frameOfAFileWithoutMessagesChangesNothing() {
+      assertFindings("""
+          package kv;
+          frame { length u16 size counts following; }
+          """, """
+          package kv;
+          frame { length u32 size counts body; u8 flags; }
+          """, "");
     }
 
     // ---- Frames without a type id: one message, of id 0 ----
@@ -1346,6 +1592,21 @@ class CompatCheckerTest {
           new/chat.parley:3:9: note: new message 'DnsMessage'
           message DnsMessage { u16 id; u16 flags; }
                   ^""");
+    }
+
+    @Test
+    void messagesOfAFrameThatLostItsTypeIdAreMatchedByNameOnly() {
+      assertFindings("""
+          package dns;
+          message DnsMessage = 1 { u16 id; u16 flags; }
+          message Other = 2 {}
+          """, DNS, """
+          new/chat.parley:1:9: error: message 'Other' was removed (was id 2 at old/chat.parley:3:9)
+          package dns;
+                  ^
+          new/chat.parley:2:1: error: the file now declares its frame, a 2-byte header (was Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id)
+          frame { length u16 length counts following; }
+          ^""");
     }
   }
 }
