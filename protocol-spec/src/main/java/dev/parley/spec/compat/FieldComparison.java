@@ -4,6 +4,7 @@ import dev.parley.spec.Composite;
 import dev.parley.spec.Declaration;
 import dev.parley.spec.Field;
 import dev.parley.spec.MessageType;
+import dev.parley.spec.SchemaFile;
 import dev.parley.spec.SourceLocation;
 import dev.parley.spec.StructType;
 import dev.parley.spec.compat.Findings.Breaks;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -66,7 +68,12 @@ final class FieldComparison {
       } else if (j < oldFields.size()) {
         breaks.report(field.location(), "field '" + field.name() + "' of " + what
             + " was inserted as field " + (j + 1) + " (the old " + kind(oldOne) + " at "
-            + location(oldOne) + " had " + fields(oldFields.size()) + "): new fields go after the old ones");
+            + location(oldOne) + " had " + fields(oldFields.size()) + "): "
+            + fixedSize(newOne).orElse("new fields go after the old ones"));
+      } else if (oldOne instanceof MessageType oldMessage && fixedSize(newOne).isPresent()) {
+        findings.error(field.location(), "field '" + field.name() + "' was added to " + what
+            + " (the old message at " + oldMessage.location() + " had " + fields(oldFields.size())
+            + "): " + fixedSize(newOne).get());
       } else if (oldOne instanceof MessageType oldMessage) {
         appended(oldMessage, what, field);
       } else {
@@ -115,6 +122,24 @@ final class FieldComparison {
     if (!old.doc().equals(field.doc())) {
       findings.note(field.location(), "doc comment of " + name + " changed (was at " + old.location() + ")");
     }
+  }
+
+  /**
+   * Why a message cannot grow, when its frame has no length: the linker refuses {@code @since}
+   * there, since old readers take each frame to end where the message's old size says.
+   */
+  private Optional<String> fixedSize(Composite composite) {
+    if (!(composite instanceof MessageType message)) {
+      return Optional.empty();
+    }
+    SchemaFile file = names.newFileOf(message);
+    if (file.frame().isEmpty() || file.frame().get().length().isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(file.hasTypeId()
+        ? "the frame has no length, so the type id fixes the size of each message and messages never grow"
+        : "the frame has neither length nor type id, so its frames have one fixed size and the message"
+            + " never grows");
   }
 
   /**

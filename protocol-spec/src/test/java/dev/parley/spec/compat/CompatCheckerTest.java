@@ -1608,5 +1608,36 @@ class CompatCheckerTest {
           frame { length u16 length counts following; }
           ^""");
     }
+
+    // ---- Frames without a length: every message has a fixed size ----
+
+    @Test
+    void fieldAddedToAMessageOfAFrameWithoutLengthIsAnErrorSayingWhy() {
+      String answer = """
+          package pg;
+          frame { type_id u8 answer; }
+          message Willing = 'S' { u8 mode; }
+          """;
+      assertFindings(answer, answer.replace("u8 mode;", "u8 level; u8 mode; u16 extra;"), """
+          new/chat.parley:3:28: error: field 'level' of message 'Willing' was inserted as field 1 (the old message at old/chat.parley:3:9 had 1 field): the frame has no length, so the type id fixes the size of each message and messages never grow
+          message Willing = 'S' { u8 level; u8 mode; u16 extra; }
+                                     ^
+          new/chat.parley:3:48: error: field 'extra' was added to message 'Willing' (the old message at old/chat.parley:3:9 had 1 field): the frame has no length, so the type id fixes the size of each message and messages never grow
+          message Willing = 'S' { u8 level; u8 mode; u16 extra; }
+                                                         ^""");
+    }
+
+    @Test
+    void fieldAddedToTheMessageOfAFrameWithNeitherLengthNorTypeIdIsAnError() {
+      String fixed = """
+          package fixed;
+          frame { const u8 magic = 0x7E; }
+          message Sample { u16 value; }
+          """;
+      assertFindings(fixed, fixed.replace("u16 value;", "u16 value; u16 extra;"), """
+          new/chat.parley:3:33: error: field 'extra' was added to message 'Sample' (the old message at old/chat.parley:3:9 had 1 field): the frame has neither length nor type id, so its frames have one fixed size and the message never grows
+          message Sample { u16 value; u16 extra; }
+                                          ^""");
+    }
   }
 }
