@@ -9,11 +9,13 @@ import java.util.List;
  * Checks that a new version of a schema can replace an old one: that every frame an old writer
  * sends still decodes, with the same meaning, in a new reader, and that new frames of the old
  * messages decode in an old reader. The rules are those of SPEC.md section 11; in short, messages
- * only grow by {@code @since} fields at their end and protocols by new messages with new ids.
+ * only grow by {@code @since} fields at their end, protocols by new messages with new ids, and a
+ * frame's header, Parley's own or declared, keeps every byte.
  *
  * <p>Declarations are matched by package-qualified name (a file whose package was renamed carries
- * its declarations along), messages also by id within a protocol, so a renamed message and a
- * reused id are told apart.
+ * its declarations along), messages also by id within a protocol whose frames carry one, so a
+ * renamed message and a reused id are told apart; header fields by name, or by position when
+ * renamed.
  */
 public final class CompatChecker {
 

@@ -4,6 +4,7 @@ import dev.parley.spec.Composite;
 import dev.parley.spec.Declaration;
 import dev.parley.spec.Field;
 import dev.parley.spec.MessageType;
+import dev.parley.spec.SchemaFile;
 import dev.parley.spec.SourceLocation;
 import dev.parley.spec.StructType;
 import dev.parley.spec.compat.Findings.Breaks;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,7 +48,8 @@ final class FieldComparison {
     List<Field> newFields = newOne.fields();
     Map<String, Integer> oldIndex = index(oldFields);
     Map<String, Integer> newIndex = index(newFields);
-    Set<String> inOrder = inOrder(oldFields, newFields, oldIndex, newIndex);
+    Set<String> inOrder = inOrder(oldFields.stream().map(Field::name).toList(),
+        newFields.stream().map(Field::name).toList());
     for (int j = 0; j < newFields.size(); j++) {
       Field field = newFields.get(j);
       Integer i = oldIndex.get(field.name());
@@ -65,7 +68,12 @@ final class FieldComparison {
       } else if (j < oldFields.size()) {
         breaks.report(field.location(), "field '" + field.name() + "' of " + what
             + " was inserted as field " + (j + 1) + " (the old " + kind(oldOne) + " at "
-            + location(oldOne) + " had " + fields(oldFields.size()) + "): new fields go after the old ones");
+            + location(oldOne) + " had " + fields(oldFields.size()) + "): "
+            + fixedSize(newOne).orElse("new fields go after the old ones"));
+      } else if (oldOne instanceof MessageType oldMessage && fixedSize(newOne).isPresent()) {
+        findings.error(field.location(), "field '" + field.name() + "' was added to " + what
+            + " (the old message at " + oldMessage.location() + " had " + fields(oldFields.size())
+            + "): " + fixedSize(newOne).get());
       } else if (oldOne instanceof MessageType oldMessage) {
         appended(oldMessage, what, field);
       } else {
@@ -117,6 +125,24 @@ final class FieldComparison {
   }
 
   /**
+   * Why a message cannot grow, when its frame has no length: the linker refuses {@code @since}
+   * there, since old readers take each frame to end where the message's old size says.
+   */
+  private Optional<String> fixedSize(Composite composite) {
+    if (!(composite instanceof MessageType message)) {
+      return Optional.empty();
+    }
+    SchemaFile file = names.newFileOf(message);
+    if (file.frame().isEmpty() || file.frame().get().length().isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(file.hasTypeId()
+        ? "the frame has no length, so the type id fixes the size of each message and messages never grow"
+        : "the frame has neither length nor type id, so its frames have one fixed size and the message"
+            + " never grows");
+  }
+
+  /**
    * A field after the last field of OLD: safe only when marked {@code @since} with a version above
    * every version of the old message, so that old frames end just before it (SPEC.md 8.11).
    */
@@ -140,14 +166,15 @@ final class FieldComparison {
   }
 
   /**
-   * The names of the fields that kept their relative order: a longest common subsequence of the
-   * two lists, so a field that only shifted because another was added or removed is not called
-   * reordered.
+   * The names of two lists, of fields or header fields, that kept their relative order: a longest
+   * common subsequence of the names in both lists, so one that only shifted because another was
+   * added or removed is not called reordered.
    */
-  private static Set<String> inOrder(List<Field> oldFields, List<Field> newFields,
-      Map<String, Integer> oldIndex, Map<String, Integer> newIndex) {
-    List<String> a = oldFields.stream().map(Field::name).filter(newIndex::containsKey).toList();
-    List<String> b = newFields.stream().map(Field::name).filter(oldIndex::containsKey).toList();
+  static Set<String> inOrder(List<String> oldNames, List<String> newNames) {
+    Set<String> inOld = new HashSet<>(oldNames);
+    Set<String> inNew = new HashSet<>(newNames);
+    List<String> a = oldNames.stream().filter(inNew::contains).toList();
+    List<String> b = newNames.stream().filter(inOld::contains).toList();
     int[][] longest = new int[a.size() + 1][b.size() + 1];
     for (int i = a.size() - 1; i >= 0; i--) {
       for (int j = b.size() - 1; j >= 0; j--) {

@@ -12,7 +12,9 @@ import java.util.Set;
 /**
  * Matches the messages of two versions, by name and, within a pair of files (one protocol), by
  * id; reports removed, renamed, moved and renumbered messages and reused ids, then compares the
- * fields of every pair.
+ * fields of every pair. Ids are compared only where both files' frames carry a type id: a frame
+ * without one carries a single message, whose id of 0 means nothing, and that message is matched
+ * by name or, renamed, as the one message of each version.
  */
 final class MessageComparison {
 
@@ -35,6 +37,7 @@ final class MessageComparison {
     Set<MessageType> renamed = Collections.newSetFromMap(new IdentityHashMap<>());
     for (SchemaFile oldFile : names.oldSchema().files()) {
       Optional<SchemaFile> newFile = names.newFile(oldFile);
+      boolean ids = newFile.filter(file -> numbered(oldFile, file)).isPresent();
       for (MessageType old : oldFile.messages()) {
         Optional<MessageType> byName = names.inNew(old).filter(MessageType.class::isInstance)
             .map(MessageType.class::cast);
@@ -44,13 +47,15 @@ final class MessageComparison {
           if (newFile.isEmpty() || names.newFileOf(message) != newFile.get()) {
             findings.error(message.location(), "message '" + message.name()
                 + "' moved into this file from another protocol (was at " + old.location() + ")");
-          } else if (message.id() != old.id()) {
+          } else if (ids && message.id() != old.id()) {
             findings.error(message.location(), "message '" + message.name() + "' now has id "
                 + message.id() + " (was id " + old.id() + " at " + old.location() + ")");
           }
           continue;
         }
-        Optional<MessageType> sameId = newFile.flatMap(file -> withId(file, old.id()))
+        Optional<MessageType> sameId = newFile.filter(file -> ids).flatMap(file -> withId(file, old.id()))
+            .filter(message -> !existedBefore(message));
+        Optional<MessageType> onlyOne = newFile.flatMap(file -> onlyMessage(oldFile, file))
             .filter(message -> !existedBefore(message));
         if (sameId.isPresent()) {
           MessageType message = sameId.get();
@@ -58,23 +63,33 @@ final class MessageComparison {
           renamed.add(message);
           findings.error(message.location(), "message id " + old.id() + " is now named '"
               + message.name() + "' (was '" + old.name() + "' at " + old.location() + ")");
+        } else if (onlyOne.isPresent()) {
+          MessageType message = onlyOne.get();
+          pairs.add(new Pair(old, message));
+          renamed.add(message);
+          findings.note(message.location(), "the frame's one message is now named '" + message.name()
+              + "' (was '" + old.name() + "' at " + old.location() + "): a name changes no byte, but the"
+              + " generated record is renamed");
         } else {
-          findings.error(names.enclosing(oldFile), "message '" + old.name() + "' was removed (was id "
-              + old.id() + " at " + old.location() + ")");
+          findings.error(names.enclosing(oldFile), "message '" + old.name() + "' was removed (was "
+              + (oldFile.hasTypeId() ? "id " + old.id() + " " : "") + "at " + old.location() + ")");
         }
       }
     }
     for (SchemaFile newFile : names.newSchema().files()) {
+      Optional<SchemaFile> oldFile = names.oldFile(newFile);
+      boolean ids = oldFile.filter(file -> numbered(file, newFile)).isPresent();
       for (MessageType message : newFile.messages()) {
         if (renamed.contains(message) || existedBefore(message)) {
           continue;
         }
-        Optional<MessageType> sameId = names.oldFile(newFile).flatMap(file -> withId(file, message.id()));
+        Optional<MessageType> sameId = oldFile.filter(file -> ids).flatMap(file -> withId(file, message.id()));
         if (sameId.isPresent()) {
           findings.error(message.location(), "message '" + message.name() + "' reuses id " + message.id()
               + " (was message '" + sameId.get().name() + "' at " + sameId.get().location() + ")");
         } else {
-          findings.note(message.location(), "new message '" + message.name() + "' (id " + message.id() + ")");
+          findings.note(message.location(), "new message '" + message.name() + "'"
+              + (newFile.hasTypeId() ? " (id " + message.id() + ")" : ""));
         }
       }
     }
@@ -92,6 +107,17 @@ final class MessageComparison {
 
   private boolean existedBefore(MessageType message) {
     return names.inOld(message).filter(MessageType.class::isInstance).isPresent();
+  }
+
+  /** Whether the frames of both files carry a type id, so that their messages' ids mean something. */
+  private static boolean numbered(SchemaFile oldFile, SchemaFile newFile) {
+    return oldFile.hasTypeId() && newFile.hasTypeId();
+  }
+
+  /** The one message of {@code newFile} when neither file's frames carry a type id, so each has one. */
+  private static Optional<MessageType> onlyMessage(SchemaFile oldFile, SchemaFile newFile) {
+    return oldFile.hasTypeId() || newFile.hasTypeId() || newFile.messages().size() != 1
+        ? Optional.empty() : Optional.of(newFile.messages().get(0));
   }
 
   private static Optional<MessageType> withId(SchemaFile file, int id) {

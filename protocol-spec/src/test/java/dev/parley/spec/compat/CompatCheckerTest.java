@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.collect.ImmutableList;
 import dev.parley.spec.Diagnostic;
 import dev.parley.spec.Schema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -1270,6 +1274,370 @@ class CompatCheckerTest {
           new/chat.parley:2:1: warning: the generated code moves to Java package 'com.example.chat' (was 'chat' at old/chat.parley:1:9)
           option java_package = "com.example.chat";
           ^""");
+    }
+  }
+
+  // ---- Frames -------------------------------------------------------------------------------
+
+  /**
+   * A file's frame, Parley's own or declared: every change to a byte of the header is an error at
+   * NEW's declaration, saying what changed and what it was; a change that keeps the bytes is a note.
+   */
+  @Nested
+  class Frames {
+
+    /** memcached's request header, cut down: a constant, a type id, a length, application fields. */
+    private static final String MEMCACHED = """
+        package kv;
+        frame {
+          const u8 magic = 0x80;
+          type_id u8 opcode;
+          u16 key_length;
+          length u32 body_length counts body;
+          u32 opaque;
+        }
+        message Noop = 0x0A {}
+        """;
+
+    private void assertMemcached(String newText, String expected) {
+      assertFindings(MEMCACHED, newText, expected);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyFrameSchemaComparedWithItselfHasNoFindings() throws Exception {
+      Path root = Path.of(CompatCheckerTest.class.getResource("/valid/frames").toURI());
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(root)) {
+        files = listing.filter(p -> p.toString().endsWith(".parley")).sorted().toList();
+      }
+      assertTrue(files.size() >= 12, "frame schemas found: " + files);
+      return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+        String text = Files.readString(file);
+        List<String> version = List.of(file.getFileName().toString(), text);
+        Schema schema = compat.load("old", version);
+        assertEquals(List.of(), CompatChecker.compare(schema, schema).diagnostics());
+        assertEquals("", compat.format(compat.compare(version, version)));
+      }));
+    }
+
+    @Test
+    void declaringAFrameIsAnErrorAtTheDeclaration() {
+      assertFindings("""
+          package kv;
+          option type_id = u8;
+          message Noop = 0x0A {}
+          """, MEMCACHED, """
+          new/chat.parley:2:1: error: the file now declares its frame, a 12-byte header (was Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u8 type id)
+          frame {
+          ^""");
+    }
+
+    @Test
+    void declaringParleysOwnFrameIsANote() {
+      assertFindings("""
+          package kv;
+          message Noop = 10 {}
+          """, """
+          package kv;
+          option max_frame_length = 1048580;
+          frame {
+            length u32 length counts following;
+            type_id u16 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:3:1: note: the file now declares its frame, with the same bytes as Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id
+          frame {
+          ^""");
+    }
+
+    @Test
+    void maxFrameLengthOfParleysOwnFrameAndOfADeclaredOneAreComparedAsWholeFrames() {
+      assertFindings("""
+          package kv;
+          message Noop = 10 {}
+          """, """
+          package kv;
+          frame {
+            length u32 length counts following;
+            type_id u16 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:1:9: error: option max_frame_length is now 1048576 by default (was 1048576 by default in old/chat.parley), which now bounds the whole frame, header included (it bounded the body after the u32 length, 1048580 bytes in all): readers now refuse frames that old writers may send
+          package kv;
+                  ^
+          new/chat.parley:2:1: note: the file now declares its frame, with the same bytes as Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id
+          frame {
+          ^""");
+    }
+
+    @Test
+    void removingTheFrameDeclarationIsAnErrorAtThePackageLine() {
+      assertMemcached("""
+          package kv;
+          option type_id = u8;
+          message Noop = 0x0A {}
+          """, """
+          new/chat.parley:1:9: error: the file no longer declares its frame: it has Parley's own, a u32 length of the bytes after it, then a u8 type id (was the 12-byte header declared at old/chat.parley:2:1)
+          package kv;
+                  ^""");
+    }
+
+    @Test
+    void removingADeclarationOfParleysOwnFrameIsANote() {
+      assertFindings("""
+          package kv;
+          option byte_order = little_endian;
+          frame {
+            length u16 little_endian size counts following;
+            type_id u8 kind;
+          }
+          message Noop = 10 {}
+          """, """
+          package kv;
+          option byte_order = little_endian;
+          option length_prefix = u16;
+          option type_id = u8;
+          message Noop = 10 {}
+          """, """
+          new/chat.parley:1:9: note: the file no longer declares its frame: it has Parley's own, a u16 length of the bytes after it, then a u8 type id, with the same bytes as the header declared at old/chat.parley:3:1
+          package kv;
+                  ^""");
+    }
+
+    @Test
+    void addedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("  u16 key_length;\n", "  u16 key_length;\n  u8 extras_length;\n"),
+          """
+          new/chat.parley:6:6: error: header field 'extras_length' was added at offset 4 (the old header at old/chat.parley:2:1 had 12 bytes)
+            u8 extras_length;
+               ^""");
+    }
+
+    @Test
+    void removedHeaderFieldIsAnErrorAtTheFrame() {
+      assertMemcached(MEMCACHED.replace("  u32 opaque;\n", ""), """
+          new/chat.parley:2:1: error: header field 'opaque' was removed (was 'u32 opaque' at offset 8, at old/chat.parley:7:7)
+          frame {
+          ^""");
+    }
+
+    @Test
+    void movedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("  type_id u8 opcode;\n  u16 key_length;\n",
+          "  u16 key_length;\n  type_id u8 opcode;\n"), """
+          new/chat.parley:5:14: error: header field 'opcode' was field 2 at offset 1, now field 3 at offset 3 (was at old/chat.parley:4:14)
+            type_id u8 opcode;
+                       ^""");
+    }
+
+    @Test
+    void widenedHeaderFieldIsAnError() {
+      assertMemcached(MEMCACHED.replace("u32 opaque;", "u64 opaque;"), """
+          new/chat.parley:7:7: error: header field 'opaque' was u32 at offset 8, now u64 (was at old/chat.parley:7:7)
+            u64 opaque;
+                ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherSignednessIsAnError() {
+      assertMemcached(MEMCACHED.replace("u16 key_length;", "i16 key_length;"), """
+          new/chat.parley:5:7: error: header field 'key_length' was u16 at offset 2, now i16 (was at old/chat.parley:5:7)
+            i16 key_length;
+                ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherByteOrderIsAnError() {
+      assertMemcached(MEMCACHED.replace("u16 key_length;", "u16 little_endian key_length;")
+          .replace("u32 opaque;", "u32 big_endian opaque;"), """
+          new/chat.parley:5:21: error: header field 'key_length' was big_endian by the file's byte_order at offset 2, now little_endian (was at old/chat.parley:5:7)
+            u16 little_endian key_length;
+                              ^""");
+    }
+
+    @Test
+    void byteOrderOptionNamesTheHeaderFieldsWithoutAnOrderOfTheirOwn() {
+      assertMemcached(MEMCACHED.replace("package kv;\n", "package kv;\noption byte_order = little_endian;\n")
+          .replace("u32 opaque;", "u32 big_endian opaque;"), """
+          new/chat.parley:2:1: error: option byte_order is now little_endian (was big_endian by default in old/chat.parley); header fields 'key_length' and 'body_length', which have no byte order of their own, change with it
+          option byte_order = little_endian;
+          ^""");
+    }
+
+    @Test
+    void headerFieldOfAnotherRoleIsAnError() {
+      assertMemcached(MEMCACHED.replace("const u8 magic = 0x80;", "u8 magic;")
+          .replace("type_id u8 opcode;", "u8 opcode;").replace("message Noop = 0x0A {}", "message Noop {}"),
+          """
+          new/chat.parley:3:6: error: header field 'magic' was the constant 0x80 at offset 0, now an application field (was at old/chat.parley:3:12)
+            u8 magic;
+               ^
+          new/chat.parley:4:6: error: header field 'opcode' was the type id at offset 1, now an application field (was at old/chat.parley:4:14)
+            u8 opcode;
+               ^""");
+    }
+
+    @Test
+    void lengthCountingOtherBytesIsAnError() {
+      assertMemcached(MEMCACHED.replace("counts body", "counts following"), """
+          new/chat.parley:6:14: error: header field 'body_length' was the length counting body at offset 4, now counting following (was at old/chat.parley:6:14): it left out the frame's first 12 bytes, now 8 bytes
+            length u32 body_length counts following;
+                       ^""");
+    }
+
+    @Test
+    void lengthCountingTheSameBytesInOtherWordsIsANote() {
+      String cassandra = """
+          package cql;
+          frame {
+            u8 version;
+            type_id u8 opcode;
+            length i32 length counts body;
+          }
+          message Ready = 0x02 {}
+          """;
+      assertFindings(cassandra, cassandra.replace("counts body", "counts following"), """
+          new/chat.parley:5:14: note: length 'length' now counts following (was counts body at old/chat.parley:5:14): the same value, since either way it leaves out the frame's first 6 bytes
+            length i32 length counts following;
+                       ^""");
+    }
+
+    @Test
+    void changedConstantIsAnError() {
+      assertMemcached(MEMCACHED.replace("magic = 0x80", "magic = 0x81"), """
+          new/chat.parley:3:12: error: header field 'magic' was the constant 0x80 at offset 0, now 0x81 (was at old/chat.parley:3:12)
+            const u8 magic = 0x81;
+                     ^""");
+    }
+
+    @Test
+    void renamedHeaderFieldsAreNotesNamingTheAccessorThatChanged() {
+      assertMemcached(MEMCACHED.replace("key_length", "key_len").replace("opcode", "op"), """
+          new/chat.parley:4:14: note: header field 2 is now named 'op' (was 'opcode' at old/chat.parley:4:14): a name changes no byte
+            type_id u8 op;
+                       ^
+          new/chat.parley:5:7: note: header field 3 is now named 'key_len' (was 'key_length' at old/chat.parley:5:7): a name changes no byte, but the accessor keyLength() of every message is now keyLen()
+            u16 key_len;
+                ^""");
+    }
+
+    @Test
+    void docCommentsOfTheFrameAndItsFieldsChangeNothing() {
+      assertMemcached(MEMCACHED.replace("frame {", "/** The request header. */\nframe {")
+          .replace("  u32 opaque;", "  /** Copied into the response. */\n  u32 opaque;"), "");
+    }
+
+    @Test
+    void loweredMaxFrameLengthOfADeclaredFrameIsAnError() {
+      assertMemcached(MEMCACHED.replace("package kv;\n", "package kv;\noption max_frame_length = 4096;\n"),
+          """
+          new/chat.parley:2:1: error: option max_frame_length is now 4096 (was 1048576 by default in old/chat.parley): readers now refuse frames that old writers may send
+          option max_frame_length = 4096;
+          ^""");
+    }
+
+    @Test
+    void frameOfAFileWithoutMessagesChangesNothing() {
+      assertFindings("""
+          package kv;
+          frame { length u16 size counts following; }
+          """, """
+          package kv;
+          frame { length u32 size counts body; u8 flags; }
+          """, "");
+    }
+
+    // ---- Frames without a type id: one message, of id 0 ----
+
+    private static final String DNS = """
+        package dns;
+        frame { length u16 length counts following; }
+        message DnsMessage { u16 id; u16 flags; }
+        """;
+
+    @Test
+    void theOneMessageIsMatchedByNameAndItsFieldsCompared() {
+      assertFindings(DNS, DNS.replace("u16 flags;", "u32 flags;"), """
+          new/chat.parley:3:34: error: field 'flags' of message 'DnsMessage' is now u32 (was u16 at old/chat.parley:3:34)
+          message DnsMessage { u16 id; u32 flags; }
+                                           ^""");
+    }
+
+    @Test
+    void theOneMessageRenamedIsANote() {
+      String renamed = DNS.replace("DnsMessage", "Dns")
+          .replace("u16 flags;", "u16 flags; @since(2) optional u16 count;");
+      assertFindings(DNS, renamed, """
+          new/chat.parley:3:9: note: the frame's one message is now named 'Dns' (was 'DnsMessage' at old/chat.parley:3:9): a name changes no byte, but the generated record is renamed
+          message Dns { u16 id; u16 flags; @since(2) optional u16 count; }
+                  ^
+          new/chat.parley:3:57: note: field 'count' was added to message 'Dns' in version 2
+          message Dns { u16 id; u16 flags; @since(2) optional u16 count; }
+                                                                  ^""");
+    }
+
+    @Test
+    void theOneMessageRemovedHasNoIdToName() {
+      assertFindings(DNS, "package dns;\nframe { length u16 length counts following; }\n", """
+          new/chat.parley:1:9: error: message 'DnsMessage' was removed (was at old/chat.parley:3:9)
+          package dns;
+                  ^""");
+    }
+
+    @Test
+    void newMessageOfAFrameWithoutTypeIdHasNoIdToName() {
+      assertFindings("package dns;\nframe { length u16 length counts following; }\n", DNS, """
+          new/chat.parley:3:9: note: new message 'DnsMessage'
+          message DnsMessage { u16 id; u16 flags; }
+                  ^""");
+    }
+
+    @Test
+    void messagesOfAFrameThatLostItsTypeIdAreMatchedByNameOnly() {
+      assertFindings("""
+          package dns;
+          message DnsMessage = 1 { u16 id; u16 flags; }
+          message Other = 2 {}
+          """, DNS, """
+          new/chat.parley:1:9: error: message 'Other' was removed (was id 2 at old/chat.parley:3:9)
+          package dns;
+                  ^
+          new/chat.parley:2:1: error: the file now declares its frame, a 2-byte header (was Parley's own frame in old/chat.parley: a u32 length of the bytes after it, then a u16 type id)
+          frame { length u16 length counts following; }
+          ^""");
+    }
+
+    // ---- Frames without a length: every message has a fixed size ----
+
+    @Test
+    void fieldAddedToAMessageOfAFrameWithoutLengthIsAnErrorSayingWhy() {
+      String answer = """
+          package pg;
+          frame { type_id u8 answer; }
+          message Willing = 'S' { u8 mode; }
+          """;
+      assertFindings(answer, answer.replace("u8 mode;", "u8 level; u8 mode; u16 extra;"), """
+          new/chat.parley:3:28: error: field 'level' of message 'Willing' was inserted as field 1 (the old message at old/chat.parley:3:9 had 1 field): the frame has no length, so the type id fixes the size of each message and messages never grow
+          message Willing = 'S' { u8 level; u8 mode; u16 extra; }
+                                     ^
+          new/chat.parley:3:48: error: field 'extra' was added to message 'Willing' (the old message at old/chat.parley:3:9 had 1 field): the frame has no length, so the type id fixes the size of each message and messages never grow
+          message Willing = 'S' { u8 level; u8 mode; u16 extra; }
+                                                         ^""");
+    }
+
+    @Test
+    void fieldAddedToTheMessageOfAFrameWithNeitherLengthNorTypeIdIsAnError() {
+      String fixed = """
+          package fixed;
+          frame { const u8 magic = 0x7E; }
+          message Sample { u16 value; }
+          """;
+      assertFindings(fixed, fixed.replace("u16 value;", "u16 value; u16 extra;"), """
+          new/chat.parley:3:33: error: field 'extra' was added to message 'Sample' (the old message at old/chat.parley:3:9 had 1 field): the frame has neither length nor type id, so its frames have one fixed size and the message never grows
+          message Sample { u16 value; u16 extra; }
+                                          ^""");
     }
   }
 }
