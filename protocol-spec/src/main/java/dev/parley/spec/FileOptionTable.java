@@ -82,7 +82,8 @@ final class FileOptionTable {
       OPTIONS.stream().map(FileOption::name).collect(Collectors.joining(", "));
 
   /** The options {@code options} set, with defaults for the rest; reports every problem. */
-  static FileOptions read(Reporter reporter, List<OptionElement> options, Optional<FrameLayout> frame) {
+  static FileOptions read(Reporter reporter, List<OptionElement> options, Optional<FrameLayout> frame,
+      boolean frameDeclared) {
     Map<String, OptionElement> seen = new LinkedHashMap<>();
     Settings settings = new Settings();
     for (OptionElement option : options) {
@@ -94,10 +95,9 @@ final class FileOptionTable {
         continue;
       }
       FileOption<?> known = BY_NAME.get(name);
-      if (frame.isPresent() && (name.equals("length_prefix") || name.equals("type_id"))) {
+      if (frameDeclared && (name.equals("length_prefix") || name.equals("type_id"))) {
         reporter.error(option.name().location(), "option " + name + " does not apply to a file that"
-            + " declares its frame (" + Linker.at(frame.get().location()) + "): the frame declaration"
-            + " gives its fields' widths");
+            + " declares its frame: the frame declaration gives its fields' widths");
       } else if (known == null) {
         reporter.error(option.name().location(), "unknown option '" + name + "' (known: " + KNOWN + ")");
       } else {

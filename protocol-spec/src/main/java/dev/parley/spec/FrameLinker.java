@@ -55,6 +55,7 @@ final class FrameLinker {
   private Optional<FrameLayout> frame(FrameElement element) {
     ImmutableList.Builder<FrameField> fields = ImmutableList.builder();
     Map<String, FrameField> names = new HashMap<>();
+    Map<String, FrameField> javaNames = new HashMap<>();
     Map<HeaderField.Role, FrameField> roles = new HashMap<>();
     boolean valid = true;
     for (FrameFieldElement written : element.fields()) {
@@ -69,6 +70,14 @@ final class FrameLinker {
         reporter.error(f.location(), "duplicate header field '" + f.name() + "' (first declared at "
             + Linker.at(first.location()) + ")");
         valid = false;
+      } else if (f.role() == HeaderField.Role.FIELD) {
+        FrameField clash = javaNames.putIfAbsent(JavaNames.fieldName(f.name()), f);
+        if (clash != null) {
+          reporter.error(f.location(), "header field '" + f.name() + "' and header field '" + clash.name()
+              + "' (" + Linker.at(clash.location()) + ") both map to Java name '"
+              + JavaNames.fieldName(f.name()) + "'");
+          valid = false;
+        }
       }
       if (f.role() == HeaderField.Role.LENGTH || f.role() == HeaderField.Role.TYPE_ID) {
         FrameField other = roles.putIfAbsent(f.role(), f);

@@ -145,7 +145,8 @@ final class Linker {
       }
     }
     unit.frame = FrameLinker.link(reporter, unit.element.frames());
-    unit.options = FileOptionTable.read(reporter, unit.element.options(), unit.frame);
+    unit.options = FileOptionTable.read(reporter, unit.element.options(), unit.frame,
+        !unit.element.frames().isEmpty());
     if (!packages.isEmpty() && unit.options.javaPackage().isEmpty()) {
       FileOptionTable.checkJavaPackage(reporter, unit.packageName, packages.get(0).location(),
           "package '%s' is not a valid Java package (%s); set option java_package");
@@ -400,7 +401,9 @@ final class Linker {
               + message.name().text() + "' is a second (the first is '" + only.name().text() + "', "
               + at(only.location()) + ")");
         }
-        only = message;
+        if (only == null) {
+          only = message;
+        }
       }
       ImmutableList<Field> linkedFields = fields.fields(unit, message.fields(), true);
       MessageType type = new MessageType(message.name().text(), unit.qualify(message.name().text()),

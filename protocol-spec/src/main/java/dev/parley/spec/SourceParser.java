@@ -275,12 +275,12 @@ final class SourceParser {
     boolean name = types.contains(ParleyLexer.ID);
     int statementKeywords = 0;
     for (int type : types) {
-      if (type >= ParleyLexer.PACKAGE && type <= ParleyLexer.MESSAGE) {
+      if (type >= ParleyLexer.PACKAGE && type <= ParleyLexer.FRAME) {
         statementKeywords++;
       }
     }
     if (!name && statementKeywords >= 6) {
-      names.add("a declaration (package, import, option, const, enum, flags, struct or message)");
+      names.add("a declaration (package, import, option, const, enum, flags, struct, message or frame)");
       if (types.contains(Token.EOF)) {
         names.add("end of file");
       }
@@ -300,6 +300,7 @@ final class SourceParser {
         case ParleyLexer.INT -> "an integer";
         case ParleyLexer.FLOAT -> "a number";
         case ParleyLexer.STRING_LITERAL -> "a string";
+        case ParleyLexer.CHAR_LITERAL -> "a character literal";
         default -> parser.getVocabulary().getLiteralName(type) != null
             ? parser.getVocabulary().getLiteralName(type)
             : parser.getVocabulary().getDisplayName(type);

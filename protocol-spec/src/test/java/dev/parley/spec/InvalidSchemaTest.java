@@ -163,7 +163,7 @@ class InvalidSchemaTest {
     assertTrue(result.hasErrors());
     assertTrue(result.schema().isEmpty());
     assertEquals("3:1: error: expected a declaration (package, import, option, const, enum, flags,"
-        + " struct or message) or end of file, found '{'",
+        + " struct, message or frame) or end of file, found '{'",
         firstLine(diagnosticLines(result, dir, file)));
   }
 

@@ -96,7 +96,8 @@ public final class CaptureReader {
         }
       }
     } catch (FrameTooLongException e) {
-      throw DecodeException.tooLong(offset(), e.length(), e.maxFrameLength());
+      throw DecodeException.tooLong(offset(), e.length(), e.maxFrameLength(),
+          format.hasHeader() ? "frame of" : "length prefix");
     } catch (MalformedFrameException e) {
       // The frame reader refused a length no frame can have: like one too long, its end is unknown.
       throw DecodeException.unframeable(offset(), e.path(), e.problem());

@@ -57,9 +57,10 @@ public final class DecodeException extends Exception {
         frameOffset + lengthSize + bodyOffset, 0);
   }
 
-  static DecodeException tooLong(long frameOffset, long frameLength, long maxFrameLength) {
+  /** A length above the maximum; {@code what} names it: a length prefix, or a declared header's length. */
+  static DecodeException tooLong(long frameOffset, long frameLength, long maxFrameLength, String what) {
     return new DecodeException(Kind.TOO_LONG, frameOffset, frameLength, "",
-        "length " + frameLength + " exceeds max_frame_length " + maxFrameLength, -1,
+        what + " " + frameLength + " exceeds max_frame_length " + maxFrameLength, -1,
         frameOffset, 0);
   }
 
