@@ -134,6 +134,8 @@ class FuzzTargetsTest {
       reader.endOfStream();
     } catch (FrameTooLongException | dev.parley.runtime.TruncatedFrameException expected) {
       // The only ways a stream may be refused.
+    } catch (dev.parley.runtime.ProtocolException e) {
+      throw new AssertionError("a prefix format's stream refused otherwise than as too long or cut short", e);
     }
   }
 

@@ -34,9 +34,10 @@ public final class FrameFormat {
   /** The default maximum body length: 1 MiB (for a header format, the default whole frame's). */
   public static final int DEFAULT_MAX_FRAME_LENGTH = 1 << 20;
 
-  private static final FrameFormat DEFAULT = builder().build();
   private static final long[] NO_IDS = {};
   private static final int[] NO_SIZES = {};
+  // After the constants the constructor uses: static fields are set in the order they are written.
+  private static final FrameFormat DEFAULT = builder().build();
 
   private final ByteOrder byteOrder;
   private final int maxFrameLength;

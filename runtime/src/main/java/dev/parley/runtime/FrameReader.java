@@ -7,25 +7,33 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Cuts a byte stream into frames: accepts bytes in any chunking (one byte at a time, or many
- * frames in one read), hands out each complete frame body, and keeps the bytes after it for the
- * next frame. A stream has no end-of-message marker; the length prefix is the only delimiter.
+ * frames in one read), hands out each complete frame, and keeps the bytes after it for the next
+ * frame. A stream has no end-of-message marker; the length (or, in a header format without one,
+ * the type id's fixed frame size) is the only delimiter. What is handed out is what the
+ * {@link Protocol} decodes: for the prefix format the body after the length prefix, for a header
+ * format the whole frame, header included (see {@link FrameFormat#bodyOffset()}).
  *
  * <p>Work is O(n) over the stream however it is split: bytes are copied into the buffer once, and
  * moved again only when a partial frame is shifted to the front (at most one frame's worth, once
- * per buffer's worth read). A length above {@link FrameFormat#maxFrameLength()} is refused with
- * {@link FrameTooLongException} as soon as the prefix is complete, before anything is allocated
- * for the body; a length within the maximum is not trusted either: the buffer grows by doubling
- * as bytes arrive, so a prefix claiming a megabyte costs nothing until the megabyte comes. The
- * reader holds at most one partial frame plus its read buffer.
+ * per buffer's worth read). A frame's size is checked as soon as the bytes that give it are held
+ * (the prefix; a header up to the end of its length field, or of its type id without a length),
+ * before anything is allocated for the frame: above {@link FrameFormat#maxFrameLength()} it is
+ * refused with {@link FrameTooLongException}; a negative length, a length that would end the frame
+ * inside its header, or a type id without a fixed size is refused with a
+ * {@link MalformedFrameException} that names the header field, at the field's stream offset. A
+ * length within the maximum is not trusted either: the buffer grows by doubling as bytes arrive,
+ * so a length claiming a megabyte costs nothing until the megabyte comes. The reader holds at
+ * most one partial frame plus its read buffer. It does not look at a header's other fields, nor
+ * check its constants: the protocol's decoder does, with the whole frame.
  *
  * <p>Memory follows the traffic. Nothing is allocated until the first byte is read; the read
  * buffer starts at {@link #MIN_BUFFER_SIZE} bytes and doubles, up to the size the reader was made
  * with, while reads fill it; a buffer grown for one large frame is given back once that frame has
  * been taken, and {@link #release()} gives back the whole buffer while the reader holds no bytes
  * (the event loop does that for connections that have been quiet for a while). A refused length
- * prefix costs the smallest buffer and nothing more.
+ * costs the smallest buffer and nothing more.
  *
- * <p>A reader that has lost the frame boundaries (a length prefix above the maximum, in a capture
+ * <p>A reader that has lost the frame boundaries (a length above the maximum, in a capture
  * being searched for the next plausible frame) can {@link #skip(int)} bytes, a byte at a time if
  * need be, and {@link #peekFrame()} at the frame each new front would be without taking it. That
  * too is O(n) however the skips and reads interleave: while bytes are being skipped, the bytes
@@ -55,6 +63,11 @@ public final class FrameReader {
 
   private final FrameFormat format;
   private final boolean bigEndian;
+  private final boolean hasHeader;
+  /** Where a handed-out frame starts, from the frame's first byte: after the prefix, or at the header. */
+  private final int bodyOffset;
+  /** The bytes at the front of a frame that give its size. */
+  private final int sizeKnownAfter;
   /** The most the read buffer grows to while reads fill it; frames longer than this get their own. */
   private final int maxReadSize;
   /** The size a new read buffer gets: doubles from the minimum while reads fill the buffer. */
@@ -63,8 +76,8 @@ public final class FrameReader {
   private ByteBuffer buffer = NONE;
   private int start;
   private int end;
-  /** The body length of the frame at {@code start}, once its prefix is complete; -1 before. */
-  private long bodyLength = -1;
+  /** The whole size of the frame at {@code start}, prefix or header included, once known; -1 before. */
+  private long frameSize = -1;
   /** Bytes consumed before {@code start}, for the stream offsets in errors. */
   private long consumed;
   /**
@@ -87,11 +100,18 @@ public final class FrameReader {
    * bytes while no frame needs more.
    */
   public FrameReader(FrameFormat format, int bufferSize) {
-    if (bufferSize < format.lengthSize()) {
+    if (!format.hasHeader() && bufferSize < format.lengthSize()) {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the length prefix");
+    }
+    if (format.hasHeader() && bufferSize < Math.max(1, format.sizeKnownAfter())) {
+      throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the "
+          + Math.max(1, format.sizeKnownAfter()) + " bytes of a header that give a frame's size");
     }
     this.format = format;
     this.bigEndian = format.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+    this.hasHeader = format.hasHeader();
+    this.bodyOffset = format.bodyOffset();
+    this.sizeKnownAfter = format.sizeKnownAfter();
     this.maxReadSize = bufferSize;
     this.readSize = Math.min(MIN_BUFFER_SIZE, bufferSize);
     this.frame = buffer;
@@ -108,6 +128,8 @@ public final class FrameReader {
    * @return the number of bytes read, 0 when a non-blocking channel had none, -1 at end of stream
    * @throws FrameTooLongException if the frame at the front has a length above the maximum: skip
    *     past its prefix, or stop reading
+   * @throws MalformedFrameException if the header of the frame at the front is refused (see the
+   *     class comment), likewise
    */
   public int readFrom(ReadableByteChannel channel) throws IOException {
     ByteBuffer target = writable();
@@ -142,9 +164,12 @@ public final class FrameReader {
    * holds more than one partial frame and its read buffer.
    *
    * @return the number of bytes taken; 0 only when complete frames wait to be taken
+   * @throws ProtocolException once the bytes that give the front frame's size are held, if they
+   *     are refused: {@link FrameTooLongException} or {@link MalformedFrameException}
    */
-  public int feed(ByteBuffer chunk) throws FrameTooLongException {
-    if (peekLength() >= 0 && end - start - format.lengthSize() >= bodyLength) {
+  public int feed(ByteBuffer chunk) throws ProtocolException {
+    long size = peekFrameSize();
+    if (size >= 0 && end - start >= size) {
       return 0; // a complete frame waits: take it first
     }
     ByteBuffer target = writable();
@@ -154,61 +179,63 @@ public final class FrameReader {
     target.put(slice);
     chunk.position(chunk.position() + n);
     end += n;
-    // Check the length as soon as it is complete, so an oversized frame is refused early.
-    peekLength();
+    // Check the size as soon as it is known, so an oversized or malformed frame is refused early.
+    peekFrameSize();
     return n;
   }
 
   /**
-   * The body of the next complete frame, or {@code null} when more bytes are needed. The body is a
-   * view from its first byte (the position) to its last (the limit); it stays valid until the next
-   * call on this reader.
+   * The next complete frame, or {@code null} when more bytes are needed: a view from the frame's
+   * first byte on the wire plus {@link FrameFormat#bodyOffset()} (the position; the body after the
+   * prefix, or the first header byte) to the frame's end (the limit). It stays valid until the
+   * next call on this reader.
    *
-   * @throws FrameTooLongException if the next frame's length exceeds the maximum
+   * @throws FrameTooLongException if the next frame is longer than the maximum
+   * @throws MalformedFrameException if the next frame's header is refused (see the class comment)
    */
-  public ByteBuffer nextFrame() throws FrameTooLongException {
-    long length = peekLength();
-    if (length < 0 || end - start - format.lengthSize() < length) {
+  public ByteBuffer nextFrame() throws ProtocolException {
+    long size = peekFrameSize();
+    if (size < 0 || end - start < size) {
       return null;
     }
-    ByteBuffer body = view((int) length);
+    ByteBuffer body = view((int) size);
     start = body.limit();
-    consumed += format.lengthSize() + length;
-    bodyLength = -1;
+    consumed += size;
+    frameSize = -1;
     skipping = false;
     return body;
   }
 
   /**
-   * The body of the next complete frame, as {@link #nextFrame()} would give it, without taking it:
-   * the next {@code peekFrame()} or {@code nextFrame()} gives the same frame again. The view is
-   * valid until the next call on this reader, like {@code nextFrame()}'s.
+   * The next complete frame, as {@link #nextFrame()} would give it, without taking it: the next
+   * {@code peekFrame()} or {@code nextFrame()} gives the same frame again. The view is valid until
+   * the next call on this reader, like {@code nextFrame()}'s.
    *
-   * @return the body, or {@code null} when more bytes are needed
-   * @throws FrameTooLongException if the next frame's length exceeds the maximum, like
-   *     {@code nextFrame()}: there is no frame to look at, only a prefix to {@link #skip(int)}
+   * @return the frame, or {@code null} when more bytes are needed
+   * @throws FrameTooLongException if the next frame is longer than the maximum, like
+   *     {@code nextFrame()}: there is no frame to look at, only bytes to {@link #skip(int)}
+   * @throws MalformedFrameException if the next frame's header is refused, likewise
    */
-  public ByteBuffer peekFrame() throws FrameTooLongException {
-    long length = peekLength();
-    if (length < 0 || end - start - format.lengthSize() < length) {
+  public ByteBuffer peekFrame() throws ProtocolException {
+    long size = peekFrameSize();
+    if (size < 0 || end - start < size) {
       return null;
     }
-    return view((int) length);
+    return view((int) size);
   }
 
-  /** The one view, reused so that handing out a frame allocates nothing, over the front frame's body. */
-  private ByteBuffer view(int length) {
-    int bodyStart = start + format.lengthSize();
+  /** The one view, reused so that handing out a frame allocates nothing, over the front frame. */
+  private ByteBuffer view(int size) {
     frame.clear();
-    frame.limit(bodyStart + length).position(bodyStart);
+    frame.limit(start + size).position(start + bodyOffset);
     return frame;
   }
 
   /**
-   * Drops the next {@code n} bytes held, whatever they are (a length prefix that was refused, part
-   * of a frame), and counts them in {@link #consumed()}. The byte after them is read as the start
-   * of a length prefix: by the next {@link #peekFrame()} or {@link #nextFrame()}, or by the next
-   * read, which reads on even when what is held is now only part of a prefix. Skipping moves no
+   * Drops the next {@code n} bytes held, whatever they are (a length that was refused, part of a
+   * frame), and counts them in {@link #consumed()}. The byte after them is read as the start of a
+   * frame: by the next {@link #peekFrame()} or {@link #nextFrame()}, or by the next read, which
+   * reads on even when what is held is now only part of a prefix or header. Skipping moves no
    * bytes; a view handed out before it is no longer valid.
    *
    * @throws IllegalArgumentException if {@code n} is negative or more than {@link #buffered()}
@@ -219,7 +246,7 @@ public final class FrameReader {
     }
     start += n;
     consumed += n;
-    bodyLength = -1; // the front is a new frame; a refused length is behind it
+    frameSize = -1; // the front is a new frame; a refused length is behind it
     skipping = true;
   }
 
@@ -273,11 +300,18 @@ public final class FrameReader {
 
   /**
    * Says that the stream has ended. At a frame boundary that is a clean close; inside a frame it
-   * is a {@link TruncatedFrameException} saying how many bytes were missing.
+   * is a {@link TruncatedFrameException} saying how many bytes were missing: the rest of the frame
+   * once its size is known, else at least the rest of its prefix or header. A header format's
+   * frame whose header is refused (as {@link #nextFrame()} refuses it) counts as wanting the rest
+   * of its header, if any; the exception's cause is then the refusal.
    */
   public void endOfStream() throws TruncatedFrameException {
     int have = end - start;
     if (have == 0) {
+      return;
+    }
+    if (hasHeader) {
+      headerEndOfStream(have);
       return;
     }
     if (have < format.lengthSize()) {
@@ -290,23 +324,52 @@ public final class FrameReader {
         + " of " + length + " body bytes, " + missing + " missing", missing, consumed);
   }
 
-  /** The body length of the frame at the front, -1 while its prefix is incomplete. */
-  private long peekLength() throws FrameTooLongException {
-    if (bodyLength >= 0) {
-      return bodyLength;
+  private void headerEndOfStream(int have) throws TruncatedFrameException {
+    int header = format.headerSize();
+    if (have < sizeKnownAfter) {
+      throw new TruncatedFrameException("stream ended inside a frame header: " + have + " of " + header
+          + " bytes", header - have, consumed);
     }
-    if (end - start < format.lengthSize()) {
+    long size;
+    try {
+      size = peekFrameSize();
+    } catch (FrameTooLongException e) {
+      size = e.length();
+    } catch (ProtocolException e) {
+      TruncatedFrameException truncated = new TruncatedFrameException("stream ended inside a frame whose"
+          + " header is refused: " + e.getMessage(), Math.max(0, header - have), consumed);
+      truncated.initCause(e);
+      throw truncated;
+    }
+    long missing = size - have;
+    throw new TruncatedFrameException("stream ended inside a frame: " + have + " of " + size + " bytes, "
+        + missing + " missing", missing, consumed);
+  }
+
+  /**
+   * The whole size of the frame at the front, prefix or header included, -1 while the bytes that
+   * give it are incomplete.
+   */
+  private long peekFrameSize() throws ProtocolException {
+    if (frameSize >= 0) {
+      return frameSize;
+    }
+    if (end - start < sizeKnownAfter) {
       return -1;
+    }
+    if (hasHeader) {
+      frameSize = format.frameSize(buffer, start, consumed);
+      return frameSize;
     }
     long length = readLength();
     if (length > format.maxFrameLength()) {
       throw new FrameTooLongException(length, format.maxFrameLength(), consumed);
     }
-    bodyLength = length;
-    return length;
+    frameSize = format.lengthSize() + length;
+    return frameSize;
   }
 
-  /** The length prefix at {@code start}, read from the array in the format's byte order. */
+  /** The prefix format's length prefix at {@code start}, read from the array in the format's byte order. */
   private long readLength() {
     byte[] a = buffer.array();
     int i = start;
@@ -325,14 +388,14 @@ public final class FrameReader {
   /**
    * Room to read into, after the buffered bytes. Shifts a partial frame to the front when it
    * would not fit where it is, and grows the buffer by doubling (up to one whole frame) only when
-   * it is full and the frame's length has been checked. While bytes are being skipped, the front
+   * it is full and the frame's size has been checked. While bytes are being skipped, the front
    * frame is a candidate that the next skip may abandon, and the bytes held may have been moved
    * for earlier candidates: they are moved again only once at least half the buffer is consumed
    * (so the bytes moved never exceed the bytes consumed since the last move), and otherwise the
    * buffer grows by at least half, so that no run of ever longer candidates grows it a byte at a
    * time.
    */
-  private ByteBuffer writable() throws FrameTooLongException {
+  private ByteBuffer writable() throws ProtocolException {
     if (start == end) {
       start = 0;
       end = 0;
@@ -343,8 +406,8 @@ public final class FrameReader {
         replace(ByteBuffer.allocate(readSize));
       }
     }
-    long length = peekLength();
-    int needed = length < 0 ? format.lengthSize() : format.lengthSize() + (int) length;
+    long size = peekFrameSize();
+    int needed = size < 0 ? sizeKnownAfter : (int) size;
     int capacity = buffer.capacity();
     if (!skipping && capacity < readSize && (end == capacity || capacity - start < needed)) {
       // Reads have shown that a larger buffer helps, and this one must change anyway: take the size
@@ -362,7 +425,7 @@ public final class FrameReader {
       start = 0;
     }
     if (end == capacity) {
-      // Full. Grow by doubling toward the frame's length, never to the length a prefix merely
+      // Full. Grow by doubling toward the frame's size, never to the size a length merely
       // claims: memory follows the bytes that actually arrive. (Full of complete frames nobody
       // took yet is the caller's mistake; doubling then makes room rather than reading nothing.)
       long doubled = Math.max(readSize, 2L * capacity);

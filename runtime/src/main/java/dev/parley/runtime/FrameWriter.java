@@ -7,8 +7,11 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * Turns messages into frames and writes them out, coping with channels that take fewer bytes than
- * offered. Each message is encoded straight into the writer's buffer, length prefix first, with
- * no intermediate copy; frames queued together leave in one write.
+ * offered. Each message is encoded straight into the writer's buffer with no intermediate copy:
+ * for the prefix format the writer writes the length prefix and the protocol the body after it;
+ * for a header format the protocol writes the whole frame, header included, and the writer checks
+ * that its length field (or, without one, the fixed size of its type id) agrees with the size.
+ * Frames queued together leave in one write.
  *
  * <p>The queue is bounded: {@link #maxPending()} bytes may wait for the channel. A frame that would
  * go past the bound is refused ({@link #enqueue} returns false) and not queued, so a peer that
@@ -36,6 +39,13 @@ public final class FrameWriter<M> {
 
   private final Protocol<M> protocol;
   private final FrameFormat format;
+  private final boolean hasHeader;
+  /** Bytes of a frame before what the protocol writes: the prefix's, or none. */
+  private final int bodyOffset;
+  /** The smallest frame the protocol may promise: an empty body, or the header. */
+  private final int minSize;
+  /** The largest frame the protocol may promise: the largest body, or the largest frame. */
+  private final int maxSize;
   private final int maxPending;
   /** Queued bytes are {@code [sent, position)} of {@code buffer}; no array until a frame is queued. */
   private ByteBuffer buffer = NONE;
@@ -51,7 +61,11 @@ public final class FrameWriter<M> {
   public FrameWriter(Protocol<M> protocol, int maxPending) {
     this.protocol = protocol;
     this.format = protocol.frameFormat();
-    long largestFrame = (long) format.lengthSize() + format.maxFrameLength();
+    this.hasHeader = format.hasHeader();
+    this.bodyOffset = format.bodyOffset();
+    this.minSize = hasHeader ? format.headerSize() : 0;
+    this.maxSize = format.maxFrameLength();
+    long largestFrame = format.largestFrameSize();
     if (maxPending < Math.min(largestFrame, Integer.MAX_VALUE)) {
       throw new IllegalArgumentException("maxPending " + maxPending + " cannot hold one frame of "
           + largestFrame + " bytes");
@@ -80,13 +94,16 @@ public final class FrameWriter<M> {
 
   /**
    * Encodes {@code message} as a frame at the end of the queue. All or nothing: if the protocol's
-   * {@code encode} throws, or writes another number of bytes than {@code encodedSize} promised,
-   * the queue is left as it was and the exception names the message.
+   * {@code encode} throws, or writes another number of bytes than {@code encodedSize} promised, or
+   * (in a header format) a length or type id that does not agree with that size, the queue is left
+   * as it was and the exception names the message.
    *
    * @return false, queueing nothing, if the frame would take the queue past {@link #maxPending()}
-   * @throws IllegalArgumentException if the message is longer than the protocol's maximum frame,
-   *     or does not encode (the protocol's exception is the cause)
-   * @throws IllegalStateException if the protocol wrote another size than it promised, more or fewer
+   * @throws IllegalArgumentException if the message is longer than the protocol's maximum frame
+   *     (or, in a header format, shorter than the header), or does not encode (the protocol's
+   *     exception is the cause)
+   * @throws IllegalStateException if the protocol wrote another size than it promised, more or
+   *     fewer, or a header that gives the frame another size
    */
   public boolean enqueue(M message) {
     int size;
@@ -95,11 +112,12 @@ public final class FrameWriter<M> {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot size " + name(message) + ": " + e.getMessage(), e);
     }
-    if (size < 0 || size > format.maxFrameLength()) {
-      throw new IllegalArgumentException("message of " + size + " bytes exceeds the maximum frame length "
-          + format.maxFrameLength() + ": " + name(message));
+    if (size < minSize || size > maxSize) {
+      throw new IllegalArgumentException(hasHeader && size < minSize
+          ? "message of " + size + " bytes is smaller than the " + minSize + "-byte frame header: " + name(message)
+          : "message of " + size + " bytes exceeds the maximum frame length " + maxSize + ": " + name(message));
     }
-    int frame = format.lengthSize() + size;
+    int frame = bodyOffset + size;
     if ((long) pending() + frame > maxPending) {
       return false;
     }
@@ -107,10 +125,12 @@ public final class FrameWriter<M> {
     ByteBuffer out = buffer.order(format.byteOrder());
     int frameStart = out.position();
     int limit = out.limit();
-    if (format.lengthSize() == 2) {
-      out.putShort((short) size);
-    } else {
-      out.putInt(size);
+    if (!hasHeader) { // a header format's protocol writes its header, length included
+      if (format.lengthSize() == 2) {
+        out.putShort((short) size);
+      } else {
+        out.putInt(size);
+      }
     }
     int bodyStart = out.position();
     // The encoder sees exactly the promised room: writing more fails at once, in the encoder.
@@ -132,7 +152,38 @@ public final class FrameWriter<M> {
       throw new IllegalStateException("the protocol wrote " + written + " bytes of " + name(message)
           + " after promising " + size + "; nothing was queued");
     }
+    if (hasHeader) {
+      checkHeader(message, out, frameStart, size);
+    }
     return true;
+  }
+
+  /**
+   * Checks that the header the protocol wrote gives the frame the size it has: its length field
+   * the value for {@code size} bytes, or its type id the fixed size {@code size}. Unqueues the
+   * frame and throws if not.
+   */
+  private void checkHeader(M message, ByteBuffer out, int frameStart, int size) {
+    if (format.lengthField().isPresent()) {
+      long wrote = format.readLength(out, frameStart);
+      long expected = format.lengthValue(size);
+      if (wrote != expected) {
+        out.position(frameStart);
+        throw new IllegalStateException("the protocol wrote " + wrote + " in the length field '"
+            + format.lengthField().get().name() + "' of " + name(message) + ", a frame of " + size
+            + " bytes, whose length is " + expected + "; nothing was queued");
+      }
+      return;
+    }
+    long typeId = format.typeIdField().isPresent() ? format.readTypeId(out, frameStart) : 0;
+    int fixed = format.fixedSizeOf(typeId);
+    if (fixed != size) {
+      out.position(frameStart);
+      String which = format.typeIdField().map(f -> " of type id " + f.format(typeId)).orElse("");
+      throw new IllegalStateException("the protocol wrote a frame of " + size + " bytes of " + name(message)
+          + which + (fixed < 0 ? ", which has no fixed size" : ", whose fixed size is " + fixed)
+          + "; nothing was queued");
+    }
   }
 
   /** Drops every queued byte: after a failed write, when what is left of a frame must not be sent. */

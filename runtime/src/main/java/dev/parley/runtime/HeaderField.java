@@ -67,15 +67,21 @@ public final class HeaderField {
   }
 
   /**
-   * A field every frame carries with {@code value}, unsigned unless made {@link #signed()} (an 8-byte
-   * constant takes any {@code long}, as the 64 bits it writes).
+   * A field every frame carries with {@code value}: the bytes on the wire, which must fit the width
+   * signed or not. The constant is what the field reads: {@code constant("v", 2, -2)} is
+   * {@code 0xfffe} until made {@link #signed()}, when it is {@code -2} again (an 8-byte constant
+   * takes any {@code long}, as the 64 bits it writes).
    *
    * @throws IllegalArgumentException for a blank name, a bad size, or a value that does not fit
    */
   public static HeaderField constant(String name, int size, long value) {
-    HeaderField field = new HeaderField(checkName(name), checkSize(name, size), false, Role.CONSTANT,
-        Optional.empty(), null, value);
-    return field.checkConstant();
+    checkSize(checkName(name), size);
+    int bits = 8 * size;
+    if (size < 8 && value >>> bits != 0 && value >> (bits - 1) != -1) {
+      throw new IllegalArgumentException("constant " + value + " does not fit the " + size + "-byte field '"
+          + name + "', signed or not");
+    }
+    return new HeaderField(name, size, false, Role.CONSTANT, Optional.empty(), null, read(value, size, false));
   }
 
   /**
@@ -89,12 +95,10 @@ public final class HeaderField {
 
   /**
    * A copy read as two's complement: a negative length is refused, a signed type id keys its
-   * fixed frame sizes by its negative values too.
-   *
-   * @throws IllegalArgumentException for a constant that does not fit the signed width
+   * fixed frame sizes by its negative values too, a constant's bytes read as a signed number.
    */
   public HeaderField signed() {
-    return new HeaderField(name, size, true, role, order, counts, constant).checkConstant();
+    return new HeaderField(name, size, true, role, order, counts, read(constant, size, true));
   }
 
   /** A copy in {@code order} whatever the format's byte order. */
@@ -177,12 +181,10 @@ public final class HeaderField {
     return "0x" + Long.toHexString(size == 8 ? value : value & ((1L << (8 * size)) - 1));
   }
 
-  private HeaderField checkConstant() {
-    if (role == Role.CONSTANT && !fits(constant)) {
-      throw new IllegalArgumentException("constant " + constant + " does not fit the " + typeName() + " field '"
-          + name + "'");
-    }
-    return this;
+  /** The low {@code size} bytes of {@code bits} read as a field of that size and signedness does. */
+  private static long read(long bits, int size, boolean signed) {
+    int unused = 64 - 8 * size;
+    return signed ? bits << unused >> unused : bits << unused >>> unused;
   }
 
   private static String checkName(String name) {

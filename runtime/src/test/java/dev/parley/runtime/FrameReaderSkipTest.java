@@ -33,7 +33,7 @@ class FrameReaderSkipTest {
     return buffer.flip();
   }
 
-  private static void feedAll(FrameReader reader, ByteBuffer chunk) throws FrameTooLongException {
+  private static void feedAll(FrameReader reader, ByteBuffer chunk) throws ProtocolException {
     while (chunk.hasRemaining()) {
       assertTrue(reader.feed(chunk) > 0, "the reader takes bytes while no complete frame waits");
     }
@@ -314,11 +314,11 @@ class FrameReaderSkipTest {
   }
 
   private interface Front {
-    ByteBuffer get() throws FrameTooLongException;
+    ByteBuffer get() throws ProtocolException;
   }
 
   private static void checkFront(FrameReader reader, Model model, boolean tooLong, Bytes expected, Front front,
-      Supplier<String> where) throws FrameTooLongException {
+      Supplier<String> where) throws ProtocolException {
     if (tooLong) {
       FrameTooLongException e = assertThrows(FrameTooLongException.class, front::get, where);
       assertEquals(model.length(), e.length(), where);

@@ -98,7 +98,7 @@ public final class NioConnection<M> {
     this.origin = origin;
     this.accepted = accepted;
     this.reader = new FrameReader(protocol.frameFormat());
-    long largestFrame = (long) protocol.frameFormat().lengthSize() + protocol.frameFormat().maxFrameLength();
+    long largestFrame = protocol.frameFormat().largestFrameSize();
     int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
     this.writer = new FrameWriter<>(protocol, maxPending);
     this.lastReceived = loop.now();
