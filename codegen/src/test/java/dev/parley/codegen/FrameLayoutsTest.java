@@ -73,12 +73,16 @@ class FrameLayoutsTest {
   }
 
   /** One frame schema: its generated protocol and generators, and its interpreter. */
-  private record Subject(SchemaFile file, Protocol<Object> protocol, Method random, Method corrupt) {
+  record Subject(SchemaFile file, Protocol<Object> protocol, Method random, Method corrupt) {
+
+    static Subject of(SchemaFile file) throws ReflectiveOperationException {
+      return of(file, LOADER);
+    }
 
     @SuppressWarnings("unchecked")
-    static Subject of(SchemaFile file) throws ReflectiveOperationException {
-      Class<?> generators = LOADER.loadClass(GeneratorsGenerator.generatorsClass(file).reflectionName());
-      Protocol<Object> protocol = (Protocol<Object>) LOADER.loadClass(
+    static Subject of(SchemaFile file, ClassLoader loader) throws ReflectiveOperationException {
+      Class<?> generators = loader.loadClass(GeneratorsGenerator.generatorsClass(file).reflectionName());
+      Protocol<Object> protocol = (Protocol<Object>) loader.loadClass(
           JavaTypes.protocolClass(file).reflectionName()).getField("INSTANCE").get(null);
       return new Subject(file, protocol,
           generators.getMethod("random" + JavaTypes.messageInterface(file).simpleName(), RandomGenerator.class,
@@ -124,35 +128,44 @@ class FrameLayoutsTest {
 
   @TestFactory
   Stream<DynamicTest> randomMessagesWrittenSplitAndCutComeBackEqual() throws ReflectiveOperationException {
-    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> Property.forAll(
-        s.name() + ": random messages, split at random", (rnd, size) -> {
-          List<Object> messages = new ArrayList<>();
-          for (int i = 0, n = 1 + rnd.nextInt(8); i < n; i++) {
-            messages.add(s.randomMessage(rnd, size));
-          }
-          return new Case(messages, rnd.nextLong());
-        }).check(c -> {
-          FrameWriter<Object> writer = new FrameWriter<>(s.protocol());
-          ByteArrayOutputStream stream = new ByteArrayOutputStream();
-          for (Object message : c.messages()) {
-            assertTrue(writer.enqueue(message));
-            byte[] alone = new byte[s.protocol().encodedSize(message)];
-            s.protocol().encode(message, ByteBuffer.wrap(alone));
-            ByteArrayOutputStream written = new ByteArrayOutputStream();
-            writer.flushTo(written);
-            assertArrayEquals(alone, written.toByteArray(), "the writer writes what the protocol encodes");
-            stream.writeBytes(alone);
-          }
-          byte[] bytes = stream.toByteArray();
-          List<Object> read = cut(s.protocol(), bytes, c.split());
-          assertEquals(c.messages(), read);
-          CaptureReader interpreter = new CaptureReader(s.interpreter(), new ByteArrayInputStream(bytes));
-          for (Object message : c.messages()) {
-            DecodedFrame frame = interpreter.next().orElseThrow();
-            assertAgrees(s.file(), message, frame, s.name());
-          }
-          assertEquals(Optional.empty(), interpreter.next());
-        })));
+    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> checkRoundTrips(s)));
+  }
+
+  /**
+   * Random messages of {@code s}, written by the frame writer (as the protocol encodes them),
+   * split at random, cut and decoded, come back equal, and the interpreter reads them alike.
+   */
+  static void checkRoundTrips(Subject s) {
+    Property.forAll(s.name() + ": random messages, split at random", (rnd, size) -> {
+      List<Object> messages = new ArrayList<>();
+      for (int i = 0, n = 1 + rnd.nextInt(8); i < n; i++) {
+        Object message = s.randomMessage(rnd, size);
+        if (s.protocol().encodedSize(message) <= s.protocol().frameFormat().maxFrameLength()) {
+          messages.add(message);
+        }
+      }
+      return new Case(messages, rnd.nextLong());
+    }).check(c -> {
+      FrameWriter<Object> writer = new FrameWriter<>(s.protocol());
+      ByteArrayOutputStream stream = new ByteArrayOutputStream();
+      for (Object message : c.messages()) {
+        assertTrue(writer.enqueue(message));
+        byte[] alone = new byte[s.protocol().encodedSize(message)];
+        s.protocol().encode(message, ByteBuffer.wrap(alone));
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        writer.flushTo(written);
+        assertArrayEquals(alone, written.toByteArray(), "the writer writes what the protocol encodes");
+        stream.writeBytes(alone);
+      }
+      byte[] bytes = stream.toByteArray();
+      assertEquals(c.messages(), cut(s.protocol(), bytes, c.split()));
+      CaptureReader interpreter = new CaptureReader(s.interpreter(), new ByteArrayInputStream(bytes));
+      for (Object message : c.messages()) {
+        DecodedFrame frame = interpreter.next().orElseThrow();
+        assertAgrees(s.file(), message, frame, s.name());
+      }
+      assertEquals(Optional.empty(), interpreter.next());
+    });
   }
 
   /** Messages, and the seed of how their stream is split. */
@@ -163,7 +176,7 @@ class FrameLayoutsTest {
       throws ProtocolException {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
     int strategy = rnd.nextInt(3);
-    FrameReader reader = new FrameReader(protocol.frameFormat(), 16 + rnd.nextInt(200));
+    FrameReader reader = new FrameReader(protocol.frameFormat(), protocol.frameFormat().headerSize() + rnd.nextInt(200));
     List<Object> messages = new ArrayList<>();
     int at = 0;
     while (at < stream.length) {
@@ -190,27 +203,73 @@ class FrameLayoutsTest {
   @TestFactory
   Stream<DynamicTest> corruptedFramesAreRefusedAlikeByTheGeneratedDecoderAndTheInterpreter()
       throws ReflectiveOperationException {
-    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
-      int[] outcomes = new int[2];
-      Property.forAll(s.name() + ": corrupted frames", s::corruptFrame).values(500).check(frame -> {
-        Object generated = InterpreterAgreementTest.generatedOutcome(s.protocol(), frame);
-        Object interpreted = InterpreterAgreementTest.interpretedOutcome(s.interpreter(), frame);
-        if (interpreted instanceof DecodedFrame decoded && !(generated instanceof ProtocolException)) {
-          assertAgrees(s.file(), generated, decoded, s.name() + ", a corrupted frame");
-        } else if (generated instanceof MalformedFrameException g && interpreted instanceof DecodeException i
-            && i.kind() == DecodeException.Kind.TOO_LONG) {
-          // A header the frame reader cannot frame (a negative length, one inside the header, a
-          // type id without a size): refused by both before anything is decoded, for the same reason.
-          assertEquals(g.path(), i.path(), s.name());
-          assertEquals(g.problem(), i.problem(), s.name());
-          assertEquals(0, i.frameOffset(), s.name());
-        } else {
-          InterpreterAgreementTest.assertSameOutcome(generated, interpreted, s.name() + ", a corrupted frame");
+    return subjects().map(s -> DynamicTest.dynamicTest(s.name(), () -> checkCorruptedFrames(s)));
+  }
+
+  /** Corrupted frames of {@code s} are accepted and refused alike by its decoder and the interpreter. */
+  static void checkCorruptedFrames(Subject s) {
+    int[] outcomes = new int[2];
+    Property.forAll(s.name() + ": corrupted frames", s::corruptFrame).values(300).check(frame -> {
+      Object generated = InterpreterAgreementTest.generatedOutcome(s.protocol(), frame);
+      Object interpreted = InterpreterAgreementTest.interpretedOutcome(s.interpreter(), frame);
+      if (interpreted instanceof DecodedFrame decoded && !(generated instanceof ProtocolException)) {
+        assertAgrees(s.file(), generated, decoded, s.name() + ", a corrupted frame");
+      } else if (generated instanceof MalformedFrameException g && interpreted instanceof DecodeException i
+          && i.kind() == DecodeException.Kind.TOO_LONG) {
+        // A header the frame reader cannot frame (a negative length, one inside the header, a
+        // type id without a size): refused by both before anything is decoded, for the same reason.
+        assertEquals(g.path(), i.path(), s.name());
+        assertEquals(g.problem(), i.problem(), s.name());
+        assertEquals(0, i.frameOffset(), s.name());
+      } else {
+        InterpreterAgreementTest.assertSameOutcome(generated, interpreted, s.name() + ", a corrupted frame");
+      }
+      outcomes[generated instanceof ProtocolException ? 1 : 0]++;
+    });
+    assertTrue(outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
+  }
+
+  /** The layout of each worked example of SPEC.md after the two of Parley's own frame, in order. */
+  private static final List<String> SPEC_EXAMPLES = List.of("pg_backend", "pg_startup", "pg_encryption_answer",
+      "memcached_request", "dns_tcp", "mysql", "modbus_tcp", "cassandra", "diameter", "kafka");
+
+  /**
+   * Each worked example of a declared frame in SPEC.md is one whole frame of its layout: cut as
+   * one by the frame reader, decoded alike by the generated decoder and the interpreter, and, when
+   * the schema knows every byte of it, encoded back to the same bytes.
+   */
+  @TestFactory
+  Stream<DynamicTest> specWorkedExamplesAreWholeFramesOfTheirLayouts() throws Exception {
+    List<String> blocks = new ArrayList<>();
+    String[] lines = Files.readString(TestSchemas.specFile()).split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].strip().equals("```hex")) {
+        blocks.add(lines[i + 1].strip());
+      }
+    }
+    assertEquals(2 + SPEC_EXAMPLES.size(), blocks.size(), "hex blocks in SPEC.md");
+    List<Subject> subjects = subjects().toList();
+    return java.util.stream.IntStream.range(0, SPEC_EXAMPLES.size()).mapToObj(i -> {
+      String layout = SPEC_EXAMPLES.get(i);
+      byte[] frame = java.util.HexFormat.of().parseHex(blocks.get(2 + i));
+      Subject s = subjects.stream().filter(x -> x.name().equals(layout + ".parley")).findFirst().orElseThrow();
+      return DynamicTest.dynamicTest(layout + ": " + blocks.get(2 + i), () -> {
+        FrameReader reader = new FrameReader(s.protocol().frameFormat());
+        ByteBuffer in = ByteBuffer.wrap(frame);
+        reader.feed(in);
+        ByteBuffer cut = reader.nextFrame();
+        assertEquals(frame.length, cut.remaining(), "one whole frame");
+        assertNull(reader.nextFrame());
+        Object message = s.protocol().decode(cut);
+        DecodedFrame decoded = new CaptureReader(s.interpreter(), new ByteArrayInputStream(frame)).next().orElseThrow();
+        assertAgrees(s.file(), message, decoded, layout);
+        if (decoded.skippedBytes() == 0) {
+          byte[] again = new byte[s.protocol().encodedSize(message)];
+          s.protocol().encode(message, ByteBuffer.wrap(again));
+          assertArrayEquals(frame, again, "encoded back");
         }
-        outcomes[generated instanceof ProtocolException ? 1 : 0]++;
       });
-      assertTrue(outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
-    }));
+    });
   }
 
   /**
