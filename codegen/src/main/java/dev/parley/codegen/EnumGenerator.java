@@ -34,28 +34,40 @@ final class EnumGenerator {
         .alwaysQualify(types.clashingNames())
         .addJavadoc(Sources.javadoc(type.doc().orElse("Enum " + type.name() + ", sent as its "
             + type.underlying().keyword() + " value.")));
+    boolean wide = isWide(type);
     for (EnumConstant constant : type.constants()) {
-      addConstant(spec, constant.name(), constant.doc());
+      addConstant(spec, constant.name(), literal(constant, wide), constant.doc());
     }
+    TypeName valueType = JavaTypes.enumValueType(type);
+    String field = fieldName("value", type.constants().stream().map(EnumConstant::name).toList());
     return spec
-        .addMethod(value(type))
+        .addField(valueType, field, Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder()
+            .addParameter(valueType, field)
+            .addStatement("this.$N = $N", field, field)
+            .build())
+        .addMethod(value(type, field))
         .addMethod(fromValue(type, name))
         .addMethod(fromValueOrNull(type, name))
         .build();
   }
 
-  private static MethodSpec value(EnumType type) {
-    boolean wide = isWide(type);
-    CodeBlock.Builder code = CodeBlock.builder().add("return switch (this) {\n").indent();
-    for (EnumConstant constant : type.constants()) {
-      code.add("case $N -> $L;\n", constant.name(), literal(constant, wide));
-    }
+  private static MethodSpec value(EnumType type, String field) {
     return MethodSpec.methodBuilder("value")
         .addJavadoc("The value that stands for this constant on the wire.")
         .addModifiers(Modifier.PUBLIC)
         .returns(JavaTypes.enumValueType(type))
-        .addCode(code.unindent().add("};\n").build())
+        .addStatement("return $N", field)
         .build();
+  }
+
+  /** {@code wanted}, or with underscores after it until no constant has the name: constants are fields too. */
+  private static String fieldName(String wanted, java.util.List<String> constants) {
+    String name = wanted;
+    while (constants.contains(name)) {
+      name += "_";
+    }
+    return name;
   }
 
   private static MethodSpec fromValue(EnumType type, ClassName name) {
@@ -117,25 +129,27 @@ final class EnumGenerator {
             + type.underlying().keyword() + ".")))
         .addJavadoc("\n<p>A field of this type is an {@code EnumSet<$N>}.", type.name());
     for (FlagBit flag : type.bits()) {
-      addConstant(spec, flag.name(), flag.doc());
+      addConstant(spec, flag.name(), Integer.toString(flag.position()), flag.doc());
     }
+    String field = fieldName("bit", type.bits().stream().map(FlagBit::name).toList());
     return spec
-        .addMethod(bit(type))
+        .addField(TypeName.INT, field, Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder()
+            .addParameter(TypeName.INT, field)
+            .addStatement("this.$N = $N", field, field)
+            .build())
+        .addMethod(bit(type, field))
         .addMethod(toBits(type, name))
         .addMethod(fromBits(type, name))
         .build();
   }
 
-  private static MethodSpec bit(FlagsType type) {
-    CodeBlock.Builder code = CodeBlock.builder().add("return switch (this) {\n").indent();
-    for (FlagBit flag : type.bits()) {
-      code.add("case $N -> $L;\n", flag.name(), flag.position());
-    }
+  private static MethodSpec bit(FlagsType type, String field) {
     return MethodSpec.methodBuilder("bit")
         .addJavadoc("The position of this flag's bit, 0 for the least significant.")
         .addModifiers(Modifier.PUBLIC)
         .returns(TypeName.INT)
-        .addCode(code.unindent().add("};\n").build())
+        .addStatement("return $N", field)
         .build();
   }
 
@@ -177,13 +191,12 @@ final class EnumGenerator {
         .build();
   }
 
-  /** An enum constant; a body only to carry its Javadoc, since JavaPoet hangs docs there. */
-  private static void addConstant(TypeSpec.Builder spec, String name, java.util.Optional<String> doc) {
-    if (doc.isPresent()) {
-      spec.addEnumConstant(name, TypeSpec.anonymousClassBuilder("").addJavadoc(Sources.javadoc(doc.get())).build());
-    } else {
-      spec.addEnumConstant(name);
-    }
+  /** An enum constant with the value it stands for, as in {@code CALM(1)}, and its Javadoc. */
+  private static void addConstant(TypeSpec.Builder spec, String name, String value,
+      java.util.Optional<String> doc) {
+    TypeSpec.Builder constant = TypeSpec.anonymousClassBuilder("$L", value);
+    doc.ifPresent(d -> constant.addJavadoc(Sources.javadoc(d)));
+    spec.addEnumConstant(name, constant.build());
   }
 
   private static String hex(long value) {

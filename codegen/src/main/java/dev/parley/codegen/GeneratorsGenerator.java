@@ -37,6 +37,7 @@ final class GeneratorsGenerator {
   static final ClassName CORRUPTION = ClassName.get("dev.parley.testing", "Corruption");
   static final ClassName RANDOM = ClassName.get("java.util.random", "RandomGenerator");
   static final ClassName STREAM = ClassName.get("java.util.stream", "Stream");
+  static final ClassName FUNCTION = ClassName.get("java.util.function", "Function");
 
   private final Schema schema;
   private final JavaTypes types;
@@ -151,15 +152,20 @@ final class GeneratorsGenerator {
       String accessor = RecordGenerator.javaName(field);
       CodeBlock current = CodeBlock.of("value.$N()", accessor);
       CodeBlock candidates = field.optional()
-          ? CodeBlock.of("$T.shrinkOptional($L, v -> $L)", ARBITRARY, current, shrinkValue(field.type(), CodeBlock.of("v"), 0))
+          ? CodeBlock.of("$T.shrinkOptional($L, $L)", ARBITRARY, current, shrinker(field.type(), 0))
           : shrinkValue(field.type(), current, 0);
-      CodeBlock.Builder rebuilt = CodeBlock.builder();
-      for (int k = 0; k < fields.size(); k++) {
-        rebuilt.add(k == 0 ? "" : ", ");
-        rebuilt.add(k == i ? CodeBlock.of("smaller") : CodeBlock.of("value.$N()", RecordGenerator.javaName(fields.get(k))));
+      CodeBlock rebuild;
+      if (fields.size() == 1) {
+        rebuild = CodeBlock.of("$T::new", record);
+      } else {
+        CodeBlock.Builder rebuilt = CodeBlock.builder();
+        for (int k = 0; k < fields.size(); k++) {
+          rebuilt.add(k == 0 ? "" : ",$W");
+          rebuilt.add(k == i ? CodeBlock.of("smaller") : CodeBlock.of("value.$N()", RecordGenerator.javaName(fields.get(k))));
+        }
+        rebuild = CodeBlock.of("smaller ->$Wnew $T($L)", record, rebuilt.build());
       }
-      streams.add(streams.isEmpty() ? "\n$L.map(smaller -> new $T($L))" : ",\n$L.map(smaller -> new $T($L))",
-          candidates, record, rebuilt.build());
+      streams.add(streams.isEmpty() ? "\n$L\n$>.map($L)$<" : ",\n$L\n$>.map($L)$<", candidates, rebuild);
     }
     MethodSpec.Builder method = MethodSpec.methodBuilder("shrink" + record.simpleName())
         .addJavadoc("Smaller valid values than {@code value}, one field made smaller at a time.")
@@ -169,8 +175,34 @@ final class GeneratorsGenerator {
     if (fields.isEmpty()) {
       return method.addStatement("return $T.empty()", STREAM).build();
     }
-    return method.addStatement("return $T.<$T<$T>>of($>$L$<).flatMap(s -> s)", STREAM, STREAM, record,
-        streams.build()).build();
+    return method.addStatement("return $T.<$T<$T>>of($>$L$<)\n$>.flatMap($T.identity())$<", STREAM, STREAM,
+        record, streams.build(), FUNCTION).build();
+  }
+
+  /**
+   * A function from a value of {@code type} to its smaller values: a method reference where one
+   * names it, else a lambda.
+   */
+  private CodeBlock shrinker(FieldType type, int depth) {
+    if (type instanceof StringType) {
+      return CodeBlock.of("$T::shrinkString", ARBITRARY);
+    } else if (type instanceof BytesType) {
+      return CodeBlock.of("$T::shrinkBytes", ARBITRARY);
+    } else if (type instanceof FixedBytesType) {
+      return CodeBlock.of("$T::shrinkFixedBytes", ARBITRARY);
+    } else if (type instanceof EnumType) {
+      return CodeBlock.of("$T::shrinkEnum", ARBITRARY);
+    } else if (type instanceof FlagsType) {
+      return CodeBlock.of("$T::shrinkSet", ARBITRARY);
+    } else if (type instanceof StructType s) {
+      return CodeBlock.of("$T::shrink$N", generatorsClass(schema.fileOf(s)), s.name());
+    } else if (type == PrimitiveType.U32 || type == PrimitiveType.U64 || type == PrimitiveType.I64) {
+      return CodeBlock.of("$T::shrinkLong", ARBITRARY);
+    } else if (type == PrimitiveType.F64) {
+      return CodeBlock.of("$T::shrinkDouble", ARBITRARY);
+    }
+    String element = "e" + depth; // nested lists need distinct lambda parameters
+    return CodeBlock.of("$N -> $L", element, shrinkValue(type, CodeBlock.of("$N", element), depth + 1));
   }
 
   /** A Java expression for a Stream of smaller values than {@code value}, of {@code type}. */
@@ -199,9 +231,7 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(s)), s.name(), value);
     }
     ListType list = (ListType) type;
-    String element = "e" + depth; // nested lists need distinct lambda parameters
-    return CodeBlock.of("$T.shrinkList($L, $N -> $L)", ARBITRARY, value, element,
-        shrinkValue(list.element(), CodeBlock.of("$N", element), depth + 1));
+    return CodeBlock.of("$T.shrinkList($L, $L)", ARBITRARY, value, shrinker(list.element(), depth));
   }
 
   private void addMessageMethods(TypeSpec.Builder spec, SchemaFile file) {

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.parley.spec.FrameField;
 import dev.parley.spec.FrameLayout;
+import dev.parley.spec.GeneratedMember;
 import dev.parley.spec.JavaNames;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.PrefixWidth;
@@ -41,7 +42,7 @@ final class ProtocolGenerator {
       spec.addPermittedSubclass(types.className(message));
     }
     if (file.hasTypeId()) {
-      spec.addMethod(MethodSpec.methodBuilder("typeId")
+      spec.addMethod(MethodSpec.methodBuilder(GeneratedMember.TYPE_ID.javaName())
           .addJavadoc(file.frame().isEmpty()
               ? CodeBlock.of("The type id that starts this message's frame body.")
               : CodeBlock.of("The type id this message carries in the frame header's {@code $L} field.",
@@ -104,7 +105,7 @@ final class ProtocolGenerator {
     } else {
       code.addStatement("return HEADER_SIZE + (($T) message).encodedSize()", only(file));
     }
-    return MethodSpec.methodBuilder("encodedSize")
+    return MethodSpec.methodBuilder(GeneratedMember.ENCODED_SIZE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(TypeName.INT)
@@ -129,7 +130,7 @@ final class ProtocolGenerator {
     if (file.frame().orElseThrow().length().isPresent()) {
       header.patchLength(code, "out", "start");
     }
-    return MethodSpec.methodBuilder("encode")
+    return MethodSpec.methodBuilder(GeneratedMember.ENCODE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(message, "message")
@@ -170,7 +171,7 @@ final class ProtocolGenerator {
     } else {
       code.addStatement("$T message = $T.decode(frame$L)", message, only(file), arguments);
     }
-    return MethodSpec.methodBuilder("decode")
+    return MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(message)
@@ -260,7 +261,7 @@ final class ProtocolGenerator {
   }
 
   private MethodSpec encodedSize(SchemaFile file, ClassName message) {
-    return MethodSpec.methodBuilder("encodedSize")
+    return MethodSpec.methodBuilder(GeneratedMember.ENCODED_SIZE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(TypeName.INT)
@@ -275,7 +276,7 @@ final class ProtocolGenerator {
   }
 
   private MethodSpec encode(SchemaFile file, ClassName message, String order) {
-    return MethodSpec.methodBuilder("encode")
+    return MethodSpec.methodBuilder(GeneratedMember.ENCODE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(message, "message")
@@ -297,7 +298,7 @@ final class ProtocolGenerator {
 
   private MethodSpec decode(SchemaFile file, ClassName message, String order) {
     String readTypeId = file.options().typeId() == PrefixWidth.U8 ? "u8" : "u16";
-    return MethodSpec.methodBuilder("decode")
+    return MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(message)

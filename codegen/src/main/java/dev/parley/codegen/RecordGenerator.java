@@ -16,6 +16,7 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.FrameLayout;
+import dev.parley.spec.GeneratedMember;
 import dev.parley.spec.JavaNames;
 import dev.parley.spec.ListType;
 import dev.parley.spec.MessageType;
@@ -110,7 +111,7 @@ final class RecordGenerator {
   }
 
   private static MethodSpec typeIdMethod() {
-    return MethodSpec.methodBuilder("typeId")
+    return MethodSpec.methodBuilder(GeneratedMember.TYPE_ID.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(TypeName.INT)
@@ -274,22 +275,31 @@ final class RecordGenerator {
     NameAllocator names = names(composite, List.of());
     String size = names.newName("size");
     boolean nativeBody = composite instanceof MessageType && file.frame().isEmpty();
-    int fixed = nativeBody ? file.options().typeId().size() : 0;
+    // The fixed part as the sum of what it adds up, each term named: "2 + 8; // type id, roomId".
+    List<String> terms = new ArrayList<>();
+    List<String> named = new ArrayList<>();
+    if (nativeBody) {
+      terms.add(Integer.toString(file.options().typeId().size()));
+      named.add("type id");
+    }
     CodeBlock.Builder code = CodeBlock.builder();
     for (Field field : composite.fields()) {
       if (!field.optional() && codec.fixedSize(field.type()).isPresent()) {
-        fixed += codec.fixedSize(field.type()).getAsInt();
+        terms.add(Integer.toString(codec.fixedSize(field.type()).getAsInt()));
+        named.add(javaName(field));
       } else {
         codec.addFieldSize(code, field, CodeBlock.of("this.$N", javaName(field)), size, names);
       }
     }
-    MethodSpec.Builder method = MethodSpec.methodBuilder("encodedSize")
+    String sum = terms.isEmpty() ? "0" : String.join(" + ", terms);
+    String comment = named.isEmpty() ? "" : " // " + String.join(", ", named);
+    MethodSpec.Builder method = MethodSpec.methodBuilder(GeneratedMember.ENCODED_SIZE.javaName())
         .addModifiers(visibility)
         .returns(TypeName.INT);
     if (code.isEmpty()) {
-      method.addStatement("return $L", fixed);
+      method.addCode("return $L;$L\n", sum, comment);
     } else {
-      method.addStatement("int $N = $L", size, fixed).addCode(code.build()).addStatement("return $N", size);
+      method.addCode("int $N = $L;$L\n", size, sum, comment).addCode(code.build()).addStatement("return $N", size);
     }
     return method
         .addJavadoc(nativeBody
@@ -312,7 +322,7 @@ final class RecordGenerator {
     for (Field field : composite.fields()) {
       codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
     }
-    return MethodSpec.methodBuilder("encode")
+    return MethodSpec.methodBuilder(GeneratedMember.ENCODE.javaName())
         .addJavadoc(nativeBody
             ? "Writes the frame body (type id, then fields) at the position of {@code $N}, in its byte order."
             : composite instanceof MessageType
@@ -353,7 +363,7 @@ final class RecordGenerator {
       }
       arguments.append(arguments.length() == 0 ? "" : ", ").append(local);
     }
-    MethodSpec.Builder method = MethodSpec.methodBuilder("decode")
+    MethodSpec.Builder method = MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
         .addModifiers(visibility)
         .addModifiers(Modifier.STATIC)
         .returns(name)

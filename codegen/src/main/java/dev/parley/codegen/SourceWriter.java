@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Writes generated sources under a folder, touching only files whose content changed, so that
@@ -31,9 +32,16 @@ public final class SourceWriter {
     return path.resolve(file.typeSpec().name() + ".java");
   }
 
-  /** The source text of {@code file}, as written. */
+  /**
+   * An enum constant without a doc comment, alone on its line, as in {@code   CALM(1),}: JavaPoet
+   * puts a blank line after every constant, which reads well only when the next one has a doc.
+   */
+  private static final Pattern BLANK_AFTER_CONSTANT =
+      Pattern.compile("(?m)^(  [A-Z][A-Z0-9_]*\\([^()\\n]*\\),)\\n\\n(?=  [A-Z][A-Z0-9_]*\\()");
+
+  /** The source text of {@code file}, as written: undocumented enum constants on consecutive lines. */
   public static String contentOf(JavaFile file) {
-    return file.toString();
+    return BLANK_AFTER_CONSTANT.matcher(file.toString()).replaceAll("$1\n");
   }
 
   /** Writes each file under {@code root} unless the same content is already there. */

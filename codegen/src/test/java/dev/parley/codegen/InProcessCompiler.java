@@ -36,7 +36,7 @@ final class InProcessCompiler {
     static Source of(JavaFile file) {
       String name = file.packageName().isEmpty()
           ? file.typeSpec().name() : file.packageName() + "." + file.typeSpec().name();
-      return new Source(name, file.toString());
+      return new Source(name, SourceWriter.contentOf(file));
     }
   }
 

@@ -22,9 +22,10 @@ public final class JavaNames {
    * Names a record component may not take: those the Java language forbids (they would override
    * methods of {@code Object}) and those the generated records and codecs use themselves.
    */
-  private static final ImmutableSet<String> RESERVED_MEMBER_NAMES = ImmutableSet.of(
-      "clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait",
-      "encode", "decode", "encodedSize", "typeId");
+  private static final ImmutableSet<String> RESERVED_MEMBER_NAMES = ImmutableSet.<String>builder()
+      .add("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait")
+      .addAll(java.util.Arrays.stream(GeneratedMember.values()).map(GeneratedMember::javaName).toList())
+      .build();
 
   private JavaNames() {}
 

@@ -46,7 +46,7 @@ public record Join(long roomId, String nick, Bytes clientUuid, Mood mood, Option
    * The exact size of this message's frame body, type id included.
    */
   int encodedSize() {
-    int size = 31;
+    int size = 2 + 8 + 16 + 1 + 4; // type id, roomId, clientUuid, mood, retries
     size += Wire.stringSize(this.nick, 1);
     size += 1;
     if (this.status.isPresent()) {

@@ -27,7 +27,7 @@ public record Leave(long roomId) implements ChatMessage {
    * The exact size of this message's frame body, type id included.
    */
   int encodedSize() {
-    return 10;
+    return 2 + 8; // type id, roomId
   }
 
   /**

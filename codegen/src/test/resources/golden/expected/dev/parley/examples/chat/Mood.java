@@ -8,21 +8,21 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.parley.codegen.JavaGenerator")
 public enum Mood {
-  CALM,
+  CALM(1),
+  HAPPY(2),
+  GRUMPY(3);
 
-  HAPPY,
+  private final int value;
 
-  GRUMPY;
+  Mood(int value) {
+    this.value = value;
+  }
 
   /**
    * The value that stands for this constant on the wire.
    */
   public int value() {
-    return switch (this) {
-      case CALM -> 1;
-      case HAPPY -> 2;
-      case GRUMPY -> 3;
-    };
+    return value;
   }
 
   /**

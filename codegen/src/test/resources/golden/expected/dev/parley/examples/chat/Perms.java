@@ -12,21 +12,21 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.parley.codegen.JavaGenerator")
 public enum Perms {
-  READ,
+  READ(0),
+  WRITE(1),
+  MODERATE(2);
 
-  WRITE,
+  private final int bit;
 
-  MODERATE;
+  Perms(int bit) {
+    this.bit = bit;
+  }
 
   /**
    * The position of this flag's bit, 0 for the least significant.
    */
   public int bit() {
-    return switch (this) {
-      case READ -> 0;
-      case WRITE -> 1;
-      case MODERATE -> 2;
-    };
+    return bit;
   }
 
   /**

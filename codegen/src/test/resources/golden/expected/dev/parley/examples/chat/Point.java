@@ -15,7 +15,7 @@ public record Point(int x, int y) {
    * The exact number of bytes {@link #encode} writes.
    */
   public int encodedSize() {
-    return 8;
+    return 4 + 4; // x, y
   }
 
   /**

@@ -57,7 +57,7 @@ public record RoomEvent(long roomId, long sequence, String nick, EnumSet<Perms> 
    * The exact size of this message's frame body, type id included.
    */
   int encodedSize() {
-    int size = 19;
+    int size = 2 + 8 + 8 + 1; // type id, roomId, sequence, perms
     size += Wire.stringSize(this.nick, 1);
     size += 1;
     if (this.text.isPresent()) {

@@ -38,7 +38,7 @@ public record Say(long roomId, String text, List<Point> sketch) implements ChatM
    * The exact size of this message's frame body, type id included.
    */
   int encodedSize() {
-    int size = 10;
+    int size = 2 + 8; // type id, roomId
     size += Wire.stringSize(this.text, 2);
     size += 2 + this.sketch.size() * 8;
     return size;

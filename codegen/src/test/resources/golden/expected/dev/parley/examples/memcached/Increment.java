@@ -47,7 +47,7 @@ public record Increment(int keyLength, int extrasLength, int dataType, int vbuck
    * The exact size of this message's body, after the frame header.
    */
   int encodedSize() {
-    return 20;
+    return 8 + 8 + 4; // delta, initial, expiration
   }
 
   /**
