@@ -218,6 +218,69 @@ class DecodeCommandTest {
         + "parley: 0 frames decoded, 1 bad, 6 bytes skipped\n", text(lost.err()));
   }
 
+  /** PostgreSQL's server messages: a declared frame, a tag then a length counting itself. */
+  private static final String PG_BACKEND = "package pg.backend;\n"
+      + "frame {\n  type_id u8 tag;\n  length i32 length counts itself and following;\n}\n"
+      + "message AuthenticationOk = 'R' { i32 code; }\n"
+      + "message ReadyForQuery = 'Z' { u8 status; }\n";
+  /** AuthenticationOk and ReadyForQuery 'I', as a PostgreSQL 15 server sent them. */
+  private static final String PG_FRAMES = "520000000800000000" + "5a0000000549";
+  private static final String PG_TEXT = "offset 0, length 9: AuthenticationOk\n"
+      + "  header\n"
+      + "    tag = 82\n"
+      + "    length = 8\n"
+      + "  code = 0\n"
+      + "offset 9, length 6: ReadyForQuery\n"
+      + "  header\n"
+      + "    tag = 90\n"
+      + "    length = 5\n"
+      + "  status = 73\n";
+
+  private Run decodePg(String hex, String... options) throws IOException {
+    schema = dir.resolve("pg_backend.parley");
+    Files.writeString(schema, PG_BACKEND);
+    return decode(hex, options);
+  }
+
+  @Test
+  void aDeclaredFrameIsDecodedWithItsHeader() throws IOException {
+    Run run = decodePg(PG_FRAMES);
+    assertEquals("", run.err());
+    assertEquals(PG_TEXT, text(run.out()));
+    assertEquals(0, run.exitCode());
+    Run json = decodePg(PG_FRAMES.substring(0, 18), "--json");
+    assertEquals("{\"offset\":0,\"length\":9,\"message\":\"AuthenticationOk\",\"header\":{\"tag\":82,"
+        + "\"length\":8},\"fields\":{\"code\":0}}\n", text(json.out()));
+  }
+
+  @Test
+  void aDeclaredFrameWithAnImpossibleLengthIsRefusedAndSkippedWithKeepGoing() throws IOException {
+    // A length of 2 counts itself and following: smaller than its own 4 bytes, no frame has it.
+    String bad = "5a00000002";
+    Run stop = decodePg(PG_FRAMES.substring(0, 18) + bad + PG_FRAMES.substring(18));
+    assertEquals(1, stop.exitCode());
+    assertEquals("parley: error: frame at offset 9: length: length 2 is smaller than the 4 bytes of the"
+        + " length itself\n", text(stop.err()));
+    Run run = decodePg(PG_FRAMES.substring(0, 18) + bad + PG_FRAMES.substring(18), "--keep-going");
+    assertEquals(1, run.exitCode());
+    assertEquals(PG_TEXT.replace("offset 9,", "offset 14,"), text(run.out()));
+    assertEquals("parley: error: frame at offset 9: length: length 2 is smaller than the 4 bytes of the"
+        + " length itself\n"
+        + "parley: skipped 5 bytes to the next plausible frame, at offset 14\n"
+        + "parley: 2 frames decoded, 1 bad, 5 bytes skipped\n", text(run.err()));
+    assertNoStackTrace(run);
+  }
+
+  @Test
+  void aDeclaredFrameCutShortSaysWhatIsMissing() throws IOException {
+    Run header = decodePg("5a0000");
+    assertEquals("parley: error: frame at offset 0: stream ended inside the frame header: 3 of 5 bytes,"
+        + " 2 missing\n", text(header.err()));
+    Run frame = decodePg("5a00000005");
+    assertEquals("parley: error: frame at offset 0, length 6: stream ended inside the frame: 5 of 6 bytes,"
+        + " 1 missing\n", text(frame.err()));
+  }
+
   @Test
   void messagePicksTheFileAndTheOnlyMessageToDecode() throws IOException {
     Path tiny = dir.resolve("tiny.parley");

@@ -201,8 +201,9 @@ public final class Wire {
     }
   }
 
+  /** A constant as a schema would write it: negative and small numbers in decimal, others in hex. */
   private static String hex(long value) {
-    return value >= 0 && value < 10 ? Long.toString(value) : "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+    return value < 10 ? Long.toString(value) : "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
   }
 
   /** An error at {@code offset}, for checks that generated decoders make themselves. */
