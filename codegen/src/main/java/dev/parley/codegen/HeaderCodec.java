@@ -131,12 +131,7 @@ final class HeaderCodec {
   void patchLength(CodeBlock.Builder code, String out, String start) {
     FrameField length = frame.length().orElseThrow();
     int offset = frame.offset(length);
-    int uncounted = switch (length.counts().orElseThrow()) {
-      case FOLLOWING -> offset + length.type().size();
-      case ITSELF_AND_FOLLOWING -> offset;
-      case FRAME -> 0;
-      case BODY -> frame.headerSize();
-    };
+    int uncounted = frame.uncounted();
     CodeBlock value = uncounted == 0
         ? CodeBlock.of("$N.position() - $N", out, start)
         : CodeBlock.of("$N.position() - $N - $L", out, start, uncounted);
@@ -153,16 +148,11 @@ final class HeaderCodec {
     for (FrameField field : frame.fields()) {
       int offset = frame.offset(field);
       CodeBlock position = offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
-      CodeBlock read = CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, readMethod(field.type()), in, field.name());
+      CodeBlock read = CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, WireCodec.readMethod(field.type()), in, field.name());
       inOrder(code, field, in, () -> {
         switch (field.role()) {
           case LENGTH -> {
-            int uncounted = switch (field.counts().orElseThrow()) {
-              case FOLLOWING -> offset + field.type().size();
-              case ITSELF_AND_FOLLOWING -> offset;
-              case FRAME -> 0;
-              case BODY -> frame.headerSize();
-            };
+            int uncounted = frame.uncounted();
             code.addStatement("$T.frameLength($L, $N.limit() - $N$L, $S, $L)", JavaTypes.WIRE, read, in, start,
                 uncounted == 0 ? "" : " - " + uncounted, field.name(), position);
           }
@@ -230,19 +220,5 @@ final class HeaderCodec {
   /** The Java type of a constant's literal: int unless it needs a long. */
   private static TypeName literalType(FrameField field) {
     return longLiteral(field.type(), field.constant()).endsWith("L") ? TypeName.LONG : TypeName.INT;
-  }
-
-  private static String readMethod(PrimitiveType type) {
-    return switch (type) {
-      case U8 -> "u8";
-      case U16 -> "u16";
-      case U24 -> "u24";
-      case U32 -> "u32";
-      case I8 -> "i8";
-      case I16 -> "i16";
-      case I24 -> "i24";
-      case I32 -> "i32";
-      default -> "i64";
-    };
   }
 }

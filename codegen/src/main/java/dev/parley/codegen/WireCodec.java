@@ -285,7 +285,12 @@ final class WireCodec {
   }
 
   private static CodeBlock readPrimitive(PrimitiveType type, String path, String in) {
-    String method = switch (type) {
+    return CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, readMethod(type), in, path);
+  }
+
+  /** The {@code Wire} method that reads a value of {@code type}, such as {@code u16}. */
+  static String readMethod(PrimitiveType type) {
+    return switch (type) {
       case U8 -> "u8";
       case U16 -> "u16";
       case U24 -> "u24";
@@ -299,6 +304,5 @@ final class WireCodec {
       case F64 -> "f64";
       case BOOL -> "bool";
     };
-    return CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, method, in, path);
   }
 }

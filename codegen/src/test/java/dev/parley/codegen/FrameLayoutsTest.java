@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.JavaFile;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.HeaderField;
@@ -61,16 +60,9 @@ class FrameLayoutsTest {
   }
 
   private static ClassLoader compile() {
-    List<InProcessCompiler.Source> sources = new ArrayList<>();
-    for (JavaFile file : JavaGenerator.of(SCHEMA).withGenerators(true).generateAll()) {
-      sources.add(InProcessCompiler.Source.of(file));
-    }
-    try {
-      return InProcessCompiler.compile(sources, Files.createTempDirectory("parley-frames"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestSchemas.compile(SCHEMA, "parley-frames");
   }
+
 
   /** One frame schema: its generated protocol and generators, and its interpreter. */
   record Subject(SchemaFile file, Protocol<Object> protocol, Method random, Method corrupt) {

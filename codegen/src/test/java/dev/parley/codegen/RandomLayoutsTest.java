@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.JavaFile;
 import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.HeaderField;
@@ -141,16 +140,9 @@ class RandomLayoutsTest {
   }
 
   private static ClassLoader compile() {
-    List<InProcessCompiler.Source> sources = new ArrayList<>();
-    for (JavaFile file : JavaGenerator.of(SCHEMA).withGenerators(true).generateAll()) {
-      sources.add(InProcessCompiler.Source.of(file));
-    }
-    try {
-      return InProcessCompiler.compile(sources, Files.createTempDirectory("parley-random-layouts-classes"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestSchemas.compile(SCHEMA, "parley-random-layouts-classes");
   }
+
 
   private static Stream<FrameLayoutsTest.Subject> subjects() throws ReflectiveOperationException {
     List<FrameLayoutsTest.Subject> subjects = new ArrayList<>();

@@ -50,6 +50,19 @@ final class TestSchemas {
     return JavaGenerator.of(load(names)).withGenerators(true).generateAll();
   }
 
+  /** The code of {@code schema}, generators included, compiled into a new temporary folder. */
+  static ClassLoader compile(Schema schema, String folder) {
+    List<InProcessCompiler.Source> sources = new java.util.ArrayList<>();
+    for (JavaFile file : JavaGenerator.of(schema).withGenerators(true).generateAll()) {
+      sources.add(InProcessCompiler.Source.of(file));
+    }
+    try {
+      return InProcessCompiler.compile(sources, Files.createTempDirectory(folder));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String read(Path path) {
     try {
       return Files.readString(path);

@@ -73,13 +73,25 @@ public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc
     }
     FrameField field = length.get();
     long largest = field.type().maxValue().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)).longValueExact();
-    long uncounted = switch (field.counts().orElseThrow()) {
+    return largest + uncounted();
+  }
+
+  /**
+   * The bytes at the front of a frame that its length does not count: a frame's size is the
+   * length's value plus these. The header up to the length's end for {@code counts following},
+   * before the length for {@code counts itself and following}, none for {@code counts frame}, the
+   * whole header for {@code counts body}.
+   *
+   * @throws java.util.NoSuchElementException if the frame has no length
+   */
+  public int uncounted() {
+    FrameField field = length().orElseThrow();
+    return switch (field.counts().orElseThrow()) {
       case FOLLOWING -> offset(field) + field.type().size();
       case ITSELF_AND_FOLLOWING -> offset(field);
       case FRAME -> 0;
       case BODY -> headerSize();
     };
-    return largest + uncounted;
   }
 
   /** The words a schema writes after {@code counts} for what a length counts. */

@@ -73,7 +73,7 @@ final class BodyReader {
       try {
         value = integer(field.type());
         switch (field.role()) {
-          case LENGTH -> Wire.frameLength(value, in.limit() - uncounted(frame, field), UNNAMED, offset);
+          case LENGTH -> Wire.frameLength(value, in.limit() - frame.uncounted(), UNNAMED, offset);
           case CONSTANT -> Wire.constant(value, field.constant(), UNNAMED, offset);
           default -> { }
         }
@@ -87,15 +87,7 @@ final class BodyReader {
     return header.build();
   }
 
-  /** The bytes of a frame its length does not count. */
-  static int uncounted(FrameLayout frame, FrameField length) {
-    return switch (length.counts().orElseThrow()) {
-      case FOLLOWING -> frame.offset(length) + length.type().size();
-      case ITSELF_AND_FOLLOWING -> frame.offset(length);
-      case FRAME -> 0;
-      case BODY -> frame.headerSize();
-    };
-  }
+
 
   /**
    * The fields of a struct or message. A {@code @since} field that finds the body at its end came
