@@ -1,7 +1,9 @@
 package dev.parley.runtime;
 
 /**
- * A length prefix above the protocol's maximum, refused before anything was allocated.
+ * A frame longer than the protocol's maximum, refused as soon as its length was read, before
+ * anything was allocated for it: for the prefix format a body length above
+ * {@link FrameFormat#maxFrameLength()}, for a header format a whole frame above it.
  *
  * <p>Like {@link MalformedFrameException}, it carries no stack trace: a peer's bad bytes should
  * cost little to refuse, and the message says what and where.
@@ -25,7 +27,10 @@ public final class FrameTooLongException extends ProtocolException {
     return this;
   }
 
-  /** The length the prefix claimed. */
+  /**
+   * The length the prefix claimed; for a header format, the size of the whole frame its length
+   * claimed (at most {@link Long#MAX_VALUE}, for an unsigned 8-byte length beyond it).
+   */
   public long length() {
     return length;
   }

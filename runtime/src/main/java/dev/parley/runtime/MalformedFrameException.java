@@ -4,7 +4,11 @@ package dev.parley.runtime;
  * A frame body that does not decode: a field cut short, a bool that is not 0 or 1, an undeclared
  * enum value, malformed UTF-8, an unknown type id. The message names the field path, the problem
  * and the byte offset within the body, such as
- * {@code Report.plan[1].at.lat: need 4 bytes, 2 left, at offset 57}.
+ * {@code Report.plan[1].at.lat: need 4 bytes, 2 left, at offset 57}. The frame reader throws it
+ * too, for a header format's header that gives no frame size (a negative length, one that would
+ * end the frame inside its header, a type id without a fixed size): the path is then the header
+ * field's name and the offset the field's in the stream, such as
+ * {@code length: negative length -5, at offset 1}.
  *
  * <p>It carries no stack trace: the message says where in the frame the problem is, which is what
  * a reader of it needs, and a peer sending bad frames should cost little to refuse. Where the

@@ -1,7 +1,7 @@
 package dev.parley.runtime;
 
 /**
- * The stream ended inside a frame: in its length prefix or its body.
+ * The stream ended inside a frame: in its length prefix or header, or after them.
  *
  * <p>Like {@link MalformedFrameException}, it carries no stack trace: a peer's bad bytes should
  * cost little to refuse, and the message says what and where.
