@@ -68,6 +68,8 @@ public final class FrameReader {
   private final int bodyOffset;
   /** The bytes at the front of a frame that give its size. */
   private final int sizeKnownAfter;
+  // The prefix format's hot path reads the reader's own final fields only: copies of the format's.
+  private final int maxFrameLength;
   /** The most the read buffer grows to while reads fill it; frames longer than this get their own. */
   private final int maxReadSize;
   /** The size a new read buffer gets: doubles from the minimum while reads fill the buffer. */
@@ -76,8 +78,13 @@ public final class FrameReader {
   private ByteBuffer buffer = NONE;
   private int start;
   private int end;
-  /** The whole size of the frame at {@code start}, prefix or header included, once known; -1 before. */
-  private long frameSize = -1;
+  /**
+   * The length of what the frame at {@code start} hands out, once known; -1 before: the body
+   * after the prefix, or a header format's whole frame (the frame's size less the body offset).
+   * Kept as the body length of the prefix format, not as a frame size: the reader's hot path
+   * compiles measurably faster so.
+   */
+  private long bodyLength = -1;
   /** Bytes consumed before {@code start}, for the stream offsets in errors. */
   private long consumed;
   /**
@@ -112,6 +119,7 @@ public final class FrameReader {
     this.hasHeader = format.hasHeader();
     this.bodyOffset = format.bodyOffset();
     this.sizeKnownAfter = format.sizeKnownAfter();
+    this.maxFrameLength = format.maxFrameLength();
     this.maxReadSize = bufferSize;
     this.readSize = Math.min(MIN_BUFFER_SIZE, bufferSize);
     this.frame = buffer;
@@ -168,8 +176,8 @@ public final class FrameReader {
    *     are refused: {@link FrameTooLongException} or {@link MalformedFrameException}
    */
   public int feed(ByteBuffer chunk) throws ProtocolException {
-    long size = peekFrameSize();
-    if (size >= 0 && end - start >= size) {
+    long length = peekBodyLength();
+    if (length >= 0 && end - start - bodyOffset >= length) {
       return 0; // a complete frame waits: take it first
     }
     ByteBuffer target = writable();
@@ -180,7 +188,7 @@ public final class FrameReader {
     chunk.position(chunk.position() + n);
     end += n;
     // Check the size as soon as it is known, so an oversized or malformed frame is refused early.
-    peekFrameSize();
+    peekBodyLength();
     return n;
   }
 
@@ -194,14 +202,14 @@ public final class FrameReader {
    * @throws MalformedFrameException if the next frame's header is refused (see the class comment)
    */
   public ByteBuffer nextFrame() throws ProtocolException {
-    long size = peekFrameSize();
-    if (size < 0 || end - start < size) {
+    long length = peekBodyLength();
+    if (length < 0 || end - start - bodyOffset < length) {
       return null;
     }
-    ByteBuffer body = view((int) size);
+    ByteBuffer body = view((int) length);
     start = body.limit();
-    consumed += size;
-    frameSize = -1;
+    consumed += bodyOffset + length;
+    bodyLength = -1;
     skipping = false;
     return body;
   }
@@ -217,17 +225,21 @@ public final class FrameReader {
    * @throws MalformedFrameException if the next frame's header is refused, likewise
    */
   public ByteBuffer peekFrame() throws ProtocolException {
-    long size = peekFrameSize();
-    if (size < 0 || end - start < size) {
+    long length = peekBodyLength();
+    if (length < 0 || end - start - bodyOffset < length) {
       return null;
     }
-    return view((int) size);
+    return view((int) length);
   }
 
-  /** The one view, reused so that handing out a frame allocates nothing, over the front frame. */
-  private ByteBuffer view(int size) {
+  /**
+   * The one view, reused so that handing out a frame allocates nothing, over the front frame's
+   * {@code length} bytes from the body offset.
+   */
+  private ByteBuffer view(int length) {
+    int bodyStart = start + bodyOffset;
     frame.clear();
-    frame.limit(start + size).position(start + bodyOffset);
+    frame.limit(bodyStart + length).position(bodyStart);
     return frame;
   }
 
@@ -246,7 +258,7 @@ public final class FrameReader {
     }
     start += n;
     consumed += n;
-    frameSize = -1; // the front is a new frame; a refused length is behind it
+    bodyLength = -1; // the front is a new frame; a refused length is behind it
     skipping = true;
   }
 
@@ -332,7 +344,7 @@ public final class FrameReader {
     }
     long size;
     try {
-      size = peekFrameSize();
+      size = peekBodyLength(); // the whole frame: a header format's body offset is 0
     } catch (FrameTooLongException e) {
       size = e.length();
     } catch (ProtocolException e) {
@@ -347,33 +359,37 @@ public final class FrameReader {
   }
 
   /**
-   * The whole size of the frame at the front, prefix or header included, -1 while the bytes that
-   * give it are incomplete.
+   * The length of what the frame at the front hands out (see {@link #bodyLength}), -1 while the
+   * bytes that give it are incomplete.
    */
-  private long peekFrameSize() throws ProtocolException {
-    if (frameSize >= 0) {
-      return frameSize;
+  private long peekBodyLength() throws ProtocolException {
+    if (bodyLength >= 0) {
+      return bodyLength;
     }
     if (end - start < sizeKnownAfter) {
       return -1;
     }
     if (hasHeader) {
-      frameSize = format.frameSize(buffer, start, consumed);
-      return frameSize;
+      bodyLength = format.frameSize(buffer, start, consumed); // the whole frame: the body offset is 0
+      return bodyLength;
     }
     long length = readLength();
-    if (length > format.maxFrameLength()) {
-      throw new FrameTooLongException(length, format.maxFrameLength(), consumed);
+    if (length > maxFrameLength) {
+      throw new FrameTooLongException(length, maxFrameLength, consumed);
     }
-    frameSize = format.lengthSize() + length;
-    return frameSize;
+    bodyLength = length;
+    return length;
   }
 
-  /** The prefix format's length prefix at {@code start}, read from the array in the format's byte order. */
+
+  /**
+   * The prefix format's length prefix at {@code start}, read from the array in the format's byte
+   * order. (The prefix format's body offset is the prefix's width.)
+   */
   private long readLength() {
     byte[] a = buffer.array();
     int i = start;
-    if (format.lengthSize() == 2) {
+    if (bodyOffset == 2) {
       int b0 = a[i] & 0xFF;
       int b1 = a[i + 1] & 0xFF;
       return bigEndian ? b0 << 8 | b1 : b1 << 8 | b0;
@@ -406,8 +422,8 @@ public final class FrameReader {
         replace(ByteBuffer.allocate(readSize));
       }
     }
-    long size = peekFrameSize();
-    int needed = size < 0 ? sizeKnownAfter : (int) size;
+    long length = peekBodyLength();
+    int needed = length < 0 ? sizeKnownAfter : bodyOffset + (int) length;
     int capacity = buffer.capacity();
     if (!skipping && capacity < readSize && (end == capacity || capacity - start < needed)) {
       // Reads have shown that a larger buffer helps, and this one must change anyway: take the size
