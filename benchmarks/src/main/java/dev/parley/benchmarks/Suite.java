@@ -21,8 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler), the framing
- * throughput and the memory a connection costs, printed as Markdown tables with every Parley figure as a ratio to the anchors
+ * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler), PostgreSQL's
+ * declared frame against Parley's own, the framing throughput and the memory a connection costs, printed as Markdown tables with every Parley figure as a ratio to the anchors
  * measured in the same run. Also written to {@code benchmarks/target/results.md}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar [--quick]};
@@ -59,6 +59,7 @@ public final class Suite {
         Runtime.getRuntime().availableProcessors()));
     suite.line("");
     suite.codecs(quick);
+    suite.headerFraming(quick);
     suite.framing(quick);
     suite.memory(quick);
     Path results = Path.of("benchmarks", "target", "results.md");
@@ -111,6 +112,40 @@ public final class Suite {
     }
     line("");
     line("Encoded sizes in bytes: " + EncodedSizes.describe());
+    line("");
+  }
+
+  private void headerFraming(boolean quick) throws Exception {
+    Options options = new OptionsBuilder()
+        .include(HeaderFramingBenchmark.class.getName() + "\\.")
+        .warmupIterations(quick ? 1 : 5)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(quick ? 1 : 5)
+        .measurementTime(TimeValue.seconds(1))
+        .forks(1)
+        .verbosity(VerboseMode.SILENT)
+        .build();
+    System.err.println("header framing: 12 benchmarks, about 12 s each...");
+    Map<String, Figure> figures = new HashMap<>();
+    for (RunResult run : new Runner(options).run()) {
+      String name = run.getParams().getBenchmark();
+      figures.put(name.substring(name.lastIndexOf('.') + 1) + " " + run.getParams().getParam("message"),
+          new Figure(run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError(), Double.NaN));
+    }
+    line(String.format(Locale.ROOT, "## PostgreSQL's frame against Parley's own: %,d frames fed in %d KiB chunks,"
+        + " ns per frame", HeaderFramingBenchmark.FRAMES, HeaderFramingBenchmark.CHUNK / 1024));
+    line("");
+    line("| message | operation | Parley's frame | PostgreSQL's frame | PostgreSQL ÷ Parley, frames/s |");
+    line("|---|---|---:|---:|---:|");
+    for (String message : MESSAGES) {
+      for (String operation : List.of("Decode", "Cut")) {
+        Figure parley = figures.get("parley" + operation + " " + message);
+        Figure postgres = figures.get("postgres" + operation + " " + message);
+        line(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f ns | %.1f ± %.1f ns | %.2f |", capitalized(message),
+            operation.equals("Cut") ? "cut only" : "cut and decode", parley.nanos, parley.nanosError,
+            postgres.nanos, postgres.nanosError, parley.nanos / postgres.nanos));
+      }
+    }
     line("");
   }
 
