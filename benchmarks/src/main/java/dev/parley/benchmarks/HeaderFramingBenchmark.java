@@ -34,7 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * frame ({@code bench.parley}: a u32 length prefix, then a u16 type id in the body) and once in
  * PostgreSQL's ({@code bench_pg.parley}: a u8 tag, then an i32 length that counts itself and the
  * body). The stream is fed to a {@link FrameReader} in chunks of {@value #CHUNK} bytes, as reads
- * from a socket would bring it; every frame is cut with {@code nextFrame()} and decoded with the
+ * from a socket would bring it (each {@code feed} takes what the reader's buffer has room for,
+ * the same for both layouts); every frame is cut with {@code nextFrame()} and decoded with the
  * protocol's {@code decode} ({@code Decode}), or only cut ({@code Cut}), which separates the
  * reader's header path from the generated decoder. Scores are ns per frame.
  *
