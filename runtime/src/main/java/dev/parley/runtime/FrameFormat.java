@@ -412,6 +412,23 @@ public final class FrameFormat {
   }
 
   private static long bits(ByteBuffer frame, int at, int size, boolean bigEndian) {
+    // The common widths in one absolute read each: a loop of single-byte reads, with a bounds check
+    // and a shift apiece, cost a declared header about 5 ns a frame more than Parley's own prefix.
+    boolean sameOrder = (frame.order() == ByteOrder.BIG_ENDIAN) == bigEndian;
+    switch (size) {
+      case 1:
+        return frame.get(at) & 0xFF;
+      case 2: {
+        short value = frame.getShort(at);
+        return (sameOrder ? value : Short.reverseBytes(value)) & 0xFFFF;
+      }
+      case 4: {
+        int value = frame.getInt(at);
+        return (sameOrder ? value : Integer.reverseBytes(value)) & 0xFFFF_FFFFL;
+      }
+      default:
+        break;
+    }
     long bits = 0;
     for (int k = 0; k < size; k++) {
       long b = frame.get(at + k) & 0xFF;
