@@ -3,6 +3,7 @@ package dev.parley.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
+import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.HeaderField;
 import dev.parley.spec.FrameField;
 import dev.parley.spec.FrameLayout;
@@ -10,7 +11,6 @@ import dev.parley.spec.JavaNames;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.SchemaFile;
 import java.nio.ByteOrder;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -55,8 +55,10 @@ final class HeaderCodec {
     }
     code.add("))$<$<\n.byteOrder($T.$N)\n", JavaTypes.BYTE_ORDER, order);
     if (frame.length().isEmpty()) {
+      // The sizes the schema's own frame format gives, so that the two cannot differ.
+      FrameFormat sizes = file.frameFormat();
       for (var message : file.messages()) {
-        int size = frame.headerSize() + message.fixedSize().orElseThrow();
+        int size = sizes.fixedFrameSize(message.id()).getAsInt();
         if (frame.typeId().isPresent()) {
           code.add(".fixedFrameSize($T.TYPE_ID, $L)\n", types.className(message), size);
         } else {
@@ -87,16 +89,11 @@ final class HeaderCodec {
 
   /** A constant's bits as a Java literal: an int literal where one holds it, else a long one. */
   static String longLiteral(PrimitiveType type, long bits) {
-    String text;
-    if (type.isSigned()) {
-      text = Long.toString(bits);
-    } else {
-      long value = type.size() == 8 ? bits : bits & ((1L << (type.size() * 8)) - 1);
-      text = value >= 0 && value < 10 ? Long.toString(value)
-          : "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
-      bits = value;
-    }
-    return bits == (int) bits && !(text.startsWith("0x") && bits < 0) ? text : text + "L";
+    String text = FrameLayout.constantText(type, bits);
+    long value = FrameLayout.constantValue(type, bits);
+    // An unsigned value that is negative as a long is a u64 above 2^63-1: its hex needs the L.
+    boolean fitsInt = value == (int) value && (type.isSigned() || value >= 0);
+    return fitsInt ? text : text + "L";
   }
 
   static String orderName(ByteOrder order) {
@@ -135,19 +132,18 @@ final class HeaderCodec {
     CodeBlock value = uncounted == 0
         ? CodeBlock.of("$N.position() - $N", out, start)
         : CodeBlock.of("$N.position() - $N - $L", out, start, uncounted);
-    CodeBlock index = offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
-    inOrder(code, length, out, () -> put(code, length, value, TypeName.INT, out, index));
+    inOrder(code, length, out, () -> put(code, length, value, TypeName.INT, out, at(start, offset)));
   }
 
   /**
    * Reads every header field from {@code in}, checking constants and the length against the frame,
-   * and declares a local for the type id and each application field. Returns nothing: the locals
-   * are named by {@link #local}.
+   * and declares a local for the type id and each application field, named as
+   * {@link #allocate} named them.
    */
   void read(CodeBlock.Builder code, String in, String start, NameAllocator names) {
     for (FrameField field : frame.fields()) {
       int offset = frame.offset(field);
-      CodeBlock position = offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
+      CodeBlock position = at(start, offset);
       CodeBlock read = CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, WireCodec.readMethod(field.type()), in, field.name());
       inOrder(code, field, in, () -> {
         switch (field.role()) {
@@ -169,7 +165,11 @@ final class HeaderCodec {
 
   /** The position of the type id in the frame, for the error of an unknown one. */
   CodeBlock typeIdPosition(String start) {
-    int offset = frame.offset(frame.typeId().orElseThrow());
+    return at(start, frame.offset(frame.typeId().orElseThrow()));
+  }
+
+  /** {@code start + offset}, or {@code start} at offset 0: where a header field is in the buffer. */
+  private static CodeBlock at(String start, int offset) {
     return offset == 0 ? CodeBlock.of("$N", start) : CodeBlock.of("$N + $L", start, offset);
   }
 

@@ -15,6 +15,7 @@ import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
+import dev.parley.spec.FrameField;
 import dev.parley.spec.FrameLayout;
 import dev.parley.spec.GeneratedMember;
 import dev.parley.spec.JavaNames;
@@ -27,7 +28,6 @@ import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -96,7 +96,7 @@ final class RecordGenerator {
    */
   static List<Field> headerComponents(SchemaFile file) {
     return file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of()).stream()
-        .map(f -> new Field(f.name(), f.type(), false, 1, Optional.empty(), f.doc(), f.location()))
+        .map(FrameField::asField)
         .toList();
   }
 

@@ -124,9 +124,17 @@ public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc
     return Optional.empty();
   }
 
-  /** A constant as a schema would write it: small numbers in decimal, others in hex. */
-  static String constantText(PrimitiveType type, long bits) {
-    long value = type.isSigned() ? bits : bits & (type.size() == 8 ? -1L : (1L << (type.size() * 8)) - 1);
+  /**
+   * The value of a constant of {@code type} whose bits are {@code bits}: as they are for a signed
+   * type, masked to the type's width for an unsigned one (a u64 above 2^63-1 stays negative).
+   */
+  public static long constantValue(PrimitiveType type, long bits) {
+    return type.isSigned() || type.size() == 8 ? bits : bits & ((1L << (type.size() * 8)) - 1);
+  }
+
+  /** A constant as a schema would write it: signed and small numbers in decimal, others in hex. */
+  public static String constantText(PrimitiveType type, long bits) {
+    long value = constantValue(type, bits);
     if (type.isSigned() || (value >= 0 && value < 10)) {
       return Long.toString(value);
     }

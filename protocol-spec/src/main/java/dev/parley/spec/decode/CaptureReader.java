@@ -116,13 +116,13 @@ public final class CaptureReader {
       truncatedAt = frameOffset + have;
       if (format.hasHeader()) {
         throw have < format.headerSize()
-            ? DecodeException.truncatedHeader(frameOffset, have, format.headerSize())
-            : DecodeException.truncatedFrame(frameOffset, have + e.missing(), have);
+            ? DecodeException.truncatedStart(frameOffset, have, format.headerSize(), "frame header")
+            : DecodeException.truncatedRest(frameOffset, have + e.missing(), have, "frame");
       }
       int lengthSize = format.lengthSize();
       throw have < lengthSize
-          ? DecodeException.truncatedPrefix(frameOffset, have, lengthSize)
-          : DecodeException.truncatedBody(frameOffset, have - lengthSize + e.missing(), have - lengthSize);
+          ? DecodeException.truncatedStart(frameOffset, have, lengthSize, "length prefix")
+          : DecodeException.truncatedRest(frameOffset, have - lengthSize + e.missing(), have - lengthSize, "body");
     }
     frames.release(); // nothing more comes: a large last frame's memory goes back
     return Optional.empty();

@@ -69,31 +69,22 @@ public final class DecodeException extends Exception {
     return new DecodeException(Kind.TOO_LONG, frameOffset, -1, path, problem, -1, frameOffset, 0);
   }
 
-  /** The stream ended after {@code have} of the {@code headerSize} bytes of a declared frame header. */
-  static DecodeException truncatedHeader(long frameOffset, int have, int headerSize) {
-    return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the frame"
-        + " header: " + have + " of " + headerSize + " bytes, " + (headerSize - have) + " missing", -1,
-        frameOffset, headerSize - have);
+  /**
+   * The stream ended after {@code have} of the {@code size} bytes that give a frame's size:
+   * {@code what} they are, {@code length prefix} or {@code frame header}.
+   */
+  static DecodeException truncatedStart(long frameOffset, int have, int size, String what) {
+    return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the " + what
+        + ": " + have + " of " + size + " bytes, " + (size - have) + " missing", -1, frameOffset, size - have);
   }
 
-  /** The stream ended after {@code have} of the {@code frameLength} bytes of a whole declared frame. */
-  static DecodeException truncatedFrame(long frameOffset, long frameLength, long have) {
-    return new DecodeException(Kind.TRUNCATED, frameOffset, frameLength, "", "stream ended inside the"
-        + " frame: " + have + " of " + frameLength + " bytes, " + (frameLength - have) + " missing", -1,
-        frameOffset, frameLength - have);
-  }
-
-  /** The stream ended after {@code have} of the {@code lengthSize} bytes of a length prefix. */
-  static DecodeException truncatedPrefix(long frameOffset, int have, int lengthSize) {
-    return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the length"
-        + " prefix: " + have + " of " + lengthSize + " bytes, " + (lengthSize - have) + " missing", -1,
-        frameOffset, lengthSize - have);
-  }
-
-  /** The stream ended after {@code have} of the {@code frameLength} bytes of a body. */
-  static DecodeException truncatedBody(long frameOffset, long frameLength, long have) {
-    return new DecodeException(Kind.TRUNCATED, frameOffset, frameLength, "", "stream ended inside the"
-        + " body: " + have + " of " + frameLength + " bytes, " + (frameLength - have) + " missing", -1,
+  /**
+   * The stream ended after {@code have} of the {@code frameLength} bytes of {@code what}: the
+   * {@code body} after a length prefix, or a declared {@code frame} whole.
+   */
+  static DecodeException truncatedRest(long frameOffset, long frameLength, long have, String what) {
+    return new DecodeException(Kind.TRUNCATED, frameOffset, frameLength, "", "stream ended inside the "
+        + what + ": " + have + " of " + frameLength + " bytes, " + (frameLength - have) + " missing", -1,
         frameOffset, frameLength - have);
   }
 
