@@ -15,6 +15,8 @@ import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.GeneratedName;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
+import dev.parley.spec.Size;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Schema;
@@ -80,7 +82,7 @@ final class GeneratorsGenerator {
     if (composite instanceof MessageType) {
       components.addAll(RecordGenerator.headerComponents(file));
     }
-    components.addAll(composite.fields());
+    components.addAll(composite.components());
     return components;
   }
 
@@ -127,9 +129,13 @@ final class GeneratorsGenerator {
         case BOOL -> CodeBlock.of("rnd.nextBoolean()");
       };
     } else if (type instanceof StringType s) {
-      return CodeBlock.of("$T.string(rnd, size, $LL)", ARBITRARY, s.lengthPrefix().maxValue());
+      return CodeBlock.of("$T.$N(rnd, size, $LL)", ARBITRARY,
+          s.size() instanceof Size.Terminated ? "cstring" : "string", s.size().maxValue());
     } else if (type instanceof BytesType b) {
-      return CodeBlock.of("$T.bytes(rnd, size, $LL, -1)", ARBITRARY, b.lengthPrefix().maxValue());
+      return CodeBlock.of("$T.bytes(rnd, size, $LL, -1)", ARBITRARY, b.size().maxValue());
+    } else if (type instanceof NullableType n) {
+      return CodeBlock.of("rnd.nextBoolean() ? $T.of($L) : $T.empty()", JavaTypes.OPTIONAL,
+          randomValue(n.inner()), JavaTypes.OPTIONAL);
     } else if (type instanceof FixedBytesType b) {
       return CodeBlock.of("$T.bytes(rnd, size, 0, $L)", ARBITRARY, b.size());
     } else if (type instanceof EnumType e) {
@@ -140,8 +146,23 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(s)), s.name());
     }
     ListType list = (ListType) type;
-    return CodeBlock.of("$T.list($T.listSize(rnd, size, $LL), () -> $L)", ARBITRARY, ARBITRARY,
-        list.countPrefix().maxValue(), randomValue(list.element()));
+    CodeBlock random = CodeBlock.of("$T.list($T.listSize(rnd, size, $LL), () -> $L)", ARBITRARY, ARBITRARY,
+        list.count().maxValue(), randomValue(list.element()));
+    return list.count() instanceof Size.Until until
+        ? CodeBlock.of("$T.without($L, $L)", ARBITRARY, random, isSentinel(list, until))
+        : random;
+  }
+
+  /** A predicate of a list's elements: whether one starts with the sentinel that ends the list. */
+  private CodeBlock isSentinel(ListType list, Size.Until until) {
+    CodeBlock first = list.element() instanceof StructType struct
+        ? CodeBlock.of("e.$N()", RecordGenerator.javaName(struct.fields().get(0)))
+        : CodeBlock.of("e");
+    if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
+      // A boxed element, unboxed for the comparison.
+      first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
+    }
+    return CodeBlock.of("e -> $L", Sentinels.matches(until, first, types));
   }
 
   private MethodSpec shrink(Composite composite, List<Field> fields) {
@@ -230,8 +251,18 @@ final class GeneratorsGenerator {
     } else if (type instanceof StructType s) {
       return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(s)), s.name(), value);
     }
+    if (type instanceof NullableType n) {
+      return CodeBlock.of("$T.shrinkOptional($L, $L)", ARBITRARY, value, shrinker(n.inner(), depth));
+    }
     ListType list = (ListType) type;
-    return CodeBlock.of("$T.shrinkList($L, $L)", ARBITRARY, value, shrinker(list.element(), depth));
+    CodeBlock shrunk = CodeBlock.of("$T.shrinkList($L, $L)", ARBITRARY, value, shrinker(list.element(), depth));
+    if (list.count() instanceof Size.Until until) {
+      // A smaller element may start with the sentinel: such lists are not valid values.
+      String smaller = "l" + depth;
+      return CodeBlock.of("$L.filter($N -> $N.stream().noneMatch($L))", shrunk, smaller, smaller,
+          isSentinel(list, until));
+    }
+    return shrunk;
   }
 
   private void addMessageMethods(TypeSpec.Builder spec, SchemaFile file) {

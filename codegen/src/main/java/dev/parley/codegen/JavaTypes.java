@@ -12,6 +12,7 @@ import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.GeneratedName;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
@@ -116,6 +117,8 @@ final class JavaTypes {
       return BYTES;
     } else if (type instanceof ListType list) {
       return ParameterizedTypeName.get(LIST, javaType(list.element()).box());
+    } else if (type instanceof NullableType nullable) {
+      return ParameterizedTypeName.get(OPTIONAL, javaType(nullable.inner()).box());
     } else if (type instanceof FlagsType flags) {
       return ParameterizedTypeName.get(ENUM_SET, className(flags));
     } else if (type instanceof EnumType enumType) {

@@ -20,6 +20,8 @@ import dev.parley.spec.FrameLayout;
 import dev.parley.spec.GeneratedMember;
 import dev.parley.spec.JavaNames;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
+import dev.parley.spec.Size;
 import dev.parley.spec.MessageType;
 import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.PrimitiveType;
@@ -66,7 +68,7 @@ final class RecordGenerator {
       record.addJavadoc("\n@param $N $L", javaName(field), field.doc().map(Sources::docText)
           .orElse("the {@code " + field.name() + "} field of the frame header"));
     }
-    for (Field field : composite.fields()) {
+    for (Field field : composite.components()) {
       if (field.doc().isPresent()) {
         record.addJavadoc("\n@param $N $L", javaName(field), Sources.docText(field.doc().get()));
       }
@@ -78,7 +80,7 @@ final class RecordGenerator {
         record.addField(typeIdField(message, file)).addMethod(typeIdMethod());
       }
     }
-    for (Field field : composite.fields()) {
+    for (Field field : composite.components()) {
       if (field.type() instanceof FlagsType && !field.optional()) {
         record.addMethod(flagsCopy(field));
       }
@@ -161,7 +163,7 @@ final class RecordGenerator {
     NameAllocator names = names(composite, header);
     boolean throwsOnNull = false;
     List<Field> components = new ArrayList<>(header);
-    components.addAll(composite.fields());
+    components.addAll(composite.components());
     for (Field field : components) {
       constructor.addParameter(ParameterSpec.builder(types.fieldType(field), javaName(field)).build());
       String name = javaName(field);
@@ -169,7 +171,7 @@ final class RecordGenerator {
       if (field.optional() && field.type() instanceof ListType list) {
         // The list is copied unless a decoder built it, so the record keeps a new optional then.
         code.addStatement("$N = $T.checkOptionalList($N, $L, $S)", name, JavaTypes.WIRE, name,
-            list.countPrefix().size(), name);
+            countWidth(list), name);
         CodeBlock.Builder inner = CodeBlock.builder();
         checkElements(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
         if (!inner.isEmpty()) {
@@ -183,9 +185,22 @@ final class RecordGenerator {
           code.beginControlFlow("if ($N.isPresent())", name).add(inner.build()).endControlFlow();
         }
       } else if (field.type() instanceof ListType list) {
-        code.addStatement("$N = $T.checkList($N, $L, $S)", name, JavaTypes.WIRE, name,
-            list.countPrefix().size(), name);
+        code.addStatement("$N = $T.$N($N, $L, $S)", name, JavaTypes.WIRE, checkListMethod(list), name,
+            countWidth(list), name);
         checkElements(code, list, CodeBlock.of("$N", name), name, null, names);
+        checkSentinel(code, list, name, names);
+      } else if (field.type() instanceof NullableType nullable) {
+        code.addStatement("$T.requireNonNull($N, $S)", JavaTypes.OBJECTS, name, name);
+        CodeBlock.Builder inner = CodeBlock.builder();
+        if (nullable.inner() instanceof ListType list) {
+          // A nullable list's own list is checked (and copied) in place of the optional's.
+          inner.addStatement("$N = $T.of($T.checkSignedList($N.get(), $L, $S))", name, JavaTypes.OPTIONAL,
+              JavaTypes.WIRE, name, countWidth(list), name);
+          checkElements(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
+        } else {
+          check(inner, nullable.inner(), CodeBlock.of("$N.get()", name), CodeBlock.of("$S", name), names);
+        }
+        code.beginControlFlow("if ($N.isPresent())", name).add(inner.build()).endControlFlow();
       } else if (field.type() instanceof FlagsType) {
         code.addStatement("$N = $T.requireNonNull($N, $S).clone()", name, JavaTypes.OBJECTS, name, name);
       } else {
@@ -218,16 +233,30 @@ final class RecordGenerator {
         default -> { }
       }
     } else if (type instanceof StringType s) {
-      code.addStatement("$T.checkString($L, $L, $L)", JavaTypes.WIRE, value, s.lengthPrefix().size(), label);
+      if (s.size() instanceof Size.Terminated) {
+        code.addStatement("$T.checkCString($L, $L)", JavaTypes.WIRE, value, label);
+      } else {
+        code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, signed(s.size()) ? "checkSignedString" : "checkString",
+            value, width(s.size()), label);
+      }
     } else if (type instanceof BytesType b) {
-      code.addStatement("$T.checkBytes($L, $L, $L)", JavaTypes.WIRE, value, b.lengthPrefix().size(), label);
+      code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, signed(b.size()) ? "checkSignedBytes" : "checkBytes",
+          value, width(b.size()), label);
     } else if (type instanceof FixedBytesType b) {
       code.addStatement("$T.checkFixedBytes($L, $L, $L)", JavaTypes.WIRE, value, b.size(), label);
     } else if (type instanceof ListType list) {
       // Only as an element: the enclosing list's check has already made this one immutable, so
       // what is left is its size and its elements.
-      code.addStatement("$T.checkList($L, $L, $L)", JavaTypes.WIRE, value, list.countPrefix().size(), label);
+      code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, checkListMethod(list), value, countWidth(list),
+          label);
       checkElements(code, list, value, "", label, names);
+    } else if (type instanceof NullableType nullable) {
+      // Only as an element, which the enclosing list has checked non-null.
+      if (needsCheck(nullable.inner())) {
+        code.beginControlFlow("if ($L.isPresent())", value);
+        check(code, nullable.inner(), CodeBlock.of("$L.get()", value), label, names);
+        code.endControlFlow();
+      }
     } else {
       code.addStatement("$T.requireNonNull($L, $L)", JavaTypes.OBJECTS, value, label);
     }
@@ -259,6 +288,56 @@ final class RecordGenerator {
     }
   }
 
+  /**
+   * The width in bytes of the length that bounds a string or bytes: its prefix's, its size
+   * field's, or 4 for data that takes the rest of the frame, which the frame bounds on encode.
+   */
+  private static int width(Size size) {
+    if (size instanceof Size.Prefix p) {
+      return p.width().size();
+    } else if (size instanceof Size.FieldRef ref) {
+      return ref.type().size();
+    }
+    return 4;
+  }
+
+  private static boolean signed(Size size) {
+    return (size instanceof Size.Prefix p && p.width().signed())
+        || (size instanceof Size.FieldRef ref && ref.type().isSigned());
+  }
+
+  private static int countWidth(ListType list) {
+    return width(list.count());
+  }
+
+  private static String checkListMethod(ListType list) {
+    return signed(list.count()) ? "checkSignedList" : "checkList";
+  }
+
+  /**
+   * Refuses an element that starts with the list's sentinel: written, it would end the list
+   * there (SPEC.md 13.5).
+   */
+  private void checkSentinel(CodeBlock.Builder code, ListType list, String name, NameAllocator names) {
+    if (!(list.count() instanceof Size.Until until)) {
+      return;
+    }
+    String i = names.newName("i");
+    CodeBlock first = list.element() instanceof StructType struct
+        ? CodeBlock.of("$N.get($N).$N()", name, i, javaName(struct.fields().get(0)))
+        : CodeBlock.of("$N.get($N)", name, i);
+    if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
+      // A boxed element, unboxed for the comparison.
+      first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
+    }
+    code.beginControlFlow("for (int $N = 0; $N < $N.size(); $N++)", i, i, name, i);
+    code.beginControlFlow("if ($L)", Sentinels.matches(until, first, types));
+    code.addStatement("throw new $T($S + $N + $S)", IllegalArgumentException.class, name + "[", i,
+        "] starts with " + dev.parley.spec.Value.source(until.sentinel()) + ", the sentinel that ends the list");
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
   private static boolean needsCheck(FieldType type) {
     if (type instanceof PrimitiveType p) {
       return p == PrimitiveType.U8 || p == PrimitiveType.U16 || p == PrimitiveType.U24
@@ -266,7 +345,7 @@ final class RecordGenerator {
     }
     // Other reference types are already checked non-null by the enclosing list.
     return type instanceof StringType || type instanceof BytesType || type instanceof FixedBytesType
-        || type instanceof ListType;
+        || type instanceof ListType || type instanceof NullableType;
   }
 
   // ---- Codec ----------------------------------------------------------------------------------
@@ -320,7 +399,13 @@ final class RecordGenerator {
       code.addStatement(typeId == PrefixWidth.U8 ? "$N.put((byte) TYPE_ID)" : "$N.putShort((short) TYPE_ID)", out);
     }
     for (Field field : composite.fields()) {
-      codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
+      java.util.Optional<Field> sized = composite.sized(field);
+      if (sized.isPresent()) {
+        codec.writeSize(code, (PrimitiveType) field.type(), sized.get(),
+            CodeBlock.of("this.$N", javaName(sized.get())), out);
+      } else {
+        codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
+      }
     }
     return MethodSpec.methodBuilder(GeneratedMember.ENCODE.javaName())
         .addJavadoc(nativeBody
@@ -344,9 +429,21 @@ final class RecordGenerator {
     for (Field field : header) {
       arguments.append(arguments.length() == 0 ? "" : ", ").append(javaName(field));
     }
+    java.util.Map<String, String> sizeAt = new java.util.HashMap<>();
     for (Field field : composite.fields()) {
       String local = javaName(field);
-      if (field.since() == 1) {
+      java.util.Optional<Field> sizeField = composite.sizeField(field);
+      if (composite.sized(field).isPresent()) {
+        // A size is read, kept for the field it sizes, and not given to the record.
+        String at = names.newName(local + "At");
+        sizeAt.put(field.name(), at);
+        code.addStatement("int $N = $N.position()", at, in);
+        readField(code, field, local, in, names);
+        continue;
+      } else if (sizeField.isPresent()) {
+        codec.readSized(code, field.type(), local, field.name(), in, javaName(sizeField.get()),
+            sizeAt.get(sizeField.get().name()), names);
+      } else if (field.since() == 1) {
         readField(code, field, local, in, names);
       } else {
         // An older writer ends the body before this field: it takes its default, or is absent.

@@ -11,6 +11,9 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
+import dev.parley.spec.PrefixWidth;
+import dev.parley.spec.Size;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
@@ -61,7 +64,8 @@ final class WireCodec {
       }
       return known;
     }
-    return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType);
+    return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType
+        || type instanceof NullableType);
   }
 
   // ---- Size -----------------------------------------------------------------------------------
@@ -89,20 +93,35 @@ final class WireCodec {
     if (fixed.isPresent()) {
       code.addStatement("$N += $L", size, fixed.getAsInt());
     } else if (type instanceof StringType s) {
-      code.addStatement("$N += $T.stringSize($L, $L)", size, JavaTypes.WIRE, value, s.lengthPrefix().size());
+      if (s.size() instanceof Size.Terminated) {
+        code.addStatement("$N += $T.cstringSize($L)", size, JavaTypes.WIRE, value);
+      } else {
+        code.addStatement("$N += $T.stringSize($L, $L)", size, JavaTypes.WIRE, value, s.size().prefixSize());
+      }
     } else if (type instanceof BytesType b) {
-      code.addStatement("$N += $L + $L.size()", size, b.lengthPrefix().size(), value);
+      code.addStatement(b.size().prefixSize() == 0 ? "$N += $L$L.size()" : "$N += $L + $L.size()", size,
+          b.size().prefixSize() == 0 ? "" : b.size().prefixSize(), value);
     } else if (type instanceof StructType) {
       code.addStatement("$N += $L.encodedSize()", size, value);
+    } else if (type instanceof NullableType n) {
+      code.beginControlFlow("if ($L.isPresent())", value);
+      addSize(code, n.inner(), CodeBlock.of("$L.get()", value), size, names);
+      code.nextControlFlow("else");
+      code.addStatement("$N += $L", size, n.prefix().size());
+      code.endControlFlow();
     } else {
       ListType list = (ListType) type;
       OptionalInt element = fixedSize(list.element());
+      int fixedPart = list.count().prefixSize()
+          + (list.count() instanceof Size.Until until ? Sentinels.size(until) : 0);
       if (element.isPresent()) {
-        code.addStatement("$N += $L + $L.size() * $L", size, list.countPrefix().size(), value,
-            element.getAsInt());
+        code.addStatement(fixedPart == 0 ? "$N += $L$L.size() * $L" : "$N += $L + $L.size() * $L", size,
+            fixedPart == 0 ? "" : fixedPart, value, element.getAsInt());
       } else {
         String i = names.newName("i");
-        code.addStatement("$N += $L", size, list.countPrefix().size());
+        if (fixedPart > 0) {
+          code.addStatement("$N += $L", size, fixedPart);
+        }
         code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
         addSize(code, list.element(), CodeBlock.of("$L.get($N)", value, i), size, names);
         code.endControlFlow();
@@ -137,9 +156,25 @@ final class WireCodec {
       writePrimitive(code, f.underlying(),
           CodeBlock.of("$T.toBits($L)", types.className(f), value), TypeName.LONG, out);
     } else if (type instanceof StringType s) {
-      code.addStatement("$T.putString($N, $L, $L)", JavaTypes.WIRE, out, value, s.lengthPrefix().size());
+      if (s.size() instanceof Size.Prefix p) {
+        code.addStatement("$T.putString($N, $L, $L)", JavaTypes.WIRE, out, value, p.width().size());
+      } else if (s.size() instanceof Size.Terminated) {
+        code.addStatement("$T.putCString($N, $L)", JavaTypes.WIRE, out, value);
+      } else {
+        code.addStatement("$T.putStringOf($N, $L)", JavaTypes.WIRE, out, value);
+      }
     } else if (type instanceof BytesType b) {
-      code.addStatement("$T.putBytes($N, $L, $L)", JavaTypes.WIRE, out, value, b.lengthPrefix().size());
+      if (b.size() instanceof Size.Prefix p) {
+        code.addStatement("$T.putBytes($N, $L, $L)", JavaTypes.WIRE, out, value, p.width().size());
+      } else {
+        code.addStatement("$L.writeTo($N)", value, out);
+      }
+    } else if (type instanceof NullableType n) {
+      code.beginControlFlow("if ($L.isPresent())", value);
+      write(code, n.inner(), CodeBlock.of("$L.get()", value), true, out, names);
+      code.nextControlFlow("else");
+      code.addStatement("$T.putLength($N, $L, -1)", JavaTypes.WIRE, out, n.prefix().size());
+      code.endControlFlow();
     } else if (type instanceof FixedBytesType) {
       code.addStatement("$L.writeTo($N)", value, out);
     } else if (type instanceof StructType) {
@@ -147,12 +182,31 @@ final class WireCodec {
     } else {
       ListType list = (ListType) type;
       String i = names.newName("i");
-      code.addStatement("$T.putLength($N, $L, $L.size())", JavaTypes.WIRE, out,
-          list.countPrefix().size(), value);
+      if (list.count() instanceof Size.Prefix p) {
+        code.addStatement("$T.putLength($N, $L, $L.size())", JavaTypes.WIRE, out, p.width().size(), value);
+      }
       code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
       write(code, list.element(), CodeBlock.of("$L.get($N)", value, i), true, out, names);
       code.endControlFlow();
+      if (list.count() instanceof Size.Until until) {
+        Sentinels.write(code, until, out);
+      }
     }
+  }
+
+  /**
+   * Writes a field that holds the length or count of {@code sized}, a later field whose Java
+   * value is {@code value}: the encoder computes it from that value.
+   */
+  void writeSize(CodeBlock.Builder code, PrimitiveType type, Field sized, CodeBlock value, String out) {
+    writePrimitive(code, type, sizeOf(sized.type(), value), TypeName.INT, out);
+  }
+
+  /** The length or count that a size field holds for {@code value}, a value of {@code type}. */
+  static CodeBlock sizeOf(FieldType type, CodeBlock value) {
+    return type instanceof StringType
+        ? CodeBlock.of("$T.utf8Length($L)", JavaTypes.WIRE, value)
+        : CodeBlock.of("$L.size()", value);
   }
 
   /**
@@ -208,11 +262,11 @@ final class WireCodec {
     } else if (type instanceof FlagsType f) {
       readFlags(code, f, javaType, target, path, in, names);
     } else if (type instanceof StringType s) {
-      code.addStatement("$T $N = $T.string($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
-          s.lengthPrefix().size(), path);
+      code.addStatement("$T $N = $L", javaType, target, readString(s.size(), path, in));
     } else if (type instanceof BytesType b) {
-      code.addStatement("$T $N = $T.bytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
-          b.lengthPrefix().size(), path);
+      code.addStatement("$T $N = $L", javaType, target, readBytes(b.size(), path, in));
+    } else if (type instanceof NullableType n) {
+      readNullable(code, n, javaType, target, path, in, names);
     } else if (type instanceof FixedBytesType b) {
       code.addStatement("$T $N = $T.fixedBytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
           b.size(), path);
@@ -233,15 +287,105 @@ final class WireCodec {
     }
   }
 
+  private static CodeBlock readString(Size size, String path, String in) {
+    if (size instanceof Size.Terminated) {
+      return CodeBlock.of("$T.cstring($N, $S)", JavaTypes.WIRE, in, path);
+    } else if (size instanceof Size.Rest) {
+      return CodeBlock.of("$T.restString($N, $S)", JavaTypes.WIRE, in, path);
+    }
+    PrefixWidth width = ((Size.Prefix) size).width();
+    return width.signed()
+        ? CodeBlock.of("$T.stringOf($N, $T.signedLength($N, $L, $S), $S)", JavaTypes.WIRE, in, JavaTypes.WIRE,
+            in, width.size(), path, path)
+        : CodeBlock.of("$T.string($N, $L, $S)", JavaTypes.WIRE, in, width.size(), path);
+  }
+
+  private static CodeBlock readBytes(Size size, String path, String in) {
+    if (size instanceof Size.Rest) {
+      return CodeBlock.of("$T.restBytes($N)", JavaTypes.WIRE, in);
+    }
+    PrefixWidth width = ((Size.Prefix) size).width();
+    return width.signed()
+        ? CodeBlock.of("$T.bytesOf($N, $T.signedLength($N, $L, $S))", JavaTypes.WIRE, in, JavaTypes.WIRE, in,
+            width.size(), path)
+        : CodeBlock.of("$T.bytes($N, $L, $S)", JavaTypes.WIRE, in, width.size(), path);
+  }
+
+  /**
+   * Declares {@code target} and reads a field whose length or count an earlier field held: the
+   * local {@code size} holds that field's value, read at offset {@code sizeAt} of the frame.
+   */
+  void readSized(CodeBlock.Builder code, FieldType type, String target, String path, String in,
+      String size, String sizeAt, NameAllocator names) {
+    TypeName javaType = types.javaType(type);
+    if (type instanceof ListType list) {
+      String count = names.newName("count");
+      code.addStatement("int $N = $T.counted($N, $N, $L, $S, $N)", count, JavaTypes.WIRE, in, size,
+          list.element().minimumSize(), path, sizeAt);
+      readElements(code, list, javaType, target, path, in, count, names);
+      return;
+    }
+    CodeBlock length = CodeBlock.of("$T.sized($N, $N, $S, $N)", JavaTypes.WIRE, in, size, path, sizeAt);
+    if (type instanceof StringType) {
+      code.addStatement("$T $N = $T.stringOf($N, $L, $S)", javaType, target, JavaTypes.WIRE, in, length, path);
+    } else {
+      code.addStatement("$T $N = $T.bytesOf($N, $L)", javaType, target, JavaTypes.WIRE, in, length);
+    }
+  }
+
+  /** A string, bytes or list after a signed prefix whose −1 is null: empty then, else present. */
+  private void readNullable(CodeBlock.Builder code, NullableType type, TypeName javaType, String target,
+      String path, String in, NameAllocator names) {
+    String length = names.newName(target + "Length");
+    String value = names.newName(target + "Value");
+    int width = type.prefix().size();
+    code.addStatement("int $N = $T.nullableLength($N, $L, $S)", length, JavaTypes.WIRE, in, width, path);
+    code.addStatement("$T $N", javaType, target);
+    code.beginControlFlow("if ($N < 0)", length);
+    code.addStatement("$N = $T.empty()", target, JavaTypes.OPTIONAL);
+    code.nextControlFlow("else");
+    FieldType inner = type.inner();
+    TypeName innerType = types.javaType(inner);
+    if (inner instanceof StringType) {
+      code.addStatement("$N = $T.of($T.stringOf($N, $N, $S))", target, JavaTypes.OPTIONAL, JavaTypes.WIRE, in,
+          length, path);
+    } else if (inner instanceof BytesType) {
+      code.addStatement("$N = $T.of($T.bytesOf($N, $N))", target, JavaTypes.OPTIONAL, JavaTypes.WIRE, in, length);
+    } else {
+      ListType list = (ListType) inner;
+      String count = names.newName("count");
+      code.addStatement("int $N = $T.counted($N, $N, $L, $S, $N.position() - $L)", count, JavaTypes.WIRE, in,
+          length, list.element().minimumSize(), path, in, width);
+      readElements(code, list, innerType, value, path, in, count, names);
+      code.addStatement("$N = $T.of($N)", target, JavaTypes.OPTIONAL, value);
+    }
+    code.endControlFlow();
+  }
+
   private void readList(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
       String path, String in, NameAllocator names) {
+    if (list.count() instanceof Size.Until until) {
+      readUntil(code, list, until, javaType, target, path, in, names);
+      return;
+    }
+    if (list.count() instanceof Size.Rest) {
+      readRest(code, list, javaType, target, path, in, names);
+      return;
+    }
+    PrefixWidth width = ((Size.Prefix) list.count()).width();
     String count = names.newName("count");
+    code.addStatement("int $N = $T.$N($N, $L, $L, $S)", count, JavaTypes.WIRE,
+        width.signed() ? "signedCount" : "count", in, width.size(), list.element().minimumSize(), path);
+    readElements(code, list, javaType, target, path, in, count, names);
+  }
+
+  /** Reads {@code count} elements, the local that holds a count already checked against the bytes left. */
+  private void readElements(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
+      String path, String in, String count, NameAllocator names) {
     String elements = names.newName("elements");
     String i = names.newName("i");
     String element = names.newName("element");
     String e = names.newName("error");
-    code.addStatement("int $N = $T.count($N, $L, $L, $S)", count, JavaTypes.WIRE, in,
-        list.countPrefix().size(), list.element().minimumSize(), path);
     // A builder, not an array: the list's array never passes through code a user can call.
     code.addStatement("$T $N = new $T<>($N)",
         ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
@@ -249,6 +393,62 @@ final class WireCodec {
     code.addStatement("int $N = 0", i);
     code.beginControlFlow("try");
     code.beginControlFlow("for (; $N < $N; $N++)", i, count, i);
+    read(code, list.element(), element, "", in, names);
+    code.addStatement("$N.add($N)", elements, element);
+    code.endControlFlow();
+    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+    code.addStatement("throw $N.within($S, $N)", e, path, i);
+    code.endControlFlow();
+    code.addStatement("$T $N = $N.build()", javaType, target, elements);
+  }
+
+  /** A list that takes the rest of the frame: elements until no byte is left. */
+  private void readRest(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
+      String path, String in, NameAllocator names) {
+    String elements = names.newName("elements");
+    String i = names.newName("i");
+    String element = names.newName("element");
+    String e = names.newName("error");
+    code.addStatement("$T $N = $T.growing()",
+        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
+        JavaTypes.LIST_BUILDER);
+    code.addStatement("int $N = 0", i);
+    code.beginControlFlow("try");
+    code.beginControlFlow("for (; $N.hasRemaining(); $N++)", in, i);
+    read(code, list.element(), element, "", in, names);
+    code.addStatement("$N.add($N)", elements, element);
+    code.endControlFlow();
+    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+    code.addStatement("throw $N.within($S, $N)", e, path, i);
+    code.endControlFlow();
+    code.addStatement("$T $N = $N.build()", javaType, target, elements);
+  }
+
+  /**
+   * A list that ends at its sentinel: each element's first value is read and compared, then read
+   * again as part of the element when it is not the sentinel. Every element takes a byte or more,
+   * so the frame bounds the loop.
+   */
+  private void readUntil(CodeBlock.Builder code, ListType list, Size.Until until, TypeName javaType,
+      String target, String path, String in, NameAllocator names) {
+    String elements = names.newName("elements");
+    String i = names.newName("i");
+    String start = names.newName("start");
+    String first = names.newName("first");
+    String element = names.newName("element");
+    String e = names.newName("error");
+    code.addStatement("$T $N = $T.growing()",
+        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
+        JavaTypes.LIST_BUILDER);
+    code.addStatement("int $N = 0", i);
+    code.beginControlFlow("try");
+    code.beginControlFlow("for (;; $N++)", i);
+    code.addStatement("int $N = $N.position()", start, in);
+    read(code, until.type(), first, "", in, names);
+    code.beginControlFlow("if ($L)", Sentinels.matches(until, CodeBlock.of("$N", first), types));
+    code.addStatement("break");
+    code.endControlFlow();
+    code.addStatement("$N.position($N)", in, start);
     read(code, list.element(), element, "", in, names);
     code.addStatement("$N.add($N)", elements, element);
     code.endControlFlow();

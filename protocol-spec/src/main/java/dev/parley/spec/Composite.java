@@ -1,6 +1,7 @@
 package dev.parley.spec;
 
 import com.google.common.collect.ImmutableList;
+import java.util.Optional;
 
 /** A declaration made of fields: a struct or a message. */
 public sealed interface Composite permits StructType, MessageType {
@@ -11,4 +12,42 @@ public sealed interface Composite permits StructType, MessageType {
 
   /** The fields in declaration order, which is wire order. */
   ImmutableList<Field> fields();
+
+  /**
+   * The fields a value holds, in wire order: every field but those that hold the size of a later
+   * one ({@code u16 key_length; string<key_length> key;}), which the encoder computes.
+   */
+  default ImmutableList<Field> components() {
+    return fields().stream().filter(f -> sized(f).isEmpty()).collect(ImmutableList.toImmutableList());
+  }
+
+  /** The later field whose length or count {@code field} holds, if it holds one. */
+  default Optional<Field> sized(Field field) {
+    for (Field other : fields()) {
+      if (sizeOf(other.type()).filter(s -> s instanceof Size.FieldRef ref && ref.field().equals(field.name()))
+          .isPresent()) {
+        return Optional.of(other);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The earlier field that holds {@code field}'s length or count, if one does. */
+  default Optional<Field> sizeField(Field field) {
+    return sizeOf(field.type())
+        .flatMap(s -> s instanceof Size.FieldRef ref ? Optional.of(ref.field()) : Optional.empty())
+        .flatMap(name -> fields().stream().filter(f -> f.name().equals(name)).findFirst());
+  }
+
+  /** How a string, bytes or list knows where it ends; empty for every other type. */
+  static Optional<Size> sizeOf(FieldType type) {
+    if (type instanceof StringType s) {
+      return Optional.of(s.size());
+    } else if (type instanceof BytesType b) {
+      return Optional.of(b.size());
+    } else if (type instanceof ListType l) {
+      return Optional.of(l.count());
+    }
+    return Optional.empty();
+  }
 }

@@ -130,13 +130,22 @@ sealed interface Element {
 
   record NamedTypeElement(String name, SourceLocation location) implements TypeElement {}
 
-  record StringTypeElement(Optional<Word> width, SourceLocation location) implements TypeElement {}
+  record StringTypeElement(Optional<SizeElement> size, SourceLocation location) implements TypeElement {}
 
-  record BytesTypeElement(Optional<Word> width, SourceLocation location) implements TypeElement {}
+  record BytesTypeElement(Optional<SizeElement> size, SourceLocation location) implements TypeElement {}
+
+  /** {@code nullable T}. */
+  record NullableTypeElement(TypeElement inner, SourceLocation location) implements TypeElement {}
+
+  /**
+   * What a type says between its angle brackets about where it ends: a word ({@code u8},
+   * {@code nul}, {@code rest}, a field's name, {@code until}) and, after {@code until}, a value.
+   */
+  record SizeElement(Word word, Optional<ValueElement> value, SourceLocation location) implements Element {}
 
   record FixedBytesTypeElement(IntegerLiteral size, SourceLocation location) implements TypeElement {}
 
-  record ListTypeElement(TypeElement element, Optional<Word> width, SourceLocation location)
+  record ListTypeElement(TypeElement element, Optional<SizeElement> count, SourceLocation location)
       implements TypeElement {}
 
   sealed interface ValueElement extends Element {}

@@ -22,6 +22,8 @@ import dev.parley.spec.Element.MemberElement;
 import dev.parley.spec.Element.MessageElement;
 import dev.parley.spec.Element.NameLiteral;
 import dev.parley.spec.Element.NamedTypeElement;
+import dev.parley.spec.Element.NullableTypeElement;
+import dev.parley.spec.Element.SizeElement;
 import dev.parley.spec.Element.OptionElement;
 import dev.parley.spec.Element.SetLiteral;
 import dev.parley.spec.Element.StringLiteral;
@@ -192,16 +194,30 @@ final class ElementBuilder {
   private TypeElement type(ParleyParser.TypeContext ctx) {
     SourceLocation at = location(ctx.getStart());
     if (ctx instanceof ParleyParser.StringTypeContext string) {
-      return new StringTypeElement(optionalWord(string.identifier()), at);
+      return new StringTypeElement(size(string.size()), at);
     } else if (ctx instanceof ParleyParser.BytesTypeContext bytes) {
-      return new BytesTypeElement(optionalWord(bytes.identifier()), at);
+      return new BytesTypeElement(size(bytes.size()), at);
     } else if (ctx instanceof ParleyParser.FixedBytesTypeContext fixed) {
       return new FixedBytesTypeElement(integer(fixed.integer()), at);
     } else if (ctx instanceof ParleyParser.ListTypeContext list) {
-      return new ListTypeElement(type(list.type()), optionalWord(list.identifier()), at);
+      return new ListTypeElement(type(list.type()), size(list.size()), at);
+    } else if (ctx instanceof ParleyParser.NullableTypeContext nullable) {
+      return new NullableTypeElement(type(nullable.type()), at);
     } else {
       return new NamedTypeElement(((ParleyParser.NamedTypeContext) ctx).qualifiedName().getText(), at);
     }
+  }
+
+  private Optional<SizeElement> size(ParleyParser.SizeContext ctx) {
+    if (ctx == null) {
+      return Optional.empty();
+    }
+    if (ctx.UNTIL() != null) {
+      Word word = new Word("until", location(ctx.UNTIL().getSymbol()));
+      return Optional.of(new SizeElement(word, Optional.of(value(ctx.value())), word.location()));
+    }
+    Word word = word(ctx.identifier());
+    return Optional.of(new SizeElement(word, Optional.empty(), word.location()));
   }
 
   private ValueElement value(ParleyParser.ValueContext ctx) {
@@ -280,9 +296,6 @@ final class ElementBuilder {
     return new IntegerLiteral(BigInteger.valueOf(value), at, true);
   }
 
-  private Optional<Word> optionalWord(IdentifierContext id) {
-    return id == null ? Optional.empty() : Optional.of(word(id));
-  }
 
   private Word word(IdentifierContext id) {
     return new Word(id.getText(), location(id.getStart()));

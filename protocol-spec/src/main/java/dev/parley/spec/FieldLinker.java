@@ -8,6 +8,8 @@ import dev.parley.spec.Element.FieldElement;
 import dev.parley.spec.Element.FixedBytesTypeElement;
 import dev.parley.spec.Element.ListTypeElement;
 import dev.parley.spec.Element.NamedTypeElement;
+import dev.parley.spec.Element.NullableTypeElement;
+import dev.parley.spec.Element.SizeElement;
 import dev.parley.spec.Element.StringTypeElement;
 import dev.parley.spec.Element.TypeElement;
 import dev.parley.spec.Element.ValueElement;
@@ -41,8 +43,8 @@ final class FieldLinker {
   static List<String> namedTypes(TypeElement type) {
     List<String> names = new ArrayList<>();
     TypeElement t = type;
-    while (t instanceof ListTypeElement list) {
-      t = list.element();
+    while (t instanceof ListTypeElement || t instanceof NullableTypeElement) {
+      t = t instanceof ListTypeElement list ? list.element() : ((NullableTypeElement) t).inner();
     }
     if (t instanceof NamedTypeElement named) {
       names.add(named.name());
@@ -59,6 +61,8 @@ final class FieldLinker {
     Map<String, FieldElement> javaNames = new HashMap<>();
     FieldElement lastSinceField = null;
     int lastSince = 1;
+    Map<String, Field> earlier = new HashMap<>();
+    List<Field> linked = new ArrayList<>();
     for (FieldElement element : elements) {
       String name = element.name().text();
       FieldElement first = names.putIfAbsent(name, element);
@@ -90,15 +94,84 @@ final class FieldLinker {
             + lastSince + ") field '" + lastSinceField.name().text() + "' ("
             + Linker.at(lastSinceField.location()) + "): fields added in later versions go last");
       }
-      Optional<FieldType> type = type(unit, element.type());
+      Optional<FieldType> type = type(unit, element.type(), new Place(earlier, names.keySet()));
       if (type.isEmpty()) {
         continue;
       }
+      if (element.optional() && type.get() instanceof NullableType) {
+        reporter.error(element.location(), "field '" + name + "' is optional and nullable: choose"
+            + " one, a presence byte or a -1 length");
+        continue;
+      }
       Optional<Value> defaultValue = defaultValue(unit, element, type.get(), since);
-      out.add(new Field(name, type.get(), element.optional(), since, defaultValue, element.doc(),
-          element.location()));
+      Field field = new Field(name, type.get(), element.optional(), since, defaultValue, element.doc(),
+          element.location());
+      earlier.putIfAbsent(name, field);
+      linked.add(field);
     }
-    return out.build();
+    checkSizes(linked, inMessage);
+    return out.addAll(linked).build();
+  }
+
+  /**
+   * Where a type is written, for the sizes that depend on it: a field's own type sees the fields
+   * before it ({@code earlier}) and knows the names of the fields so far ({@code declared}); a type
+   * inside another (a list's element, a nullable's inner type, a constant's type) sees none.
+   */
+  record Place(Map<String, Field> earlier, java.util.Set<String> declared) {
+    static final Place NESTED = new Place(Map.of(), java.util.Set.of());
+
+    boolean nested() {
+      return this == NESTED;
+    }
+  }
+
+  /**
+   * The rules of sizes that concern more than one field (SPEC.md 13.3, 13.4): a size field holds
+   * one size, is an ordinary field of version 1, and so is what it sizes; {@code rest} is only the
+   * last field of a message.
+   */
+  private void checkSizes(List<Field> fields, boolean inMessage) {
+    Map<String, Field> sizeUsers = new HashMap<>();
+    Map<String, Field> byName = new HashMap<>();
+    for (Field field : fields) {
+      byName.putIfAbsent(field.name(), field);
+    }
+    for (int i = 0; i < fields.size(); i++) {
+      Field field = fields.get(i);
+      Optional<Size> size = Composite.sizeOf(field.type());
+      if (size.isEmpty()) {
+        continue;
+      }
+      if (size.get() instanceof Size.FieldRef ref) {
+        Field sizeField = byName.get(ref.field());
+        Field first = sizeUsers.putIfAbsent(ref.field(), field);
+        if (first != null) {
+          reporter.error(field.location(), "field '" + ref.field() + "' already holds the size of '"
+              + first.name() + "' (" + Linker.at(first.location()) + "); one field holds one size");
+        }
+        if (field.optional() || field.since() > 1) {
+          reporter.error(field.location(), "field '" + field.name() + "' takes its size from '"
+              + ref.field() + "', so it cannot be " + (field.optional() ? "optional" : "@since")
+              + ": the size is sent whether or not the field is");
+        }
+        if (sizeField != null && (sizeField.optional() || sizeField.since() > 1)) {
+          reporter.error(sizeField.location(), "field '" + sizeField.name() + "' holds the size of '"
+              + field.name() + "', so it cannot be " + (sizeField.optional() ? "optional" : "@since"));
+        }
+      } else if (size.get() instanceof Size.Rest) {
+        String where = !inMessage ? "a struct, which may be followed by other fields"
+            : i < fields.size() - 1 ? "field '" + fields.get(i + 1).name() + "' follows it" : null;
+        if (where != null) {
+          reporter.error(field.location(), "field '" + field.name() + "' takes the rest of the frame,"
+              + " so it must be the last field of a message, but " + where);
+        } else if (field.optional() || field.since() > 1) {
+          reporter.error(field.location(), "field '" + field.name() + "' takes the rest of the frame,"
+              + " so it cannot be " + (field.optional() ? "optional: nothing would tell its presence"
+                  : "@since: an older writer's frame and an empty value would look the same"));
+        }
+      }
+    }
   }
 
   /**
@@ -170,7 +243,7 @@ final class FieldLinker {
       int since) {
     String name = element.name().text();
     if (element.defaultValue().isEmpty()) {
-      if (since > 1 && !element.optional()) {
+      if (since > 1 && !element.optional() && !(type instanceof NullableType)) {
         boolean takesDefault = !(type instanceof StructType || type instanceof FixedBytesType);
         reporter.error(element.location(), "field '" + name + "' was added in version " + since
             + " and needs a value for frames from older writers: " + (takesDefault
@@ -180,7 +253,7 @@ final class FieldLinker {
       return Optional.empty();
     }
     ValueElement value = element.defaultValue().get();
-    if (element.optional()) {
+    if (element.optional() || type instanceof NullableType) {
       reporter.error(value.location(),
           "optional field '" + name + "' cannot have a default: it is absent when not sent");
       return Optional.empty();
@@ -196,10 +269,16 @@ final class FieldLinker {
   // ---- Types ----------------------------------------------------------------------------------
 
   Optional<FieldType> type(Linker.Unit unit, TypeElement element) {
+    return type(unit, element, Place.NESTED);
+  }
+
+  private Optional<FieldType> type(Linker.Unit unit, TypeElement element, Place place) {
     if (element instanceof StringTypeElement string) {
-      return width(string.width(), "string length").map(StringType::new);
+      return size(string.size(), "string", Optional.empty(), place).map(StringType::new);
     } else if (element instanceof BytesTypeElement bytes) {
-      return width(bytes.width(), "bytes length").map(BytesType::new);
+      return size(bytes.size(), "bytes", Optional.empty(), place).map(BytesType::new);
+    } else if (element instanceof NullableTypeElement nullable) {
+      return nullable(unit, nullable);
     } else if (element instanceof FixedBytesTypeElement fixed) {
       if (fixed.size().character()) {
         Linker.refuseCharacter(reporter, fixed.size(), "a bytes[N] size");
@@ -215,7 +294,6 @@ final class FieldLinker {
       return Optional.of(new FixedBytesType(size.intValueExact()));
     } else if (element instanceof ListTypeElement list) {
       Optional<FieldType> elementType = type(unit, list.element());
-      Optional<PrefixWidth> count = width(list.width(), "list count");
       if (elementType.isPresent() && elementType.get().minimumSize() == 0) {
         // A decoder bounds a count by the bytes left; an element of no bytes defeats that bound.
         reporter.error(list.element().location(), "list element type "
@@ -223,9 +301,10 @@ final class FieldLinker {
             + " could claim billions of elements; give it a field");
         return Optional.empty();
       }
-      return elementType.isPresent() && count.isPresent()
-          ? Optional.of(new ListType(elementType.get(), count.get()))
-          : Optional.empty();
+      if (elementType.isEmpty()) {
+        return Optional.empty();
+      }
+      return size(list.count(), "list", elementType, place).map(c -> new ListType(elementType.get(), c));
     }
     NamedTypeElement named = (NamedTypeElement) element;
     Optional<PrimitiveType> primitive = PrimitiveType.forKeyword(named.name());
@@ -262,16 +341,123 @@ final class FieldLinker {
     return Optional.empty();
   }
 
-  private Optional<PrefixWidth> width(Optional<Word> written, String what) {
+  /**
+   * What a string ({@code kind} {@code "string"}), bytes or list says between its angle brackets
+   * about where it ends; {@code element} is a list's element type.
+   */
+  private Optional<Size> size(Optional<SizeElement> written, String kind,
+      Optional<FieldType> element, Place place) {
     if (written.isEmpty()) {
-      return Optional.of(PrefixWidth.U16);
+      return Optional.of(new Size.Prefix(PrefixWidth.U16));
     }
-    Optional<PrefixWidth> width = PrefixWidth.forKeyword(written.get().text());
-    if (width.isEmpty()) {
-      reporter.error(written.get().location(), what + " prefix must be u8, u16 or u32, not '"
-          + written.get().text() + "'");
+    SizeElement size = written.get();
+    String word = size.word().text();
+    Optional<PrefixWidth> width = PrefixWidth.forKeyword(word);
+    if (width.isPresent()) {
+      return Optional.of(new Size.Prefix(width.get()));
     }
-    return width;
+    SourceLocation at = size.word().location();
+    switch (word) {
+      case "nul" -> {
+        if (!kind.equals("string")) {
+          reporter.error(at, kind + " cannot end at a NUL: only a string's bytes exclude 0x00;"
+              + " give it a length");
+          return Optional.empty();
+        }
+        return Optional.of(new Size.Terminated());
+      }
+      case "rest" -> {
+        if (place.nested()) {
+          reporter.error(at, kind + "<rest> takes the rest of the frame, so it is only a field's"
+              + " own type, not inside a list or a nullable");
+          return Optional.empty();
+        }
+        return Optional.of(new Size.Rest());
+      }
+      case "until" -> {
+        if (element.isEmpty()) {
+          reporter.error(at, "only a list ends at a sentinel; a " + kind + " needs a length, or nul");
+          return Optional.empty();
+        }
+        return until(size, element.get());
+      }
+      default -> {
+        return fieldRef(size.word(), kind, place);
+      }
+    }
+  }
+
+  /** A list's sentinel: a value of its element type, or of a struct element's first field. */
+  private Optional<Size> until(SizeElement size, FieldType element) {
+    if (size.value().isEmpty()) {
+      reporter.error(size.word().location(), "'until' needs the value that ends the list, as in"
+          + " list<Param, until \"\">");
+      return Optional.empty();
+    }
+    FieldType compared = element;
+    String what = "element";
+    if (element instanceof StructType struct) {
+      compared = struct.fields().get(0).type();
+      what = "first field '" + struct.fields().get(0).name() + "' of " + struct.name();
+    }
+    boolean comparable = (compared instanceof PrimitiveType p && p.isInteger())
+        || compared instanceof EnumType
+        || (compared instanceof StringType s
+            && (s.size() instanceof Size.Prefix || s.size() instanceof Size.Terminated));
+    if (!comparable) {
+      reporter.error(size.word().location(), "a list ends at a value of its " + what + ", which is "
+          + compared.displayName() + "; a sentinel must be an integer, an enum or a string with a"
+          + " length or nul");
+      return Optional.empty();
+    }
+    FieldType type = compared;
+    return values.value(size.value().get(), compared, "sentinel of the list")
+        .map(v -> new Size.Until(v, type));
+  }
+
+  /** A size kept in an earlier field of the same struct or message. */
+  private Optional<Size> fieldRef(Word name, String kind, Place place) {
+    String what = kind.equals("list") ? "count" : "length";
+    if (place.nested()) {
+      reporter.error(name.location(), "unknown " + kind + " " + what + " '" + name.text()
+          + "': expected u8, u16, u32, i8, i16, i32"
+          + (kind.equals("string") ? ", nul" : "") + (kind.equals("list") ? ", until VALUE" : "")
+          + " (a size kept in a field is only for a field's own type)");
+      return Optional.empty();
+    }
+    Field field = place.earlier().get(name.text());
+    if (field == null) {
+      boolean later = place.declared().contains(name.text());
+      reporter.error(name.location(), later
+          ? "the " + what + " of a " + kind + " must come before it, and field '" + name.text()
+              + "' does not"
+          : "unknown " + kind + " " + what + " '" + name.text() + "': expected u8, u16, u32, i8, i16,"
+              + " i32, " + (kind.equals("string") ? "nul, " : "") + "rest, "
+              + (kind.equals("list") ? "until VALUE, " : "") + "or the name of an earlier field");
+      return Optional.empty();
+    }
+    if (!(field.type() instanceof PrimitiveType p) || !p.isInteger() || p.size() > 4) {
+      reporter.error(name.location(), "field '" + name.text() + "' is " + field.type().displayName()
+          + ", so it cannot hold a " + what + ": a size field is an integer of at most 32 bits");
+      return Optional.empty();
+    }
+    return Optional.of(new Size.FieldRef(name.text(), p));
+  }
+
+  /** {@code nullable T}: a string, bytes or list with a signed prefix, whose −1 is null. */
+  private Optional<FieldType> nullable(Linker.Unit unit, NullableTypeElement element) {
+    Optional<FieldType> inner = type(unit, element.inner());
+    if (inner.isEmpty()) {
+      return inner;
+    }
+    Optional<Size> size = Composite.sizeOf(inner.get());
+    if (size.isEmpty() || !(size.get() instanceof Size.Prefix prefix) || !prefix.width().signed()) {
+      reporter.error(element.inner().location(), "nullable needs a string, bytes or list with a"
+          + " signed length, whose -1 is the null, as in nullable bytes<i32>; not "
+          + inner.get().displayName());
+      return Optional.empty();
+    }
+    return Optional.of(new NullableType(inner.get()));
   }
 
   private static String suggestion(String name, List<String> candidates) {

@@ -5,8 +5,8 @@ package dev.parley.spec;
  * the declarations they name.
  */
 public sealed interface FieldType
-    permits PrimitiveType, StringType, BytesType, FixedBytesType, ListType, EnumType, FlagsType,
-        StructType {
+    permits PrimitiveType, StringType, BytesType, FixedBytesType, ListType, NullableType, EnumType,
+        FlagsType, StructType {
 
   /**
    * The fewest bytes a value of this type takes on the wire. Decoders check a count against it
@@ -16,4 +16,9 @@ public sealed interface FieldType
 
   /** The type as a schema would spell it, such as {@code list<string<u8>, u32>} or {@code Point}. */
   String displayName();
+
+  /** {@code kind} with its size, leaving out the default {@code <u16>}: {@code string<nul>}. */
+  static String sized(String kind, Size size) {
+    return size.equals(new Size.Prefix(PrefixWidth.U16)) ? kind : kind + "<" + size.keyword() + ">";
+  }
 }

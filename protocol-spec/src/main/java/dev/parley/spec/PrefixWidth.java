@@ -3,20 +3,44 @@ package dev.parley.spec;
 import java.util.Optional;
 
 /**
- * The width of an unsigned length or count written before variable-size data: a string's byte
- * count, a list's element count, a frame's length, a message's type id.
+ * The width of a length or count written before variable-size data: a string's byte count, a
+ * list's element count, a frame's length, a message's type id. The signed widths are for the
+ * prefixes of existing protocols (PostgreSQL's {@code i16} counts and {@code i32} lengths): their
+ * value is never negative, except −1 where the type is {@code nullable}.
  */
 public enum PrefixWidth {
-  U8("u8", 1),
-  U16("u16", 2),
-  U32("u32", 4);
+  U8("u8", 1, false),
+  U16("u16", 2, false),
+  U32("u32", 4, false),
+  I8("i8", 1, true),
+  I16("i16", 2, true),
+  I32("i32", 4, true);
 
   private final String keyword;
   private final int size;
+  private final boolean signed;
 
-  PrefixWidth(String keyword, int size) {
+  PrefixWidth(String keyword, int size, boolean signed) {
     this.keyword = keyword;
     this.size = size;
+    this.signed = signed;
+  }
+
+  /** Whether the prefix is a two's-complement integer, whose top bit is its sign. */
+  public boolean signed() {
+    return signed;
+  }
+
+  /** The integer type a schema would declare for a field that holds this prefix's value. */
+  public PrimitiveType primitive() {
+    return switch (this) {
+      case U8 -> PrimitiveType.U8;
+      case U16 -> PrimitiveType.U16;
+      case U32 -> PrimitiveType.U32;
+      case I8 -> PrimitiveType.I8;
+      case I16 -> PrimitiveType.I16;
+      case I32 -> PrimitiveType.I32;
+    };
   }
 
   /** The width's name in a schema, such as {@code u16}. */
@@ -29,9 +53,9 @@ public enum PrefixWidth {
     return size;
   }
 
-  /** The largest value the prefix can carry: 255, 65535 or 4294967295. */
+  /** The largest value the prefix can carry: 255, 65535 or 4294967295; 32767 for an i16. */
   public long maxValue() {
-    return (1L << (size * 8)) - 1;
+    return (1L << (size * 8 - (signed ? 1 : 0))) - 1;
   }
 
   /** The width a schema spells {@code keyword}, if any. */

@@ -117,9 +117,14 @@ final class ValueLinker {
       return Optional.empty();
     }
     int bytes = s.value().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > string.lengthPrefix().maxValue()) {
+    if (bytes > string.size().maxValue()) {
       reporter.error(value.location(), what + ": " + bytes + " bytes of UTF-8 do not fit a "
-          + string.lengthPrefix().keyword() + " length");
+          + string.size().keyword() + " length");
+      return Optional.empty();
+    }
+    if (string.size() instanceof Size.Terminated && s.value().indexOf('\0') >= 0) {
+      reporter.error(value.location(), what + ": a string<nul> cannot hold a NUL character,"
+          + " which would end it");
       return Optional.empty();
     }
     return Optional.of(new Value.StringValue(s.value()));

@@ -78,6 +78,14 @@ public final class Arbitrary {
     return out.toString();
   }
 
+  /**
+   * A string for {@code string<nul>}: as {@link #string}, without the NUL character, which would
+   * end it on the wire.
+   */
+  public static String cstring(RandomGenerator rnd, int size, long maxBytes) {
+    return string(rnd, size, maxBytes).replace("\u0000", "");
+  }
+
   /** Random bytes: exactly {@code exact} of them when it is not negative, else up to {@code size} (and {@code max}). */
   public static Bytes bytes(RandomGenerator rnd, int size, long max, int exact) {
     int n = exact >= 0 ? exact : (int) Math.min(max, rnd.nextInt(size + 1));
@@ -114,6 +122,13 @@ public final class Arbitrary {
     for (int i = 0; i < n; i++) {
       out.add(element.get());
     }
+    return out;
+  }
+
+  /** {@code list} without the elements {@code excluded} accepts: a sentinel-ended list's sentinels. */
+  public static <T> List<T> without(List<T> list, java.util.function.Predicate<T> excluded) {
+    List<T> out = new ArrayList<>(list);
+    out.removeIf(excluded);
     return out;
   }
 

@@ -93,11 +93,19 @@ annotation
 // ---- Types ----------------------------------------------------------------
 
 type
-    : STRING (LT identifier GT)?                   # stringType
+    : STRING (LT size GT)?                         # stringType
     | BYTES LBRACK integer RBRACK                  # fixedBytesType
-    | BYTES (LT identifier GT)?                    # bytesType
-    | LIST LT type (COMMA identifier)? GT          # listType
+    | BYTES (LT size GT)?                          # bytesType
+    | LIST LT type (COMMA size)? GT                # listType
+    | NULLABLE type                                # nullableType
     | qualifiedName                                # namedType
+    ;
+
+// Where variable-size data ends: a prefix width (u8, i32), nul, rest, the name
+// of an earlier field, or "until" and the value that ends a list.
+size
+    : UNTIL value
+    | identifier
     ;
 
 // ---- Values ---------------------------------------------------------------
@@ -127,7 +135,7 @@ qualifiedName
 identifier
     : ID
     | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE | FRAME
-    | OPTIONAL | STRING | BYTES | LIST
+    | OPTIONAL | NULLABLE | STRING | BYTES | LIST | UNTIL
     ;
 
 // ---- Lexer ----------------------------------------------------------------
@@ -142,6 +150,8 @@ STRUCT   : 'struct';
 MESSAGE  : 'message';
 FRAME    : 'frame';
 OPTIONAL : 'optional';
+NULLABLE : 'nullable';
+UNTIL    : 'until';
 STRING   : 'string';
 BYTES    : 'bytes';
 LIST     : 'list';

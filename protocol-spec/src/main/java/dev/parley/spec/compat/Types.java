@@ -9,7 +9,9 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
 import dev.parley.spec.PrefixWidth;
+import dev.parley.spec.Size;
 import dev.parley.spec.StructType;
 import java.util.List;
 import java.util.Set;
@@ -44,8 +46,13 @@ final class Types {
 
   static Match compare(FieldType oldType, FieldType newType, Correspondence names) {
     if (oldType instanceof ListType o) {
-      return newType instanceof ListType n && o.countPrefix() == n.countPrefix()
-          ? compare(o.element(), n.element(), names) : Match.DIFFERENT;
+      if (!(newType instanceof ListType n) || !sameSize(o.count(), n.count(), names)) {
+        return Match.DIFFERENT;
+      }
+      return compare(o.element(), n.element(), names);
+    }
+    if (oldType instanceof NullableType o) {
+      return newType instanceof NullableType n ? compare(o.inner(), n.inner(), names) : Match.DIFFERENT;
     }
     if (oldType instanceof StructType o && newType instanceof StructType n) {
       return names.same(o, n) ? Match.SAME : layout(o, n, names);
@@ -62,6 +69,22 @@ final class Types {
     return oldType.equals(newType) ? Match.SAME : Match.DIFFERENT;
   }
 
+  /**
+   * Whether two sizes find the same end in the same bytes: the same prefix width, both NUL or both
+   * the rest of the frame, sizes kept in fields of the same integer type (the fields themselves
+   * are compared as fields), or sentinels that are the same bytes.
+   */
+  private static boolean sameSize(Size oldSize, Size newSize, Correspondence names) {
+    if (oldSize instanceof Size.FieldRef o && newSize instanceof Size.FieldRef n) {
+      return o.type() == n.type();
+    }
+    if (oldSize instanceof Size.Until o && newSize instanceof Size.Until n) {
+      return compare(o.type(), n.type(), names) != Match.DIFFERENT
+          && Values.sameOnTheWire(o.sentinel(), n.sentinel());
+    }
+    return oldSize.equals(newSize);
+  }
+
   /** A field's type as a schema writes it, {@code optional} included. */
   static String spell(Field field, boolean qualified) {
     return (field.optional() ? "optional " : "") + spell(field.type(), qualified);
@@ -74,7 +97,11 @@ final class Types {
   static String spell(FieldType type, boolean qualified) {
     if (type instanceof ListType list) {
       return "list<" + spell(list.element(), qualified)
-          + (list.countPrefix() == PrefixWidth.U16 ? "" : ", " + list.countPrefix().keyword()) + ">";
+          + (list.count().equals(new Size.Prefix(PrefixWidth.U16)) ? "" : ", " + list.count().keyword())
+          + ">";
+    }
+    if (type instanceof NullableType nullable) {
+      return "nullable " + spell(nullable.inner(), qualified);
     }
     if (qualified && type instanceof Declaration named) {
       return named.qualifiedName();
@@ -100,6 +127,8 @@ final class Types {
   private static void reach(FieldType type, UnaryOperator<String> names, Set<String> into) {
     if (type instanceof ListType list) {
       reach(list.element(), names, into);
+    } else if (type instanceof NullableType nullable) {
+      reach(nullable.inner(), names, into);
     } else if (type instanceof StructType struct) {
       if (into.add(names.apply(struct.qualifiedName()))) {
         reach((Composite) struct, names, into);

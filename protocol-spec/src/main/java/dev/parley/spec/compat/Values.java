@@ -2,36 +2,18 @@ package dev.parley.spec.compat;
 
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.Value;
-import dev.parley.spec.Value.BoolValue;
 import dev.parley.spec.Value.EnumValue;
 import dev.parley.spec.Value.FlagsValue;
 import dev.parley.spec.Value.FloatValue;
-import dev.parley.spec.Value.IntegerValue;
-import dev.parley.spec.Value.StringValue;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** Values as a schema writes them, and whether two values put the same bytes on the wire. */
 final class Values {
 
   private Values() {}
 
-  /** The value in schema syntax, such as {@code 3}, {@code -2.5}, {@code HIGH}, {@code {A, B}} or {@code []}. */
+  /** The value in schema syntax: {@link Value#source}. */
   static String source(Value value) {
-    if (value instanceof IntegerValue i) {
-      return i.value().toString();
-    } else if (value instanceof FloatValue f) {
-      return Double.toString(f.value());
-    } else if (value instanceof BoolValue b) {
-      return Boolean.toString(b.value());
-    } else if (value instanceof StringValue s) {
-      return quote(s.value());
-    } else if (value instanceof EnumValue e) {
-      return e.constant().name();
-    } else if (value instanceof FlagsValue f) {
-      return f.bits().stream().map(FlagBit::name).collect(Collectors.joining(", ", "{", "}"));
-    }
-    return "[]";
+    return Value.source(value);
   }
 
   /**
@@ -51,28 +33,8 @@ final class Values {
     return a.equals(b);
   }
 
-  /** A string literal with the escapes of SPEC.md 2.6 wherever the character needs one. */
+  /** A string literal with its escapes: {@link Value#quote}. */
   static String quote(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        case '\r' -> out.append("\\r");
-        case '\0' -> out.append("\\0");
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        default -> {
-          // Model strings are valid Unicode (SPEC.md 5.6), so only controls need an escape.
-          if (c < 0x20 || c == 0x7F) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
+    return Value.quote(text);
   }
 }

@@ -12,6 +12,8 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.ListType;
+import dev.parley.spec.NullableType;
+import dev.parley.spec.Size;
 import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
@@ -95,14 +97,45 @@ final class BodyReader {
    */
   ImmutableList<DecodedField> fields(Composite composite, FieldPath path) throws DecodeException {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
+    java.util.Map<String, Long> sizes = null;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
         fields.add(new DecodedField(field, DefaultValues.of(field), true));
-      } else {
-        fields.add(new DecodedField(field, field(field, path.field(field.name())), false));
+        continue;
       }
+      FieldPath at = path.field(field.name());
+      Optional<Size> size = Composite.sizeOf(field.type());
+      DecodedValue value;
+      if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
+        value = sized(field.type(), sizes.get(ref.field()), at);
+      } else {
+        value = field(field, at);
+      }
+      if (composite.sized(field).isPresent()) {
+        if (sizes == null) {
+          sizes = new java.util.HashMap<>();
+        }
+        sizes.put(field.name(), ((DecodedValue.IntValue) value).value());
+      }
+      fields.add(new DecodedField(field, value, false));
     }
     return fields.build();
+  }
+
+  /** A string, bytes or list whose length or count {@code size} an earlier field held. */
+  private DecodedValue sized(FieldType type, long size, FieldPath path) throws DecodeException {
+    int at = in.position();
+    try {
+      if (type instanceof StringType) {
+        return new DecodedValue.StringValue(Wire.stringOf(in, Wire.sized(in, size, UNNAMED, at), UNNAMED));
+      } else if (type instanceof BytesType) {
+        return DecodedValue.BytesValue.of(Wire.bytesOf(in, Wire.sized(in, size, UNNAMED, at)));
+      }
+      ListType list = (ListType) type;
+      return elements(list, Wire.counted(in, size, list.element().minimumSize(), UNNAMED, at), path);
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    }
   }
 
   private DecodedValue field(Field field, FieldPath path) throws DecodeException {
@@ -123,6 +156,8 @@ final class BodyReader {
       return new DecodedValue.StructValue(s, fields(s, path));
     } else if (type instanceof ListType l) {
       return list(l, path);
+    } else if (type instanceof NullableType n) {
+      return nullable(n, path);
     }
     try {
       return leaf(type);
@@ -145,11 +180,59 @@ final class BodyReader {
     } else if (type instanceof FlagsType f) {
       return flags(f);
     } else if (type instanceof StringType s) {
-      return new DecodedValue.StringValue(Wire.string(in, s.lengthPrefix().size(), UNNAMED));
+      return new DecodedValue.StringValue(string(s.size()));
     } else if (type instanceof BytesType b) {
-      return DecodedValue.BytesValue.of(Wire.bytes(in, b.lengthPrefix().size(), UNNAMED));
+      return DecodedValue.BytesValue.of(bytes(b.size()));
     }
     return DecodedValue.BytesValue.of(Wire.fixedBytes(in, ((FixedBytesType) type).size(), UNNAMED));
+  }
+
+  private String string(Size size) throws MalformedFrameException {
+    if (size instanceof Size.Terminated) {
+      return Wire.cstring(in, UNNAMED);
+    } else if (size instanceof Size.Rest) {
+      return Wire.restString(in, UNNAMED);
+    }
+    PrefixWidth width = ((Size.Prefix) size).width();
+    return width.signed()
+        ? Wire.stringOf(in, Wire.signedLength(in, width.size(), UNNAMED), UNNAMED)
+        : Wire.string(in, width.size(), UNNAMED);
+  }
+
+  private dev.parley.runtime.Bytes bytes(Size size) throws MalformedFrameException {
+    if (size instanceof Size.Rest) {
+      return Wire.restBytes(in);
+    }
+    PrefixWidth width = ((Size.Prefix) size).width();
+    return width.signed()
+        ? Wire.bytesOf(in, Wire.signedLength(in, width.size(), UNNAMED))
+        : Wire.bytes(in, width.size(), UNNAMED);
+  }
+
+  /** A value whose signed prefix may be −1, null; the inner type's reading takes it from there. */
+  private DecodedValue nullable(NullableType type, FieldPath path) throws DecodeException {
+    PrefixWidth width = type.prefix();
+    int length;
+    try {
+      length = Wire.nullableLength(in, width.size(), UNNAMED);
+      if (length < 0) {
+        return new DecodedValue.OptionalValue(Optional.empty());
+      }
+      FieldType inner = type.inner();
+      DecodedValue value;
+      if (inner instanceof StringType) {
+        value = new DecodedValue.StringValue(Wire.stringOf(in, length, UNNAMED));
+      } else if (inner instanceof BytesType) {
+        value = DecodedValue.BytesValue.of(Wire.bytesOf(in, length));
+      } else {
+        ListType list = (ListType) inner;
+        int at = in.position() - width.size();
+        value = elements(list, Wire.counted(in, length, list.element().minimumSize(), UNNAMED, at), path);
+      }
+      return new DecodedValue.OptionalValue(Optional.of(value));
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    }
   }
 
   /** An integer: unsigned types as their value, signed ones sign-extended, a u64 as its bits. */
@@ -175,6 +258,7 @@ final class BodyReader {
         case U8 -> Wire.u8(in, UNNAMED);
         case U16 -> Wire.u16(in, UNNAMED);
         case U32 -> Wire.u32(in, UNNAMED);
+        default -> throw new IllegalArgumentException("a type id is unsigned: " + width);
       };
     } catch (MalformedFrameException e) {
       throw malformed(path, e);
@@ -206,16 +290,57 @@ final class BodyReader {
 
   /** A list: its count checked by the runtime against the bytes left, then the elements, each named by its index. */
   private DecodedValue list(ListType type, FieldPath path) throws DecodeException {
+    if (type.count() instanceof Size.Until until) {
+      return untilSentinel(type, until, path);
+    }
     int count;
     try {
-      count = Wire.count(in, type.countPrefix().size(), type.element().minimumSize(), UNNAMED);
+      int minimum = type.element().minimumSize();
+      if (type.count() instanceof Size.Rest) {
+        count = Integer.MAX_VALUE;
+      } else {
+        PrefixWidth width = ((Size.Prefix) type.count()).width();
+        count = width.signed()
+            ? Wire.signedCount(in, width.size(), minimum, UNNAMED)
+            : Wire.count(in, width.size(), minimum, UNNAMED);
+      }
     } catch (MalformedFrameException e) {
       throw malformed(path, e);
     }
-    ImmutableList.Builder<DecodedValue> elements = ImmutableList.builderWithExpectedSize(count);
-    for (int i = 0; i < count; i++) {
+    return elements(type, count, path);
+  }
+
+  /**
+   * {@code count} elements; {@link Integer#MAX_VALUE} for a list that takes the rest of the frame
+   * and ends with it.
+   */
+  private DecodedValue elements(ListType type, int count, FieldPath path) throws DecodeException {
+    boolean rest = count == Integer.MAX_VALUE;
+    ImmutableList.Builder<DecodedValue> elements = rest
+        ? ImmutableList.builder() : ImmutableList.builderWithExpectedSize(count);
+    for (int i = 0; rest ? in.hasRemaining() : i < count; i++) {
       elements.add(value(type.element(), path.element(i)));
     }
     return new DecodedValue.ListValue(elements.build());
+  }
+
+  /**
+   * A list that ends at its sentinel: before each element, its first value is read and compared;
+   * the sentinel is consumed and ends the list, any other value is read again as the element's
+   * start. Every element takes at least one byte, so the bytes left bound the loop.
+   */
+  private DecodedValue untilSentinel(ListType type, Size.Until until, FieldPath path) throws DecodeException {
+    ImmutableList.Builder<DecodedValue> elements = ImmutableList.builder();
+    DecodedValue sentinel = DefaultValues.sentinel(until);
+    for (int i = 0; ; i++) {
+      FieldPath at = path.element(i);
+      int start = in.position();
+      DecodedValue first = value(until.type(), at);
+      if (first.equals(sentinel)) {
+        return new DecodedValue.ListValue(elements.build());
+      }
+      in.position(start);
+      elements.add(value(type.element(), at));
+    }
   }
 }

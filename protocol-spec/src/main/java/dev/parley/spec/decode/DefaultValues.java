@@ -23,10 +23,15 @@ final class DefaultValues {
   private DefaultValues() {}
 
   static DecodedValue of(Field field) {
-    if (field.optional()) {
+    if (field.optional() || field.type() instanceof dev.parley.spec.NullableType) {
       return new DecodedValue.OptionalValue(Optional.empty());
     }
     return value(field.type(), field.defaultValue().orElseThrow());
+  }
+
+  /** The value that ends a list with a sentinel, as the reader decodes it. */
+  static DecodedValue sentinel(dev.parley.spec.Size.Until until) {
+    return value(until.type(), until.sentinel());
   }
 
   private static DecodedValue value(FieldType type, Value value) {

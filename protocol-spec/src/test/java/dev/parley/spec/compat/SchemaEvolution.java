@@ -297,11 +297,11 @@ public final class SchemaEvolution {
     if (rnd.nextBoolean() && (!optional || field.since() == 1 || Types.takesDefault(type))) {
       optional = !optional;
     } else if (type instanceof StringType s) {
-      type = new StringType(otherWidth(s.lengthPrefix()));
+      type = new StringType(otherWidth(s.prefix().orElseThrow()));
     } else if (type instanceof BytesType b) {
-      type = new BytesType(otherWidth(b.lengthPrefix()));
+      type = new BytesType(otherWidth(b.prefix().orElseThrow()));
     } else if (type instanceof ListType l) {
-      type = new ListType(l.element(), otherWidth(l.countPrefix()));
+      type = new ListType(l.element(), otherWidth(l.prefix().orElseThrow()));
     } else {
       PrimitiveType p;
       do {

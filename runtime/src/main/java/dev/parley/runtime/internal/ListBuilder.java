@@ -18,6 +18,8 @@ public final class ListBuilder<E> {
 
   private Object[] elements;
   private int size;
+  /** Whether the builder grows as elements come, for a list whose count is known only at its end. */
+  private final boolean growing;
 
   /**
    * A builder of a list of exactly {@code count} elements.
@@ -29,6 +31,21 @@ public final class ListBuilder<E> {
       throw new IllegalArgumentException("negative count " + count);
     }
     this.elements = count == 0 ? NONE : new Object[count];
+    this.growing = false;
+  }
+
+  private ListBuilder() {
+    this.elements = new Object[4];
+    this.growing = true;
+  }
+
+  /**
+   * A builder of a list whose end the decoder finds as it reads: a sentinel, or the end of the
+   * frame. Its array doubles as elements come, so it never holds more than twice what was added,
+   * and every element took at least one byte of the frame.
+   */
+  public static <E> ListBuilder<E> growing() {
+    return new ListBuilder<>();
   }
 
   /**
@@ -40,7 +57,11 @@ public final class ListBuilder<E> {
   public void add(E element) {
     Object[] array = checkedArray();
     if (size == array.length) {
-      throw new IllegalStateException("the list already has its " + array.length + " elements");
+      if (!growing) {
+        throw new IllegalStateException("the list already has its " + array.length + " elements");
+      }
+      array = java.util.Arrays.copyOf(array, array.length * 2);
+      elements = array;
     }
     array[size] = ImmutableArrayList.immutableElement(element, size);
     size++;
@@ -55,7 +76,9 @@ public final class ListBuilder<E> {
    */
   public List<E> build() {
     Object[] array = checkedArray();
-    if (size != array.length) {
+    if (growing) {
+      array = size == 0 ? NONE : java.util.Arrays.copyOf(array, size);
+    } else if (size != array.length) {
       throw new IllegalStateException("only " + size + " of " + array.length + " elements added");
     }
     elements = null;

@@ -5,8 +5,12 @@ import dev.parley.runtime.MalformedFrameException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Not API: the wire format's primitive reads, writes and checks, for generated code only (see the
@@ -21,6 +25,9 @@ import java.util.Optional;
  * {@code field[index]} when they fail.
  */
 public final class Wire {
+
+  /** The most bytes a varint of 64 bits takes. */
+  private static final int MAX_VARINT_BYTES = 10;
 
   private Wire() {}
 
@@ -128,12 +135,7 @@ public final class Wire {
    */
   public static int length(ByteBuffer in, int width, String field) throws MalformedFrameException {
     int at = in.position();
-    long length = prefix(in, width, field);
-    if (length > in.remaining()) {
-      throw new MalformedFrameException(field,
-          "length " + length + " exceeds the " + in.remaining() + " bytes left", at);
-    }
-    return (int) length;
+    return sized(in, prefix(in, width, field), field, at);
   }
 
   /**
@@ -143,13 +145,72 @@ public final class Wire {
   public static int count(ByteBuffer in, int width, int minElementSize, String field)
       throws MalformedFrameException {
     int at = in.position();
-    long count = prefix(in, width, field);
-    if (count * minElementSize > in.remaining()) {
-      throw new MalformedFrameException(field, "count " + count + " of elements of at least "
-          + minElementSize + " byte" + (minElementSize == 1 ? "" : "s") + " exceeds the "
-          + in.remaining() + " bytes left", at);
+    return counted(in, prefix(in, width, field), minElementSize, field, at);
+  }
+
+  /**
+   * A byte length that an earlier field gave, checked as {@link #length} checks its prefix: from 0
+   * to the bytes left. An error is reported at {@code at}, the offset of the field that gave it.
+   */
+  public static int sized(ByteBuffer in, long length, String field, int at) throws MalformedFrameException {
+    if (length < 0 || length > in.remaining()) {
+      throw new MalformedFrameException(field, length < 0 ? "length " + length + " is negative"
+          : "length " + length + " exceeds the " + in.remaining() + " bytes left", at);
+    }
+    return (int) length;
+  }
+
+  /**
+   * An element count that an earlier field gave, checked as {@link #count} checks its prefix: not
+   * negative, and {@code count * minElementSize} within the bytes left. An error is reported at
+   * {@code at}, the offset of the field that gave it.
+   */
+  public static int counted(ByteBuffer in, long count, int minElementSize, String field, int at)
+      throws MalformedFrameException {
+    // Past Integer.MAX_VALUE no list can hold it, and below it the product cannot overflow.
+    if (count < 0 || count > Integer.MAX_VALUE || count * minElementSize > in.remaining()) {
+      throw new MalformedFrameException(field, count < 0 ? "count " + count + " is negative"
+          : minElementSize == 0 ? "count " + count + " exceeds the largest list (" + Integer.MAX_VALUE + ")"
+          : "count " + count + " of elements of at least " + minElementSize + " byte"
+              + (minElementSize == 1 ? "" : "s") + " exceeds the " + in.remaining() + " bytes left", at);
     }
     return (int) count;
+  }
+
+  /**
+   * A signed byte length of {@code width} bytes (1, 2 or 4: an i8, i16 or i32), checked as
+   * {@link #length} checks its prefix; a negative length is an error.
+   */
+  public static int signedLength(ByteBuffer in, int width, String field) throws MalformedFrameException {
+    int at = in.position();
+    return sized(in, signedPrefix(in, width, field), field, at);
+  }
+
+  /**
+   * A signed element count of {@code width} bytes (1, 2 or 4), checked as {@link #count} checks
+   * its prefix; a negative count is an error.
+   */
+  public static int signedCount(ByteBuffer in, int width, int minElementSize, String field)
+      throws MalformedFrameException {
+    int at = in.position();
+    return counted(in, signedPrefix(in, width, field), minElementSize, field, at);
+  }
+
+  /**
+   * A signed byte length of {@code width} bytes (1, 2 or 4) where -1 means null, as PostgreSQL
+   * writes a NULL column value: -1 is returned, and no bytes follow. Any other negative length is
+   * an error; the others are checked as {@link #length} checks its prefix.
+   */
+  public static int nullableLength(ByteBuffer in, int width, String field) throws MalformedFrameException {
+    int at = in.position();
+    int length = signedPrefix(in, width, field);
+    if (length == -1) {
+      return -1;
+    }
+    if (length < -1) {
+      throw new MalformedFrameException(field, "length " + length + ": only -1, null, may be negative", at);
+    }
+    return sized(in, length, field, at);
   }
 
   private static long prefix(ByteBuffer in, int width, String field) throws MalformedFrameException {
@@ -157,6 +218,15 @@ public final class Wire {
       case 1 -> u8(in, field);
       case 2 -> u16(in, field);
       case 4 -> u32(in, field);
+      default -> throw new IllegalArgumentException("width " + width);
+    };
+  }
+
+  private static int signedPrefix(ByteBuffer in, int width, String field) throws MalformedFrameException {
+    return switch (width) {
+      case 1 -> i8(in, field);
+      case 2 -> i16(in, field);
+      case 4 -> i32(in, field);
       default -> throw new IllegalArgumentException("width " + width);
     };
   }
@@ -176,6 +246,161 @@ public final class Wire {
   public static Bytes fixedBytes(ByteBuffer in, int size, String field) throws MalformedFrameException {
     need(in, size, field);
     return Bytes.read(in, size);
+  }
+
+  /** {@code length} bytes of strict UTF-8; a {@link #sized} or similar check found them there. */
+  public static String stringOf(ByteBuffer in, int length, String field) throws MalformedFrameException {
+    return Utf8.decode(in, length, field);
+  }
+
+  /** {@code length} bytes; a {@link #sized} or similar check found them there. */
+  public static Bytes bytesOf(ByteBuffer in, int length) {
+    return Bytes.read(in, length);
+  }
+
+  /** The bytes left, to the end of the frame, as strict UTF-8. */
+  public static String restString(ByteBuffer in, String field) throws MalformedFrameException {
+    return Utf8.decode(in, in.remaining(), field);
+  }
+
+  /** The bytes left, to the end of the frame. */
+  public static Bytes restBytes(ByteBuffer in) {
+    return Bytes.read(in, in.remaining());
+  }
+
+  /**
+   * A NUL-terminated string: the strict UTF-8 before the first 0x00 byte, which is consumed and
+   * not returned. A string whose terminator is not among the bytes left is an error at its start.
+   */
+  public static String cstring(ByteBuffer in, String field) throws MalformedFrameException {
+    int start = in.position();
+    int end = NulScan.indexOf(in, start, in.limit());
+    if (end < 0) {
+      throw new MalformedFrameException(field,
+          "string has no NUL terminator in the " + in.remaining() + " bytes left", start);
+    }
+    String value = Utf8.decode(in, end - start, field);
+    in.position(end + 1);
+    return value;
+  }
+
+  /**
+   * An unsigned LEB128 varint of at most {@code maxBytes} bytes (1 to 10): seven bits a byte, the
+   * least significant group first, the high bit set on every byte but the last. Refused, at the
+   * varint's first byte: one cut short by the end of the frame, one longer than {@code maxBytes},
+   * one not in its shortest form (a last byte of 0x00 after others), and one above 64 bits. A
+   * value of 64 bits comes back in a long's bits.
+   */
+  public static long uvarint(ByteBuffer in, int maxBytes, String field) throws MalformedFrameException {
+    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
+    int at = in.position();
+    int end = in.limit();
+    long value = 0;
+    for (int n = 0; ; n++) { // n: the bytes read before this one
+      if (at + n == end) {
+        throw new MalformedFrameException(field, "varint cut short: need another byte, 0 left", at);
+      }
+      byte b = in.get(at + n);
+      value |= (long) (b & 0x7F) << (7 * n);
+      if (b >= 0) {
+        if (b == 0 && n > 0) {
+          int shortest = uvarintSize(value);
+          throw new MalformedFrameException(field, "non-minimal varint: " + (n + 1) + " bytes where "
+              + shortest + (shortest == 1 ? " suffices" : " suffice"), at);
+        }
+        if (n == MAX_VARINT_BYTES - 1 && b > 1) {
+          // The tenth byte carries bit 63 only.
+          throw new MalformedFrameException(field, "varint above 64 bits: its tenth byte is " + b
+              + ", more than 1", at);
+        }
+        in.position(at + n + 1);
+        return value;
+      }
+      if (n + 1 == maxBytes) {
+        throw new MalformedFrameException(field, "varint longer than its " + maxBytes + " byte"
+            + (maxBytes == 1 ? "" : "s"), at);
+      }
+    }
+  }
+
+  /**
+   * A byte length carried as a {@link #uvarint} of at most {@code maxBytes} bytes, checked as
+   * {@link #length} checks its prefix.
+   */
+  public static int varintLength(ByteBuffer in, int maxBytes, String field) throws MalformedFrameException {
+    int at = in.position();
+    long length = uvarint(in, maxBytes, field);
+    if (length < 0) {
+      // Above 2^63: unsigned, so it is too long, not negative.
+      throw new MalformedFrameException(field, "length " + Long.toUnsignedString(length) + " exceeds the "
+          + in.remaining() + " bytes left", at);
+    }
+    return sized(in, length, field, at);
+  }
+
+  /**
+   * An element count carried as a {@link #uvarint} of at most {@code maxBytes} bytes, checked as
+   * {@link #count} checks its prefix.
+   */
+  public static int varintCount(ByteBuffer in, int maxBytes, int minElementSize, String field)
+      throws MalformedFrameException {
+    int at = in.position();
+    long count = uvarint(in, maxBytes, field);
+    if (count < 0) {
+      // Above 2^63: unsigned, so it is too large, not negative.
+      throw new MalformedFrameException(field, "count " + Long.toUnsignedString(count)
+          + " exceeds the largest list (" + Integer.MAX_VALUE + ")", at);
+    }
+    return counted(in, count, minElementSize, field, at);
+  }
+
+  /**
+   * The CRC-32 (ISO-HDLC, as zip and Ethernet use) of the bytes of {@code buf} from index
+   * {@code from} to {@code to}, exclusive; moves nothing.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= buf.limit()}
+   */
+  public static long crc32(ByteBuffer buf, int from, int to) {
+    return checksumOf(new CRC32(), buf, from, to);
+  }
+
+  /**
+   * The CRC-32C (Castagnoli, as iSCSI and Kafka use) of the bytes of {@code buf} from index
+   * {@code from} to {@code to}, exclusive; moves nothing.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= buf.limit()}
+   */
+  public static long crc32c(ByteBuffer buf, int from, int to) {
+    return checksumOf(new CRC32C(), buf, from, to);
+  }
+
+  private static long checksumOf(Checksum checksum, ByteBuffer buf, int from, int to) {
+    Objects.checkFromToIndex(from, to, buf.limit());
+    if (buf.hasArray()) {
+      checksum.update(buf.array(), buf.arrayOffset() + from, to - from);
+    } else {
+      // A view of the span, so that the caller's position and limit stay as they are.
+      checksum.update(buf.slice(from, to - from));
+    }
+    return checksum.getValue();
+  }
+
+  /**
+   * Checks a checksum: {@code found}, what the frame carries in field {@code field} at
+   * {@code offset}, must be {@code computed}, what its bytes give.
+   */
+  public static void checksum(long found, long computed, String field, int offset)
+      throws MalformedFrameException {
+    if (found != computed) {
+      throw new MalformedFrameException(field, "checksum mismatch: the frame carries " + hex32(found)
+          + ", the bytes give " + hex32(computed), offset);
+    }
+  }
+
+  private static String hex32(long value) {
+    return String.format(Locale.ROOT, "0x%08X", value);
   }
 
   /**
@@ -203,7 +428,7 @@ public final class Wire {
 
   /** A constant as a schema would write it: negative and small numbers in decimal, others in hex. */
   private static String hex(long value) {
-    return value < 10 ? Long.toString(value) : "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+    return value < 10 ? Long.toString(value) : "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
   }
 
   /** An error at {@code offset}, for checks that generated decoders make themselves. */
@@ -253,6 +478,63 @@ public final class Wire {
   /** The encoded size of a string with a {@code width}-byte length. */
   public static int stringSize(String value, int width) {
     return width + Utf8.length(value);
+  }
+
+  /**
+   * Writes a signed length or count of {@code width} bytes (1, 2 or 4), -1 for null included: the
+   * low {@code width} bytes of {@code value}'s two's complement.
+   */
+  public static void putSignedLength(ByteBuffer out, int width, int value) {
+    putLength(out, width, value);
+  }
+
+  /**
+   * Writes a NUL-terminated string: its UTF-8, then 0x00. The string holds no U+0000, as
+   * {@link #checkCString} made sure.
+   */
+  public static void putCString(ByteBuffer out, String value) {
+    Utf8.encode(value, Utf8.length(value), out);
+    out.put((byte) 0);
+  }
+
+  /** The encoded size of a NUL-terminated string: its UTF-8 byte length and one for the NUL. */
+  public static int cstringSize(String value) {
+    return Utf8.length(value) + 1;
+  }
+
+  /** Writes {@code value}, unsigned, as a {@link #uvarint} of {@link #uvarintSize} bytes. */
+  public static void putUvarint(ByteBuffer out, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out.put((byte) (value | 0x80));
+      value >>>= 7;
+    }
+    out.put((byte) value);
+  }
+
+  /** The bytes of {@code value}, unsigned, as a {@link #uvarint}: 1 to 10. */
+  public static int uvarintSize(long value) {
+    // Seven bits a byte, and one byte for zero.
+    return 1 + (63 - Long.numberOfLeadingZeros(value | 1)) / 7;
+  }
+
+  // ---- Mapping values -----------------------------------------------------------------------
+
+  /**
+   * The zigzag form of {@code signed}, as protobuf's {@code sint64} carries it in a varint: 0, -1,
+   * 1, -2, ... become 0, 1, 2, 3, ..., so that small magnitudes take few bytes.
+   */
+  public static long zigzag(long signed) {
+    return signed << 1 ^ signed >> 63;
+  }
+
+  /** The signed value of the zigzag form {@code unsigned}: the inverse of {@link #zigzag}. */
+  public static long unzigzag(long unsigned) {
+    return unsigned >>> 1 ^ -(unsigned & 1);
+  }
+
+  /** The {@code width} bits (1 to 32) of {@code word} from bit {@code shift} up, as an int. */
+  public static int bitsOf(long word, int shift, int width) {
+    return (int) (word >>> shift & (1L << width) - 1);
   }
 
   // ---- Checking record components -------------------------------------------------------------
@@ -330,10 +612,28 @@ public final class Wire {
 
   /** {@link #checkString(String, int, String)} for element {@code index} of list {@code field}. */
   public static String checkString(String value, int width, String field, int index) {
+    return checkString(value, width, false, field, index);
+  }
+
+  /**
+   * {@link #checkString(String, int, String)} for a signed length of {@code width} bytes, whose
+   * maximum is half an unsigned one's: an i16 length allows 32767 bytes.
+   */
+  public static String checkSignedString(String value, int width, String field) {
+    return checkString(value, width, true, field, -1);
+  }
+
+  /** {@link #checkSignedString(String, int, String)} for element {@code index} of list {@code field}. */
+  public static String checkSignedString(String value, int width, String field, int index) {
+    return checkString(value, width, true, field, index);
+  }
+
+  private static String checkString(String value, int width, boolean signed, String field, int index) {
     if (value == null) {
       throw new NullPointerException(label(field, index));
     }
-    if ((long) value.length() * 3 <= maxOf(width)) {
+    long max = maxOf(width, signed);
+    if ((long) value.length() * 3 <= max) {
       return value;
     }
     int length;
@@ -342,9 +642,33 @@ public final class Wire {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(label(field, index) + ": " + e.getMessage(), e);
     }
-    if (length > maxOf(width)) {
+    if (length > max) {
       throw new IllegalArgumentException(label(field, index) + " takes " + length
-          + " bytes of UTF-8, more than its u" + (width * 8) + " length allows (" + maxOf(width) + ")");
+          + " bytes of UTF-8, more than its " + prefixType(width, signed) + " length allows (" + max + ")");
+    }
+    return value;
+  }
+
+  /**
+   * Non-null and free of U+0000, which would end a NUL-terminated string early on the wire. An
+   * unpaired surrogate, which UTF-8 cannot carry, is refused when the string is sized or encoded,
+   * as {@link #checkString(String, int, String)} refuses one in a string too short to measure: a
+   * string decoded from the wire is not read a second time, except by the intrinsic search for
+   * the NUL.
+   */
+  public static String checkCString(String value, String field) {
+    return checkCString(value, field, -1);
+  }
+
+  /** {@link #checkCString(String, String)} for element {@code index} of list {@code field}. */
+  public static String checkCString(String value, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
+    int nul = value.indexOf(0);
+    if (nul >= 0) {
+      throw new IllegalArgumentException(label(field, index) + " contains a NUL character at index " + nul
+          + ", which would end it on the wire");
     }
     return value;
   }
@@ -356,12 +680,27 @@ public final class Wire {
 
   /** {@link #checkBytes(Bytes, int, String)} for element {@code index} of list {@code field}. */
   public static Bytes checkBytes(Bytes value, int width, String field, int index) {
+    return checkBytes(value, width, false, field, index);
+  }
+
+  /** {@link #checkBytes(Bytes, int, String)} for a signed length of {@code width} bytes. */
+  public static Bytes checkSignedBytes(Bytes value, int width, String field) {
+    return checkBytes(value, width, true, field, -1);
+  }
+
+  /** {@link #checkSignedBytes(Bytes, int, String)} for element {@code index} of list {@code field}. */
+  public static Bytes checkSignedBytes(Bytes value, int width, String field, int index) {
+    return checkBytes(value, width, true, field, index);
+  }
+
+  private static Bytes checkBytes(Bytes value, int width, boolean signed, String field, int index) {
     if (value == null) {
       throw new NullPointerException(label(field, index));
     }
-    if (value.size() > maxOf(width)) {
+    if (value.size() > maxOf(width, signed)) {
       throw new IllegalArgumentException(label(field, index) + " has " + value.size()
-          + " bytes, more than its u" + (width * 8) + " length allows (" + maxOf(width) + ")");
+          + " bytes, more than its " + prefixType(width, signed) + " length allows (" + maxOf(width, signed)
+          + ")");
     }
     return value;
   }
@@ -396,18 +735,32 @@ public final class Wire {
 
   /** {@link #checkList(List, int, String)} for element {@code index} of list {@code field}. */
   public static <E> List<E> checkList(List<E> list, int width, String field, int index) {
+    return checkList(list, width, false, field, index);
+  }
+
+  /** {@link #checkList(List, int, String)} for a signed count of {@code width} bytes. */
+  public static <E> List<E> checkSignedList(List<E> list, int width, String field) {
+    return checkList(list, width, true, field, -1);
+  }
+
+  /** {@link #checkSignedList(List, int, String)} for element {@code index} of list {@code field}. */
+  public static <E> List<E> checkSignedList(List<E> list, int width, String field, int index) {
+    return checkList(list, width, true, field, index);
+  }
+
+  private static <E> List<E> checkList(List<E> list, int width, boolean signed, String field, int index) {
     if (list instanceof ImmutableArrayList<E> own) {
       // A decoder's own list, the usual case: no copy, and a call to a final class.
-      if (own.size() > maxOf(width)) {
-        throw tooLong(own.size(), width, field, index);
+      if (own.size() > maxOf(width, signed)) {
+        throw tooLong(own.size(), width, signed, field, index);
       }
       return list;
     }
     if (list == null) {
       throw new NullPointerException(label(field, index));
     }
-    if (list.size() > maxOf(width)) {
-      throw tooLong(list.size(), width, field, index);
+    if (list.size() > maxOf(width, signed)) {
+      throw tooLong(list.size(), width, signed, field, index);
     }
     List<E> copy;
     try {
@@ -430,9 +783,49 @@ public final class Wire {
     return copy;
   }
 
-  private static IllegalArgumentException tooLong(int size, int width, String field, int index) {
+  private static IllegalArgumentException tooLong(int size, int width, boolean signed, String field, int index) {
     return new IllegalArgumentException(label(field, index) + " has " + size
-        + " elements, more than its u" + (width * 8) + " count allows (" + maxOf(width) + ")");
+        + " elements, more than its " + prefixType(width, signed) + " count allows (" + maxOf(width, signed) + ")");
+  }
+
+  /**
+   * A value that a {@link #uvarint} of at most {@code maxBytes} bytes (1 to 10) carries: below
+   * 2<sup>7 * maxBytes</sup>, taken as unsigned. At 10 bytes every long fits, a negative one as
+   * the unsigned value of its bits.
+   */
+  public static long checkUvarint(long value, int maxBytes, String field) {
+    return checkUvarint(value, maxBytes, field, -1);
+  }
+
+  /** {@link #checkUvarint(long, int, String)} for element {@code index} of list {@code field}. */
+  public static long checkUvarint(long value, int maxBytes, String field, int index) {
+    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
+    if (maxBytes < MAX_VARINT_BYTES && value >>> 7 * maxBytes != 0) {
+      throw new IllegalArgumentException(label(field, index) + " is " + Long.toUnsignedString(value)
+          + ", more than a " + maxBytes + "-byte varint carries (" + ((1L << 7 * maxBytes) - 1) + ")");
+    }
+    return value;
+  }
+
+  /** A value that a bit field of {@code width} bits (1 to 31) holds: 0 to 2<sup>width</sup> - 1. */
+  public static int checkBits(int value, int width, String field) {
+    return checkBits(value, width, field, -1);
+  }
+
+  /** {@link #checkBits(int, int, String)} for element {@code index} of list {@code field}. */
+  public static int checkBits(int value, int width, String field, int index) {
+    if (width < 1 || width > 31) {
+      throw new IllegalArgumentException("width " + width);
+    }
+    if (value >>> width != 0) {
+      // Negative values have their top bit set, so they land here too.
+      throw new IllegalArgumentException(label(field, index) + " is " + value
+          + (value < 0 ? ", less than " : ", more than ") + (width == 1 ? "1 bit holds" : width + " bits hold")
+          + " (0 to " + ((1 << width) - 1) + ")");
+    }
+    return value;
   }
 
   /**
@@ -468,12 +861,30 @@ public final class Wire {
     }
   }
 
-  private static long maxOf(int width) {
-    return (1L << (width * 8)) - 1;
+  /** The largest value a length or count prefix of {@code width} bytes carries. */
+  private static long maxOf(int width, boolean signed) {
+    return (1L << (width * 8 - (signed ? 1 : 0))) - 1;
+  }
+
+  /** {@code u16}, {@code i32}: the prefix's type, for messages. */
+  private static String prefixType(int width, boolean signed) {
+    return (signed ? "i" : "u") + width * 8;
   }
 
   /** {@code field}, or {@code field[index]} for an element: built only once a check has failed. */
   static String label(String field, int index) {
     return index < 0 ? field : field + "[" + index + "]";
+  }
+
+  // ---- Sizes kept elsewhere -------------------------------------------------------------------
+
+  /** The UTF-8 byte length of {@code value}: what a field that holds a string's size holds. */
+  public static int utf8Length(String value) {
+    return Utf8.length(value);
+  }
+
+  /** Writes a string's UTF-8 with no length before it: its size is kept elsewhere, or implied. */
+  public static void putStringOf(ByteBuffer out, String value) {
+    Utf8.encode(value, Utf8.length(value), out);
   }
 }
