@@ -163,6 +163,11 @@ final class HeaderCodec {
     }
   }
 
+  /** The position of {@code field} in the frame whose first byte is at {@code start}. */
+  CodeBlock position(FrameField field, String start) {
+    return at(start, frame.offset(field));
+  }
+
   /** The position of the type id in the frame, for the error of an unknown one. */
   CodeBlock typeIdPosition(String start) {
     return at(start, frame.offset(frame.typeId().orElseThrow()));

@@ -154,13 +154,24 @@ final class ProtocolGenerator {
     header.allocate(names);
     CodeBlock.Builder code = CodeBlock.builder();
     header.read(code, "frame", "start", names);
+    java.util.List<FrameField> headerSizes = file.headerSizes();
     String arguments = file.frame().orElseThrow().applicationFields().stream()
+        .filter(f -> !headerSizes.contains(f))
         .map(f -> ", " + names.get(f)).collect(java.util.stream.Collectors.joining());
     if (file.hasTypeId()) {
       String typeId = names.get(file.frame().orElseThrow().typeId().orElseThrow());
       CodeBlock.Builder arms = CodeBlock.builder();
       for (MessageType m : file.messages()) {
-        arms.add("case $1T.TYPE_ID -> $1T.decode(frame$2L);\n", types.className(m), arguments);
+        CodeBlock unused = unusedSizes(file, m, names, header);
+        String sizes = RecordGenerator.headerSizes(m, file).stream()
+            .map(f -> ", " + names.get(file.frame().orElseThrow().field(f.name()).orElseThrow()))
+            .collect(java.util.stream.Collectors.joining());
+        if (unused.isEmpty()) {
+          arms.add("case $1T.TYPE_ID -> $1T.decode(frame$2L$3L);\n", types.className(m), arguments, sizes);
+        } else {
+          arms.add("case $T.TYPE_ID -> {\n$>", types.className(m)).add(unused)
+              .add("yield $1T.decode(frame$2L$3L);\n$<}\n", types.className(m), arguments, sizes);
+        }
       }
       code.add("$T message = switch ($N) {\n", message, typeId).indent()
           .add(arms.build())
@@ -169,7 +180,12 @@ final class ProtocolGenerator {
               header.typeIdPosition("start"))
           .unindent().add("};\n");
     } else {
-      code.addStatement("$T message = $T.decode(frame$L)", message, only(file), arguments);
+      MessageType m = file.messages().get(0);
+      code.add(unusedSizes(file, m, names, header));
+      String sizes = RecordGenerator.headerSizes(m, file).stream()
+          .map(f -> ", " + names.get(file.frame().orElseThrow().field(f.name()).orElseThrow()))
+          .collect(java.util.stream.Collectors.joining());
+      code.addStatement("$T message = $T.decode(frame$L$L)", message, only(file), arguments, sizes);
     }
     return MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
         .addAnnotation(Override.class)
@@ -192,6 +208,22 @@ final class ProtocolGenerator {
         .addStatement("frame.order(order)")
         .endControlFlow()
         .build();
+  }
+
+  /**
+   * Checks that the header sizes a message has no field for are 0: a frame that says otherwise
+   * carries bytes the message does not describe (SPEC.md 13.3).
+   */
+  private static CodeBlock unusedSizes(SchemaFile file, MessageType message, NameAllocator names,
+      HeaderCodec header) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (FrameField size : file.headerSizes()) {
+      if (SchemaFile.sizedBy(message, size).isEmpty()) {
+        code.addStatement("$T.constant($N, 0, $S, $L)", JavaTypes.WIRE, names.get(size), size.name(),
+            header.position(size, "start"));
+      }
+    }
+    return code.build();
   }
 
   /** The one message of a file whose frame has no type id. */

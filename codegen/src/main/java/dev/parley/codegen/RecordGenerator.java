@@ -76,6 +76,9 @@ final class RecordGenerator {
     record.recordConstructor(constructor(composite, header));
     if (composite instanceof MessageType message) {
       record.addSuperinterface(JavaTypes.messageInterface(file));
+      for (FrameField size : file.headerSizes()) {
+        record.addMethod(headerSize(message, size));
+      }
       if (file.hasTypeId()) {
         record.addField(typeIdField(message, file)).addMethod(typeIdMethod());
       }
@@ -97,9 +100,43 @@ final class RecordGenerator {
    * the file starts with them, as record components.
    */
   static List<Field> headerComponents(SchemaFile file) {
+    List<FrameField> sizes = file.headerSizes();
     return file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of()).stream()
+        .filter(f -> !sizes.contains(f))
         .map(FrameField::asField)
         .toList();
+  }
+
+  /**
+   * The header sizes {@code message}'s body uses, as the fields its decoder takes after the
+   * header components: the values the protocol read from the header.
+   */
+  static List<Field> headerSizes(MessageType message, SchemaFile file) {
+    return file.headerSizes().stream()
+        .filter(f -> SchemaFile.sizedBy(message, f).isPresent())
+        .map(FrameField::asField)
+        .toList();
+  }
+
+  /**
+   * The accessor of a header field that holds a size: the value the encoder writes, computed from
+   * the field it sizes, or 0 when this message has none.
+   */
+  private MethodSpec headerSize(MessageType message, FrameField field) {
+    java.util.Optional<Field> sized = SchemaFile.sizedBy(message, field);
+    TypeName type = types.javaType(field.type());
+    MethodSpec.Builder method = MethodSpec.methodBuilder(JavaNames.fieldName(field.name()))
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(type);
+    if (sized.isEmpty()) {
+      return method.addJavadoc("0: this message has no field whose size the header's {@code $L} holds.",
+          field.name()).addStatement("return 0").build();
+    }
+    return method.addJavadoc("The size of {@code $L}, which the header's {@code $L} holds.", sized.get().name(),
+            field.name())
+        .addStatement("return $L", WireCodec.sizeOf(sized.get().type(), CodeBlock.of("this.$N", javaName(sized.get()))))
+        .build();
   }
 
   private static FieldSpec typeIdField(MessageType message, SchemaFile file) {
@@ -422,7 +459,10 @@ final class RecordGenerator {
 
   private MethodSpec decode(Composite composite, SchemaFile file, ClassName name, Modifier[] visibility,
       List<Field> header) {
-    NameAllocator names = names(composite, header);
+    List<Field> headerSizes = composite instanceof MessageType m ? headerSizes(m, file) : List.of();
+    List<Field> named = new ArrayList<>(header);
+    named.addAll(headerSizes);
+    NameAllocator names = names(composite, named);
     String in = names.newName("in");
     CodeBlock.Builder code = CodeBlock.builder();
     StringBuilder arguments = new StringBuilder();
@@ -443,6 +483,11 @@ final class RecordGenerator {
       } else if (sizeField.isPresent()) {
         codec.readSized(code, field.type(), local, field.name(), in, javaName(sizeField.get()),
             sizeAt.get(sizeField.get().name()), names);
+      } else if (Composite.sizeOf(field.type()).orElse(null) instanceof Size.FieldRef ref && ref.header()) {
+        // The size was in the header: an error points at the data it could not cover.
+        String at = names.newName(local + "At");
+        code.addStatement("int $N = $N.position()", at, in);
+        codec.readSized(code, field.type(), local, field.name(), in, JavaNames.fieldName(ref.field()), at, names);
       } else if (field.since() == 1) {
         readField(code, field, local, in, names);
       } else {
@@ -467,6 +512,9 @@ final class RecordGenerator {
         .addParameter(JavaTypes.BYTE_BUFFER, in)
         .addException(JavaTypes.MALFORMED);
     for (Field field : header) {
+      method.addParameter(types.fieldType(field), javaName(field));
+    }
+    for (Field field : headerSizes) {
       method.addParameter(types.fieldType(field), javaName(field));
     }
     String after = file != null && file.frame().isPresent() ? "the frame header" : "its type id";

@@ -56,12 +56,26 @@ final class FieldLinker {
 
   /** The linked fields of a struct ({@code inMessage} false) or message, skipping broken ones. */
   ImmutableList<Field> fields(Linker.Unit unit, List<FieldElement> elements, boolean inMessage) {
+    return fields(unit, elements, inMessage, List.of());
+  }
+
+  /**
+   * The linked fields of a message, whose sizes may also be kept in {@code header}, the application
+   * fields of the file's declared frame.
+   */
+  ImmutableList<Field> fields(Linker.Unit unit, List<FieldElement> elements, boolean inMessage,
+      List<Field> header) {
     ImmutableList.Builder<Field> out = ImmutableList.builder();
     Map<String, FieldElement> names = new HashMap<>();
     Map<String, FieldElement> javaNames = new HashMap<>();
     FieldElement lastSinceField = null;
     int lastSince = 1;
     Map<String, Field> earlier = new HashMap<>();
+    java.util.Set<String> headerNames = new java.util.HashSet<>();
+    for (Field field : header) {
+      earlier.put(field.name(), field);
+      headerNames.add(field.name());
+    }
     List<Field> linked = new ArrayList<>();
     for (FieldElement element : elements) {
       String name = element.name().text();
@@ -94,7 +108,7 @@ final class FieldLinker {
             + lastSince + ") field '" + lastSinceField.name().text() + "' ("
             + Linker.at(lastSinceField.location()) + "): fields added in later versions go last");
       }
-      Optional<FieldType> type = type(unit, element.type(), new Place(earlier, names.keySet()));
+      Optional<FieldType> type = type(unit, element.type(), new Place(earlier, names.keySet(), headerNames));
       if (type.isEmpty()) {
         continue;
       }
@@ -109,7 +123,7 @@ final class FieldLinker {
       earlier.putIfAbsent(name, field);
       linked.add(field);
     }
-    checkSizes(linked, inMessage);
+    checkSizes(linked, inMessage, header);
     return out.addAll(linked).build();
   }
 
@@ -118,8 +132,8 @@ final class FieldLinker {
    * before it ({@code earlier}) and knows the names of the fields so far ({@code declared}); a type
    * inside another (a list's element, a nullable's inner type, a constant's type) sees none.
    */
-  record Place(Map<String, Field> earlier, java.util.Set<String> declared) {
-    static final Place NESTED = new Place(Map.of(), java.util.Set.of());
+  record Place(Map<String, Field> earlier, java.util.Set<String> declared, java.util.Set<String> header) {
+    static final Place NESTED = new Place(Map.of(), java.util.Set.of(), java.util.Set.of());
 
     boolean nested() {
       return this == NESTED;
@@ -131,9 +145,12 @@ final class FieldLinker {
    * one size, is an ordinary field of version 1, and so is what it sizes; {@code rest} is only the
    * last field of a message.
    */
-  private void checkSizes(List<Field> fields, boolean inMessage) {
+  private void checkSizes(List<Field> fields, boolean inMessage, List<Field> header) {
     Map<String, Field> sizeUsers = new HashMap<>();
     Map<String, Field> byName = new HashMap<>();
+    for (Field field : header) {
+      byName.put(field.name(), field);
+    }
     for (Field field : fields) {
       byName.putIfAbsent(field.name(), field);
     }
@@ -441,7 +458,7 @@ final class FieldLinker {
           + ", so it cannot hold a " + what + ": a size field is an integer of at most 32 bits");
       return Optional.empty();
     }
-    return Optional.of(new Size.FieldRef(name.text(), p));
+    return Optional.of(new Size.FieldRef(name.text(), p, place.header().contains(name.text())));
   }
 
   /** {@code nullable T}: a string, bytes or list with a signed prefix, whose −1 is null. */

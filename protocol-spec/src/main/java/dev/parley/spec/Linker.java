@@ -405,7 +405,9 @@ final class Linker {
           only = message;
         }
       }
-      ImmutableList<Field> linkedFields = fields.fields(unit, message.fields(), true);
+      List<Field> header = unit.frame.map(FrameLayout::applicationFields).orElse(ImmutableList.of()).stream()
+          .map(FrameField::asField).toList();
+      ImmutableList<Field> linkedFields = fields.fields(unit, message.fields(), true, header);
       MessageType type = new MessageType(message.name().text(), unit.qualify(message.name().text()),
           id, linkedFields, message.doc(), message.location());
       long start = unit.frame.map(frame -> (long) frame.headerSize())

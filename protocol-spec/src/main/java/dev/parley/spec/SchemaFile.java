@@ -55,6 +55,37 @@ public record SchemaFile(
     return JavaNames.filePrefix(path.getFileName().toString());
   }
 
+  /**
+   * The application fields of the declared frame header that hold the size of a field of some
+   * message's body (memcached's key length): the encoder computes them, so they are no record
+   * components, and a message without a field they size sends 0 (SPEC.md 13.3).
+   */
+  public java.util.List<FrameField> headerSizes() {
+    if (frame.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (MessageType message : messages()) {
+      for (Field field : message.fields()) {
+        Composite.sizeOf(field.type()).ifPresent(size -> {
+          if (size instanceof Size.FieldRef ref && ref.header()) {
+            used.add(ref.field());
+          }
+        });
+      }
+    }
+    return frame.get().applicationFields().stream().filter(f -> used.contains(f.name())).toList();
+  }
+
+  /** The field of {@code message} whose size header field {@code field} holds, if it has one. */
+  public static java.util.Optional<Field> sizedBy(MessageType message, FrameField field) {
+    return message.fields().stream()
+        .filter(f -> Composite.sizeOf(f.type())
+            .filter(s -> s instanceof Size.FieldRef ref && ref.header() && ref.field().equals(field.name()))
+            .isPresent())
+        .findFirst();
+  }
+
   /** Whether the frames of this file carry a type id: always for Parley's own frame. */
   public boolean hasTypeId() {
     return frame.isEmpty() || frame.get().typeId().isPresent();

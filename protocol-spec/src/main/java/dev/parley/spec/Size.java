@@ -62,8 +62,10 @@ public sealed interface Size {
    *
    * @param field the schema name of the field that holds the size
    * @param type that field's integer type, which bounds the size
+   * @param header whether the field is an application field of the frame header (memcached's key
+   *     length), not of the message's body
    */
-  record FieldRef(String field, PrimitiveType type) implements Size {
+  record FieldRef(String field, PrimitiveType type, boolean header) implements Size {
     public FieldRef {
       requireNonNull(field, "field");
       requireNonNull(type, "type");

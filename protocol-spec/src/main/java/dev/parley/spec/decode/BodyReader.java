@@ -41,6 +41,8 @@ final class BodyReader {
   private final ByteBuffer in;
   private final long frameOffset;
   private final int lengthSize;
+  /** The integer values of the header's fields by name, once {@link #header} has read them. */
+  private final java.util.Map<String, Long> headerValues = new java.util.HashMap<>();
 
   BodyReader(ByteBuffer body, long frameOffset, int lengthSize) {
     this.in = body;
@@ -84,6 +86,7 @@ final class BodyReader {
       } finally {
         in.order(fileOrder);
       }
+      headerValues.put(field.name(), value);
       header.add(new DecodedField(field.asField(), new DecodedValue.IntValue(field.type(), value), false));
     }
     return header.build();
@@ -107,7 +110,7 @@ final class BodyReader {
       Optional<Size> size = Composite.sizeOf(field.type());
       DecodedValue value;
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
-        value = sized(field.type(), sizes.get(ref.field()), at);
+        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at);
       } else {
         value = field(field, at);
       }

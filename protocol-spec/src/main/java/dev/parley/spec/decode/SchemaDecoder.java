@@ -114,6 +114,12 @@ public final class SchemaDecoder {
     } else {
       message = file.messages().get(0);
     }
+    for (FrameField size : file.headerSizes()) {
+      long value = ((DecodedValue.IntValue) header.get(frame.fields().indexOf(size)).value()).value();
+      if (SchemaFile.sizedBy(message, size).isEmpty() && value != 0) {
+        throw reader.malformed(FieldPath.root(size.name()), "expected 0, found " + value, frame.offset(size));
+      }
+    }
     return new DecodedFrame(frameOffset, in.limit(), message,
         reader.fields(message, FieldPath.root(message.name())), reader.remaining(), header);
   }

@@ -263,8 +263,11 @@ public final class Wire {
     return Utf8.decode(in, in.remaining(), field);
   }
 
-  /** The bytes left, to the end of the frame. */
-  public static Bytes restBytes(ByteBuffer in) {
+  /**
+   * The bytes left, to the end of the frame. It declares the exception that every read of a field
+   * may throw, so that a decoder of nothing else still reads as every decoder does.
+   */
+  public static Bytes restBytes(ByteBuffer in) throws MalformedFrameException {
     return Bytes.read(in, in.remaining());
   }
 
