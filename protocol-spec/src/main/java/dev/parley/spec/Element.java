@@ -128,7 +128,16 @@ sealed interface Element {
 
   sealed interface TypeElement extends Element {}
 
-  record NamedTypeElement(String name, SourceLocation location) implements TypeElement {}
+  /**
+   * A type by name, with what its angle brackets hold, if anything: {@code Rdata<type, rdlength>},
+   * {@code varint<4>}, {@code crc32<body>}.
+   */
+  record NamedTypeElement(String name, ImmutableList<SizeElement> arguments, SourceLocation location)
+      implements TypeElement {
+    NamedTypeElement(String name, SourceLocation location) {
+      this(name, ImmutableList.of(), location);
+    }
+  }
 
   record StringTypeElement(Optional<SizeElement> size, SourceLocation location) implements TypeElement {}
 
@@ -138,10 +147,22 @@ sealed interface Element {
   record NullableTypeElement(TypeElement inner, SourceLocation location) implements TypeElement {}
 
   /**
-   * What a type says between its angle brackets about where it ends: a word ({@code u8},
-   * {@code nul}, {@code rest}, a field's name, {@code until}) and, after {@code until}, a value.
+   * What a type says between its angle brackets: a word ({@code u8}, {@code nul}, {@code rest}, a
+   * field's name, {@code until}, {@code varint}) and, after {@code until}, a value; after a word
+   * such as {@code varint}, an integer in angle brackets ({@code varint<4>}); or an integer alone
+   * ({@code 4} in {@code varint<4>}), whose word is its text.
    */
-  record SizeElement(Word word, Optional<ValueElement> value, SourceLocation location) implements Element {}
+  record SizeElement(Word word, Optional<ValueElement> value, Optional<IntegerLiteral> argument,
+      SourceLocation location) implements Element {
+    SizeElement(Word word, Optional<ValueElement> value, SourceLocation location) {
+      this(word, value, Optional.empty(), location);
+    }
+
+    /** Whether the element is an integer alone, as in {@code varint<4>}. */
+    boolean isInteger() {
+      return value.isPresent() && value.get() instanceof IntegerLiteral && !word.text().equals("until");
+    }
+  }
 
   record FixedBytesTypeElement(IntegerLiteral size, SourceLocation location) implements TypeElement {}
 

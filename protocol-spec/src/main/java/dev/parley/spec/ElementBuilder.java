@@ -204,7 +204,10 @@ final class ElementBuilder {
     } else if (ctx instanceof ParleyParser.NullableTypeContext nullable) {
       return new NullableTypeElement(type(nullable.type()), at);
     } else {
-      return new NamedTypeElement(((ParleyParser.NamedTypeContext) ctx).qualifiedName().getText(), at);
+      ParleyParser.NamedTypeContext named = (ParleyParser.NamedTypeContext) ctx;
+      ImmutableList<SizeElement> arguments = named.size().stream().map(a -> size(a).orElseThrow())
+          .collect(ImmutableList.toImmutableList());
+      return new NamedTypeElement(named.qualifiedName().getText(), arguments, at);
     }
   }
 
@@ -216,8 +219,14 @@ final class ElementBuilder {
       Word word = new Word("until", location(ctx.UNTIL().getSymbol()));
       return Optional.of(new SizeElement(word, Optional.of(value(ctx.value())), word.location()));
     }
+    if (ctx.identifier() == null) {
+      IntegerLiteral integer = integer(ctx.integer());
+      Word word = new Word(ctx.integer().getText(), integer.location());
+      return Optional.of(new SizeElement(word, Optional.of(integer), word.location()));
+    }
     Word word = word(ctx.identifier());
-    return Optional.of(new SizeElement(word, Optional.empty(), word.location()));
+    Optional<IntegerLiteral> argument = ctx.integer() == null ? Optional.empty() : Optional.of(integer(ctx.integer()));
+    return Optional.of(new SizeElement(word, Optional.empty(), argument, word.location()));
   }
 
   private ValueElement value(ParleyParser.ValueContext ctx) {

@@ -324,9 +324,13 @@ final class FieldLinker {
       return size(list.count(), "list", elementType, place).map(c -> new ListType(elementType.get(), c));
     }
     NamedTypeElement named = (NamedTypeElement) element;
+    Optional<Optional<FieldType>> builtin = builtin(named, place);
+    if (builtin.isPresent()) {
+      return builtin.get();
+    }
     Optional<PrimitiveType> primitive = PrimitiveType.forKeyword(named.name());
     if (primitive.isPresent()) {
-      return Optional.of(primitive.get());
+      return noArguments(named, primitive.get());
     }
     Linker.Resolution resolution = linker.resolve(unit, named.name());
     if (resolution instanceof Linker.Resolution.Found found) {
@@ -341,7 +345,11 @@ final class FieldLinker {
         return Optional.empty();
       }
       // Structs in a cycle are never linked; their cycle is already reported.
-      return linker.linked(d).map(FieldType.class::cast);
+      Optional<FieldType> declared = linker.linked(d).map(FieldType.class::cast);
+      if (declared.isEmpty() || named.arguments().isEmpty()) {
+        return declared;
+      }
+      return withArguments(named, declared.get(), place);
     } else if (resolution instanceof Linker.Resolution.NotImported notImported) {
       reporter.error(named.location(), "type '" + named.name() + "' is declared in "
           + notImported.declared().unit().file + ", which this file does not import");
@@ -402,6 +410,32 @@ final class FieldLinker {
         return fieldRef(size.word(), kind, place);
       }
     }
+  }
+
+  /**
+   * The types the language builds in under a name that takes angle brackets: varints and
+   * checksums. Empty when {@code named} names none of them; else the type, or empty after an error.
+   */
+  private Optional<Optional<FieldType>> builtin(NamedTypeElement named, Place place) {
+    return Optional.empty();
+  }
+
+  /** A type that takes nothing in angle brackets, or an error if it was given something. */
+  private Optional<FieldType> noArguments(NamedTypeElement named, FieldType type) {
+    if (named.arguments().isEmpty()) {
+      return Optional.of(type);
+    }
+    reporter.error(named.arguments().get(0).location(), type.displayName() + " takes nothing in angle"
+        + " brackets");
+    return Optional.empty();
+  }
+
+  /**
+   * A declared type with angle brackets: a struct or union with the field that holds its byte
+   * length, a union with the field that selects its case.
+   */
+  private Optional<FieldType> withArguments(NamedTypeElement named, FieldType type, Place place) {
+    return noArguments(named, type);
   }
 
   /** A list's sentinel: a value of its element type, or of a struct element's first field. */

@@ -98,14 +98,18 @@ type
     | BYTES (LT size GT)?                          # bytesType
     | LIST LT type (COMMA size)? GT                # listType
     | NULLABLE type                                # nullableType
-    | qualifiedName                                # namedType
+    | qualifiedName (LT size (COMMA size)? GT)?    # namedType
     ;
 
 // Where variable-size data ends: a prefix width (u8, i32), nul, rest, the name
-// of an earlier field, or "until" and the value that ends a list.
+// of an earlier field, a varint prefix (varint<4>), or "until" and the value
+// that ends a list. After a named type, the words it takes: a struct's size
+// field, a union's selector and size fields, a varint's most bytes (varint<4>),
+// a checksum's span (crc32<body>).
 size
     : UNTIL value
-    | identifier
+    | identifier (LT integer GT)?
+    | integer
     ;
 
 // ---- Values ---------------------------------------------------------------
