@@ -70,6 +70,14 @@ final class GeneratorsGenerator {
       spec.addMethod(random(composite, components));
       spec.addMethod(shrink(composite, components));
     }
+    for (dev.parley.spec.Declaration declaration : file.declarations()) {
+      if (declaration instanceof dev.parley.spec.BitsType bits) {
+        spec.addMethod(randomBits(bits));
+      } else if (declaration instanceof dev.parley.spec.UnionType union) {
+        spec.addMethod(randomUnion(union));
+        spec.addMethod(shrinkUnion(union));
+      }
+    }
     if (!file.messages().isEmpty()) {
       addMessageMethods(spec, file);
     }
@@ -111,6 +119,95 @@ final class GeneratorsGenerator {
         .build();
   }
 
+  private MethodSpec randomBits(dev.parley.spec.BitsType bits) {
+    ClassName record = types.className(bits);
+    CodeBlock.Builder arguments = CodeBlock.builder();
+    for (dev.parley.spec.BitField field : bits.fields()) {
+      CodeBlock value = switch (field.kind()) {
+        case BOOL -> CodeBlock.of("rnd.nextBoolean()");
+        case UINT -> CodeBlock.of("(int) $T.unsigned(rnd, $L)", ARBITRARY, field.width());
+        case ENUM -> CodeBlock.of("$T.oneOf(rnd, $T.values())", ARBITRARY, types.className(field.enumType().orElseThrow()));
+      };
+      arguments.add(arguments.isEmpty() ? "\n$L" : ",\n$L", value);
+    }
+    return MethodSpec.methodBuilder("random" + record.simpleName())
+        .addJavadoc("Random valid {@code $T} bit fields.", record)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(record)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .addStatement("return new $T($>$L$<)", record, arguments.build())
+        .build();
+  }
+
+  /** A random case of the union; with a default, sometimes a selector value without a case. */
+  private MethodSpec randomUnion(dev.parley.spec.UnionType union) {
+    ClassName name = types.className(union);
+    int cases = union.cases().size();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("int pick = rnd.nextInt($L)", cases + (union.hasDefault() ? 1 : 0));
+    for (int i = 0; i < cases; i++) {
+      dev.parley.spec.StructType struct = union.cases().get(i).struct();
+      code.beginControlFlow("if (pick == $L)", i);
+      code.addStatement("return $T.random$N(rnd, size)", generatorsClass(schema.fileOf(struct)), struct.name());
+      code.endControlFlow();
+    }
+    if (union.hasDefault()) {
+      // A value without a case, when one turns up in a few tries; else a case.
+      code.beginControlFlow("for (int tries = 0; tries < 16; tries++)");
+      code.addStatement("$T selector = $L", types.javaType(union.selector()), randomValue(union.selector()));
+      CodeBlock.Builder isCase = CodeBlock.builder();
+      for (dev.parley.spec.UnionCase c : union.cases()) {
+        isCase.add(isCase.isEmpty() ? "" : " || ");
+        isCase.add("selector == $L", union.selector() instanceof dev.parley.spec.EnumType e
+            ? CodeBlock.of("$T.$N", types.className(e), c.constant().orElseThrow().name())
+            : Defaults.value(union.selector(), new dev.parley.spec.Value.IntegerValue(java.math.BigInteger.valueOf(c.value())), types));
+      }
+      code.beginControlFlow("if (!($L))", isCase.build());
+      code.addStatement("return new $T(selector, $T.bytes(rnd, size, $LL, -1))", name.nestedClass(UnionGenerator.OTHER),
+          ARBITRARY, Integer.MAX_VALUE);
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    dev.parley.spec.StructType first = union.cases().get(0).struct();
+    code.addStatement("return $T.random$N(rnd, size)", generatorsClass(schema.fileOf(first)), first.name());
+    return MethodSpec.methodBuilder("random" + name.simpleName())
+        .addJavadoc("A random valid {@code $T}: any of its cases.", name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(name)
+        .addParameter(RANDOM, "rnd")
+        .addParameter(TypeName.INT, "size")
+        .addCode(code.build())
+        .build();
+  }
+
+  /** Smaller values of the same case. */
+  private MethodSpec shrinkUnion(dev.parley.spec.UnionType union) {
+    ClassName name = types.className(union);
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (dev.parley.spec.UnionCase c : union.cases()) {
+      ClassName record = types.className(c.struct());
+      code.beginControlFlow("if (value instanceof $T v)", record);
+      code.addStatement("return $T.shrink$N(v).map(s -> ($T) s)", generatorsClass(schema.fileOf(c.struct())),
+          c.struct().name(), name);
+      code.endControlFlow();
+    }
+    if (union.hasDefault()) {
+      ClassName other = name.nestedClass(UnionGenerator.OTHER);
+      code.beginControlFlow("if (value instanceof $T v)", other);
+      code.addStatement("return $T.shrinkBytes(v.data()).map(d -> ($T) new $T(v.selector(), d))", ARBITRARY, name, other);
+      code.endControlFlow();
+    }
+    code.addStatement("return $T.empty()", STREAM);
+    return MethodSpec.methodBuilder("shrink" + name.simpleName())
+        .addJavadoc("Smaller valid values than {@code value}, of the same case.")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(STREAM, name))
+        .addParameter(name, "value")
+        .addCode(code.build())
+        .build();
+  }
+
   /** A Java expression for a random valid value of {@code type}, using {@code rnd} and {@code size}. */
   private CodeBlock randomValue(FieldType type) {
     if (type instanceof PrimitiveType p) {
@@ -144,6 +241,12 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.subset(rnd, $T.class)", ARBITRARY, types.className(f));
     } else if (type instanceof StructType s) {
       return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(s)), s.name());
+    } else if (type instanceof dev.parley.spec.BitsType b) {
+      return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(b)), b.name());
+    } else if (type instanceof dev.parley.spec.SelectedType sel) {
+      return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(sel.union())), sel.union().name());
+    } else if (type instanceof dev.parley.spec.SizedType sized) {
+      return randomValue(sized.inner());
     }
     ListType list = (ListType) type;
     CodeBlock random = CodeBlock.of("$T.list($T.listSize(rnd, size, $LL), () -> $L)", ARBITRARY, ARBITRARY,
@@ -250,6 +353,12 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.shrinkSet($L)", ARBITRARY, value);
     } else if (type instanceof StructType s) {
       return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(s)), s.name(), value);
+    } else if (type instanceof dev.parley.spec.BitsType) {
+      return CodeBlock.of("$T.<$T>empty()", STREAM, types.javaType(type));
+    } else if (type instanceof dev.parley.spec.SelectedType sel) {
+      return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(sel.union())), sel.union().name(), value);
+    } else if (type instanceof dev.parley.spec.SizedType sized) {
+      return shrinkValue(sized.inner(), value, depth);
     }
     if (type instanceof NullableType n) {
       return CodeBlock.of("$T.shrinkOptional($L, $L)", ARBITRARY, value, shrinker(n.inner(), depth));

@@ -60,13 +60,17 @@ public final class JavaGenerator {
     EnumGenerator enums = new EnumGenerator(types);
     for (Declaration declaration : file.declarations()) {
       if (declaration instanceof StructType struct) {
-        specs.add(records.struct(struct));
+        specs.add(records.struct(struct, file));
       } else if (declaration instanceof MessageType message) {
         specs.add(records.message(message, file));
       } else if (declaration instanceof EnumType enumType) {
         specs.add(enums.enumeration(enumType));
       } else if (declaration instanceof FlagsType flags) {
         specs.add(enums.flags(flags));
+      } else if (declaration instanceof dev.parley.spec.BitsType bits) {
+        specs.add(new BitsGenerator(types).bits(bits));
+      } else if (declaration instanceof dev.parley.spec.UnionType union) {
+        specs.add(new UnionGenerator(types).union(union));
       }
     }
     if (!file.constants().isEmpty()) {
@@ -77,7 +81,8 @@ public final class JavaGenerator {
       specs.add(protocol.messageInterface(file));
       specs.add(protocol.protocol(file));
     }
-    if (withGenerators && !(file.messages().isEmpty() && file.structs().isEmpty())) {
+    boolean anyBits = file.declarations().stream().anyMatch(dev.parley.spec.BitsType.class::isInstance);
+    if (withGenerators && !(file.messages().isEmpty() && file.structs().isEmpty() && !anyBits)) {
       specs.add(new GeneratorsGenerator(schema, types).generators(file));
     }
     ImmutableList.Builder<JavaFile> out = ImmutableList.builder();

@@ -123,6 +123,14 @@ final class JavaTypes {
       return ParameterizedTypeName.get(ENUM_SET, className(flags));
     } else if (type instanceof EnumType enumType) {
       return className(enumType);
+    } else if (type instanceof dev.parley.spec.BitsType bits) {
+      return className(bits);
+    } else if (type instanceof dev.parley.spec.UnionType union) {
+      return className(union);
+    } else if (type instanceof dev.parley.spec.SelectedType selected) {
+      return className(selected.union());
+    } else if (type instanceof dev.parley.spec.SizedType sized) {
+      return javaType(sized.inner());
     }
     return className((StructType) type);
   }

@@ -48,19 +48,26 @@ final class RecordGenerator {
     this.codec = new WireCodec(types);
   }
 
-  TypeSpec struct(StructType struct) {
-    return record(struct, null, types.className(struct));
+  /** The record of a struct, which implements the interface of every union it is a case of. */
+  TypeSpec struct(StructType struct, SchemaFile file) {
+    List<TypeName> unions = file.declarations().stream()
+        .filter(dev.parley.spec.UnionType.class::isInstance).map(dev.parley.spec.UnionType.class::cast)
+        .filter(u -> u.cases().stream().anyMatch(c -> c.struct().equals(struct)))
+        .map(u -> (TypeName) types.className(u))
+        .toList();
+    return record(struct, null, types.className(struct), unions);
   }
 
   TypeSpec message(MessageType message, SchemaFile file) {
-    return record(message, file, types.className(message));
+    return record(message, file, types.className(message), List.of());
   }
 
-  private TypeSpec record(Composite composite, SchemaFile file, ClassName name) {
+  private TypeSpec record(Composite composite, SchemaFile file, ClassName name, List<TypeName> unions) {
     boolean isMessage = composite instanceof MessageType;
     TypeSpec.Builder record = TypeSpec.recordBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addAnnotation(Sources.generated())
+        .addSuperinterfaces(unions)
         .alwaysQualify(types.clashingNames());
     record.addJavadoc(Sources.javadoc(doc(composite, file)));
     List<Field> header = isMessage ? headerComponents(file) : List.of();
@@ -437,7 +444,12 @@ final class RecordGenerator {
     }
     for (Field field : composite.fields()) {
       java.util.Optional<Field> sized = composite.sized(field);
-      if (sized.isPresent()) {
+      java.util.Optional<Field> selected = composite.selected(field);
+      if (selected.isPresent()) {
+        dev.parley.spec.UnionType union = Composite.selection(selected.get().type()).orElseThrow().union();
+        codec.writeField(code, field, CodeBlock.of("$T.selector(this.$N)", types.className(union),
+            javaName(selected.get())), out, names);
+      } else if (sized.isPresent()) {
         codec.writeSize(code, (PrimitiveType) field.type(), sized.get(),
             CodeBlock.of("this.$N", javaName(sized.get())), out);
       } else {
@@ -473,6 +485,11 @@ final class RecordGenerator {
     for (Field field : composite.fields()) {
       String local = javaName(field);
       java.util.Optional<Field> sizeField = composite.sizeField(field);
+      if (composite.selected(field).isPresent() && composite.sized(field).isEmpty()) {
+        // A selector is read, kept for the union it selects, and not given to the record.
+        readField(code, field, local, in, names);
+        continue;
+      }
       if (composite.sized(field).isPresent()) {
         // A size is read, kept for the field it sizes, and not given to the record.
         String at = names.newName(local + "At");

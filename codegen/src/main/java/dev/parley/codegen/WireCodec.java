@@ -4,7 +4,10 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import dev.parley.spec.BitsType;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.SelectedType;
+import dev.parley.spec.SizedType;
 import dev.parley.spec.EnumType;
 import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
@@ -47,6 +50,8 @@ final class WireCodec {
       return OptionalInt.of(f.underlying().size());
     } else if (type instanceof FixedBytesType b) {
       return OptionalInt.of(b.size());
+    } else if (type instanceof BitsType b) {
+      return OptionalInt.of(b.underlying().size());
     } else if (type instanceof StructType s) {
       // Fixed exactly when every field is: then the smallest value is the only size.
       return isFixed(s) ? OptionalInt.of(s.minimumSize()) : OptionalInt.empty();
@@ -65,7 +70,7 @@ final class WireCodec {
       return known;
     }
     return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType
-        || type instanceof NullableType);
+        || type instanceof NullableType || type instanceof SelectedType || type instanceof SizedType);
   }
 
   // ---- Size -----------------------------------------------------------------------------------
@@ -101,7 +106,7 @@ final class WireCodec {
     } else if (type instanceof BytesType b) {
       code.addStatement(b.size().prefixSize() == 0 ? "$N += $L$L.size()" : "$N += $L + $L.size()", size,
           b.size().prefixSize() == 0 ? "" : b.size().prefixSize(), value);
-    } else if (type instanceof StructType) {
+    } else if (type instanceof StructType || type instanceof SelectedType || type instanceof SizedType) {
       code.addStatement("$N += $L.encodedSize()", size, value);
     } else if (type instanceof NullableType n) {
       code.beginControlFlow("if ($L.isPresent())", value);
@@ -177,7 +182,8 @@ final class WireCodec {
       code.endControlFlow();
     } else if (type instanceof FixedBytesType) {
       code.addStatement("$L.writeTo($N)", value, out);
-    } else if (type instanceof StructType) {
+    } else if (type instanceof StructType || type instanceof BitsType || type instanceof SelectedType
+        || type instanceof SizedType) {
       code.addStatement("$L.encode($N)", value, out);
     } else {
       ListType list = (ListType) type;
@@ -204,6 +210,9 @@ final class WireCodec {
 
   /** The length or count that a size field holds for {@code value}, a value of {@code type}. */
   static CodeBlock sizeOf(FieldType type, CodeBlock value) {
+    if (type instanceof SizedType) {
+      return CodeBlock.of("$L.encodedSize()", value);
+    }
     return type instanceof StringType
         ? CodeBlock.of("$T.utf8Length($L)", JavaTypes.WIRE, value)
         : CodeBlock.of("$L.size()", value);
@@ -270,6 +279,12 @@ final class WireCodec {
     } else if (type instanceof FixedBytesType b) {
       code.addStatement("$T $N = $T.fixedBytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
           b.size(), path);
+    } else if (type instanceof BitsType || type instanceof SelectedType) {
+      CodeBlock decode = type instanceof SelectedType selected
+          ? CodeBlock.of("$T.decode($N, $N)", types.className(selected.union()), in,
+              dev.parley.spec.JavaNames.fieldName(selected.selector()))
+          : CodeBlock.of("$T.decode($N)", types.className((BitsType) type), in);
+      decodeWithin(code, javaType, target, decode, path, names);
     } else if (type instanceof StructType s) {
       if (path.isEmpty()) {
         code.addStatement("$T $N = $T.decode($N)", javaType, target, types.className(s), in);
@@ -311,6 +326,22 @@ final class WireCodec {
         : CodeBlock.of("$T.bytes($N, $L, $S)", JavaTypes.WIRE, in, width.size(), path);
   }
 
+  /** Declares {@code target} and reads it with {@code decode}, naming {@code path} in an error. */
+  private static void decodeWithin(CodeBlock.Builder code, TypeName javaType, String target, CodeBlock decode,
+      String path, NameAllocator names) {
+    if (path.isEmpty()) {
+      code.addStatement("$T $N = $L", javaType, target, decode);
+      return;
+    }
+    String e = names.newName("error");
+    code.addStatement("$T $N", javaType, target);
+    code.beginControlFlow("try");
+    code.addStatement("$N = $L", target, decode);
+    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
+    code.addStatement("throw $N.within($S)", e, path);
+    code.endControlFlow();
+  }
+
   /**
    * Declares {@code target} and reads a field whose length or count an earlier field held: the
    * local {@code size} holds that field's value, read at offset {@code sizeAt} of the frame.
@@ -326,6 +357,18 @@ final class WireCodec {
       return;
     }
     CodeBlock length = CodeBlock.of("$T.sized($N, $N, $S, $N)", JavaTypes.WIRE, in, size, path, sizeAt);
+    if (type instanceof SizedType sized) {
+      // The value is read inside its bytes, which it must fill exactly.
+      String limit = names.newName(target + "Limit");
+      code.addStatement("int $N = $T.region($N, $L)", limit, JavaTypes.WIRE, in, length);
+      CodeBlock decode = sized.inner() instanceof SelectedType selected
+          ? CodeBlock.of("$T.decode($N, $N)", types.className(selected.union()), in,
+              dev.parley.spec.JavaNames.fieldName(selected.selector()))
+          : CodeBlock.of("$T.decode($N)", types.className((StructType) sized.inner()), in);
+      decodeWithin(code, javaType, target, decode, path, names);
+      code.addStatement("$T.endRegion($N, $N, $S)", JavaTypes.WIRE, in, limit, path);
+      return;
+    }
     if (type instanceof StringType) {
       code.addStatement("$T $N = $T.stringOf($N, $L, $S)", javaType, target, JavaTypes.WIRE, in, length, path);
     } else {

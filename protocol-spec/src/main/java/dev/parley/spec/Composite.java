@@ -18,7 +18,24 @@ public sealed interface Composite permits StructType, MessageType {
    * one ({@code u16 key_length; string<key_length> key;}), which the encoder computes.
    */
   default ImmutableList<Field> components() {
-    return fields().stream().filter(f -> sized(f).isEmpty()).collect(ImmutableList.toImmutableList());
+    return fields().stream().filter(f -> sized(f).isEmpty() && selected(f).isEmpty())
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /** The later field whose union case {@code field} selects, if it selects one. */
+  default Optional<Field> selected(Field field) {
+    for (Field other : fields()) {
+      if (selection(other.type()).filter(s -> s.selector().equals(field.name())).isPresent()) {
+        return Optional.of(other);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The union and selector of a field's type, if it is a selected union, sized or not. */
+  static Optional<SelectedType> selection(FieldType type) {
+    FieldType inner = type instanceof SizedType sized ? sized.inner() : type;
+    return inner instanceof SelectedType selected ? Optional.of(selected) : Optional.empty();
   }
 
   /** The later field whose length or count {@code field} holds, if it holds one. */
@@ -39,6 +56,28 @@ public sealed interface Composite permits StructType, MessageType {
         .flatMap(name -> fields().stream().filter(f -> f.name().equals(name)).findFirst());
   }
 
+  /**
+   * Whether a value of {@code type} runs to the end of the frame (or of the sized part around
+   * it): data of {@code <rest>}, a struct whose last field does, a union with a default case or
+   * with a case that does (SPEC.md 13.4).
+   */
+  static boolean openEnded(FieldType type) {
+    if (type instanceof SizedType) {
+      return false;
+    }
+    if (sizeOf(type).filter(Size.Rest.class::isInstance).isPresent()) {
+      return true;
+    }
+    if (type instanceof StructType struct) {
+      return !struct.fields().isEmpty() && openEnded(struct.fields().get(struct.fields().size() - 1).type());
+    }
+    if (type instanceof SelectedType selected) {
+      return selected.union().hasDefault()
+          || selected.union().cases().stream().anyMatch(c -> openEnded(c.struct()));
+    }
+    return false;
+  }
+
   /** How a string, bytes or list knows where it ends; empty for every other type. */
   static Optional<Size> sizeOf(FieldType type) {
     if (type instanceof StringType s) {
@@ -47,6 +86,8 @@ public sealed interface Composite permits StructType, MessageType {
       return Optional.of(b.size());
     } else if (type instanceof ListType l) {
       return Optional.of(l.count());
+    } else if (type instanceof SizedType s) {
+      return Optional.of(s.size());
     }
     return Optional.empty();
   }

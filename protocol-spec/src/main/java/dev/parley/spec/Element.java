@@ -87,6 +87,47 @@ sealed interface Element {
     }
   }
 
+  /**
+   * {@code bits Flags : u16 { bool qr; u4 opcode; Rcode rcode : 4; }}: bit fields of one integer;
+   * {@code order} is the word after the underlying type ({@code lsb_first}), if any.
+   */
+  record BitsElement(
+      Word name,
+      Word underlying,
+      Optional<Word> order,
+      ImmutableList<BitsMemberElement> members,
+      Optional<String> doc,
+      SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "bits";
+    }
+  }
+
+  /** One bit field: its type ({@code bool}, {@code u4}, an enum), name and {@code : width}. */
+  record BitsMemberElement(
+      Word type, Word name, Optional<IntegerLiteral> width, Optional<String> doc, SourceLocation location)
+      implements Element {}
+
+  /** {@code union Auth : i32 { 0 = AuthOk; default = bytes; }}. */
+  record UnionElement(
+      Word name,
+      Word selector,
+      ImmutableList<UnionCaseElement> cases,
+      Optional<String> doc,
+      SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "union";
+    }
+  }
+
+  /** One case of a union: its selector value ({@code default} for the default) and its type. */
+  record UnionCaseElement(ValueElement value, TypeElement type, Optional<String> doc, SourceLocation location)
+      implements Element {}
+
   /** An enum constant or a flags bit: a name and an integer. */
   record MemberElement(Word name, IntegerLiteral value, Optional<String> doc, SourceLocation location)
       implements Element {}

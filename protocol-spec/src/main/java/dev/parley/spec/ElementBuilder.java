@@ -29,6 +29,10 @@ import dev.parley.spec.Element.SetLiteral;
 import dev.parley.spec.Element.StringLiteral;
 import dev.parley.spec.Element.StringTypeElement;
 import dev.parley.spec.Element.StructElement;
+import dev.parley.spec.Element.BitsElement;
+import dev.parley.spec.Element.BitsMemberElement;
+import dev.parley.spec.Element.UnionElement;
+import dev.parley.spec.Element.UnionCaseElement;
 import dev.parley.spec.Element.TypeElement;
 import dev.parley.spec.Element.ValueElement;
 import dev.parley.spec.Element.Word;
@@ -112,6 +116,10 @@ final class ElementBuilder {
         declarations.add(flags(statement.flagsDecl()));
       } else if (statement.structDecl() != null) {
         declarations.add(struct(statement.structDecl()));
+      } else if (statement.bitsDecl() != null) {
+        declarations.add(bits(statement.bitsDecl()));
+      } else if (statement.unionDecl() != null) {
+        declarations.add(union(statement.unionDecl()));
       } else if (statement.messageDecl() != null) {
         declarations.add(message(statement.messageDecl()));
       } else if (statement.frameDecl() != null) {
@@ -151,6 +159,31 @@ final class ElementBuilder {
       ParleyParser.IntegerContext value) {
     Word name = word(id);
     return new MemberElement(name, integer(value), doc(ctx), name.location());
+  }
+
+  private BitsElement bits(ParleyParser.BitsDeclContext ctx) {
+    Word name = word(ctx.identifier(0));
+    Word underlying = word(ctx.identifier(1));
+    Optional<Word> order = ctx.identifier().size() > 2 ? Optional.of(word(ctx.identifier(2))) : Optional.empty();
+    ImmutableList<BitsMemberElement> members = ctx.bitsMember().stream()
+        .map(m -> {
+          Word member = word(m.identifier());
+          return new BitsMemberElement(
+              new Word(m.qualifiedName().getText(), location(m.qualifiedName().getStart())), member,
+              m.integer() == null ? Optional.empty() : Optional.of(integer(m.integer())), doc(m),
+              member.location());
+        })
+        .collect(ImmutableList.toImmutableList());
+    return new BitsElement(name, underlying, order, members, doc(ctx), name.location());
+  }
+
+  private UnionElement union(ParleyParser.UnionDeclContext ctx) {
+    Word name = word(ctx.identifier());
+    Word selector = new Word(ctx.qualifiedName().getText(), location(ctx.qualifiedName().getStart()));
+    ImmutableList<UnionCaseElement> cases = ctx.unionCase().stream()
+        .map(c -> new UnionCaseElement(value(c.value()), type(c.type()), doc(c), location(c.getStart())))
+        .collect(ImmutableList.toImmutableList());
+    return new UnionElement(name, selector, cases, doc(ctx), name.location());
   }
 
   private StructElement struct(ParleyParser.StructDeclContext ctx) {
@@ -194,8 +227,10 @@ final class ElementBuilder {
   private TypeElement type(ParleyParser.TypeContext ctx) {
     SourceLocation at = location(ctx.getStart());
     if (ctx instanceof ParleyParser.StringTypeContext string) {
+      emptySize(string.LT(), string.size(), string.GT());
       return new StringTypeElement(size(string.size()), at);
     } else if (ctx instanceof ParleyParser.BytesTypeContext bytes) {
+      emptySize(bytes.LT(), bytes.size(), bytes.GT());
       return new BytesTypeElement(size(bytes.size()), at);
     } else if (ctx instanceof ParleyParser.FixedBytesTypeContext fixed) {
       return new FixedBytesTypeElement(integer(fixed.integer()), at);
@@ -208,6 +243,15 @@ final class ElementBuilder {
       ImmutableList<SizeElement> arguments = named.size().stream().map(a -> size(a).orElseThrow())
           .collect(ImmutableList.toImmutableList());
       return new NamedTypeElement(named.qualifiedName().getText(), arguments, at);
+    }
+  }
+
+  /** Reports {@code <>}: angle brackets with nothing between them. */
+  private void emptySize(org.antlr.v4.runtime.tree.TerminalNode lt, ParleyParser.SizeContext size,
+      org.antlr.v4.runtime.tree.TerminalNode gt) {
+    if (lt != null && size == null && gt != null) {
+      reporter.error(location(gt.getSymbol()), "expected a size between '<' and '>': a width such as u8,"
+          + " nul, rest, or the name of an earlier field");
     }
   }
 

@@ -128,6 +128,30 @@ final class FieldLinker {
   }
 
   /**
+   * A field whose value runs to the end of the frame (SPEC.md 13.4) is the last field: of a
+   * message, or of a struct, which then runs to the end itself and is held to the same rule where
+   * it is used. Inside a sized struct or union the end is the end of its bytes.
+   */
+  private void checkOpenEnded(List<Field> fields, int i, boolean inMessage) {
+    Field field = fields.get(i);
+    if (!Composite.openEnded(field.type())) {
+      return;
+    }
+    String what = "field '" + field.name() + "' takes the rest of the frame";
+    if (i < fields.size() - 1) {
+      reporter.error(field.location(), what + ", so it must be the last field of its "
+          + (inMessage ? "message" : "struct") + ", but field '" + fields.get(i + 1).name() + "' follows it"
+          + (Composite.selection(field.type()).isPresent()
+              ? "; or give the union a length: " + field.type().displayName().replace(">", ", LENGTH_FIELD>")
+              : ""));
+    } else if (field.optional() || field.since() > 1) {
+      reporter.error(field.location(), what + ", so it cannot be " + (field.optional()
+          ? "optional: nothing would tell its presence"
+          : "@since: an older writer's frame and an empty value would look the same"));
+    }
+  }
+
+  /**
    * Where a type is written, for the sizes that depend on it: a field's own type sees the fields
    * before it ({@code earlier}) and knows the names of the fields so far ({@code declared}); a type
    * inside another (a list's element, a nullable's inner type, a constant's type) sees none.
@@ -147,6 +171,7 @@ final class FieldLinker {
    */
   private void checkSizes(List<Field> fields, boolean inMessage, List<Field> header) {
     Map<String, Field> sizeUsers = new HashMap<>();
+    Map<String, Field> selectors = new HashMap<>();
     Map<String, Field> byName = new HashMap<>();
     for (Field field : header) {
       byName.put(field.name(), field);
@@ -156,6 +181,19 @@ final class FieldLinker {
     }
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
+      checkOpenEnded(fields, i, inMessage);
+      Optional<SelectedType> selection = Composite.selection(field.type());
+      if (selection.isPresent()) {
+        Field first = selectors.putIfAbsent(selection.get().selector(), field);
+        if (first != null) {
+          reporter.error(field.location(), "field '" + selection.get().selector() + "' already selects the"
+              + " case of '" + first.name() + "' (" + Linker.at(first.location()) + "); one field selects one union");
+        }
+        if (field.optional() || field.since() > 1) {
+          reporter.error(field.location(), "field '" + field.name() + "' is a union selected by '"
+              + selection.get().selector() + "', so it cannot be " + (field.optional() ? "optional" : "@since"));
+        }
+      }
       Optional<Size> size = Composite.sizeOf(field.type());
       if (size.isEmpty()) {
         continue;
@@ -175,17 +213,6 @@ final class FieldLinker {
         if (sizeField != null && (sizeField.optional() || sizeField.since() > 1)) {
           reporter.error(sizeField.location(), "field '" + sizeField.name() + "' holds the size of '"
               + field.name() + "', so it cannot be " + (sizeField.optional() ? "optional" : "@since"));
-        }
-      } else if (size.get() instanceof Size.Rest) {
-        String where = !inMessage ? "a struct, which may be followed by other fields"
-            : i < fields.size() - 1 ? "field '" + fields.get(i + 1).name() + "' follows it" : null;
-        if (where != null) {
-          reporter.error(field.location(), "field '" + field.name() + "' takes the rest of the frame,"
-              + " so it must be the last field of a message, but " + where);
-        } else if (field.optional() || field.since() > 1) {
-          reporter.error(field.location(), "field '" + field.name() + "' takes the rest of the frame,"
-              + " so it cannot be " + (field.optional() ? "optional: nothing would tell its presence"
-                  : "@since: an older writer's frame and an empty value would look the same"));
         }
       }
     }
@@ -321,6 +348,11 @@ final class FieldLinker {
       if (elementType.isEmpty()) {
         return Optional.empty();
       }
+      if (Composite.openEnded(elementType.get())) {
+        reporter.error(list.element().location(), "list element type " + elementType.get().displayName()
+            + " runs to the end of the frame, so a list cannot hold more than one; give it a length");
+        return Optional.empty();
+      }
       return size(list.count(), "list", elementType, place).map(c -> new ListType(elementType.get(), c));
     }
     NamedTypeElement named = (NamedTypeElement) element;
@@ -346,6 +378,11 @@ final class FieldLinker {
       }
       // Structs in a cycle are never linked; their cycle is already reported.
       Optional<FieldType> declared = linker.linked(d).map(FieldType.class::cast);
+      if (declared.isPresent() && declared.get() instanceof UnionType union && named.arguments().isEmpty()) {
+        reporter.error(named.location(), "union '" + union.name() + "' needs the earlier field that selects"
+            + " its case, as in " + union.name() + "<code>");
+        return Optional.empty();
+      }
       if (declared.isEmpty() || named.arguments().isEmpty()) {
         return declared;
       }
@@ -435,7 +472,62 @@ final class FieldLinker {
    * length, a union with the field that selects its case.
    */
   private Optional<FieldType> withArguments(NamedTypeElement named, FieldType type, Place place) {
-    return noArguments(named, type);
+    List<SizeElement> arguments = named.arguments();
+    if (type instanceof StructType struct) {
+      if (arguments.size() > 1) {
+        reporter.error(arguments.get(1).location(), "struct " + struct.name() + " takes one field in angle"
+            + " brackets, the one that holds its byte length");
+        return Optional.empty();
+      }
+      return sizeRef(arguments.get(0), "struct", place).map(ref -> new SizedType(struct, ref));
+    }
+    if (!(type instanceof UnionType union)) {
+      return noArguments(named, type);
+    }
+    Optional<SelectedType> selected = selectorRef(arguments.get(0), union, place);
+    if (selected.isEmpty() || arguments.size() == 1) {
+      return selected.map(FieldType.class::cast);
+    }
+    return sizeRef(arguments.get(1), "union", place).map(ref -> new SizedType(selected.get(), ref));
+  }
+
+  /** The field that holds a struct's or union's byte length. */
+  private Optional<Size.FieldRef> sizeRef(SizeElement argument, String kind, Place place) {
+    if (argument.value().isPresent() || argument.argument().isPresent()) {
+      reporter.error(argument.location(), "a " + kind + "'s length is the name of an earlier field");
+      return Optional.empty();
+    }
+    return fieldRef(argument.word(), kind, place)
+        .flatMap(s -> s instanceof Size.FieldRef ref ? Optional.of(ref) : Optional.empty());
+  }
+
+  /** The earlier field that selects a union's case: of the union's selector type. */
+  private Optional<SelectedType> selectorRef(SizeElement argument, UnionType union, Place place) {
+    String name = argument.word().text();
+    if (argument.value().isPresent() || argument.argument().isPresent() || place.nested()) {
+      reporter.error(argument.location(), "union " + union.name() + " takes the name of an earlier field"
+          + " that selects its case" + (place.nested() ? ", so it is only a field's own type" : ""));
+      return Optional.empty();
+    }
+    Field field = place.earlier().get(name);
+    if (field == null || place.header().contains(name)) {
+      reporter.error(argument.location(), place.declared().contains(name)
+          ? "the selector of a union must come before it, and field '" + name + "' does not"
+          : "unknown selector '" + name + "' of union " + union.name() + ": expected an earlier field of"
+              + " the same struct or message");
+      return Optional.empty();
+    }
+    if (!field.type().equals(union.selector())) {
+      reporter.error(argument.location(), "field '" + name + "' is " + field.type().displayName()
+          + ", but union " + union.name() + " is selected by " + union.selector().displayName());
+      return Optional.empty();
+    }
+    if (field.optional() || field.since() > 1) {
+      reporter.error(argument.location(), "field '" + name + "' selects union " + union.name()
+          + ", so it cannot be " + (field.optional() ? "optional" : "@since"));
+      return Optional.empty();
+    }
+    return Optional.of(new SelectedType(union, name));
   }
 
   /** A list's sentinel: a value of its element type, or of a struct element's first field. */

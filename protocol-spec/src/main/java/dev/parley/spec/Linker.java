@@ -105,6 +105,14 @@ final class Linker {
         }
       }
     }
+    BitsLinker bits = new BitsLinker(reporter, this);
+    for (Unit unit : units.values()) {
+      for (DeclarationElement d : unit.declarations.values()) {
+        if (d instanceof Element.BitsElement b) {
+          bits.bitsType(unit, b).ifPresent(type -> linked.put(b, type));
+        }
+      }
+    }
     linkStructs();
     for (Unit unit : units.values()) {
       linkMessages(unit);
@@ -322,7 +330,7 @@ final class Linker {
     Map<DeclarationElement, Integer> indexOf = new IdentityHashMap<>();
     for (Unit unit : units.values()) {
       for (DeclarationElement d : unit.declarations.values()) {
-        if (d instanceof StructElement) {
+        if (d instanceof StructElement || d instanceof Element.UnionElement) {
           indexOf.put(d, structs.size());
           structs.add(new Declared(unit, d));
         }
@@ -331,8 +339,11 @@ final class Linker {
     List<int[]> edges = new ArrayList<>();
     for (Declared struct : structs) {
       List<Integer> targets = new ArrayList<>();
-      for (Element.FieldElement field : ((StructElement) struct.element()).fields()) {
-        for (String name : FieldLinker.namedTypes(field.type())) {
+      List<Element.TypeElement> used = struct.element() instanceof Element.UnionElement union
+          ? union.cases().stream().map(Element.UnionCaseElement::type).toList()
+          : ((StructElement) struct.element()).fields().stream().map(Element.FieldElement::type).toList();
+      for (Element.TypeElement type : used) {
+        for (String name : FieldLinker.namedTypes(type)) {
           if (resolve(struct.unit(), name) instanceof Resolution.Found found) {
             Integer target = indexOf.get(found.declared().element());
             if (target != null && !targets.contains(target)) {
@@ -350,14 +361,19 @@ final class Linker {
         String path = loop.stream().map(i -> structs.get(i).element().name().text())
             .collect(Collectors.joining(" -> "));
         Declared struct = structs.get(v);
-        reporter.error(struct.location(), "struct '" + struct.element().name().text()
+        reporter.error(struct.location(), struct.element().kind() + " '" + struct.element().name().text()
             + "' contains itself: " + path + " (recursive types are not allowed: a decoder could"
             + " be made to nest without bound)");
       }
     }
     // Link in dependency order: a struct after every struct its fields use.
+    UnionLinker unions = new UnionLinker(reporter, this);
     for (int v : Cycles.dependencyOrder(edges, cycles)) {
       Declared declared = structs.get(v);
+      if (declared.element() instanceof Element.UnionElement union) {
+        unions.unionType(declared.unit(), union).ifPresent(type -> linked.put(union, type));
+        continue;
+      }
       StructElement element = (StructElement) declared.element();
       ImmutableList<Field> linkedFields = fields.fields(declared.unit(), element.fields(), false);
       long minimum = minimumSize(linkedFields, 0);

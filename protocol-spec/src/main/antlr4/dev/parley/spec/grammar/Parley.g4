@@ -26,6 +26,8 @@ statement
     | structDecl
     | messageDecl
     | frameDecl
+    | bitsDecl
+    | unionDecl
     ;
 
 packageDecl
@@ -66,6 +68,25 @@ structDecl
     : STRUCT identifier LBRACE field* RBRACE
     ;
 
+// Bit fields packed into one integer, most significant bit first unless the
+// word after the underlying type says lsb_first: bool, uN or an enum with ": N".
+bitsDecl
+    : BITS identifier COLON identifier identifier? LBRACE bitsMember* RBRACE
+    ;
+
+bitsMember
+    : qualifiedName identifier (COLON integer)? SEMI
+    ;
+
+// A part whose layout an earlier field chooses: VALUE = Struct; or default = bytes;
+unionDecl
+    : UNION identifier COLON qualifiedName LBRACE unionCase* RBRACE
+    ;
+
+unionCase
+    : value EQ type SEMI
+    ;
+
 // The id is left out only in a file whose frame has no type id.
 messageDecl
     : MESSAGE identifier (EQ integer)? LBRACE field* RBRACE
@@ -93,9 +114,9 @@ annotation
 // ---- Types ----------------------------------------------------------------
 
 type
-    : STRING (LT size GT)?                         # stringType
+    : STRING (LT size? GT)?                        # stringType
     | BYTES LBRACK integer RBRACK                  # fixedBytesType
-    | BYTES (LT size GT)?                          # bytesType
+    | BYTES (LT size? GT)?                         # bytesType
     | LIST LT type (COMMA size)? GT                # listType
     | NULLABLE type                                # nullableType
     | qualifiedName (LT size (COMMA size)? GT)?    # namedType
@@ -139,7 +160,7 @@ qualifiedName
 identifier
     : ID
     | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE | FRAME
-    | OPTIONAL | NULLABLE | STRING | BYTES | LIST | UNTIL
+    | OPTIONAL | NULLABLE | STRING | BYTES | LIST | UNTIL | BITS | UNION
     ;
 
 // ---- Lexer ----------------------------------------------------------------
@@ -156,6 +177,8 @@ FRAME    : 'frame';
 OPTIONAL : 'optional';
 NULLABLE : 'nullable';
 UNTIL    : 'until';
+BITS     : 'bits';
+UNION    : 'union';
 STRING   : 'string';
 BYTES    : 'bytes';
 LIST     : 'list';

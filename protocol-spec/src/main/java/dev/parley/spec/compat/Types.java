@@ -1,6 +1,13 @@
 package dev.parley.spec.compat;
 
+import dev.parley.spec.BitField;
+import dev.parley.spec.BitsType;
 import dev.parley.spec.Composite;
+import dev.parley.spec.SelectedType;
+import dev.parley.spec.SizedType;
+import dev.parley.spec.UnionCase;
+import dev.parley.spec.UnionType;
+import java.util.Optional;
 import dev.parley.spec.Declaration;
 import dev.parley.spec.EnumConstant;
 import dev.parley.spec.EnumType;
@@ -61,6 +68,15 @@ final class Types {
       return names.same(o, n) ? Match.SAME : o.underlying() == n.underlying()
           && values(o).equals(values(n)) ? Match.SAME_BYTES : Match.DIFFERENT;
     }
+    if (oldType instanceof BitsType o && newType instanceof BitsType n) {
+      return names.same(o, n) && sameBits(o, n) ? Match.SAME : sameBits(o, n) ? Match.SAME_BYTES : Match.DIFFERENT;
+    }
+    if (oldType instanceof SelectedType o && newType instanceof SelectedType n) {
+      return sameUnion(o.union(), n.union(), names);
+    }
+    if (oldType instanceof SizedType o && newType instanceof SizedType n) {
+      return o.size().type() == n.size().type() ? compare(o.inner(), n.inner(), names) : Match.DIFFERENT;
+    }
     if (oldType instanceof FlagsType o && newType instanceof FlagsType n) {
       return names.same(o, n) ? Match.SAME : o.underlying() == n.underlying()
           && o.mask() == n.mask() ? Match.SAME_BYTES : Match.DIFFERENT;
@@ -83,6 +99,52 @@ final class Types {
           && Values.sameOnTheWire(o.sentinel(), n.sentinel());
     }
     return oldSize.equals(newSize);
+  }
+
+  /**
+   * Two bits types read alike when their fields have the same widths in the same places and the
+   * same kinds; names may differ, and an enum field compares by its values.
+   */
+  private static boolean sameBits(BitsType o, BitsType n) {
+    if (o.underlying() != n.underlying() || o.fields().size() != n.fields().size()) {
+      return false;
+    }
+    for (int i = 0; i < o.fields().size(); i++) {
+      BitField a = o.fields().get(i);
+      BitField b = n.fields().get(i);
+      if (a.kind() != b.kind() || a.width() != b.width() || a.shift() != b.shift()) {
+        return false;
+      }
+      if (a.kind() == BitField.Kind.ENUM && !values(a.enumType().get()).equals(values(b.enumType().get()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Two unions read alike when their selectors do and every case of the old one is a case of the
+   * new one, of the same bytes: a case the new version adds is new bytes, which an old reader
+   * keeps as its default's, or refuses without one (SPEC.md 11.2). A default both have or lack.
+   */
+  private static Match sameUnion(UnionType o, UnionType n, Correspondence names) {
+    if (compare(o.selector(), n.selector(), names) == Match.DIFFERENT || o.hasDefault() != n.hasDefault()
+        || o.cases().size() != n.cases().size()) {
+      return Match.DIFFERENT;
+    }
+    boolean same = names.same(o, n);
+    for (UnionCase c : o.cases()) {
+      Optional<UnionCase> match = n.caseOf(c.value());
+      if (match.isEmpty()) {
+        return Match.DIFFERENT;
+      }
+      Match cases = compare(c.struct(), match.get().struct(), names);
+      if (cases == Match.DIFFERENT) {
+        return Match.DIFFERENT;
+      }
+      same &= cases == Match.SAME;
+    }
+    return same ? Match.SAME : Match.SAME_BYTES;
   }
 
   /** A field's type as a schema writes it, {@code optional} included. */
@@ -129,6 +191,16 @@ final class Types {
       reach(list.element(), names, into);
     } else if (type instanceof NullableType nullable) {
       reach(nullable.inner(), names, into);
+    } else if (type instanceof SizedType sized) {
+      reach(sized.inner(), names, into);
+    } else if (type instanceof SelectedType selected) {
+      if (into.add(names.apply(selected.union().qualifiedName()))) {
+        for (UnionCase c : selected.union().cases()) {
+          reach((FieldType) c.struct(), names, into);
+        }
+      }
+    } else if (type instanceof BitsType bits) {
+      into.add(names.apply(bits.qualifiedName()));
     } else if (type instanceof StructType struct) {
       if (into.add(names.apply(struct.qualifiedName()))) {
         reach((Composite) struct, names, into);

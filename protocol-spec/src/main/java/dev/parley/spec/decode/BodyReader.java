@@ -11,7 +11,14 @@ import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
 import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
+import dev.parley.spec.BitField;
+import dev.parley.spec.BitsType;
 import dev.parley.spec.ListType;
+import dev.parley.spec.SelectedType;
+import dev.parley.spec.SizedType;
+import dev.parley.spec.SourceLocation;
+import dev.parley.spec.UnionCase;
+import dev.parley.spec.UnionType;
 import dev.parley.spec.NullableType;
 import dev.parley.spec.Size;
 import dev.parley.spec.PrefixWidth;
@@ -101,6 +108,7 @@ final class BodyReader {
   ImmutableList<DecodedField> fields(Composite composite, FieldPath path) throws DecodeException {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
     java.util.Map<String, Long> sizes = null;
+    java.util.Map<String, DecodedValue> selectors = null;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
         fields.add(new DecodedField(field, DefaultValues.of(field), true));
@@ -109,10 +117,21 @@ final class BodyReader {
       FieldPath at = path.field(field.name());
       Optional<Size> size = Composite.sizeOf(field.type());
       DecodedValue value;
+      Optional<SelectedType> selection = Composite.selection(field.type());
+      DecodedValue selector = selection.isPresent() ? selectors.get(selection.get().selector()) : null;
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
-        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at);
+        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at,
+            selector);
+      } else if (selection.isPresent()) {
+        value = union(selection.get().union(), selector, at);
       } else {
         value = field(field, at);
+      }
+      if (composite.selected(field).isPresent()) {
+        if (selectors == null) {
+          selectors = new java.util.HashMap<>();
+        }
+        selectors.put(field.name(), value);
       }
       if (composite.sized(field).isPresent()) {
         if (sizes == null) {
@@ -126,8 +145,26 @@ final class BodyReader {
   }
 
   /** A string, bytes or list whose length or count {@code size} an earlier field held. */
-  private DecodedValue sized(FieldType type, long size, FieldPath path) throws DecodeException {
+  private DecodedValue sized(FieldType type, long size, FieldPath path, DecodedValue selector)
+      throws DecodeException {
     int at = in.position();
+    if (type instanceof SizedType sized) {
+      int limit;
+      try {
+        limit = Wire.region(in, Wire.sized(in, size, UNNAMED, at));
+      } catch (MalformedFrameException e) {
+        throw malformed(path, e);
+      }
+      DecodedValue value = sized.inner() instanceof SelectedType selected
+          ? union(selected.union(), selector, path)
+          : value(sized.inner(), path);
+      try {
+        Wire.endRegion(in, limit, UNNAMED);
+      } catch (MalformedFrameException e) {
+        throw malformed(path, e);
+      }
+      return value;
+    }
     try {
       if (type instanceof StringType) {
         return new DecodedValue.StringValue(Wire.stringOf(in, Wire.sized(in, size, UNNAMED, at), UNNAMED));
@@ -169,6 +206,67 @@ final class BodyReader {
     }
   }
 
+  /**
+   * The case of {@code union} that the selector's value chooses: the case's struct, or, for a
+   * value without a case, the default's bytes (a union with no default refuses it).
+   */
+  private DecodedValue union(UnionType union, DecodedValue selector, FieldPath path) throws DecodeException {
+    long value = selector instanceof DecodedValue.EnumValue e ? e.constant().value()
+        : ((DecodedValue.IntValue) selector).value();
+    Optional<UnionCase> chosen = union.caseOf(value);
+    if (chosen.isPresent()) {
+      StructType struct = chosen.get().struct();
+      return new DecodedValue.StructValue(struct, fields(struct, path));
+    }
+    if (!union.hasDefault()) {
+      throw malformed(path, union.name() + " has no case for " + value + " and no default", in.position());
+    }
+    DecodedValue bytes;
+    try {
+      bytes = DecodedValue.BytesValue.of(Wire.restBytes(in));
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    }
+    SourceLocation at = union.location();
+    return new DecodedValue.StructValue(union, ImmutableList.of(
+        new DecodedField(new Field("selector", union.selector(), false, 1, Optional.empty(), Optional.empty(), at),
+            selector, false),
+        new DecodedField(new Field("data", new BytesType(new Size.Rest()), false, 1, Optional.empty(),
+            Optional.empty(), at), bytes, false)));
+  }
+
+  /** The fields of a {@code bits} value, unpacked from its integer. */
+  private DecodedValue bits(BitsType type) throws MalformedFrameException {
+    int at = in.position();
+    long word = integer(type.underlying());
+    ImmutableList.Builder<DecodedField> fields = ImmutableList.builder();
+    for (BitField field : type.fields()) {
+      int bits = Wire.bitsOf(word, field.shift(), field.width());
+      FieldType fieldType;
+      DecodedValue value;
+      switch (field.kind()) {
+        case BOOL -> {
+          fieldType = PrimitiveType.BOOL;
+          value = new DecodedValue.BoolValue(bits != 0);
+        }
+        case UINT -> {
+          fieldType = PrimitiveType.U32;
+          value = new DecodedValue.IntValue(PrimitiveType.U32, bits);
+        }
+        default -> {
+          EnumType e = field.enumType().orElseThrow();
+          fieldType = e;
+          EnumConstant constant = e.constants().stream().filter(c -> c.value() == bits).findFirst()
+              .orElseThrow(() -> Wire.malformed(field.name(), "undeclared " + e.name() + " value " + bits, at));
+          value = new DecodedValue.EnumValue(e, constant);
+        }
+      }
+      fields.add(new DecodedField(new Field(field.name(), fieldType, false, 1, Optional.empty(), field.doc(),
+          field.location()), value, false));
+    }
+    return new DecodedValue.StructValue(type, fields.build());
+  }
+
   /** A value that holds no other value, read by the runtime's primitive for its type. */
   private DecodedValue leaf(FieldType type) throws MalformedFrameException {
     if (type instanceof PrimitiveType p) {
@@ -180,6 +278,8 @@ final class BodyReader {
       };
     } else if (type instanceof EnumType e) {
       return enumValue(e);
+    } else if (type instanceof BitsType b) {
+      return bits(b);
     } else if (type instanceof FlagsType f) {
       return flags(f);
     } else if (type instanceof StringType s) {

@@ -158,8 +158,11 @@ public sealed interface DecodedValue {
     }
   }
 
-  /** A struct's fields, in declaration order. */
-  record StructValue(StructType type, ImmutableList<DecodedField> fields) implements DecodedValue {
+  /**
+   * A struct's fields, in declaration order; also a {@code bits} type's fields, and a union's
+   * default case (its selector and its bytes), named by the union.
+   */
+  record StructValue(dev.parley.spec.Declaration type, ImmutableList<DecodedField> fields) implements DecodedValue {
     public StructValue {
       requireNonNull(type, "type");
       requireNonNull(fields, "fields");

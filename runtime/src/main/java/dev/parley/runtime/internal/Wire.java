@@ -890,4 +890,31 @@ public final class Wire {
   public static void putStringOf(ByteBuffer out, String value) {
     Utf8.encode(value, Utf8.length(value), out);
   }
+
+  // ---- Regions --------------------------------------------------------------------------------
+
+  /**
+   * Starts a region of {@code length} bytes, already checked against the bytes left: the buffer's
+   * limit becomes the region's end, so that what is read inside cannot pass it. Returns the limit
+   * to give back to {@link #endRegion}.
+   */
+  public static int region(ByteBuffer in, int length) {
+    int limit = in.limit();
+    in.limit(in.position() + length);
+    return limit;
+  }
+
+  /**
+   * Ends a region that {@link #region} started: every byte of it must have been read, since its
+   * length said they belong to the value; then the buffer's limit is {@code limit} again.
+   */
+  public static void endRegion(ByteBuffer in, int limit, String field) throws MalformedFrameException {
+    if (in.hasRemaining()) {
+      int left = in.remaining();
+      in.limit(limit);
+      throw new MalformedFrameException(field, "the value ends " + left + " byte" + (left == 1 ? "" : "s")
+          + " before its length does", in.position());
+    }
+    in.limit(limit);
+  }
 }
