@@ -87,6 +87,12 @@ final class DecodeCommand implements Callable<Integer> {
       + " impossible length prefix, with the next plausible frame.")
   boolean keepGoing;
 
+  @Option(names = "--codec-path", paramLabel = "PATH", split = "${sys:path.separator}",
+      description = "Where the codecs of extern types are: jars and class folders, separated as on a"
+          + " class path. Without it, a frame with a field of an extern type is bad, and its error names the"
+          + " codec it needs.")
+  List<Path> codecPath = new java.util.ArrayList<>();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -107,6 +113,25 @@ final class DecodeCommand implements Callable<Integer> {
     Optional<SchemaDecoder> decoder = decoder(schema.get(), files, err);
     if (decoder.isEmpty()) {
       return ExitCodes.USAGE;
+    }
+    if (!codecPath.isEmpty()) {
+      for (Path path : codecPath) {
+        if (!java.nio.file.Files.exists(path)) {
+          err.println("parley: error: --codec-path names " + path + ", which does not exist");
+          return ExitCodes.USAGE;
+        }
+      }
+      java.net.URL[] urls = new java.net.URL[codecPath.size()];
+      for (int i = 0; i < urls.length; i++) {
+        try {
+          urls[i] = codecPath.get(i).toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+          err.println("parley: error: --codec-path names " + codecPath.get(i) + ": " + e.getMessage());
+          return ExitCodes.USAGE;
+        }
+      }
+      // The loader lives as long as the command: the codecs are used until the last frame.
+      decoder = Optional.of(decoder.get().withCodecs(new java.net.URLClassLoader(urls, getClass().getClassLoader())));
     }
     String name = capture.map(Path::toString).orElse("-");
     try (InputStream in = open(capture)) {

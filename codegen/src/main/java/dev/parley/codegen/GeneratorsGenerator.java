@@ -247,6 +247,8 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.random$N(rnd, size)", generatorsClass(schema.fileOf(sel.union())), sel.union().name());
     } else if (type instanceof dev.parley.spec.SizedType sized) {
       return randomValue(sized.inner());
+    } else if (type instanceof dev.parley.spec.ExternType extern) {
+      return CodeBlock.of("new $T().arbitrary(rnd, size)", ClassName.bestGuess(extern.codec()));
     }
     ListType list = (ListType) type;
     CodeBlock random = CodeBlock.of("$T.list($T.listSize(rnd, size, $LL), () -> $L)", ARBITRARY, ARBITRARY,
@@ -359,6 +361,8 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T.shrink$N($L)", generatorsClass(schema.fileOf(sel.union())), sel.union().name(), value);
     } else if (type instanceof dev.parley.spec.SizedType sized) {
       return shrinkValue(sized.inner(), value, depth);
+    } else if (type instanceof dev.parley.spec.ExternType) {
+      return CodeBlock.of("$T.<$T>empty()", STREAM, types.javaType(type));
     }
     if (type instanceof NullableType n) {
       return CodeBlock.of("$T.shrinkOptional($L, $L)", ARBITRARY, value, shrinker(n.inner(), depth));

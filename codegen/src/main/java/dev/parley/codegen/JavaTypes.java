@@ -131,6 +131,8 @@ final class JavaTypes {
       return className(selected.union());
     } else if (type instanceof dev.parley.spec.SizedType sized) {
       return javaType(sized.inner());
+    } else if (type instanceof dev.parley.spec.ExternType extern) {
+      return ClassName.bestGuess(extern.javaType());
     }
     return className((StructType) type);
   }

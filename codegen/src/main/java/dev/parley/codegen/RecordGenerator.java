@@ -80,6 +80,9 @@ final class RecordGenerator {
         record.addJavadoc("\n@param $N $L", javaName(field), Sources.docText(field.doc().get()));
       }
     }
+    for (dev.parley.spec.ExternType extern : Externs.used(composite)) {
+      record.addField(Externs.codecField(extern));
+    }
     record.recordConstructor(constructor(composite, header));
     if (composite instanceof MessageType message) {
       record.addSuperinterface(JavaTypes.messageInterface(file));
@@ -99,6 +102,17 @@ final class RecordGenerator {
     record.addMethod(encodedSize(composite, file, visibility));
     record.addMethod(encode(composite, file, visibility));
     record.addMethod(decode(composite, file, name, visibility, header));
+    if (composite instanceof StructType && codec.compositeNeedsOrigin(composite)) {
+      record.addMethod(MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
+          .addJavadoc("Reads the fields at the position of {@code in}, which is also the origin that back-references"
+              + " in its extern values count from.")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(name)
+          .addParameter(JavaTypes.BYTE_BUFFER, "in")
+          .addException(JavaTypes.MALFORMED)
+          .addStatement("return decode(in, in.position())")
+          .build());
+    }
     return record.build();
   }
 
@@ -294,6 +308,8 @@ final class RecordGenerator {
       code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, checkListMethod(list), value, countWidth(list),
           label);
       checkElements(code, list, value, "", label, names);
+    } else if (type instanceof dev.parley.spec.ExternType extern) {
+      code.addStatement("$T.checkExtern($N, $L, $L)", JavaTypes.WIRE, Externs.codecConstant(extern), value, label);
     } else if (type instanceof NullableType nullable) {
       // Only as an element, which the enclosing list has checked non-null.
       if (needsCheck(nullable.inner())) {
@@ -389,7 +405,7 @@ final class RecordGenerator {
     }
     // Other reference types are already checked non-null by the enclosing list.
     return type instanceof StringType || type instanceof BytesType || type instanceof FixedBytesType
-        || type instanceof ListType || type instanceof NullableType;
+        || type instanceof ListType || type instanceof NullableType || type instanceof dev.parley.spec.ExternType;
   }
 
   // ---- Codec ----------------------------------------------------------------------------------
@@ -476,7 +492,12 @@ final class RecordGenerator {
     named.addAll(headerSizes);
     NameAllocator names = names(composite, named);
     String in = names.newName("in");
+    boolean origin = codec.compositeNeedsOrigin(composite);
+    String originName = origin ? names.newName("origin", Externs.ORIGIN) : null;
     CodeBlock.Builder code = CodeBlock.builder();
+    if (origin && composite instanceof MessageType) {
+      code.addStatement("int $N = $N.position()", originName, in);
+    }
     StringBuilder arguments = new StringBuilder();
     for (Field field : header) {
       arguments.append(arguments.length() == 0 ? "" : ", ").append(javaName(field));
@@ -533,6 +554,9 @@ final class RecordGenerator {
     }
     for (Field field : headerSizes) {
       method.addParameter(types.fieldType(field), javaName(field));
+    }
+    if (origin && composite instanceof StructType) {
+      method.addParameter(TypeName.INT, originName);
     }
     String after = file != null && file.frame().isPresent() ? "the frame header" : "its type id";
     if (composite instanceof MessageType message && !composite.fields().isEmpty()) {

@@ -26,6 +26,7 @@ final class UnionGenerator {
   static final String OTHER = "Other";
 
   private final JavaTypes types;
+  private final Externs externs = new Externs();
 
   UnionGenerator(JavaTypes types) {
     this.types = types;
@@ -97,7 +98,8 @@ final class UnionGenerator {
     CodeBlock.Builder code = CodeBlock.builder();
     for (UnionCase c : union.cases()) {
       code.beginControlFlow("if (selector == $L)", literal(union, c));
-      code.addStatement("return $T.decode(in)", types.className(c.struct()));
+      code.addStatement("return $T.decode(in$L)", types.className(c.struct()),
+          externs.needsOrigin((dev.parley.spec.FieldType) c.struct()) ? ", origin" : "");
       code.endControlFlow();
     }
     if (union.hasDefault()) {
@@ -106,16 +108,17 @@ final class UnionGenerator {
       code.addStatement("throw $T.malformed($S, $S + selector + $S, in.position())", JavaTypes.WIRE, "",
           union.name() + " has no case for ", " and no default");
     }
-    return MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
+    MethodSpec.Builder method = MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
         .addJavadoc("Reads the case {@code selector} chooses at the position of {@code in}; the default case"
             + " takes every byte up to its limit.")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(name)
         .addParameter(JavaTypes.BYTE_BUFFER, "in")
-        .addParameter(selector, "selector")
-        .addException(JavaTypes.MALFORMED)
-        .addCode(code.build())
-        .build();
+        .addParameter(selector, "selector");
+    if (externs.needsOrigin(union)) {
+      method.addParameter(TypeName.INT, "origin");
+    }
+    return method.addException(JavaTypes.MALFORMED).addCode(code.build()).build();
   }
 
   /** {@code record Other(int selector, Bytes data)}: a selector value without a case, and its bytes. */

@@ -6,6 +6,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.parley.spec.BitsType;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.ExternType;
 import dev.parley.spec.SelectedType;
 import dev.parley.spec.SizedType;
 import dev.parley.spec.EnumType;
@@ -33,6 +34,7 @@ import java.util.OptionalInt;
 final class WireCodec {
 
   private final JavaTypes types;
+  private final Externs externs = new Externs();
   /** Whether each struct has a fixed size, computed once: nested structs may share a lot. */
   private final java.util.Map<StructType, Boolean> fixedStructs = new java.util.IdentityHashMap<>();
 
@@ -70,7 +72,8 @@ final class WireCodec {
       return known;
     }
     return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType
-        || type instanceof NullableType || type instanceof SelectedType || type instanceof SizedType);
+        || type instanceof NullableType || type instanceof SelectedType || type instanceof SizedType
+        || type instanceof ExternType);
   }
 
   // ---- Size -----------------------------------------------------------------------------------
@@ -108,6 +111,8 @@ final class WireCodec {
           b.size().prefixSize() == 0 ? "" : b.size().prefixSize(), value);
     } else if (type instanceof StructType || type instanceof SelectedType || type instanceof SizedType) {
       code.addStatement("$N += $L.encodedSize()", size, value);
+    } else if (type instanceof ExternType extern) {
+      code.addStatement("$N += $N.size($L)", size, Externs.codecConstant(extern), value);
     } else if (type instanceof NullableType n) {
       code.beginControlFlow("if ($L.isPresent())", value);
       addSize(code, n.inner(), CodeBlock.of("$L.get()", value), size, names);
@@ -185,6 +190,8 @@ final class WireCodec {
     } else if (type instanceof StructType || type instanceof BitsType || type instanceof SelectedType
         || type instanceof SizedType) {
       code.addStatement("$L.encode($N)", value, out);
+    } else if (type instanceof ExternType extern) {
+      code.addStatement("$N.write($L, $N)", Externs.codecConstant(extern), value, out);
     } else {
       ListType list = (ListType) type;
       String i = names.newName("i");
@@ -279,20 +286,23 @@ final class WireCodec {
     } else if (type instanceof FixedBytesType b) {
       code.addStatement("$T $N = $T.fixedBytes($N, $L, $S)", javaType, target, JavaTypes.WIRE, in,
           b.size(), path);
+    } else if (type instanceof ExternType extern) {
+      decodeWithin(code, javaType, target, CodeBlock.of("$N.read($N, $N)", Externs.codecConstant(extern), in,
+          names.get(Externs.ORIGIN)), path, names);
     } else if (type instanceof BitsType || type instanceof SelectedType) {
       CodeBlock decode = type instanceof SelectedType selected
-          ? CodeBlock.of("$T.decode($N, $N)", types.className(selected.union()), in,
-              dev.parley.spec.JavaNames.fieldName(selected.selector()))
+          ? CodeBlock.of("$T.decode($N, $N$L)", types.className(selected.union()), in,
+              dev.parley.spec.JavaNames.fieldName(selected.selector()), origin(selected, names))
           : CodeBlock.of("$T.decode($N)", types.className((BitsType) type), in);
       decodeWithin(code, javaType, target, decode, path, names);
     } else if (type instanceof StructType s) {
       if (path.isEmpty()) {
-        code.addStatement("$T $N = $T.decode($N)", javaType, target, types.className(s), in);
+        code.addStatement("$T $N = $T.decode($N$L)", javaType, target, types.className(s), in, origin(s, names));
       } else {
         String e = names.newName("error");
         code.addStatement("$T $N", javaType, target);
         code.beginControlFlow("try");
-        code.addStatement("$N = $T.decode($N)", target, types.className(s), in);
+        code.addStatement("$N = $T.decode($N$L)", target, types.className(s), in, origin(s, names));
         code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
         code.addStatement("throw $N.within($S)", e, path);
         code.endControlFlow();
@@ -324,6 +334,21 @@ final class WireCodec {
         ? CodeBlock.of("$T.bytesOf($N, $T.signedLength($N, $L, $S))", JavaTypes.WIRE, in, JavaTypes.WIRE, in,
             width.size(), path)
         : CodeBlock.of("$T.bytes($N, $L, $S)", JavaTypes.WIRE, in, width.size(), path);
+  }
+
+  /** {@code ", origin"} when a decoder of {@code type} takes the origin, else nothing. */
+  private CodeBlock origin(FieldType type, NameAllocator names) {
+    return externs.needsOrigin(type) ? CodeBlock.of(", $N", names.get(Externs.ORIGIN)) : CodeBlock.of("");
+  }
+
+  /** Whether a decoder of {@code type} takes the origin of the message. */
+  boolean needsOrigin(FieldType type) {
+    return externs.needsOrigin(type);
+  }
+
+  /** Whether a decoder of {@code composite} takes, or for a message finds, the origin. */
+  boolean compositeNeedsOrigin(dev.parley.spec.Composite composite) {
+    return externs.compositeNeedsOrigin(composite);
   }
 
   /** Declares {@code target} and reads it with {@code decode}, naming {@code path} in an error. */
@@ -362,9 +387,10 @@ final class WireCodec {
       String limit = names.newName(target + "Limit");
       code.addStatement("int $N = $T.region($N, $L)", limit, JavaTypes.WIRE, in, length);
       CodeBlock decode = sized.inner() instanceof SelectedType selected
-          ? CodeBlock.of("$T.decode($N, $N)", types.className(selected.union()), in,
-              dev.parley.spec.JavaNames.fieldName(selected.selector()))
-          : CodeBlock.of("$T.decode($N)", types.className((StructType) sized.inner()), in);
+          ? CodeBlock.of("$T.decode($N, $N$L)", types.className(selected.union()), in,
+              dev.parley.spec.JavaNames.fieldName(selected.selector()), origin(selected, names))
+          : CodeBlock.of("$T.decode($N$L)", types.className((StructType) sized.inner()), in,
+              origin(sized.inner(), names));
       decodeWithin(code, javaType, target, decode, path, names);
       code.addStatement("$T.endRegion($N, $N, $S)", JavaTypes.WIRE, in, limit, path);
       return;

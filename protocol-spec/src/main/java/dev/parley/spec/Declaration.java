@@ -3,7 +3,7 @@ package dev.parley.spec;
 import java.util.Optional;
 
 /** A named top-level declaration of a schema file. */
-public sealed interface Declaration permits Constant, EnumType, FlagsType, StructType, MessageType, BitsType, UnionType {
+public sealed interface Declaration permits Constant, EnumType, FlagsType, StructType, MessageType, BitsType, UnionType, ExternType {
 
   /** The name as written, such as {@code Point}. */
   String name();

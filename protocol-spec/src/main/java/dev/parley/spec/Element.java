@@ -124,6 +124,15 @@ sealed interface Element {
     }
   }
 
+  /** {@code extern DnsName { java_type = "..."; codec = "..."; }}: its entries as written. */
+  record ExternElement(Word name, ImmutableList<OptionElement> entries, Optional<String> doc, SourceLocation location)
+      implements DeclarationElement {
+    @Override
+    public String kind() {
+      return "extern";
+    }
+  }
+
   /** One case of a union: its selector value ({@code default} for the default) and its type. */
   record UnionCaseElement(ValueElement value, TypeElement type, Optional<String> doc, SourceLocation location)
       implements Element {}

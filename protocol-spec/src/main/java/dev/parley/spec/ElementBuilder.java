@@ -32,6 +32,7 @@ import dev.parley.spec.Element.StructElement;
 import dev.parley.spec.Element.BitsElement;
 import dev.parley.spec.Element.BitsMemberElement;
 import dev.parley.spec.Element.UnionElement;
+import dev.parley.spec.Element.ExternElement;
 import dev.parley.spec.Element.UnionCaseElement;
 import dev.parley.spec.Element.TypeElement;
 import dev.parley.spec.Element.ValueElement;
@@ -120,6 +121,13 @@ final class ElementBuilder {
         declarations.add(bits(statement.bitsDecl()));
       } else if (statement.unionDecl() != null) {
         declarations.add(union(statement.unionDecl()));
+      } else if (statement.externDecl() != null) {
+        ParleyParser.ExternDeclContext extern = statement.externDecl();
+        Word name = word(extern.identifier());
+        ImmutableList<OptionElement> entries = extern.externEntry().stream()
+            .map(e -> new OptionElement(word(e.identifier()), value(e.value()), location(e.getStart())))
+            .collect(ImmutableList.toImmutableList());
+        declarations.add(new ExternElement(name, entries, doc(extern), name.location()));
       } else if (statement.messageDecl() != null) {
         declarations.add(message(statement.messageDecl()));
       } else if (statement.frameDecl() != null) {

@@ -110,6 +110,8 @@ final class Linker {
       for (DeclarationElement d : unit.declarations.values()) {
         if (d instanceof Element.BitsElement b) {
           bits.bitsType(unit, b).ifPresent(type -> linked.put(b, type));
+        } else if (d instanceof Element.ExternElement e) {
+          externType(unit, e).ifPresent(type -> linked.put(e, type));
         }
       }
     }
@@ -321,6 +323,37 @@ final class Linker {
   /** The linked form of a declaration element, once linked; empty while or if it could not be. */
   Optional<Declaration> linked(DeclarationElement element) {
     return Optional.ofNullable(linked.get(element));
+  }
+
+  /** An extern type: the Java names of its values' class and its codec's, both required. */
+  private Optional<ExternType> externType(Unit unit, Element.ExternElement element) {
+    String name = element.name().text();
+    Map<String, String> entries = new HashMap<>();
+    boolean broken = false;
+    for (Element.OptionElement entry : element.entries()) {
+      String key = entry.name().text();
+      if (!key.equals("java_type") && !key.equals("codec")) {
+        reporter.error(entry.name().location(), "unknown entry '" + key + "' of extern " + name
+            + " (known: java_type, codec)");
+        broken = true;
+      } else if (!(entry.value() instanceof Element.StringLiteral s)
+          || !s.value().matches("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*")) {
+        reporter.error(entry.value().location(), key + " of extern " + name + " is a Java class's binary"
+            + " name in quotes, such as \"com.example.dns.DnsName\"");
+        broken = true;
+      } else if (entries.putIfAbsent(key, s.value()) != null) {
+        reporter.error(entry.name().location(), "duplicate entry '" + key + "' of extern " + name);
+        broken = true;
+      }
+    }
+    for (String required : List.of("java_type", "codec")) {
+      if (!entries.containsKey(required) && !broken) {
+        reporter.error(element.location(), "extern " + name + " needs " + required + " = \"...\";");
+        broken = true;
+      }
+    }
+    return broken ? Optional.empty() : Optional.of(new ExternType(name, unit.qualify(name),
+        entries.get("java_type"), entries.get("codec"), element.doc(), element.location()));
   }
 
   // ---- Structs --------------------------------------------------------------------------------

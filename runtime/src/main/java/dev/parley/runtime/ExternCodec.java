@@ -60,14 +60,25 @@ public interface ExternCodec<T> {
   }
 
   /**
-   * Checks {@code value} when a record holding it is made, and returns it (or an immutable copy
-   * of it) for the record to keep. The default refuses null only.
+   * Checks {@code value} when a record holding it is made: the record keeps the value it was
+   * given, so values should be immutable. The default refuses null only.
    *
    * @throws NullPointerException if {@code value} is null, with {@code field} as message
    * @throws IllegalArgumentException for a value that {@link #write} could not write, naming
    *     {@code field}
    */
-  default T check(T value, String field) {
-    return Objects.requireNonNull(value, field);
+  default void check(T value, String field) {
+    Objects.requireNonNull(value, field);
+  }
+
+  /**
+   * A valid value, at random, for the generated generators that property tests and fuzzers drive
+   * ({@code <File>Generators}); {@code size} (0 to 100) says how large. The default throws: a
+   * codec without it cannot be used by the generators of the schemas that hold its type.
+   *
+   * @throws UnsupportedOperationException unless the codec gives random values
+   */
+  default T arbitrary(java.util.random.RandomGenerator random, int size) {
+    throw new UnsupportedOperationException(getClass().getName() + " gives no random values");
   }
 }

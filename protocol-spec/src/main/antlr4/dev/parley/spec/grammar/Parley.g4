@@ -28,6 +28,7 @@ statement
     | frameDecl
     | bitsDecl
     | unionDecl
+    | externDecl
     ;
 
 packageDecl
@@ -85,6 +86,15 @@ unionDecl
 
 unionCase
     : value EQ type SEMI
+    ;
+
+// A type whose codec is a Java class the user writes: java_type = "..."; codec = "...";
+externDecl
+    : EXTERN identifier LBRACE externEntry* RBRACE
+    ;
+
+externEntry
+    : identifier EQ value SEMI
     ;
 
 // The id is left out only in a file whose frame has no type id.
@@ -160,7 +170,7 @@ qualifiedName
 identifier
     : ID
     | PACKAGE | IMPORT | OPTION | CONST | ENUM | FLAGS | STRUCT | MESSAGE | FRAME
-    | OPTIONAL | NULLABLE | STRING | BYTES | LIST | UNTIL | BITS | UNION
+    | OPTIONAL | NULLABLE | STRING | BYTES | LIST | UNTIL | BITS | UNION | EXTERN
     ;
 
 // ---- Lexer ----------------------------------------------------------------
@@ -179,6 +189,7 @@ NULLABLE : 'nullable';
 UNTIL    : 'until';
 BITS     : 'bits';
 UNION    : 'union';
+EXTERN   : 'extern';
 STRING   : 'string';
 BYTES    : 'bytes';
 LIST     : 'list';

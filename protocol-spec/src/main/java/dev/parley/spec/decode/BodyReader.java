@@ -13,6 +13,8 @@ import dev.parley.spec.FixedBytesType;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.BitField;
 import dev.parley.spec.BitsType;
+import dev.parley.runtime.ExternCodec;
+import dev.parley.spec.ExternType;
 import dev.parley.spec.ListType;
 import dev.parley.spec.SelectedType;
 import dev.parley.spec.SizedType;
@@ -51,10 +53,22 @@ final class BodyReader {
   /** The integer values of the header's fields by name, once {@link #header} has read them. */
   private final java.util.Map<String, Long> headerValues = new java.util.HashMap<>();
 
-  BodyReader(ByteBuffer body, long frameOffset, int lengthSize) {
+  /** The codecs of extern types, by type; null when none can be had. */
+  private final java.util.function.Function<ExternType, ExternCodec<?>> codecs;
+  /** Where the message's fields start, from which extern codecs count back-references. */
+  private int origin;
+
+  BodyReader(ByteBuffer body, long frameOffset, int lengthSize,
+      java.util.function.Function<ExternType, ExternCodec<?>> codecs) {
     this.in = body;
     this.frameOffset = frameOffset;
     this.lengthSize = lengthSize;
+    this.codecs = codecs;
+  }
+
+  /** Marks the position as where the message's fields start: the origin of extern values. */
+  void startMessage() {
+    origin = in.position();
   }
 
   DecodeException malformed(FieldPath path, String problem, long offset) {
@@ -198,6 +212,8 @@ final class BodyReader {
       return list(l, path);
     } else if (type instanceof NullableType n) {
       return nullable(n, path);
+    } else if (type instanceof ExternType x) {
+      return extern(x, path);
     }
     try {
       return leaf(type);
@@ -233,6 +249,28 @@ final class BodyReader {
             selector, false),
         new DecodedField(new Field("data", new BytesType(new Size.Rest()), false, 1, Optional.empty(),
             Optional.empty(), at), bytes, false)));
+  }
+
+  /** A value of an extern type, read by its codec, if this reader has one. */
+  private DecodedValue extern(ExternType type, FieldPath path) throws DecodeException {
+    ExternCodec<?> codec = codecs == null ? null : codecs.apply(type);
+    if (codec == null) {
+      throw malformed(path, "is of extern type " + type.name() + ", which only its codec " + type.codec()
+          + " can read: give parley decode the class path that holds it (--codec-path)", in.position());
+    }
+    int at = in.position();
+    Object value;
+    try {
+      value = codec.read(in, origin);
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    } catch (RuntimeException e) {
+      throw malformed(path, "codec " + type.codec() + " failed: " + e, at);
+    }
+    if (value == null) {
+      throw malformed(path, "codec " + type.codec() + " read null", at);
+    }
+    return new DecodedValue.ExternValue(type, value);
   }
 
   /** The fields of a {@code bits} value, unpacked from its integer. */

@@ -158,6 +158,14 @@ public sealed interface DecodedValue {
     }
   }
 
+  /** A value of an extern type, as its codec read it; shown as its {@code toString()}. */
+  record ExternValue(dev.parley.spec.ExternType type, Object value) implements DecodedValue {
+    public ExternValue {
+      requireNonNull(type, "type");
+      requireNonNull(value, "value");
+    }
+  }
+
   /**
    * A struct's fields, in declaration order; also a {@code bits} type's fields, and a union's
    * default case (its selector and its bytes), named by the union.

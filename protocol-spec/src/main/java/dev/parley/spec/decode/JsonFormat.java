@@ -100,6 +100,8 @@ public final class JsonFormat {
       out.append('"');
     } else if (value instanceof DecodedValue.EnumValue e) {
       string(out, e.constant().name());
+    } else if (value instanceof DecodedValue.ExternValue x) {
+      string(out, String.valueOf(x.value()));
     } else if (value instanceof DecodedValue.FlagsValue f) {
       out.append('[');
       List<FlagBit> set = f.set();

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.parley.runtime.ExternCodec;
+import dev.parley.spec.ExternType;
 import dev.parley.spec.FileOptions;
 import dev.parley.spec.FrameField;
 import dev.parley.spec.FrameLayout;
@@ -25,9 +27,13 @@ public final class SchemaDecoder {
   private final SchemaFile file;
   private final ImmutableMap<Integer, MessageType> messages;
   private final Optional<MessageType> only;
+  /** The codecs of extern types, made on first use from the class loader given; null for none. */
+  private final java.util.function.Function<ExternType, ExternCodec<?>> codecs;
 
-  private SchemaDecoder(SchemaFile file, Optional<MessageType> only) {
+  private SchemaDecoder(SchemaFile file, Optional<MessageType> only,
+      java.util.function.Function<ExternType, ExternCodec<?>> codecs) {
     this.file = file;
+    this.codecs = codecs;
     ImmutableMap.Builder<Integer, MessageType> byId = ImmutableMap.builder();
     for (MessageType message : file.messages()) {
       byId.put(message.id(), message);
@@ -38,7 +44,7 @@ public final class SchemaDecoder {
 
   /** A decoder for the frames of {@code file}: any of its messages, told apart by type id. */
   public static SchemaDecoder of(SchemaFile file) {
-    return new SchemaDecoder(requireNonNull(file, "file"), Optional.empty());
+    return new SchemaDecoder(requireNonNull(file, "file"), Optional.empty(), null);
   }
 
   /**
@@ -49,7 +55,28 @@ public final class SchemaDecoder {
     if (messages.get(message.id()) != message) {
       throw new IllegalArgumentException(message.qualifiedName() + " is not a message of " + file.path());
     }
-    return new SchemaDecoder(file, Optional.of(message));
+    return new SchemaDecoder(file, Optional.of(message), codecs);
+  }
+
+  /**
+   * The same decoder, reading the values of extern types (SPEC.md 13.11) with their codecs, which
+   * it loads from {@code loader} by the names the schema gives and makes with their no-argument
+   * constructors, once each. A codec that cannot be loaded or made leaves its fields unreadable,
+   * as without a loader; the error of such a frame says which codec is missing.
+   */
+  public SchemaDecoder withCodecs(ClassLoader loader) {
+    requireNonNull(loader, "loader");
+    java.util.Map<ExternType, Optional<ExternCodec<?>>> made = new java.util.concurrent.ConcurrentHashMap<>();
+    return new SchemaDecoder(file, only, type -> made.computeIfAbsent(type, t -> load(loader, t)).orElse(null));
+  }
+
+  private static Optional<ExternCodec<?>> load(ClassLoader loader, ExternType type) {
+    try {
+      Object codec = Class.forName(type.codec(), true, loader).getConstructor().newInstance();
+      return codec instanceof ExternCodec<?> c ? Optional.of(c) : Optional.empty();
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The schema file whose messages, options and frame format this decoder reads. */
@@ -76,7 +103,7 @@ public final class SchemaDecoder {
     if (file.frame().isPresent()) {
       return decodeFrame(frameOffset, in, file.frame().get());
     }
-    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size());
+    BodyReader reader = new BodyReader(in, frameOffset, file.options().lengthPrefix().size(), codecs);
     FieldPath typeIdPath = FieldPath.root("type_id");
     int typeId = (int) reader.typeId(file.options().typeId(), typeIdPath);
     MessageType message = messages.get(typeId);
@@ -87,6 +114,7 @@ public final class SchemaDecoder {
       throw reader.malformed(typeIdPath, "type id " + typeId + " is " + message.name() + ", not "
           + only.get().name(), 0);
     }
+    reader.startMessage();
     return new DecodedFrame(frameOffset, in.limit(), message,
         reader.fields(message, FieldPath.root(message.name())), reader.remaining());
   }
@@ -96,7 +124,7 @@ public final class SchemaDecoder {
    * checks it, then the message its type id names (or the file's one message).
    */
   private DecodedFrame decodeFrame(long frameOffset, ByteBuffer in, FrameLayout frame) throws DecodeException {
-    BodyReader reader = new BodyReader(in, frameOffset, 0);
+    BodyReader reader = new BodyReader(in, frameOffset, 0, codecs);
     ImmutableList<DecodedField> header = reader.header(frame, file.options().byteOrder());
     MessageType message;
     if (frame.typeId().isPresent()) {
@@ -120,6 +148,7 @@ public final class SchemaDecoder {
         throw reader.malformed(FieldPath.root(size.name()), "expected 0, found " + value, frame.offset(size));
       }
     }
+    reader.startMessage();
     return new DecodedFrame(frameOffset, in.limit(), message,
         reader.fields(message, FieldPath.root(message.name())), reader.remaining(), header);
   }

@@ -123,6 +123,8 @@ public final class TextFormat {
       }
     } else if (value instanceof DecodedValue.EnumValue e) {
       out.append(e.constant().name()).append(" (").append(Long.toString(e.constant().value())).append(")");
+    } else if (value instanceof DecodedValue.ExternValue x) {
+      out.append(String.valueOf(x.value()));
     } else {
       DecodedValue.FlagsValue f = (DecodedValue.FlagsValue) value;
       out.append(f.set().stream().map(FlagBit::name).collect(Collectors.joining(", ", "{", "}")))

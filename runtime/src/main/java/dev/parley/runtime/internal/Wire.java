@@ -917,4 +917,16 @@ public final class Wire {
     }
     in.limit(limit);
   }
+
+  // ---- Extern types ---------------------------------------------------------------------------
+
+  /** Checks field {@code field}'s value with its codec. */
+  public static <T> void checkExtern(dev.parley.runtime.ExternCodec<T> codec, T value, String field) {
+    codec.check(value, field);
+  }
+
+  /** Checks element {@code index} of list {@code field} with its codec, named {@code field[index]}. */
+  public static <T> void checkExtern(dev.parley.runtime.ExternCodec<T> codec, T value, String field, int index) {
+    codec.check(value, label(field, index));
+  }
 }
