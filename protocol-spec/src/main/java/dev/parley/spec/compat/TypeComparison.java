@@ -3,7 +3,12 @@ package dev.parley.spec.compat;
 import dev.parley.spec.Constant;
 import dev.parley.spec.Declaration;
 import dev.parley.spec.EnumConstant;
+import dev.parley.spec.BitField;
+import dev.parley.spec.BitsType;
 import dev.parley.spec.EnumType;
+import dev.parley.spec.ExternType;
+import dev.parley.spec.UnionCase;
+import dev.parley.spec.UnionType;
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.FlagsType;
 import dev.parley.spec.MessageType;
@@ -95,6 +100,12 @@ final class TypeComparison {
           enums(o, (EnumType) declaration);
         } else if (old instanceof FlagsType o) {
           flags(o, (FlagsType) declaration);
+        } else if (old instanceof BitsType o) {
+          bits(o, (BitsType) declaration);
+        } else if (old instanceof UnionType o) {
+          union(o, (UnionType) declaration);
+        } else if (old instanceof ExternType o) {
+          extern(o, (ExternType) declaration);
         } else {
           constants((Constant) old, (Constant) declaration);
         }
@@ -182,6 +193,88 @@ final class TypeComparison {
     }
   }
 
+  /**
+   * A bits type keeps its bytes when every field keeps its width, place and kind (SPEC.md 13.7):
+   * names may change (another Java name), an enum field compares by its values.
+   */
+  private void bits(BitsType old, BitsType type) {
+    Breaks breaks = breaks(type);
+    String was = " (was at " + old.location() + ")";
+    if (old.underlying() != type.underlying()) {
+      breaks.report(type.location(), "bits '" + type.name() + "' now packs into " + type.underlying().keyword()
+          + " (was " + old.underlying().keyword() + " at " + old.location() + ")");
+      return;
+    }
+    if (old.fields().size() != type.fields().size()) {
+      breaks.report(type.location(), "bits '" + type.name() + "' now has " + type.fields().size()
+          + " fields" + " (was " + old.fields().size() + " at " + old.location() + ")");
+      return;
+    }
+    for (int i = 0; i < old.fields().size(); i++) {
+      BitField a = old.fields().get(i);
+      BitField b = type.fields().get(i);
+      boolean sameEnum = a.kind() != BitField.Kind.ENUM || b.kind() != BitField.Kind.ENUM
+          || enumMembers(a.enumType().get().constants()).stream().map(Member::number).toList()
+              .equals(enumMembers(b.enumType().get().constants()).stream().map(Member::number).toList());
+      if (a.kind() != b.kind() || a.width() != b.width() || a.shift() != b.shift() || !sameEnum) {
+        breaks.report(b.location(), "bit field " + (i + 1) + " of bits '" + type.name() + "' is now "
+            + b.typeName() + " " + b.name() + " at bit " + b.shift() + " (was " + a.typeName() + " " + a.name()
+            + " at bit " + a.shift() + ", at " + a.location() + ")");
+      } else if (!a.name().equals(b.name())) {
+        findings.warning(b.location(), "bit field '" + a.name() + "' of bits '" + type.name() + "' is now named '"
+            + b.name() + "'" + was + ": the same bits, but another Java name");
+      }
+    }
+  }
+
+  /**
+   * A union keeps its bytes when its selector does and each value keeps a case of the same bytes
+   * (SPEC.md 13.8). A case added is read by an old reader as its default's bytes, or refused
+   * without a default.
+   */
+  private void union(UnionType old, UnionType type) {
+    Breaks breaks = breaks(type);
+    if (!old.selector().displayName().equals(type.selector().displayName())) {
+      breaks.report(type.location(), "union '" + type.name() + "' is now selected by "
+          + type.selector().displayName() + " (was " + old.selector().displayName() + " at " + old.location() + ")");
+    }
+    for (UnionCase c : old.cases()) {
+      Optional<UnionCase> now = type.caseOf(c.value());
+      if (now.isEmpty()) {
+        breaks.report(type.location(), "case " + c.valueText() + " of union '" + type.name() + "' was removed (was "
+            + c.struct().name() + " at " + c.location() + ")");
+      } else if (Types.compare(c.struct(), now.get().struct(), names) == Types.Match.DIFFERENT) {
+        breaks.report(now.get().location(), "case " + c.valueText() + " of union '" + type.name() + "' is now "
+            + now.get().struct().name() + ", of other bytes (was " + c.struct().name() + " at " + c.location() + ")");
+      }
+    }
+    for (UnionCase c : type.cases()) {
+      if (old.caseOf(c.value()).isEmpty()) {
+        findings.warning(c.location(), "new case " + c.valueText() + " of union '" + type.name() + "': "
+            + (old.hasDefault() ? "an old reader keeps its bytes raw, as its default case"
+                : "an old reader rejects a frame that holds it, since the union had no default"));
+      }
+    }
+    if (old.hasDefault() != type.hasDefault()) {
+      breaks.report(type.location(), "union '" + type.name() + "' " + (type.hasDefault()
+          ? "now has a default case: a value without a case no longer fails, and the field now runs to the end"
+          : "lost its default case: a reader rejects the values without a case that an old writer sends")
+          + " (was at " + old.location() + ")");
+    }
+  }
+
+  /** An extern type keeps its bytes while its codec does; its Java type is only the API. */
+  private void extern(ExternType old, ExternType type) {
+    if (!old.codec().equals(type.codec())) {
+      breaks(type).report(type.location(), "extern '" + type.name() + "' now has codec " + type.codec() + " (was "
+          + old.codec() + " at " + old.location() + "): Parley cannot tell whether its bytes are the same");
+    }
+    if (!old.javaType().equals(type.javaType())) {
+      findings.warning(type.location(), "extern '" + type.name() + "' now holds " + type.javaType() + " (was "
+          + old.javaType() + " at " + old.location() + "): the same codec's bytes, another Java type");
+    }
+  }
+
   private void constants(Constant old, Constant constant) {
     if (!old.type().equals(constant.type()) || !Values.sameOnTheWire(old.value(), constant.value())) {
       findings.warning(constant.location(), "constant '" + constant.name() + "' is now "
@@ -211,6 +304,12 @@ final class TypeComparison {
       return "enum";
     } else if (declaration instanceof FlagsType) {
       return "flags";
+    } else if (declaration instanceof BitsType) {
+      return "bits";
+    } else if (declaration instanceof UnionType) {
+      return "union";
+    } else if (declaration instanceof ExternType) {
+      return "extern";
     }
     return "constant";
   }

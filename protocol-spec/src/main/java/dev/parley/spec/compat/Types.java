@@ -68,11 +68,16 @@ final class Types {
       return names.same(o, n) ? Match.SAME : o.underlying() == n.underlying()
           && values(o).equals(values(n)) ? Match.SAME_BYTES : Match.DIFFERENT;
     }
+    // As for structs: one declaration in both versions is the same here, and its own comparison
+    // reports what changed inside it, once.
     if (oldType instanceof BitsType o && newType instanceof BitsType n) {
-      return names.same(o, n) && sameBits(o, n) ? Match.SAME : sameBits(o, n) ? Match.SAME_BYTES : Match.DIFFERENT;
+      return names.same(o, n) ? Match.SAME : sameBits(o, n) ? Match.SAME_BYTES : Match.DIFFERENT;
     }
     if (oldType instanceof SelectedType o && newType instanceof SelectedType n) {
-      return sameUnion(o.union(), n.union(), names);
+      return names.same(o.union(), n.union()) ? Match.SAME : sameUnion(o.union(), n.union(), names);
+    }
+    if (oldType instanceof dev.parley.spec.ExternType o && newType instanceof dev.parley.spec.ExternType n) {
+      return names.same(o, n) ? Match.SAME : o.codec().equals(n.codec()) ? Match.SAME_BYTES : Match.DIFFERENT;
     }
     if (oldType instanceof SizedType o && newType instanceof SizedType n) {
       return o.size().type() == n.size().type() ? compare(o.inner(), n.inner(), names) : Match.DIFFERENT;
@@ -201,6 +206,8 @@ final class Types {
       }
     } else if (type instanceof BitsType bits) {
       into.add(names.apply(bits.qualifiedName()));
+    } else if (type instanceof dev.parley.spec.ExternType extern) {
+      into.add(names.apply(extern.qualifiedName()));
     } else if (type instanceof StructType struct) {
       if (into.add(names.apply(struct.qualifiedName()))) {
         reach((Composite) struct, names, into);

@@ -59,7 +59,7 @@ public final class SchemaDecoder {
   }
 
   /**
-   * The same decoder, reading the values of extern types (SPEC.md 13.11) with their codecs, which
+   * The same decoder, reading the values of extern types (SPEC.md 13.12) with their codecs, which
    * it loads from {@code loader} by the names the schema gives and makes with their no-argument
    * constructors, once each. A codec that cannot be loaded or made leaves its fields unreadable,
    * as without a loader; the error of such a frame says which codec is missing.
