@@ -446,14 +446,15 @@ final class RecordGenerator {
       } else if (field.since() == 1) {
         readField(code, field, local, in, names);
       } else {
-        // An older writer ends the body before this field: it takes its default, or is absent.
+        // An older writer ends the body before this field: it takes its default, or is absent
+        // (optional) or null (nullable, which takes no default: SPEC.md 13.6).
         String value = names.newName(local + "Value");
         code.addStatement("$T $N", types.fieldType(field), local);
         code.beginControlFlow("if ($N.hasRemaining())", in);
         readField(code, field, value, in, names);
         code.addStatement("$N = $N", local, value);
         code.nextControlFlow("else");
-        code.addStatement("$N = $L", local, field.optional()
+        code.addStatement("$N = $L", local, field.optional() || field.type() instanceof NullableType
             ? CodeBlock.of("$T.empty()", JavaTypes.OPTIONAL)
             : Defaults.of(field, types));
         code.endControlFlow();

@@ -97,7 +97,7 @@ final class BodyReader {
    */
   ImmutableList<DecodedField> fields(Composite composite, FieldPath path) throws DecodeException {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
-    java.util.Map<String, Long> sizes = null;
+    java.util.Map<String, SizeRead> sizes = null;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
         fields.add(new DecodedField(field, DefaultValues.of(field), true));
@@ -105,6 +105,7 @@ final class BodyReader {
       }
       FieldPath at = path.field(field.name());
       Optional<Size> size = Composite.sizeOf(field.type());
+      int start = in.position();
       DecodedValue value;
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
         value = sized(field.type(), sizes.get(ref.field()), at);
@@ -115,16 +116,23 @@ final class BodyReader {
         if (sizes == null) {
           sizes = new java.util.HashMap<>();
         }
-        sizes.put(field.name(), ((DecodedValue.IntValue) value).value());
+        sizes.put(field.name(), new SizeRead(((DecodedValue.IntValue) value).value(), start));
       }
       fields.add(new DecodedField(field, value, false));
     }
     return fields.build();
   }
 
-  /** A string, bytes or list whose length or count {@code size} an earlier field held. */
-  private DecodedValue sized(FieldType type, long size, FieldPath path) throws DecodeException {
-    int at = in.position();
+  /** The value of a field that holds a later field's size, and its offset, where errors of that size point. */
+  private record SizeRead(long value, int at) {}
+
+  /**
+   * A string, bytes or list whose length or count an earlier field held: a size too large for the
+   * bytes left is an error at that field's offset, as the generated decoder reports it (SPEC.md 13.3).
+   */
+  private DecodedValue sized(FieldType type, SizeRead read, FieldPath path) throws DecodeException {
+    long size = read.value();
+    int at = read.at();
     try {
       if (type instanceof StringType) {
         return new DecodedValue.StringValue(Wire.stringOf(in, Wire.sized(in, size, UNNAMED, at), UNNAMED));
