@@ -220,22 +220,22 @@ final class BodyReader {
   /** A value whose signed prefix may be −1, null; the inner type's reading takes it from there. */
   private DecodedValue nullable(NullableType type, FieldPath path) throws DecodeException {
     PrefixWidth width = type.prefix();
-    int length;
+    FieldType inner = type.inner();
     try {
-      length = Wire.nullableLength(in, width.size(), UNNAMED);
+      // A list's prefix is a count, checked as one: count * minimum element size <= bytes left.
+      int length = inner instanceof ListType list
+          ? Wire.nullableCount(in, width.size(), list.element().minimumSize(), UNNAMED)
+          : Wire.nullableLength(in, width.size(), UNNAMED);
       if (length < 0) {
         return new DecodedValue.OptionalValue(Optional.empty());
       }
-      FieldType inner = type.inner();
       DecodedValue value;
       if (inner instanceof StringType) {
         value = new DecodedValue.StringValue(Wire.stringOf(in, length, UNNAMED));
       } else if (inner instanceof BytesType) {
         value = DecodedValue.BytesValue.of(Wire.bytesOf(in, length));
       } else {
-        ListType list = (ListType) inner;
-        int at = in.position() - width.size();
-        value = elements(list, Wire.counted(in, length, list.element().minimumSize(), UNNAMED, at), path);
+        value = elements((ListType) inner, length, path);
       }
       return new DecodedValue.OptionalValue(Optional.of(value));
     } catch (MalformedFrameException e) {
