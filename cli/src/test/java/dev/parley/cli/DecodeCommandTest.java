@@ -281,6 +281,37 @@ class DecodeCommandTest {
         + " 1 missing\n", text(frame.err()));
   }
 
+  /** SPEC.md 13: a size kept in an earlier field, a list of nullable columns, a list ended by "". */
+  private static final String BODIES = "package bodies.cli;\n"
+      + "message Get = 1 {\n"
+      + "  u8 key_length; string<key_length> key; list<nullable bytes<i32>, i16> columns;\n"
+      + "  list<string<nul>, until \"\"> words;\n"
+      + "}\n";
+
+  @Test
+  void sizeFieldsAreShownWithTheirValuesAndTooLargeOnesReportedWhereTheyAre() throws IOException {
+    schema = dir.resolve("bodies.parley");
+    Files.writeString(schema, BODIES);
+    String frame = "00000014" + "0001" + "03" + "6b6579" + "0002" + "ffffffff" + "0000000131" + "6100" + "00";
+    Run run = decode(frame);
+    assertEquals("", run.err());
+    assertEquals("offset 0, length 20: Get (type id 1)\n"
+        + "  key_length = 3\n"
+        + "  key = \"key\"\n"
+        + "  columns = list of 2\n"
+        + "    [0] = absent\n"
+        + "    [1] = present 1 byte: 31\n"
+        + "  words = list of 1\n"
+        + "    [0] = \"a\"\n", text(run.out()));
+    assertEquals("{\"offset\":0,\"length\":20,\"message\":\"Get\",\"typeId\":1,\"fields\":{\"key_length\":3,"
+        + "\"key\":\"key\",\"columns\":[null,\"31\"],\"words\":[\"a\"]}}\n", text(decode(frame, "--json").out()));
+    // A key_length of 9 with 5 bytes left: refused at key_length's offset, before anything is read.
+    Run bad = decode("00000008" + "0001" + "09" + "6b6579" + "0000");
+    assertEquals(1, bad.exitCode());
+    assertEquals("parley: error: frame at offset 0, length 8: Get.key: length 9 exceeds the 5 bytes left, at body"
+        + " offset 2 (stream offset 6)\n", text(bad.err()));
+  }
+
   @Test
   void messagePicksTheFileAndTheOnlyMessageToDecode() throws IOException {
     Path tiny = dir.resolve("tiny.parley");

@@ -232,6 +232,7 @@ final class RecordGenerator {
             countWidth(list), name);
         CodeBlock.Builder inner = CodeBlock.builder();
         checkElements(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
+        checkSentinel(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
         if (!inner.isEmpty()) {
           code.beginControlFlow("if ($N.isPresent())", name).add(inner.build()).endControlFlow();
         }
@@ -246,7 +247,7 @@ final class RecordGenerator {
         code.addStatement("$N = $T.$N($N, $L, $S)", name, JavaTypes.WIRE, checkListMethod(list), name,
             countWidth(list), name);
         checkElements(code, list, CodeBlock.of("$N", name), name, null, names);
-        checkSentinel(code, list, name, names);
+        checkSentinel(code, list, CodeBlock.of("$N", name), name, null, names);
       } else if (field.type() instanceof NullableType nullable) {
         code.addStatement("$T.requireNonNull($N, $S)", JavaTypes.OBJECTS, name, name);
         CodeBlock.Builder inner = CodeBlock.builder();
@@ -308,6 +309,7 @@ final class RecordGenerator {
       code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, checkListMethod(list), value, countWidth(list),
           label);
       checkElements(code, list, value, "", label, names);
+      checkSentinel(code, list, value, "", label, names);
     } else if (type instanceof dev.parley.spec.ExternType extern) {
       code.addStatement("$T.checkExtern($N, $L, $L)", JavaTypes.WIRE, Externs.codecConstant(extern), value, label);
     } else if (type instanceof NullableType nullable) {
@@ -376,24 +378,32 @@ final class RecordGenerator {
 
   /**
    * Refuses an element that starts with the list's sentinel: written, it would end the list
-   * there (SPEC.md 13.5).
+   * there (SPEC.md 13.5). {@code value} is the list of {@code field}, or, when {@code outer} names
+   * it ({@code "grid", i}), an element of another list, whose label the error then takes.
    */
-  private void checkSentinel(CodeBlock.Builder code, ListType list, String name, NameAllocator names) {
+  private void checkSentinel(CodeBlock.Builder code, ListType list, CodeBlock value, String field,
+      CodeBlock outer, NameAllocator names) {
     if (!(list.count() instanceof Size.Until until)) {
       return;
     }
     String i = names.newName("i");
     CodeBlock first = list.element() instanceof StructType struct
-        ? CodeBlock.of("$N.get($N).$N()", name, i, javaName(struct.fields().get(0)))
-        : CodeBlock.of("$N.get($N)", name, i);
+        ? CodeBlock.of("$L.get($N).$N()", value, i, javaName(struct.fields().get(0)))
+        : CodeBlock.of("$L.get($N)", value, i);
     if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
       // A boxed element, unboxed for the comparison.
       first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
     }
-    code.beginControlFlow("for (int $N = 0; $N < $N.size(); $N++)", i, i, name, i);
+    String startsWith = "] starts with " + dev.parley.spec.Value.source(until.sentinel())
+        + ", the sentinel that ends the list";
+    code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
     code.beginControlFlow("if ($L)", Sentinels.matches(until, first, types));
-    code.addStatement("throw new $T($S + $N + $S)", IllegalArgumentException.class, name + "[", i,
-        "] starts with " + dev.parley.spec.Value.source(until.sentinel()) + ", the sentinel that ends the list");
+    if (outer == null) {
+      code.addStatement("throw new $T($S + $N + $S)", IllegalArgumentException.class, field + "[", i, startsWith);
+    } else {
+      code.addStatement("throw $T.within(new $T($S + $N + $S), $L)", JavaTypes.WIRE, IllegalArgumentException.class,
+          "[", i, startsWith, outer);
+    }
     code.endControlFlow();
     code.endControlFlow();
   }
@@ -529,14 +539,15 @@ final class RecordGenerator {
       } else if (field.since() == 1) {
         readField(code, field, local, in, names);
       } else {
-        // An older writer ends the body before this field: it takes its default, or is absent.
+        // An older writer ends the body before this field: it takes its default, or is absent
+        // (optional) or null (nullable, which takes no default: SPEC.md 13.6).
         String value = names.newName(local + "Value");
         code.addStatement("$T $N", types.fieldType(field), local);
         code.beginControlFlow("if ($N.hasRemaining())", in);
         readField(code, field, value, in, names);
         code.addStatement("$N = $N", local, value);
         code.nextControlFlow("else");
-        code.addStatement("$N = $L", local, field.optional()
+        code.addStatement("$N = $L", local, field.optional() || field.type() instanceof NullableType
             ? CodeBlock.of("$T.empty()", JavaTypes.OPTIONAL)
             : Defaults.of(field, types));
         code.endControlFlow();

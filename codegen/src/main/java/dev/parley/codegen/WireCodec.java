@@ -405,27 +405,29 @@ final class WireCodec {
   /** A string, bytes or list after a signed prefix whose −1 is null: empty then, else present. */
   private void readNullable(CodeBlock.Builder code, NullableType type, TypeName javaType, String target,
       String path, String in, NameAllocator names) {
-    String length = names.newName(target + "Length");
-    String value = names.newName(target + "Value");
+    FieldType inner = type.inner();
+    TypeName innerType = types.javaType(inner);
     int width = type.prefix().size();
-    code.addStatement("int $N = $T.nullableLength($N, $L, $S)", length, JavaTypes.WIRE, in, width, path);
+    // A list's prefix is a count, checked as one: count * minimum element size <= bytes left.
+    String length = names.newName(target + (inner instanceof ListType ? "Count" : "Length"));
+    String value = names.newName(target + "Value");
+    if (inner instanceof ListType list) {
+      code.addStatement("int $N = $T.nullableCount($N, $L, $L, $S)", length, JavaTypes.WIRE, in, width,
+          list.element().minimumSize(), path);
+    } else {
+      code.addStatement("int $N = $T.nullableLength($N, $L, $S)", length, JavaTypes.WIRE, in, width, path);
+    }
     code.addStatement("$T $N", javaType, target);
     code.beginControlFlow("if ($N < 0)", length);
     code.addStatement("$N = $T.empty()", target, JavaTypes.OPTIONAL);
     code.nextControlFlow("else");
-    FieldType inner = type.inner();
-    TypeName innerType = types.javaType(inner);
     if (inner instanceof StringType) {
       code.addStatement("$N = $T.of($T.stringOf($N, $N, $S))", target, JavaTypes.OPTIONAL, JavaTypes.WIRE, in,
           length, path);
     } else if (inner instanceof BytesType) {
       code.addStatement("$N = $T.of($T.bytesOf($N, $N))", target, JavaTypes.OPTIONAL, JavaTypes.WIRE, in, length);
     } else {
-      ListType list = (ListType) inner;
-      String count = names.newName("count");
-      code.addStatement("int $N = $T.counted($N, $N, $L, $S, $N.position() - $L)", count, JavaTypes.WIRE, in,
-          length, list.element().minimumSize(), path, in, width);
-      readElements(code, list, innerType, value, path, in, count, names);
+      readElements(code, (ListType) inner, innerType, value, path, in, length, names);
       code.addStatement("$N = $T.of($N)", target, JavaTypes.OPTIONAL, value);
     }
     code.endControlFlow();

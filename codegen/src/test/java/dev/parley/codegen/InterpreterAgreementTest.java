@@ -12,6 +12,8 @@ import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.TruncatedFrameException;
+import dev.parley.spec.Composite;
+import dev.parley.spec.Field;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
@@ -30,6 +32,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,10 +257,37 @@ class InterpreterAgreementTest {
    */
   static void assertAgrees(Object message, DecodedFrame frame, String where) {
     assertEquals(message.getClass().getSimpleName(), frame.message().name(), where);
-    assertFields(message, frame.fields(), where + ": " + frame.message().name());
+    assertFields(message, frame.message(), frame.fields(), where + ": " + frame.message().name());
   }
 
-  static void assertFields(Object record, List<DecodedField> fields, String path) {
+  /**
+   * The decoded fields of {@code composite} are the record's components, in order. A field that
+   * holds the size of a later one ({@code u8 key_length; string<key_length> key;}) is no
+   * component: the interpreter shows it, and its value must be the size of what it sizes.
+   */
+  static void assertFields(Object record, Composite composite, List<DecodedField> decoded, String path) {
+    List<DecodedField> fields = new ArrayList<>();
+    for (DecodedField field : decoded) {
+      Optional<Field> sized = composite.sized(field.field());
+      if (sized.isEmpty() && composite.selected(field.field()).isPresent()) {
+        continue; // a union's selector: the record holds the case it chose
+      }
+      if (sized.isEmpty()) {
+        fields.add(field);
+        continue;
+      }
+      DecodedValue of = decoded.stream().filter(f -> f.field().equals(sized.get())).findFirst()
+          .orElseThrow(() -> new AssertionError(path + ": no " + sized.get().name() + " after its size"))
+          .value();
+      if (of instanceof DecodedValue.StructValue) {
+        continue; // a struct or union inside a length: its size is its encoding's
+      }
+      long size = of instanceof DecodedValue.StringValue s ? s.value().getBytes(StandardCharsets.UTF_8).length
+          : of instanceof DecodedValue.BytesValue b ? b.size()
+          : ((DecodedValue.ListValue) of).elements().size();
+      assertEquals(size, ((DecodedValue.IntValue) field.value()).value(),
+          path + "." + field.name() + ", the size of " + sized.get().name());
+    }
     RecordComponent[] components = record.getClass().getRecordComponents();
     assertEquals(components.length, fields.size(), path);
     for (int i = 0; i < components.length; i++) {
@@ -300,9 +330,27 @@ class InterpreterAgreementTest {
       for (int i = 0; i < list.size(); i++) {
         assertValue(list.get(i), l.elements().get(i), path + "[" + i + "]");
       }
+    } else if (decoded instanceof DecodedValue.ExternValue x) {
+      assertEquals(x.value(), java, path);
     } else {
       assertFalse(java == null, path);
-      assertFields(java, ((DecodedValue.StructValue) decoded).fields(), path);
+      DecodedValue.StructValue struct = (DecodedValue.StructValue) decoded;
+      if (struct.type() instanceof Composite composite) {
+        assertFields(java, composite, struct.fields(), path);
+        return;
+      }
+      // A bits value, or a union's default case: a record of exactly the fields shown.
+      RecordComponent[] components = java.getClass().getRecordComponents();
+      assertEquals(components.length, struct.fields().size(), path);
+      for (int i = 0; i < components.length; i++) {
+        Object value;
+        try {
+          value = components[i].getAccessor().invoke(java);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+        assertValue(value, struct.fields().get(i).value(), path + "." + components[i].getName());
+      }
     }
   }
 

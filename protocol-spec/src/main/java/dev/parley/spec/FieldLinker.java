@@ -77,6 +77,11 @@ final class FieldLinker {
       headerNames.add(field.name());
     }
     List<Field> linked = new ArrayList<>();
+    // Every name, so that a size naming a later field is told it comes too late, not that it is unknown.
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    for (FieldElement element : elements) {
+      declared.add(element.name().text());
+    }
     for (FieldElement element : elements) {
       String name = element.name().text();
       FieldElement first = names.putIfAbsent(name, element);
@@ -108,7 +113,7 @@ final class FieldLinker {
             + lastSince + ") field '" + lastSinceField.name().text() + "' ("
             + Linker.at(lastSinceField.location()) + "): fields added in later versions go last");
       }
-      Optional<FieldType> type = type(unit, element.type(), new Place(earlier, names.keySet(), headerNames));
+      Optional<FieldType> type = type(unit, element.type(), new Place(earlier, declared, name, false, headerNames));
       if (type.isEmpty()) {
         continue;
       }
@@ -153,14 +158,20 @@ final class FieldLinker {
 
   /**
    * Where a type is written, for the sizes that depend on it: a field's own type sees the fields
-   * before it ({@code earlier}) and knows the names of the fields so far ({@code declared}); a type
-   * inside another (a list's element, a nullable's inner type, a constant's type) sees none.
+   * before it ({@code earlier}) and knows the names of all fields of its struct or message
+   * ({@code declared}); a type inside another (a list's element, a nullable's inner type) is
+   * {@code nested}, and may take no size from them, which its diagnostics say; a constant's type
+   * has no fields around it.
+   *
+   * @param field the name of the field whose type this is, or empty for a constant
    */
-  record Place(Map<String, Field> earlier, java.util.Set<String> declared, java.util.Set<String> header) {
-    static final Place NESTED = new Place(Map.of(), java.util.Set.of(), java.util.Set.of());
+  record Place(Map<String, Field> earlier, java.util.Set<String> declared, String field, boolean nested,
+      java.util.Set<String> header) {
+    static final Place CONSTANT = new Place(Map.of(), java.util.Set.of(), "", true, java.util.Set.of());
 
-    boolean nested() {
-      return this == NESTED;
+    /** The place of a type inside this one's: a list's element, a nullable's inner type. */
+    Place inside() {
+      return new Place(earlier, declared, field, true, header);
     }
   }
 
@@ -297,9 +308,14 @@ final class FieldLinker {
       return Optional.empty();
     }
     ValueElement value = element.defaultValue().get();
-    if (element.optional() || type instanceof NullableType) {
+    if (element.optional()) {
       reporter.error(value.location(),
           "optional field '" + name + "' cannot have a default: it is absent when not sent");
+      return Optional.empty();
+    }
+    if (type instanceof NullableType) {
+      reporter.error(value.location(),
+          "nullable field '" + name + "' cannot have a default: it is null when not sent");
       return Optional.empty();
     }
     if (since == 1) {
@@ -313,7 +329,7 @@ final class FieldLinker {
   // ---- Types ----------------------------------------------------------------------------------
 
   Optional<FieldType> type(Linker.Unit unit, TypeElement element) {
-    return type(unit, element, Place.NESTED);
+    return type(unit, element, Place.CONSTANT);
   }
 
   private Optional<FieldType> type(Linker.Unit unit, TypeElement element, Place place) {
@@ -322,7 +338,7 @@ final class FieldLinker {
     } else if (element instanceof BytesTypeElement bytes) {
       return size(bytes.size(), "bytes", Optional.empty(), place).map(BytesType::new);
     } else if (element instanceof NullableTypeElement nullable) {
-      return nullable(unit, nullable);
+      return nullable(unit, nullable, place.inside());
     } else if (element instanceof FixedBytesTypeElement fixed) {
       if (fixed.size().character()) {
         Linker.refuseCharacter(reporter, fixed.size(), "a bytes[N] size");
@@ -337,7 +353,7 @@ final class FieldLinker {
       }
       return Optional.of(new FixedBytesType(size.intValueExact()));
     } else if (element instanceof ListTypeElement list) {
-      Optional<FieldType> elementType = type(unit, list.element());
+      Optional<FieldType> elementType = type(unit, list.element(), place.inside());
       if (elementType.isPresent() && elementType.get().minimumSize() == 0) {
         // A decoder bounds a count by the bytes left; an element of no bytes defeats that bound.
         reporter.error(list.element().location(), "list element type "
@@ -422,23 +438,27 @@ final class FieldLinker {
     switch (word) {
       case "nul" -> {
         if (!kind.equals("string")) {
-          reporter.error(at, kind + " cannot end at a NUL: only a string's bytes exclude 0x00;"
-              + " give it a length");
+          reporter.error(at, kind.equals("list")
+              ? "a list cannot end at a NUL: only a string's bytes exclude 0x00; give it a count, or a"
+                  + " sentinel: list<T, until VALUE>"
+              : "bytes cannot end at a NUL: only a string's bytes exclude 0x00; give it a length");
           return Optional.empty();
         }
         return Optional.of(new Size.Terminated());
       }
       case "rest" -> {
         if (place.nested()) {
-          reporter.error(at, kind + "<rest> takes the rest of the frame, so it is only a field's"
-              + " own type, not inside a list or a nullable");
+          reporter.error(at, kind + "<rest> takes the rest of the frame, so it is only the type of a"
+              + " message's last field, not " + (place.field().isEmpty() ? "a constant's"
+                  : "a list's element or a nullable's"));
           return Optional.empty();
         }
         return Optional.of(new Size.Rest());
       }
       case "until" -> {
         if (element.isEmpty()) {
-          reporter.error(at, "only a list ends at a sentinel; a " + kind + " needs a length, or nul");
+          reporter.error(at, "only a list ends at a sentinel; " + (kind.equals("string")
+              ? "a string needs a length, or nul" : "bytes need a length"));
           return Optional.empty();
         }
         return until(size, element.get());
@@ -540,8 +560,24 @@ final class FieldLinker {
     FieldType compared = element;
     String what = "element";
     if (element instanceof StructType struct) {
-      compared = struct.fields().get(0).type();
-      what = "first field '" + struct.fields().get(0).name() + "' of " + struct.name();
+      Field first = struct.fields().get(0);
+      compared = first.type();
+      what = "first field '" + first.name() + "' of " + struct.name();
+      // The sentinel is compared with the element's first bytes and with the record's first
+      // component: an optional field starts with its presence byte, and a size field is no component.
+      if (first.optional()) {
+        reporter.error(size.word().location(), "a list ends at a value of its " + what + ", which is"
+            + " optional: its first byte is a presence byte, not its value; put a field that is always"
+            + " sent first");
+        return Optional.empty();
+      }
+      Optional<Field> sized = struct.sized(first);
+      if (sized.isPresent()) {
+        reporter.error(size.word().location(), "a list ends at a value of its " + what + ", which"
+            + " holds the size of '" + sized.get().name() + "' and is no component of " + struct.name()
+            + "; put a field that holds its own value first");
+        return Optional.empty();
+      }
     }
     boolean comparable = (compared instanceof PrimitiveType p && p.isInteger())
         || compared instanceof EnumType
@@ -554,25 +590,31 @@ final class FieldLinker {
       return Optional.empty();
     }
     FieldType type = compared;
-    return values.value(size.value().get(), compared, "sentinel of the list")
+    String sentinel = element instanceof StructType ? "sentinel of the list (" + what + ")" : "sentinel of the list";
+    return values.value(size.value().get(), compared, sentinel)
         .map(v -> new Size.Until(v, type));
   }
 
   /** A size kept in an earlier field of the same struct or message. */
   private Optional<Size> fieldRef(Word name, String kind, Place place) {
     String what = kind.equals("list") ? "count" : "length";
+    String noun = kind.equals("bytes") ? "bytes" : "a " + kind;
+    boolean isField = place.declared().contains(name.text());
     if (place.nested()) {
-      reporter.error(name.location(), "unknown " + kind + " " + what + " '" + name.text()
-          + "': expected u8, u16, u32, i8, i16, i32"
-          + (kind.equals("string") ? ", nul" : "") + (kind.equals("list") ? ", until VALUE" : "")
-          + " (a size kept in a field is only for a field's own type)");
+      reporter.error(name.location(), isField
+          ? noun + " inside a list or a nullable cannot take its " + what + " from field '" + name.text()
+              + "': a size kept in a field is only for a field's own type"
+          : "unknown " + kind + " " + what + " '" + name.text() + "': expected u8, u16, u32, i8, i16, i32"
+              + (kind.equals("string") ? ", nul" : "") + (kind.equals("list") ? ", until VALUE" : "")
+              + " (a size kept in a field is only for a field's own type)");
       return Optional.empty();
     }
     Field field = place.earlier().get(name.text());
     if (field == null) {
-      boolean later = place.declared().contains(name.text());
-      reporter.error(name.location(), later
-          ? "the " + what + " of a " + kind + " must come before it, and field '" + name.text()
+      reporter.error(name.location(), name.text().equals(place.field())
+          ? "field '" + name.text() + "' cannot hold its own " + what + ": name an earlier field that holds it"
+          : isField
+          ? "the " + what + " of " + noun + " must come before it, and field '" + name.text()
               + "' does not"
           : "unknown " + kind + " " + what + " '" + name.text() + "': expected u8, u16, u32, i8, i16,"
               + " i32, " + (kind.equals("string") ? "nul, " : "") + "rest, "
@@ -588,8 +630,8 @@ final class FieldLinker {
   }
 
   /** {@code nullable T}: a string, bytes or list with a signed prefix, whose −1 is null. */
-  private Optional<FieldType> nullable(Linker.Unit unit, NullableTypeElement element) {
-    Optional<FieldType> inner = type(unit, element.inner());
+  private Optional<FieldType> nullable(Linker.Unit unit, NullableTypeElement element, Place place) {
+    Optional<FieldType> inner = type(unit, element.inner(), place);
     if (inner.isEmpty()) {
       return inner;
     }

@@ -121,7 +121,7 @@ final class BodyReader {
    */
   ImmutableList<DecodedField> fields(Composite composite, FieldPath path) throws DecodeException {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
-    java.util.Map<String, Long> sizes = null;
+    java.util.Map<String, SizeRead> sizes = null;
     java.util.Map<String, DecodedValue> selectors = null;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
@@ -130,12 +130,14 @@ final class BodyReader {
       }
       FieldPath at = path.field(field.name());
       Optional<Size> size = Composite.sizeOf(field.type());
+      int start = in.position();
       DecodedValue value;
       Optional<SelectedType> selection = Composite.selection(field.type());
       DecodedValue selector = selection.isPresent() ? selectors.get(selection.get().selector()) : null;
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
-        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at,
-            selector);
+        // A size from the header is checked where the data starts, as the generated decoder does.
+        SizeRead read = ref.header() ? new SizeRead(headerValues.get(ref.field()), start) : sizes.get(ref.field());
+        value = sized(field.type(), read, at, selector);
       } else if (selection.isPresent()) {
         value = union(selection.get().union(), selector, at);
       } else {
@@ -151,17 +153,25 @@ final class BodyReader {
         if (sizes == null) {
           sizes = new java.util.HashMap<>();
         }
-        sizes.put(field.name(), ((DecodedValue.IntValue) value).value());
+        sizes.put(field.name(), new SizeRead(((DecodedValue.IntValue) value).value(), start));
       }
       fields.add(new DecodedField(field, value, false));
     }
     return fields.build();
   }
 
-  /** A string, bytes or list whose length or count {@code size} an earlier field held. */
-  private DecodedValue sized(FieldType type, long size, FieldPath path, DecodedValue selector)
+  /** The value of a field that holds a later field's size, and its offset, where errors of that size point. */
+  private record SizeRead(long value, int at) {}
+
+  /**
+   * A string, bytes or list, or a struct or union inside a length, whose length or count an
+   * earlier field held: a size too large for the bytes left is an error at that field's offset, as
+   * the generated decoder reports it (SPEC.md 13.3).
+   */
+  private DecodedValue sized(FieldType type, SizeRead read, FieldPath path, DecodedValue selector)
       throws DecodeException {
-    int at = in.position();
+    long size = read.value();
+    int at = read.at();
     if (type instanceof SizedType sized) {
       int limit;
       try {
@@ -214,6 +224,8 @@ final class BodyReader {
       return nullable(n, path);
     } else if (type instanceof ExternType x) {
       return extern(x, path);
+    } else if (type instanceof BitsType b) {
+      return bits(b, path);
     }
     try {
       return leaf(type);
@@ -274,9 +286,14 @@ final class BodyReader {
   }
 
   /** The fields of a {@code bits} value, unpacked from its integer. */
-  private DecodedValue bits(BitsType type) throws MalformedFrameException {
+  private DecodedValue bits(BitsType type, FieldPath path) throws DecodeException {
     int at = in.position();
-    long word = integer(type.underlying());
+    long word;
+    try {
+      word = integer(type.underlying());
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    }
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builder();
     for (BitField field : type.fields()) {
       int bits = Wire.bitsOf(word, field.shift(), field.width());
@@ -294,9 +311,12 @@ final class BodyReader {
         default -> {
           EnumType e = field.enumType().orElseThrow();
           fieldType = e;
-          EnumConstant constant = e.constants().stream().filter(c -> c.value() == bits).findFirst()
-              .orElseThrow(() -> Wire.malformed(field.name(), "undeclared " + e.name() + " value " + bits, at));
-          value = new DecodedValue.EnumValue(e, constant);
+          Optional<EnumConstant> constant = e.constants().stream().filter(c -> c.value() == bits).findFirst();
+          if (constant.isEmpty()) {
+            // Named as the generated decoder names it: the bit field within the bits value.
+            throw malformed(path.field(field.name()), "undeclared " + e.name() + " value " + bits, at);
+          }
+          value = new DecodedValue.EnumValue(e, constant.get());
         }
       }
       fields.add(new DecodedField(new Field(field.name(), fieldType, false, 1, Optional.empty(), field.doc(),
@@ -316,8 +336,6 @@ final class BodyReader {
       };
     } else if (type instanceof EnumType e) {
       return enumValue(e);
-    } else if (type instanceof BitsType b) {
-      return bits(b);
     } else if (type instanceof FlagsType f) {
       return flags(f);
     } else if (type instanceof StringType s) {
@@ -353,22 +371,22 @@ final class BodyReader {
   /** A value whose signed prefix may be −1, null; the inner type's reading takes it from there. */
   private DecodedValue nullable(NullableType type, FieldPath path) throws DecodeException {
     PrefixWidth width = type.prefix();
-    int length;
+    FieldType inner = type.inner();
     try {
-      length = Wire.nullableLength(in, width.size(), UNNAMED);
+      // A list's prefix is a count, checked as one: count * minimum element size <= bytes left.
+      int length = inner instanceof ListType list
+          ? Wire.nullableCount(in, width.size(), list.element().minimumSize(), UNNAMED)
+          : Wire.nullableLength(in, width.size(), UNNAMED);
       if (length < 0) {
         return new DecodedValue.OptionalValue(Optional.empty());
       }
-      FieldType inner = type.inner();
       DecodedValue value;
       if (inner instanceof StringType) {
         value = new DecodedValue.StringValue(Wire.stringOf(in, length, UNNAMED));
       } else if (inner instanceof BytesType) {
         value = DecodedValue.BytesValue.of(Wire.bytesOf(in, length));
       } else {
-        ListType list = (ListType) inner;
-        int at = in.position() - width.size();
-        value = elements(list, Wire.counted(in, length, list.element().minimumSize(), UNNAMED, at), path);
+        value = elements((ListType) inner, length, path);
       }
       return new DecodedValue.OptionalValue(Optional.of(value));
     } catch (MalformedFrameException e) {

@@ -144,8 +144,12 @@ public final class SchemaDecoder {
     }
     for (FrameField size : file.headerSizes()) {
       long value = ((DecodedValue.IntValue) header.get(frame.fields().indexOf(size)).value()).value();
-      if (SchemaFile.sizedBy(message, size).isEmpty() && value != 0) {
-        throw reader.malformed(FieldPath.root(size.name()), "expected 0, found " + value, frame.offset(size));
+      if (SchemaFile.sizedBy(message, size).isEmpty()) {
+        try {
+          dev.parley.runtime.internal.Wire.constant(value, 0, "", frame.offset(size));
+        } catch (dev.parley.runtime.MalformedFrameException e) {
+          throw reader.malformed(FieldPath.root(size.name()), e.problem(), e.offset());
+        }
       }
     }
     reader.startMessage();

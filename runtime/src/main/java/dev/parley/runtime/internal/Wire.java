@@ -203,14 +203,31 @@ public final class Wire {
    */
   public static int nullableLength(ByteBuffer in, int width, String field) throws MalformedFrameException {
     int at = in.position();
-    int length = signedPrefix(in, width, field);
-    if (length == -1) {
-      return -1;
+    int length = nullablePrefix(in, width, field, "length");
+    return length == -1 ? -1 : sized(in, length, field, at);
+  }
+
+  /**
+   * A signed element count of {@code width} bytes (1, 2 or 4) where -1 means null, as a nullable
+   * list's: -1 is returned, and no elements follow. Any other negative count is an error; the
+   * others are checked as {@link #count} checks its prefix.
+   */
+  public static int nullableCount(ByteBuffer in, int width, int minElementSize, String field)
+      throws MalformedFrameException {
+    int at = in.position();
+    int count = nullablePrefix(in, width, field, "count");
+    return count == -1 ? -1 : counted(in, count, minElementSize, field, at);
+  }
+
+  /** A signed prefix that may be -1, null, but no other negative value; {@code what} names it in errors. */
+  private static int nullablePrefix(ByteBuffer in, int width, String field, String what)
+      throws MalformedFrameException {
+    int at = in.position();
+    int value = signedPrefix(in, width, field);
+    if (value < -1) {
+      throw new MalformedFrameException(field, what + " " + value + ": only -1, null, may be negative", at);
     }
-    if (length < -1) {
-      throw new MalformedFrameException(field, "length " + length + ": only -1, null, may be negative", at);
-    }
-    return sized(in, length, field, at);
+    return value;
   }
 
   private static long prefix(ByteBuffer in, int width, String field) throws MalformedFrameException {
