@@ -293,15 +293,7 @@ public final class Wire {
    * not returned. A string whose terminator is not among the bytes left is an error at its start.
    */
   public static String cstring(ByteBuffer in, String field) throws MalformedFrameException {
-    int start = in.position();
-    int end = NulScan.indexOf(in, start, in.limit());
-    if (end < 0) {
-      throw new MalformedFrameException(field,
-          "string has no NUL terminator in the " + in.remaining() + " bytes left", start);
-    }
-    String value = Utf8.decode(in, end - start, field);
-    in.position(end + 1);
-    return value;
+    return CString.read(in, field);
   }
 
   /**
@@ -673,8 +665,7 @@ public final class Wire {
    * Non-null and free of U+0000, which would end a NUL-terminated string early on the wire. An
    * unpaired surrogate, which UTF-8 cannot carry, is refused when the string is sized or encoded,
    * as {@link #checkString(String, int, String)} refuses one in a string too short to measure: a
-   * string decoded from the wire is not read a second time, except by the intrinsic search for
-   * the NUL.
+   * string decoded from the wire is not read a second time, but for the JDK's search for U+0000.
    */
   public static String checkCString(String value, String field) {
     return checkCString(value, field, -1);
@@ -895,7 +886,6 @@ public final class Wire {
   static String label(String field, int index) {
     return index < 0 ? field : field + "[" + index + "]";
   }
-
   // ---- Sizes kept elsewhere -------------------------------------------------------------------
 
   /** The UTF-8 byte length of {@code value}: what a field that holds a string's size holds. */
