@@ -101,6 +101,7 @@ final class BodyReader {
   ImmutableList<DecodedField> fields(Composite composite, FieldPath path) throws DecodeException {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
     java.util.Map<String, Long> sizes = null;
+    java.util.Map<String, Integer> sizeOffsets = null;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
         fields.add(new DecodedField(field, DefaultValues.of(field), true));
@@ -109,25 +110,33 @@ final class BodyReader {
       FieldPath at = path.field(field.name());
       Optional<Size> size = Composite.sizeOf(field.type());
       DecodedValue value;
+      int fieldAt = in.position();
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
-        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at);
+        // An error points at the field that held the size, as the generated decoder's does; at the
+        // data, for a size the header held.
+        value = sized(field.type(), ref.header() ? headerValues.get(ref.field()) : sizes.get(ref.field()), at,
+            ref.header() ? fieldAt : sizeOffsets.get(ref.field()));
       } else {
         value = field(field, at);
       }
       if (composite.sized(field).isPresent()) {
         if (sizes == null) {
           sizes = new java.util.HashMap<>();
+          sizeOffsets = new java.util.HashMap<>();
         }
         sizes.put(field.name(), ((DecodedValue.IntValue) value).value());
+        sizeOffsets.put(field.name(), fieldAt);
       }
       fields.add(new DecodedField(field, value, false));
     }
     return fields.build();
   }
 
-  /** A string, bytes or list whose length or count {@code size} an earlier field held. */
-  private DecodedValue sized(FieldType type, long size, FieldPath path) throws DecodeException {
-    int at = in.position();
+  /**
+   * A string, bytes or list whose length or count {@code size} an earlier field held; an error is
+   * at {@code at}.
+   */
+  private DecodedValue sized(FieldType type, long size, FieldPath path, int at) throws DecodeException {
     try {
       if (type instanceof StringType) {
         return new DecodedValue.StringValue(Wire.stringOf(in, Wire.sized(in, size, UNNAMED, at), UNNAMED));
