@@ -55,7 +55,7 @@ public record Field(
       return OptionalInt.of(sum);
     }
     boolean fixed = type instanceof PrimitiveType || type instanceof EnumType
-        || type instanceof FlagsType || type instanceof FixedBytesType;
+        || type instanceof FlagsType || type instanceof FixedBytesType || type instanceof ChecksumType;
     return fixed ? OptionalInt.of(type.minimumSize()) : OptionalInt.empty();
   }
 

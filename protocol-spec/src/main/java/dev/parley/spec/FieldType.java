@@ -6,7 +6,7 @@ package dev.parley.spec;
  */
 public sealed interface FieldType
     permits PrimitiveType, StringType, BytesType, FixedBytesType, ListType, NullableType, EnumType,
-        FlagsType, StructType {
+        FlagsType, StructType, VarintType, ChecksumType {
 
   /**
    * The fewest bytes a value of this type takes on the wire. Decoders check a count against it

@@ -18,7 +18,8 @@ import java.util.Optional;
  * reads, accepts exactly what it accepts, and refuses the rest with the same message
  * ({@link DecodeException#bodyMessage()}): the type id, then the message's fields; a
  * {@code @since} field an older writer did not send takes its default; bytes after the last known
- * field are skipped. Immutable and thread-safe.
+ * field are skipped, unless that field is a checksum, which nothing follows. Immutable and
+ * thread-safe.
  */
 public final class SchemaDecoder {
 
