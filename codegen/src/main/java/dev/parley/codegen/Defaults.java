@@ -7,6 +7,7 @@ import dev.parley.spec.FieldType;
 import dev.parley.spec.FlagBit;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Value;
+import dev.parley.spec.VarintType;
 
 /** Java expressions for schema values: field defaults and constants. */
 final class Defaults {
@@ -19,6 +20,10 @@ final class Defaults {
   }
 
   static CodeBlock value(FieldType type, Value value, JavaTypes types) {
+    if (value instanceof Value.IntegerValue i && type instanceof VarintType varint) {
+      // A varint<10> above Long.MAX_VALUE keeps its 64 bits, as a u64 does.
+      return varint.isLong() ? CodeBlock.of("$LL", i.value().longValue()) : CodeBlock.of("$L", i.value());
+    }
     if (value instanceof Value.IntegerValue i) {
       PrimitiveType p = (PrimitiveType) type;
       return switch (p) {

@@ -21,7 +21,7 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Extern types in generated code (SPEC.md 13.12): the codec each record that reads or writes one
+ * Extern types in generated code (SPEC.md 13.13): the codec each record that reads or writes one
  * holds as a constant, and which decoders need the origin of the message, the index its codecs
  * count back-references from, which a decoder passes on to the structs and unions it reads.
  */

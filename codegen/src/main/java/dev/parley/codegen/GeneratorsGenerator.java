@@ -23,6 +23,7 @@ import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -225,6 +226,9 @@ final class GeneratorsGenerator {
         case F64 -> CodeBlock.of("$T.f64(rnd)", ARBITRARY);
         case BOOL -> CodeBlock.of("rnd.nextBoolean()");
       };
+    } else if (type instanceof VarintType v) {
+      return CodeBlock.of(v.isLong() ? "$T.$N(rnd, $L)" : "(int) $T.$N(rnd, $L)", ARBITRARY,
+          v.zigzag() ? "zigzag" : "varint", v.maxBytes());
     } else if (type instanceof StringType s) {
       return CodeBlock.of("$T.$N(rnd, size, $LL)", ARBITRARY,
           s.size() instanceof Size.Terminated ? "cstring" : "string", s.size().maxValue());
@@ -322,7 +326,8 @@ final class GeneratorsGenerator {
       return CodeBlock.of("$T::shrinkSet", ARBITRARY);
     } else if (type instanceof StructType s) {
       return CodeBlock.of("$T::shrink$N", generatorsClass(schema.fileOf(s)), s.name());
-    } else if (type == PrimitiveType.U32 || type == PrimitiveType.U64 || type == PrimitiveType.I64) {
+    } else if (type == PrimitiveType.U32 || type == PrimitiveType.U64 || type == PrimitiveType.I64
+        || (type instanceof VarintType v && v.isLong())) {
       return CodeBlock.of("$T::shrinkLong", ARBITRARY);
     } else if (type == PrimitiveType.F64) {
       return CodeBlock.of("$T::shrinkDouble", ARBITRARY);
@@ -343,6 +348,11 @@ final class GeneratorsGenerator {
         case F64 -> CodeBlock.of("$T.shrinkDouble($L)", ARBITRARY, value);
         case BOOL -> CodeBlock.of("($L ? $T.of(false) : $T.<Boolean>empty())", value, STREAM, STREAM);
       };
+    } else if (type instanceof VarintType v) {
+      // Toward 0 by halves: within the range of any varint, zigzag or not.
+      return v.isLong()
+          ? CodeBlock.of("$T.shrinkLong($L)", ARBITRARY, value)
+          : CodeBlock.of("$T.shrinkLong($L).map(Long::intValue)", ARBITRARY, value);
     } else if (type instanceof StringType) {
       return CodeBlock.of("$T.shrinkString($L)", ARBITRARY, value);
     } else if (type instanceof BytesType) {

@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.ChecksumType;
 import dev.parley.spec.Declaration;
 import dev.parley.spec.EnumType;
 import dev.parley.spec.Field;
@@ -18,6 +19,7 @@ import dev.parley.spec.Schema;
 import dev.parley.spec.SchemaFile;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 
 /**
  * The Java mapping of SPEC.md: which Java type a schema type becomes, and the class name of every
@@ -111,6 +113,11 @@ final class JavaTypes {
         case F64 -> TypeName.DOUBLE;
         case BOOL -> TypeName.BOOLEAN;
       };
+    } else if (type instanceof VarintType varint) {
+      return varint.isLong() ? TypeName.LONG : TypeName.INT;
+    } else if (type instanceof ChecksumType) {
+      // Never a component: the local a decoder reads the checksum into.
+      return TypeName.LONG;
     } else if (type instanceof StringType) {
       return ClassName.get(String.class);
     } else if (type instanceof BytesType || type instanceof FixedBytesType) {

@@ -130,6 +130,7 @@ final class ProtocolGenerator {
     if (file.frame().orElseThrow().length().isPresent()) {
       header.patchLength(code, "out", "start");
     }
+    sealFrameChecksums(file, code);
     return MethodSpec.methodBuilder(GeneratedMember.ENCODE.javaName())
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -208,6 +209,28 @@ final class ProtocolGenerator {
         .addStatement("frame.order(order)")
         .endControlFlow()
         .build();
+  }
+
+  /**
+   * Writes the checksums that cover the whole frame, over the 0 each message wrote in their place:
+   * only now, after the length, are the frame's bytes final (SPEC.md 13.12).
+   */
+  private void sealFrameChecksums(SchemaFile file, CodeBlock.Builder code) {
+    for (MessageType m : file.messages()) {
+      java.util.Optional<dev.parley.spec.ChecksumType> checksum = m.checksum()
+          .map(f -> (dev.parley.spec.ChecksumType) f.type())
+          .filter(c -> c.span() instanceof dev.parley.spec.ChecksumType.Span.Frame);
+      if (checksum.isEmpty()) {
+        continue;
+      }
+      if (file.hasTypeId()) {
+        code.beginControlFlow("if (message instanceof $T)", types.className(m));
+      }
+      WireCodec.sealChecksum(code, checksum.get(), "start", "out");
+      if (file.hasTypeId()) {
+        code.endControlFlow();
+      }
+    }
   }
 
   /**

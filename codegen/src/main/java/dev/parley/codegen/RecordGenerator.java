@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.ChecksumType;
 import dev.parley.spec.Composite;
 import dev.parley.spec.Field;
 import dev.parley.spec.FieldType;
@@ -28,6 +29,7 @@ import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.SchemaFile;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -228,7 +230,8 @@ final class RecordGenerator {
       CodeBlock.Builder code = CodeBlock.builder();
       if (field.optional() && field.type() instanceof ListType list) {
         // The list is copied unless a decoder built it, so the record keeps a new optional then.
-        code.addStatement("$N = $T.checkOptionalList($N, $L, $S)", name, JavaTypes.WIRE, name,
+        code.addStatement("$N = $T.$N($N, $L, $S)", name, JavaTypes.WIRE,
+            list.count() instanceof Size.Varint ? "checkOptionalVarintList" : "checkOptionalList", name,
             countWidth(list), name);
         CodeBlock.Builder inner = CodeBlock.builder();
         checkElements(inner, list, CodeBlock.of("$N.get()", name), name, null, names);
@@ -266,7 +269,8 @@ final class RecordGenerator {
         check(code, field.type(), CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
       }
       constructor.addCode(code.build());
-      throwsOnNull |= !(field.type() instanceof PrimitiveType) || field.optional();
+      throwsOnNull |= !(field.type() instanceof PrimitiveType || field.type() instanceof VarintType)
+          || field.optional();
     }
     if (throwsOnNull) {
       constructor.addJavadoc("@throws NullPointerException if a component is null\n");
@@ -291,6 +295,16 @@ final class RecordGenerator {
         case U32 -> code.addStatement("$T.checkU32($L, $L)", JavaTypes.WIRE, value, label);
         default -> { }
       }
+    } else if (type instanceof VarintType v) {
+      // Ten bytes carry every long: a varint<10> or zigzag<10> needs no check.
+      if (v.maxBytes() < VarintType.MAX_BYTES) {
+        code.addStatement("$T.$N($L, $L, $L)", JavaTypes.WIRE, v.zigzag() ? "checkZigzag" : "checkUvarint", value,
+            v.maxBytes(), label);
+      }
+    } else if (type instanceof StringType s && s.size() instanceof Size.Varint v) {
+      code.addStatement("$T.checkVarintString($L, $L, $L)", JavaTypes.WIRE, value, v.maxBytes(), label);
+    } else if (type instanceof BytesType b && b.size() instanceof Size.Varint v) {
+      code.addStatement("$T.checkVarintBytes($L, $L, $L)", JavaTypes.WIRE, value, v.maxBytes(), label);
     } else if (type instanceof StringType s) {
       if (s.size() instanceof Size.Terminated) {
         code.addStatement("$T.checkCString($L, $L)", JavaTypes.WIRE, value, label);
@@ -359,6 +373,9 @@ final class RecordGenerator {
       return p.width().size();
     } else if (size instanceof Size.FieldRef ref) {
       return ref.type().size();
+    } else if (size instanceof Size.Varint v) {
+      // The most bytes, which the varint checks (checkVarintList) take in place of a width.
+      return v.maxBytes();
     }
     return 4;
   }
@@ -373,6 +390,9 @@ final class RecordGenerator {
   }
 
   private static String checkListMethod(ListType list) {
+    if (list.count() instanceof Size.Varint) {
+      return "checkVarintList";
+    }
     return signed(list.count()) ? "checkSignedList" : "checkList";
   }
 
@@ -409,6 +429,9 @@ final class RecordGenerator {
   }
 
   private static boolean needsCheck(FieldType type) {
+    if (type instanceof VarintType v) {
+      return v.maxBytes() < VarintType.MAX_BYTES;
+    }
     if (type instanceof PrimitiveType p) {
       return p == PrimitiveType.U8 || p == PrimitiveType.U16 || p == PrimitiveType.U24
           || p == PrimitiveType.I24 || p == PrimitiveType.U32;
@@ -464,11 +487,24 @@ final class RecordGenerator {
     String out = names.newName("out");
     CodeBlock.Builder code = CodeBlock.builder();
     boolean nativeBody = composite instanceof MessageType && file.frame().isEmpty();
+    ChecksumType.Span span = checksumSpan(composite);
+    String spanStart = span == null ? null : names.newName(javaName(composite.checksum().orElseThrow()) + "From");
+    if (span instanceof ChecksumType.Span.Body) {
+      // The body starts here: at the type id in Parley's own frame, after the header in a declared one.
+      code.addStatement("int $N = $N.position()", spanStart, out);
+    }
     if (nativeBody) {
       PrefixWidth typeId = file.options().typeId();
       code.addStatement(typeId == PrefixWidth.U8 ? "$N.put((byte) TYPE_ID)" : "$N.putShort((short) TYPE_ID)", out);
     }
     for (Field field : composite.fields()) {
+      if (span instanceof ChecksumType.Span.From from && from.field().equals(field.name())) {
+        code.addStatement("int $N = $N.position()", spanStart, out);
+      }
+      if (field.type() instanceof ChecksumType checksum) {
+        codec.writeChecksum(code, checksum, spanStart, out);
+        continue;
+      }
       java.util.Optional<Field> sized = composite.sized(field);
       java.util.Optional<Field> selected = composite.selected(field);
       if (selected.isPresent()) {
@@ -513,8 +549,28 @@ final class RecordGenerator {
       arguments.append(arguments.length() == 0 ? "" : ", ").append(javaName(field));
     }
     java.util.Map<String, String> sizeAt = new java.util.HashMap<>();
+    ChecksumType.Span span = checksumSpan(composite);
+    String spanStart = span == null ? null : names.newName(javaName(composite.checksum().orElseThrow()) + "From");
+    if (span instanceof ChecksumType.Span.Body) {
+      // The protocol has read the type id of Parley's own frame, or a declared frame's header.
+      if (file.frame().isPresent()) {
+        code.addStatement("int $N = $N.position()", spanStart, in);
+      } else {
+        code.addStatement("int $N = $N.position() - $L", spanStart, in, file.options().typeId().size());
+      }
+    } else if (span instanceof ChecksumType.Span.Frame) {
+      code.add("int $N = $N.position() - $L; // the frame's first byte, before its header\n", spanStart, in,
+          file.frame().orElseThrow().headerSize());
+    }
     for (Field field : composite.fields()) {
       String local = javaName(field);
+      if (span instanceof ChecksumType.Span.From from && from.field().equals(field.name())) {
+        code.addStatement("int $N = $N.position()", spanStart, in);
+      }
+      if (field.type() instanceof ChecksumType) {
+        codec.readChecksum(code, field, spanStart, in, names);
+        continue;
+      }
       java.util.Optional<Field> sizeField = composite.sizeField(field);
       if (composite.selected(field).isPresent() && composite.sized(field).isEmpty()) {
         // A selector is read, kept for the union it selects, and not given to the record.
@@ -588,6 +644,11 @@ final class RecordGenerator {
       method.addStatement("return new $T($L)", name, arguments);
     }
     return method.build();
+  }
+
+  /** Where the checksum that ends {@code composite} starts covering bytes; null without one. */
+  private static ChecksumType.Span checksumSpan(Composite composite) {
+    return composite.checksum().map(f -> ((ChecksumType) f.type()).span()).orElse(null);
   }
 
   /** Declares {@code target} and reads the field into it, presence byte first when optional. */

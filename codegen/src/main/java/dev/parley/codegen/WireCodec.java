@@ -6,6 +6,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.parley.spec.BitsType;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.ChecksumType;
 import dev.parley.spec.ExternType;
 import dev.parley.spec.SelectedType;
 import dev.parley.spec.SizedType;
@@ -21,6 +22,7 @@ import dev.parley.spec.Size;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 import java.util.OptionalInt;
 
 /**
@@ -54,6 +56,8 @@ final class WireCodec {
       return OptionalInt.of(b.size());
     } else if (type instanceof BitsType b) {
       return OptionalInt.of(b.underlying().size());
+    } else if (type instanceof ChecksumType) {
+      return OptionalInt.of(ChecksumType.SIZE);
     } else if (type instanceof StructType s) {
       // Fixed exactly when every field is: then the smallest value is the only size.
       return isFixed(s) ? OptionalInt.of(s.minimumSize()) : OptionalInt.empty();
@@ -73,7 +77,7 @@ final class WireCodec {
     }
     return !(type instanceof StringType || type instanceof BytesType || type instanceof ListType
         || type instanceof NullableType || type instanceof SelectedType || type instanceof SizedType
-        || type instanceof ExternType);
+        || type instanceof ExternType || type instanceof VarintType);
   }
 
   // ---- Size -----------------------------------------------------------------------------------
@@ -100,6 +104,12 @@ final class WireCodec {
     OptionalInt fixed = fixedSize(type);
     if (fixed.isPresent()) {
       code.addStatement("$N += $L", size, fixed.getAsInt());
+    } else if (type instanceof VarintType v) {
+      code.addStatement("$N += $T.uvarintSize($L)", size, JavaTypes.WIRE, unsigned(v, value));
+    } else if (type instanceof StringType s && s.size() instanceof Size.Varint) {
+      code.addStatement("$N += $T.varintStringSize($L)", size, JavaTypes.WIRE, value);
+    } else if (type instanceof BytesType b && b.size() instanceof Size.Varint) {
+      code.addStatement("$N += $T.uvarintSize($L.size()) + $L.size()", size, JavaTypes.WIRE, value, value);
     } else if (type instanceof StringType s) {
       if (s.size() instanceof Size.Terminated) {
         code.addStatement("$N += $T.cstringSize($L)", size, JavaTypes.WIRE, value);
@@ -122,8 +132,12 @@ final class WireCodec {
     } else {
       ListType list = (ListType) type;
       OptionalInt element = fixedSize(list.element());
-      int fixedPart = list.count().prefixSize()
+      // A varint count's size depends on the count; it is added alone.
+      int fixedPart = (list.count() instanceof Size.Varint ? 0 : list.count().prefixSize())
           + (list.count() instanceof Size.Until until ? Sentinels.size(until) : 0);
+      if (list.count() instanceof Size.Varint) {
+        code.addStatement("$N += $T.uvarintSize($L.size())", size, JavaTypes.WIRE, value);
+      }
       if (element.isPresent()) {
         code.addStatement(fixedPart == 0 ? "$N += $L$L.size() * $L" : "$N += $L + $L.size() * $L", size,
             fixedPart == 0 ? "" : fixedPart, value, element.getAsInt());
@@ -159,6 +173,13 @@ final class WireCodec {
       NameAllocator names) {
     if (type instanceof PrimitiveType p) {
       writePrimitive(code, p, boxed ? unboxed(p, value) : value, types.javaType(p), out);
+    } else if (type instanceof VarintType v) {
+      code.addStatement("$T.putUvarint($N, $L)", JavaTypes.WIRE, out, unsigned(v, value));
+    } else if (type instanceof StringType s && s.size() instanceof Size.Varint) {
+      code.addStatement("$T.putVarintString($N, $L)", JavaTypes.WIRE, out, value);
+    } else if (type instanceof BytesType b && b.size() instanceof Size.Varint) {
+      code.addStatement("$T.putUvarint($N, $L.size())", JavaTypes.WIRE, out, value);
+      code.addStatement("$L.writeTo($N)", value, out);
     } else if (type instanceof EnumType e) {
       writePrimitive(code, e.underlying(), CodeBlock.of("$L.value()", value),
           JavaTypes.enumValueType(e), out);
@@ -197,6 +218,8 @@ final class WireCodec {
       String i = names.newName("i");
       if (list.count() instanceof Size.Prefix p) {
         code.addStatement("$T.putLength($N, $L, $L.size())", JavaTypes.WIRE, out, p.width().size(), value);
+      } else if (list.count() instanceof Size.Varint) {
+        code.addStatement("$T.putUvarint($N, $L.size())", JavaTypes.WIRE, out, value);
       }
       code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
       write(code, list.element(), CodeBlock.of("$L.get($N)", value, i), true, out, names);
@@ -205,6 +228,65 @@ final class WireCodec {
         Sentinels.write(code, until, out);
       }
     }
+  }
+
+  /**
+   * The unsigned form of {@code value}, a value of a varint type, as {@code Wire.putUvarint}
+   * writes it: itself, or its zigzag form. A boxed value unboxes and widens to the long.
+   */
+  private static CodeBlock unsigned(VarintType type, CodeBlock value) {
+    return type.zigzag() ? CodeBlock.of("$T.zigzag($L)", JavaTypes.WIRE, value) : value;
+  }
+
+  /**
+   * Writes a checksum of {@code type} over the bytes of {@code out} from index {@code from} to
+   * its position, the bytes just written (SPEC.md 13.12). A checksum over the frame is written as
+   * 0 here: the protocol writes it once the frame's length is (see {@link #sealChecksum}).
+   */
+  void writeChecksum(CodeBlock.Builder code, ChecksumType type, String from, String out) {
+    if (type.span() instanceof ChecksumType.Span.Frame) {
+      code.add("$N.putInt(0); // written by the protocol once the frame's length is\n", out);
+      return;
+    }
+    code.addStatement("$N.putInt((int) $L)", out, checksumOf(type, out, CodeBlock.of("$N", from),
+        CodeBlock.of("$N.position()", out)));
+  }
+
+  /**
+   * Writes over the last 4 bytes of the frame that ends at {@code out}'s position and starts at
+   * index {@code start} the checksum of {@code type} of the bytes before them: a checksum over the
+   * frame, once the protocol has written the frame's length.
+   */
+  static void sealChecksum(CodeBlock.Builder code, ChecksumType type, String start, String out) {
+    code.addStatement("$N.putInt($N.position() - $L, (int) $L)", out, out, ChecksumType.SIZE,
+        checksumOf(type, out, CodeBlock.of("$N", start), CodeBlock.of("$N.position() - $L", out, ChecksumType.SIZE)));
+  }
+
+  /**
+   * Reads the checksum field {@code field} and checks it against the checksum of the bytes of
+   * {@code in} from index {@code from} to the checksum's (SPEC.md 13.12). Nothing may follow it:
+   * a checksum ends its message, so bytes after it are not a newer writer's but bytes no checksum
+   * covers.
+   */
+  void readChecksum(CodeBlock.Builder code, Field field, String from, String in, NameAllocator names) {
+    ChecksumType type = (ChecksumType) field.type();
+    String at = names.newName(RecordGenerator.javaName(field) + "At");
+    // The field's own name, which the record's allocator keeps for it: no other local takes it.
+    String found = RecordGenerator.javaName(field);
+    code.addStatement("int $N = $N.position()", at, in);
+    code.addStatement("long $N = $T.u32($N, $S)", found, JavaTypes.WIRE, in, field.name());
+    code.addStatement("$T.checksum($N, $L, $S, $N)", JavaTypes.WIRE, found,
+        checksumOf(type, in, CodeBlock.of("$N", from), CodeBlock.of("$N", at)), field.name(), at);
+    code.addStatement("$T.checksumEnds($N, $S)", JavaTypes.WIRE, in, field.name());
+  }
+
+  /** {@code Wire.crc32(buffer, from, to)}: the checksum of {@code type}'s algorithm of those bytes. */
+  private static CodeBlock checksumOf(ChecksumType type, String buffer, CodeBlock from, CodeBlock to) {
+    String method = switch (type.algorithm()) {
+      case CRC32 -> "crc32";
+      case CRC32C -> "crc32c";
+    };
+    return CodeBlock.of("$T.$N($N, $L, $L)", JavaTypes.WIRE, method, buffer, from, to);
   }
 
   /**
@@ -273,6 +355,13 @@ final class WireCodec {
     TypeName javaType = types.javaType(type);
     if (type instanceof PrimitiveType p) {
       code.addStatement("$T $N = $L", javaType, target, readPrimitive(p, path, in));
+    } else if (type instanceof VarintType v) {
+      CodeBlock read = CodeBlock.of("$T.uvarint($N, $L, $S)", JavaTypes.WIRE, in, v.maxBytes(), path);
+      if (v.zigzag()) {
+        read = CodeBlock.of("$T.unzigzag($L)", JavaTypes.WIRE, read);
+      }
+      // Up to 4 bytes the value fits an int: at most 28 bits, or 28 zigzag-mapped ones.
+      code.addStatement(v.isLong() ? "$T $N = $L" : "$T $N = (int) $L", javaType, target, read);
     } else if (type instanceof EnumType e) {
       readEnum(code, e, javaType, target, path, in, names);
     } else if (type instanceof FlagsType f) {
@@ -313,7 +402,10 @@ final class WireCodec {
   }
 
   private static CodeBlock readString(Size size, String path, String in) {
-    if (size instanceof Size.Terminated) {
+    if (size instanceof Size.Varint v) {
+      return CodeBlock.of("$T.stringOf($N, $T.varintLength($N, $L, $S), $S)", JavaTypes.WIRE, in, JavaTypes.WIRE,
+          in, v.maxBytes(), path, path);
+    } else if (size instanceof Size.Terminated) {
       return CodeBlock.of("$T.cstring($N, $S)", JavaTypes.WIRE, in, path);
     } else if (size instanceof Size.Rest) {
       return CodeBlock.of("$T.restString($N, $S)", JavaTypes.WIRE, in, path);
@@ -326,7 +418,10 @@ final class WireCodec {
   }
 
   private static CodeBlock readBytes(Size size, String path, String in) {
-    if (size instanceof Size.Rest) {
+    if (size instanceof Size.Varint v) {
+      return CodeBlock.of("$T.bytesOf($N, $T.varintLength($N, $L, $S))", JavaTypes.WIRE, in, JavaTypes.WIRE, in,
+          v.maxBytes(), path);
+    } else if (size instanceof Size.Rest) {
       return CodeBlock.of("$T.restBytes($N)", JavaTypes.WIRE, in);
     }
     PrefixWidth width = ((Size.Prefix) size).width();
@@ -441,6 +536,13 @@ final class WireCodec {
     }
     if (list.count() instanceof Size.Rest) {
       readRest(code, list, javaType, target, path, in, names);
+      return;
+    }
+    if (list.count() instanceof Size.Varint v) {
+      String count = names.newName("count");
+      code.addStatement("int $N = $T.varintCount($N, $L, $L, $S)", count, JavaTypes.WIRE, in, v.maxBytes(),
+          list.element().minimumSize(), path);
+      readElements(code, list, javaType, target, path, in, count, names);
       return;
     }
     PrefixWidth width = ((Size.Prefix) list.count()).width();

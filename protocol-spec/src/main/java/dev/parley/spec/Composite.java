@@ -15,11 +15,19 @@ public sealed interface Composite permits StructType, MessageType {
 
   /**
    * The fields a value holds, in wire order: every field but those that hold the size of a later
-   * one ({@code u16 key_length; string<key_length> key;}), which the encoder computes.
+   * one ({@code u16 key_length; string<key_length> key;}) and a message's checksum, which the
+   * encoder computes.
    */
   default ImmutableList<Field> components() {
-    return fields().stream().filter(f -> sized(f).isEmpty() && selected(f).isEmpty())
+    return fields().stream()
+        .filter(f -> sized(f).isEmpty() && selected(f).isEmpty() && !(f.type() instanceof ChecksumType))
         .collect(ImmutableList.toImmutableList());
+  }
+
+  /** The checksum that ends a message, if it has one (SPEC.md 13.12). */
+  default Optional<Field> checksum() {
+    return fields().isEmpty() || !(fields().get(fields().size() - 1).type() instanceof ChecksumType)
+        ? Optional.empty() : Optional.of(fields().get(fields().size() - 1));
   }
 
   /** The later field whose union case {@code field} selects, if it selects one. */

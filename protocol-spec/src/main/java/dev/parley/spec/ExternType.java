@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * {@code extern DnsName { java_type = "..."; codec = "..."; }}: a field type that the language
  * cannot say, whose values are of a Java type the user names and whose bytes a Java class the
- * user writes reads and writes, against the runtime's {@code ExternCodec} (SPEC.md 13.12).
+ * user writes reads and writes, against the runtime's {@code ExternCodec} (SPEC.md 13.13).
  *
  * @param javaType the binary name of the values' class, such as {@code com.example.dns.DnsName}
  * @param codec the binary name of the codec's class, which has a public no-argument constructor

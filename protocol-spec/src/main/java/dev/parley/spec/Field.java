@@ -55,7 +55,8 @@ public record Field(
       return OptionalInt.of(sum);
     }
     boolean fixed = type instanceof PrimitiveType || type instanceof EnumType
-        || type instanceof FlagsType || type instanceof FixedBytesType || type instanceof BitsType;
+        || type instanceof FlagsType || type instanceof FixedBytesType || type instanceof BitsType
+        || type instanceof ChecksumType;
     return fixed ? OptionalInt.of(type.minimumSize()) : OptionalInt.empty();
   }
 

@@ -32,11 +32,13 @@ final class FieldLinker {
   private final Reporter reporter;
   private final Linker linker;
   private final ValueLinker values;
+  private final BuiltinTypes builtins;
 
   FieldLinker(Reporter reporter, Linker linker) {
     this.reporter = reporter;
     this.linker = linker;
     this.values = new ValueLinker(reporter);
+    this.builtins = new BuiltinTypes(reporter);
   }
 
   /** The type names a type element mentions, including those inside lists. */
@@ -129,6 +131,7 @@ final class FieldLinker {
       linked.add(field);
     }
     checkSizes(linked, inMessage, header);
+    builtins.checkChecksums(unit, linked, inMessage);
     return out.addAll(linked).build();
   }
 
@@ -297,6 +300,12 @@ final class FieldLinker {
   private Optional<Value> defaultValue(Linker.Unit unit, FieldElement element, FieldType type,
       int since) {
     String name = element.name().text();
+    if (type instanceof ChecksumType) {
+      // The encoder computes a checksum; checkChecksums reports an optional or @since one.
+      element.defaultValue().ifPresent(v -> reporter.error(v.location(), "checksum '" + name
+          + "' cannot have a default: the encoder computes it"));
+      return Optional.empty();
+    }
     if (element.defaultValue().isEmpty()) {
       if (since > 1 && !element.optional() && !(type instanceof NullableType)) {
         boolean takesDefault = !(type instanceof StructType || type instanceof FixedBytesType);
@@ -430,6 +439,12 @@ final class FieldLinker {
     }
     SizeElement size = written.get();
     String word = size.word().text();
+    if (size.argument().isPresent() || word.equals("varint") || word.equals("zigzag")) {
+      Optional<Optional<Size>> varint = builtins.varintSize(size, kind, place);
+      if (varint.isPresent()) {
+        return varint.get();
+      }
+    }
     Optional<PrefixWidth> width = PrefixWidth.forKeyword(word);
     if (width.isPresent()) {
       return Optional.of(new Size.Prefix(width.get()));
@@ -474,7 +489,7 @@ final class FieldLinker {
    * checksums. Empty when {@code named} names none of them; else the type, or empty after an error.
    */
   private Optional<Optional<FieldType>> builtin(NamedTypeElement named, Place place) {
-    return Optional.empty();
+    return builtins.type(named, place);
   }
 
   /** A type that takes nothing in angle brackets, or an error if it was given something. */

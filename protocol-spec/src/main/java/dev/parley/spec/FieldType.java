@@ -6,7 +6,8 @@ package dev.parley.spec;
  */
 public sealed interface FieldType
     permits PrimitiveType, StringType, BytesType, FixedBytesType, ListType, NullableType, EnumType,
-        FlagsType, StructType, BitsType, UnionType, SelectedType, SizedType, ExternType {
+        FlagsType, StructType, BitsType, UnionType, SelectedType, SizedType, ExternType, VarintType,
+        ChecksumType {
 
   /**
    * The fewest bytes a value of this type takes on the wire. Decoders check a count against it

@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
  * How a decoder knows where variable-size data ends: the byte length of a {@code string} or
  * {@code bytes}, or the element count of a {@code list}. A schema writes it between the type's
  * angle brackets: {@code string<u8>}, {@code string<nul>}, {@code bytes<key_length>},
- * {@code bytes<rest>}, {@code list<Param, until "">}.
+ * {@code bytes<rest>}, {@code list<Param, until "">}, {@code list<T, varint<4>>}.
  */
 public sealed interface Size {
 
@@ -40,6 +40,37 @@ public sealed interface Size {
     @Override
     public long maxValue() {
       return width.maxValue();
+    }
+  }
+
+  /**
+   * {@code <varint<4>>}: a length or count written as an unsigned LEB128 varint of at most
+   * {@code maxBytes} bytes just before the data, in its shortest form (SPEC.md 13.11).
+   *
+   * @param maxBytes the most bytes the varint may take, 1 to 10
+   */
+  record Varint(int maxBytes) implements Size {
+    public Varint {
+      if (maxBytes < 1 || maxBytes > VarintType.MAX_BYTES) {
+        throw new IllegalArgumentException("a varint takes 1 to " + VarintType.MAX_BYTES + " bytes: " + maxBytes);
+      }
+    }
+
+    @Override
+    public String keyword() {
+      return "varint<" + maxBytes + ">";
+    }
+
+    /** The fewest bytes the varint takes: one, for a length or count below 128. */
+    @Override
+    public int prefixSize() {
+      return 1;
+    }
+
+    /** The largest value {@code maxBytes} bytes hold, at most the largest Java array or list. */
+    @Override
+    public long maxValue() {
+      return maxBytes >= 5 ? Integer.MAX_VALUE : (1L << 7 * maxBytes) - 1;
     }
   }
 

@@ -35,6 +35,8 @@ final class ValueLinker {
   Optional<Value> value(ValueElement value, FieldType type, String what) {
     if (type instanceof PrimitiveType primitive) {
       return primitive(value, primitive, what);
+    } else if (type instanceof VarintType varint) {
+      return varint(value, varint, what);
     } else if (type instanceof StringType string) {
       return string(value, string, what);
     } else if (type instanceof ListType || type instanceof BytesType) {
@@ -100,6 +102,23 @@ final class ValueLinker {
     if (!primitive.fits(i.value())) {
       reporter.error(value.location(), what + ": " + i.value() + " does not fit "
           + primitive.keyword() + " (" + primitive.minValue() + " to " + primitive.maxValue() + ")");
+      return Optional.empty();
+    }
+    return Optional.of(new Value.IntegerValue(i.value()));
+  }
+
+  /** A varint's value: an integer literal in its range (SPEC.md 13.11); a character is not one. */
+  private Optional<Value> varint(ValueElement value, VarintType varint, String what) {
+    if (!(value instanceof IntegerLiteral i)) {
+      return mismatch(value, what, "an integer");
+    }
+    if (i.character()) {
+      Linker.refuseCharacter(reporter, i, what + " (" + varint.displayName() + ")");
+      return Optional.empty();
+    }
+    if (!varint.fits(i.value())) {
+      reporter.error(value.location(), what + ": " + i.value() + " does not fit " + varint.displayName()
+          + " (" + varint.minValue() + " to " + varint.maxValue() + ")");
       return Optional.empty();
     }
     return Optional.of(new Value.IntegerValue(i.value()));

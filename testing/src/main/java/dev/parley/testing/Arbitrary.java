@@ -43,6 +43,35 @@ public final class Arbitrary {
     };
   }
 
+  /**
+   * The unsigned value of a varint of at most {@code maxBytes} bytes (1 to 10), as a long's bits:
+   * of an encoded length from 1 to {@code maxBytes} picked first, often the least or the greatest
+   * value of that length (0, 127, 128, 16383, ...), so that every length and its edges come up.
+   */
+  public static long varint(RandomGenerator rnd, int maxBytes) {
+    if (maxBytes < 1 || maxBytes > 10) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
+    int length = 1 + rnd.nextInt(maxBytes);
+    long least = length == 1 ? 0 : 1L << 7 * (length - 1);
+    long greatest = length == 10 ? -1L : (1L << 7 * length) - 1;
+    return switch (rnd.nextInt(4)) {
+      case 0 -> least;
+      case 1 -> greatest;
+      // Ten bytes carry the values with bit 63 set, negative as longs.
+      default -> length == 10 ? rnd.nextLong() | Long.MIN_VALUE : least + rnd.nextLong(greatest - least + 1);
+    };
+  }
+
+  /**
+   * A signed value whose zigzag form a varint of at most {@code maxBytes} bytes carries: as
+   * {@link #varint}, through zigzag's inverse, so 0, -1, 1, -2 and each length's edges come up.
+   */
+  public static long zigzag(RandomGenerator rnd, int maxBytes) {
+    long unsigned = varint(rnd, maxBytes);
+    return unsigned >>> 1 ^ -(unsigned & 1);
+  }
+
   public static float f32(RandomGenerator rnd) {
     return switch (rnd.nextInt(6)) {
       case 0 -> 0f;

@@ -69,7 +69,8 @@ final class FieldComparison {
         breaks.report(field.location(), "field '" + field.name() + "' of " + what
             + " was inserted as field " + (j + 1) + " (the old " + kind(oldOne) + " at "
             + location(oldOne) + " had " + fields(oldFields.size()) + "): "
-            + fixedSize(newOne).orElse("new fields go after the old ones"));
+            + fixedSize(newOne).or(() -> oldOne.checksum().map(c -> "a message that ends with a checksum never"
+                + " grows: no field may follow it, and one before it moves it")).orElse("new fields go after the old ones"));
       } else if (oldOne instanceof MessageType oldMessage && fixedSize(newOne).isPresent()) {
         findings.error(field.location(), "field '" + field.name() + "' was added to " + what
             + " (the old message at " + oldMessage.location() + " had " + fields(oldFields.size())
@@ -99,7 +100,11 @@ final class FieldComparison {
     Match match = Types.compare(old, field, names);
     boolean qualified = Types.spell(old, false).equals(Types.spell(field, false));
     String types = " is now " + Types.spell(field, qualified) + " (was " + Types.spell(old, qualified) + was;
-    if (match == Match.DIFFERENT) {
+    Optional<String> widened = match == Match.DIFFERENT && old.optional() == field.optional()
+        ? Types.widened(old.type(), field.type(), names) : Optional.empty();
+    if (widened.isPresent()) {
+      findings.warning(field.location(), name + types + ": " + widened.get());
+    } else if (match == Match.DIFFERENT) {
       breaks.report(field.location(), name + types);
     } else if (match == Match.SAME_BYTES) {
       findings.warning(field.location(), name + types + ": the same bytes, but another Java type");
@@ -151,6 +156,13 @@ final class FieldComparison {
     String next = "@since(" + (version + 1) + ")";
     String old = "the old message at " + oldMessage.location() + " is";
     String added = "field '" + field.name() + "' was added to " + what;
+    if (field.type() instanceof dev.parley.spec.ChecksumType) {
+      // Never @since (SPEC.md 13.12): an old writer's frame lacks it, and a new reader requires it.
+      findings.error(field.location(), "checksum '" + field.name() + "' was added to " + what + " (the old"
+          + " message at " + oldMessage.location() + " has none): new readers refuse the frames of old writers,"
+          + " which end before it");
+      return;
+    }
     if (field.since() == 1) {
       String advice = field.optional() ? "mark it " + next
           : Types.takesDefault(field.type()) ? "mark it " + next + " and give it a default, or make it optional"

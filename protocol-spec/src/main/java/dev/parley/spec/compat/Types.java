@@ -20,7 +20,9 @@ import dev.parley.spec.NullableType;
 import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.Size;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -88,6 +90,53 @@ final class Types {
     }
     // Primitives, strings and bytes are values: equal exactly when their widths are.
     return oldType.equals(newType) ? Match.SAME : Match.DIFFERENT;
+  }
+
+  /**
+   * What stays and what changes when {@code newType} is {@code oldType} with a wider varint (SPEC.md
+   * 13.8): a {@code varint<N>} or {@code zigzag<N>} of more bytes, or a string, bytes or list whose
+   * varint length or count takes more. Every value the old type holds keeps its bytes, so old
+   * frames read the same; a new writer's larger value is refused by an old reader. Empty when the
+   * two differ otherwise, or when nothing widened.
+   */
+  static Optional<String> widened(FieldType oldType, FieldType newType, Correspondence names) {
+    if (oldType instanceof VarintType o && newType instanceof VarintType n) {
+      if (o.zigzag() != n.zigzag() || n.maxBytes() <= o.maxBytes()) {
+        return Optional.empty();
+      }
+      String range = o.zigzag() ? "outside " + o.minValue() + " to " + o.maxValue() : "above " + o.maxValue();
+      String javaType = o.isLong() == n.isLong() ? "" : "; its Java type is now long (was int)";
+      return Optional.of("every old value keeps its bytes, but an old reader refuses a value " + range
+          + " that a new writer sends" + javaType);
+    }
+    Optional<Size> oldSize = Composite.sizeOf(oldType);
+    Optional<Size> newSize = Composite.sizeOf(newType);
+    if (oldSize.isEmpty() || newSize.isEmpty() || oldType.getClass() != newType.getClass()) {
+      return oldType instanceof NullableType o && newType instanceof NullableType n
+          ? widened(o.inner(), n.inner(), names) : Optional.empty();
+    }
+    String what = oldType instanceof ListType ? "count" : "length";
+    Optional<String> size;
+    if (oldSize.get() instanceof Size.Varint o && newSize.get() instanceof Size.Varint n && n.maxBytes() > o.maxBytes()) {
+      size = Optional.of("every old " + what + " keeps its bytes, but an old reader refuses a " + what
+          + " above " + o.maxValue() + " that a new writer sends");
+    } else if (sameSize(oldSize.get(), newSize.get(), names)) {
+      size = Optional.empty();
+    } else {
+      return Optional.empty();
+    }
+    if (!(oldType instanceof ListType o) || !(newType instanceof ListType n)) {
+      return size;
+    }
+    Match elements = compare(o.element(), n.element(), names);
+    if (elements != Match.DIFFERENT) {
+      return size;
+    }
+    Optional<String> element = widened(o.element(), n.element(), names).map(w -> "its elements: " + w);
+    if (element.isEmpty()) {
+      return element;
+    }
+    return Optional.of(size.map(w -> w + "; " + element.get()).orElse(element.get()));
   }
 
   /**

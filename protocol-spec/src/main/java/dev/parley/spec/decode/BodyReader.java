@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.internal.Wire;
 import dev.parley.spec.BytesType;
+import dev.parley.spec.ChecksumType;
 import dev.parley.spec.Composite;
 import dev.parley.spec.EnumConstant;
 import dev.parley.spec.EnumType;
@@ -27,6 +28,7 @@ import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
+import dev.parley.spec.VarintType;
 import dev.parley.spec.FrameField;
 import dev.parley.spec.FrameLayout;
 import java.nio.ByteBuffer;
@@ -50,6 +52,8 @@ final class BodyReader {
   private final ByteBuffer in;
   private final long frameOffset;
   private final int lengthSize;
+  /** Where the body starts, after the type id's frame prefix or a declared header (SPEC.md 13.9). */
+  private int bodyStart = 0;
   /** The integer values of the header's fields by name, once {@link #header} has read them. */
   private final java.util.Map<String, Long> headerValues = new java.util.HashMap<>();
 
@@ -110,6 +114,7 @@ final class BodyReader {
       headerValues.put(field.name(), value);
       header.add(new DecodedField(field.asField(), new DecodedValue.IntValue(field.type(), value), false));
     }
+    bodyStart = in.position();
     return header.build();
   }
 
@@ -123,12 +128,22 @@ final class BodyReader {
     ImmutableList.Builder<DecodedField> fields = ImmutableList.builderWithExpectedSize(composite.fields().size());
     java.util.Map<String, SizeRead> sizes = null;
     java.util.Map<String, DecodedValue> selectors = null;
+    ChecksumType.Span span = composite.checksum().map(f -> ((ChecksumType) f.type()).span()).orElse(null);
+    // The body of Parley's own frame starts at its type id, at 0, as the frame does.
+    int spanStart = span instanceof ChecksumType.Span.Body ? bodyStart : 0;
     for (Field field : composite.fields()) {
       if (field.since() > 1 && !in.hasRemaining()) {
         fields.add(new DecodedField(field, DefaultValues.of(field), true));
         continue;
       }
       FieldPath at = path.field(field.name());
+      if (span instanceof ChecksumType.Span.From from && from.field().equals(field.name())) {
+        spanStart = in.position();
+      }
+      if (field.type() instanceof ChecksumType checksum) {
+        fields.add(new DecodedField(field, checksum(checksum, spanStart, at), false));
+        continue;
+      }
       Optional<Size> size = Composite.sizeOf(field.type());
       int start = in.position();
       DecodedValue value;
@@ -158,6 +173,26 @@ final class BodyReader {
       fields.add(new DecodedField(field, value, false));
     }
     return fields.build();
+  }
+
+  /**
+   * A checksum, checked against the one of the bytes from {@code from} up to it; nothing may follow
+   * it. Its value is the u32 the frame carries.
+   */
+  private DecodedValue checksum(ChecksumType type, int from, FieldPath path) throws DecodeException {
+    try {
+      int at = in.position();
+      long found = Wire.u32(in, UNNAMED);
+      long computed = switch (type.algorithm()) {
+        case CRC32 -> Wire.crc32(in, from, at);
+        case CRC32C -> Wire.crc32c(in, from, at);
+      };
+      Wire.checksum(found, computed, UNNAMED, at);
+      Wire.checksumEnds(in, UNNAMED);
+      return new DecodedValue.IntValue(PrimitiveType.U32, found);
+    } catch (MalformedFrameException e) {
+      throw malformed(path, e);
+    }
   }
 
   /** The value of a field that holds a later field's size, and its offset, where errors of that size point. */
@@ -334,6 +369,9 @@ final class BodyReader {
         case BOOL -> new DecodedValue.BoolValue(Wire.bool(in, UNNAMED));
         default -> new DecodedValue.IntValue(p, integer(p));
       };
+    } else if (type instanceof VarintType v) {
+      long value = Wire.uvarint(in, v.maxBytes(), UNNAMED);
+      return new DecodedValue.IntValue(v.valueType(), v.zigzag() ? Wire.unzigzag(value) : value);
     } else if (type instanceof EnumType e) {
       return enumValue(e);
     } else if (type instanceof FlagsType f) {
@@ -347,7 +385,9 @@ final class BodyReader {
   }
 
   private String string(Size size) throws MalformedFrameException {
-    if (size instanceof Size.Terminated) {
+    if (size instanceof Size.Varint v) {
+      return Wire.stringOf(in, Wire.varintLength(in, v.maxBytes(), UNNAMED), UNNAMED);
+    } else if (size instanceof Size.Terminated) {
       return Wire.cstring(in, UNNAMED);
     } else if (size instanceof Size.Rest) {
       return Wire.restString(in, UNNAMED);
@@ -359,7 +399,9 @@ final class BodyReader {
   }
 
   private dev.parley.runtime.Bytes bytes(Size size) throws MalformedFrameException {
-    if (size instanceof Size.Rest) {
+    if (size instanceof Size.Varint v) {
+      return Wire.bytesOf(in, Wire.varintLength(in, v.maxBytes(), UNNAMED));
+    } else if (size instanceof Size.Rest) {
       return Wire.restBytes(in);
     }
     PrefixWidth width = ((Size.Prefix) size).width();
@@ -457,6 +499,8 @@ final class BodyReader {
       int minimum = type.element().minimumSize();
       if (type.count() instanceof Size.Rest) {
         count = Integer.MAX_VALUE;
+      } else if (type.count() instanceof Size.Varint v) {
+        count = Wire.varintCount(in, v.maxBytes(), minimum, UNNAMED);
       } else {
         PrefixWidth width = ((Size.Prefix) type.count()).width();
         count = width.signed()

@@ -18,7 +18,10 @@ public sealed interface DecodedValue {
 
   /**
    * An integer of any width: {@code u8} to {@code u32} and the signed types as their value, a
-   * {@code u64} as its unsigned bits.
+   * {@code u64} as its unsigned bits. A varint comes as the fixed-width type that holds its values
+   * ({@link dev.parley.spec.VarintType#valueType()}: a {@code varint<10>} as a {@code u64}), a
+   * checksum as the {@code u32} the frame carries; {@link DecodedField#field()} has the type the
+   * schema wrote.
    */
   record IntValue(PrimitiveType type, long value) implements DecodedValue {
     public IntValue {

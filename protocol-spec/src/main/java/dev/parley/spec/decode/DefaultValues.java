@@ -35,6 +35,10 @@ final class DefaultValues {
   }
 
   private static DecodedValue value(FieldType type, Value value) {
+    if (value instanceof Value.IntegerValue i && type instanceof dev.parley.spec.VarintType varint) {
+      // As the reader reports a varint: by the fixed-width type that holds its values.
+      return new DecodedValue.IntValue(varint.valueType(), i.value().longValue());
+    }
     if (value instanceof Value.IntegerValue i) {
       PrimitiveType p = (PrimitiveType) type;
       return switch (p) {

@@ -14,7 +14,9 @@ import java.util.List;
  * <ul>
  *   <li>integers up to 32 bits are numbers; {@code i64} and {@code u64} are always decimal
  *       strings ({@code "18446744073709551615"}, {@code "0"}), as in protobuf's JSON mapping: no
- *       JSON reader rounds them, and a field's JSON type does not depend on its value;
+ *       JSON reader rounds them, and a field's JSON type does not depend on its value; a varint
+ *       is a number up to 4 bytes and a string above, as the Java type of its values is an
+ *       {@code int} or a {@code long}; a checksum is a number;
  *   <li>floats are numbers, except NaN and the infinities, which JSON lacks: {@code "NaN"},
  *       {@code "Infinity"}, {@code "-Infinity"};
  *   <li>strings escape {@code "} and the backslash; the control characters U+0000 to U+001F (as

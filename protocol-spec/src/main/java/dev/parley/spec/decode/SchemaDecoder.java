@@ -20,7 +20,8 @@ import java.util.Optional;
  * reads, accepts exactly what it accepts, and refuses the rest with the same message
  * ({@link DecodeException#bodyMessage()}): the type id, then the message's fields; a
  * {@code @since} field an older writer did not send takes its default; bytes after the last known
- * field are skipped. Immutable and thread-safe.
+ * field are skipped, unless that field is a checksum, which nothing follows. Immutable and
+ * thread-safe.
  */
 public final class SchemaDecoder {
 
@@ -59,7 +60,7 @@ public final class SchemaDecoder {
   }
 
   /**
-   * The same decoder, reading the values of extern types (SPEC.md 13.12) with their codecs, which
+   * The same decoder, reading the values of extern types (SPEC.md 13.13) with their codecs, which
    * it loads from {@code loader} by the names the schema gives and makes with their no-argument
    * constructors, once each. A codec that cannot be loaded or made leaves its fields unreadable,
    * as without a loader; the error of such a frame says which codec is missing.

@@ -1,8 +1,10 @@
 package dev.parley.spec.decode;
 
+import dev.parley.spec.ChecksumType;
 import dev.parley.spec.FlagBit;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
  *   avatar = 2 bytes: 01ff
  * </pre>
  *
+ * A checksum shows in hex with what it covers, {@code crc = 0xcbf43926 (crc32<body>, verified)}.
  * A field an older writer did not send ends with {@code (default)}; bytes a newer writer added
  * after the known fields are counted on a last line. Strings are quoted with the schema
  * language's escapes ({@code \n \t \r \0 \\ \"}, and {@code \\uXXXX} for any other invisible
@@ -70,6 +73,12 @@ public final class TextFormat {
   private static void fields(Appendable out, List<DecodedField> fields, int depth) throws IOException {
     for (DecodedField field : fields) {
       indent(out, depth).append(field.name()).append(" = ");
+      if (field.field().type() instanceof ChecksumType checksum && field.value() instanceof DecodedValue.IntValue i) {
+        // In hex, as checksums are written, with what it covers: it matched, or decoding failed.
+        out.append(String.format(Locale.ROOT, "0x%08x", i.value())).append(" (")
+            .append(checksum.displayName()).append(", verified)\n");
+        continue;
+      }
       value(out, field.value(), depth, field.defaulted() ? " (default)" : "");
     }
   }

@@ -411,6 +411,18 @@ public final class Wire {
     }
   }
 
+  /**
+   * Throws unless nothing is left in {@code in} after the checksum {@code field}: a checksum ends
+   * its message, so a byte after it is one no checksum covers, not a newer writer's.
+   */
+  public static void checksumEnds(ByteBuffer in, String field) throws MalformedFrameException {
+    int left = in.remaining();
+    if (left > 0) {
+      throw new MalformedFrameException(field, left + (left == 1 ? " byte" : " bytes")
+          + " after the checksum, which ends the message", in.position());
+    }
+  }
+
   private static String hex32(long value) {
     return String.format(Locale.ROOT, "0x%08X", value);
   }
@@ -527,6 +539,19 @@ public final class Wire {
   public static int uvarintSize(long value) {
     // Seven bits a byte, and one byte for zero.
     return 1 + (63 - Long.numberOfLeadingZeros(value | 1)) / 7;
+  }
+
+  /** Writes a string: its UTF-8 byte length as a {@link #uvarint}, then the UTF-8. */
+  public static void putVarintString(ByteBuffer out, String value) {
+    int length = Utf8.length(value);
+    putUvarint(out, length);
+    Utf8.encode(value, length, out);
+  }
+
+  /** The encoded size of a string whose UTF-8 byte length goes before it as a {@link #uvarint}. */
+  public static int varintStringSize(String value) {
+    int length = Utf8.length(value);
+    return uvarintSize(length) + length;
   }
 
   // ---- Mapping values -----------------------------------------------------------------------
@@ -813,11 +838,123 @@ public final class Wire {
     if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
       throw new IllegalArgumentException("maxBytes " + maxBytes);
     }
+    if (maxBytes < MAX_VARINT_BYTES && value < 0) {
+      // Below ten bytes no value has bit 63 set: a negative value is one, not a large unsigned one.
+      throw new IllegalArgumentException(label(field, index) + " is " + value + ", outside what a " + maxBytes
+          + "-byte varint carries (0 to " + ((1L << 7 * maxBytes) - 1) + ")");
+    }
     if (maxBytes < MAX_VARINT_BYTES && value >>> 7 * maxBytes != 0) {
       throw new IllegalArgumentException(label(field, index) + " is " + Long.toUnsignedString(value)
           + ", more than a " + maxBytes + "-byte varint carries (" + ((1L << 7 * maxBytes) - 1) + ")");
     }
     return value;
+  }
+
+  /**
+   * A value that a zigzag varint of at most {@code maxBytes} bytes (1 to 10) carries: from
+   * -2<sup>7 * maxBytes - 1</sup> to 2<sup>7 * maxBytes - 1</sup> - 1, whose {@link #zigzag} form
+   * a {@link #uvarint} of that many bytes holds. At 10 bytes every long fits.
+   */
+  public static long checkZigzag(long value, int maxBytes, String field) {
+    return checkZigzag(value, maxBytes, field, -1);
+  }
+
+  /** {@link #checkZigzag(long, int, String)} for element {@code index} of list {@code field}. */
+  public static long checkZigzag(long value, int maxBytes, String field, int index) {
+    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
+    if (maxBytes < MAX_VARINT_BYTES && zigzag(value) >>> 7 * maxBytes != 0) {
+      long bound = 1L << 7 * maxBytes - 1;
+      throw new IllegalArgumentException(label(field, index) + " is " + value + ", outside what a " + maxBytes
+          + "-byte zigzag varint carries (" + -bound + " to " + (bound - 1) + ")");
+    }
+    return value;
+  }
+
+  /**
+   * Non-null, and a UTF-8 length that a {@link #uvarint} of at most {@code maxBytes} bytes holds;
+   * measured only when it could be too long, as {@link #checkString(String, int, String)} does.
+   */
+  public static String checkVarintString(String value, int maxBytes, String field) {
+    return checkVarintString(value, maxBytes, field, -1);
+  }
+
+  /** {@link #checkVarintString(String, int, String)} for element {@code index} of list {@code field}. */
+  public static String checkVarintString(String value, int maxBytes, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
+    long max = varintMax(maxBytes);
+    if ((long) value.length() * 3 <= max) {
+      return value;
+    }
+    int length;
+    try {
+      length = Utf8.length(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(label(field, index) + ": " + e.getMessage(), e);
+    }
+    if (length > max) {
+      throw new IllegalArgumentException(label(field, index) + " takes " + length
+          + " bytes of UTF-8, more than its varint<" + maxBytes + "> length allows (" + max + ")");
+    }
+    return value;
+  }
+
+  /** Non-null and a length that a {@link #uvarint} of at most {@code maxBytes} bytes holds. */
+  public static Bytes checkVarintBytes(Bytes value, int maxBytes, String field) {
+    return checkVarintBytes(value, maxBytes, field, -1);
+  }
+
+  /** {@link #checkVarintBytes(Bytes, int, String)} for element {@code index} of list {@code field}. */
+  public static Bytes checkVarintBytes(Bytes value, int maxBytes, String field, int index) {
+    if (value == null) {
+      throw new NullPointerException(label(field, index));
+    }
+    if (value.size() > varintMax(maxBytes)) {
+      throw new IllegalArgumentException(label(field, index) + " has " + value.size()
+          + " bytes, more than its varint<" + maxBytes + "> length allows (" + varintMax(maxBytes) + ")");
+    }
+    return value;
+  }
+
+  /**
+   * {@link #checkList(List, int, String)} for a count written as a {@link #uvarint} of at most
+   * {@code maxBytes} bytes: checked, copied, and no longer than the varint counts.
+   */
+  public static <E> List<E> checkVarintList(List<E> list, int maxBytes, String field) {
+    return checkVarintList(list, maxBytes, field, -1);
+  }
+
+  /** {@link #checkVarintList(List, int, String)} for element {@code index} of list {@code field}. */
+  public static <E> List<E> checkVarintList(List<E> list, int maxBytes, String field, int index) {
+    // A u32 count holds any Java list, so the common check only copies and refuses nulls.
+    List<E> checked = checkList(list, 4, false, field, index);
+    if (checked.size() > varintMax(maxBytes)) {
+      throw new IllegalArgumentException(label(field, index) + " has " + checked.size()
+          + " elements, more than its varint<" + maxBytes + "> count allows (" + varintMax(maxBytes) + ")");
+    }
+    return checked;
+  }
+
+  /** {@link #checkOptionalList} for a count written as a {@link #uvarint} of at most {@code maxBytes} bytes. */
+  public static <E> Optional<List<E>> checkOptionalVarintList(Optional<List<E>> list, int maxBytes, String field) {
+    Objects.requireNonNull(list, field);
+    if (list.isEmpty()) {
+      return list;
+    }
+    List<E> value = list.get();
+    List<E> checked = checkVarintList(value, maxBytes, field);
+    return checked == value ? list : Optional.of(checked);
+  }
+
+  /** The largest length or count a varint of {@code maxBytes} bytes holds, at most a Java array's. */
+  private static long varintMax(int maxBytes) {
+    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
+    return maxBytes >= 5 ? Integer.MAX_VALUE : (1L << 7 * maxBytes) - 1;
   }
 
   /** A value that a bit field of {@code width} bits (1 to 31) holds: 0 to 2<sup>width</sup> - 1. */

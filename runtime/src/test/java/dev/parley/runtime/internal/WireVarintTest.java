@@ -127,7 +127,7 @@ class WireVarintTest {
     assertEquals((1L << 28) - 1, Wire.checkUvarint((1L << 28) - 1, 4, "id"));
     assertEquals("id is 268435456, more than a 4-byte varint carries (268435455)",
         assertThrows(IllegalArgumentException.class, () -> Wire.checkUvarint(1L << 28, 4, "id")).getMessage());
-    assertEquals("ids[3] is 18446744073709551615, more than a 9-byte varint carries (9223372036854775807)",
+    assertEquals("ids[3] is -1, outside what a 9-byte varint carries (0 to 9223372036854775807)",
         assertThrows(IllegalArgumentException.class, () -> Wire.checkUvarint(-1L, 9, "ids", 3)).getMessage());
     assertEquals(-1L, Wire.checkUvarint(-1L, 10, "id"));
     assertThrows(IllegalArgumentException.class, () -> Wire.checkUvarint(0, 11, "id"));
