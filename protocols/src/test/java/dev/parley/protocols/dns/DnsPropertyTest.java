@@ -1,0 +1,144 @@
+package dev.parley.protocols.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.runtime.FrameReader;
+import dev.parley.runtime.FrameWriter;
+import dev.parley.runtime.ProtocolException;
+import dev.parley.testing.Property;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random DNS messages from the generated {@link DnsGenerators}: they round-trip through
+ * {@link DnsProtocol}, written plain or with compression pointers ({@link CompressingEncoder}), and
+ * a stream of them split at random comes back whole from the {@link FrameReader}. A failure prints
+ * its seed; {@code -Dparley.seed=N} replays it.
+ */
+class DnsPropertyTest {
+
+  private static final int MAX = DnsProtocol.INSTANCE.frameFormat().maxFrameLength();
+
+  /** A random message that fits a frame: a large size can give more than 64 KiB of records. */
+  static Message randomMessage(RandomGenerator rnd, int size) {
+    for (int s = size; ; s /= 2) {
+      Message m = (Message) DnsGenerators.randomDnsMessage(rnd, s);
+      if (s == 0 || DnsProtocol.INSTANCE.encodedSize(m) <= MAX) {
+        return m;
+      }
+    }
+  }
+
+  @Test
+  void randomMessagesRoundTripWithExactSizes() {
+    Property.forAll("random messages encoded and decoded", DnsPropertyTest::randomMessage)
+        .shrinkWith(m -> DnsGenerators.shrinkMessage(m).filter(s -> DnsProtocol.INSTANCE.encodedSize(s) <= MAX))
+        .check(m -> {
+          byte[] frame = DnsCapturesTest.encode(m);
+          assertEquals(frame.length - 2, ByteBuffer.wrap(frame).getShort(0) & 0xFFFF, "the length counts what follows");
+          assertEquals(m, DnsCapturesTest.decode(frame));
+          assertEquals(ByteBuffer.wrap(frame), ByteBuffer.wrap(DnsCapturesTest.encode(DnsCapturesTest.decode(frame))),
+              "decoded and written again, the same bytes");
+        });
+  }
+
+  @Test
+  void randomMessagesWrittenWithCompressionDecodeToThemselves() {
+    int[] shorter = new int[1];
+    Property.forAll("random messages written with compression pointers", DnsPropertyTest::randomMessage)
+        .shrinkWith(DnsGenerators::shrinkMessage)
+        .check(m -> {
+          byte[] compressed = CompressingEncoder.frame(m);
+          byte[] plain = DnsCapturesTest.encode(m);
+          assertTrue(compressed.length <= plain.length);
+          if (compressed.length < plain.length) {
+            shorter[0]++;
+          }
+          assertEquals(m, DnsCapturesTest.decode(compressed));
+        });
+    assertTrue(shorter[0] > 0, "some messages had a name to point back to");
+  }
+
+  /** Messages, each to be written plain or compressed, and the seed of how their stream is split. */
+  private record Traffic(List<Message> messages, List<Boolean> compressed, long split) {}
+
+  @Test
+  void streamsOfMessagesSplitAtRandomComeBackWhole() {
+    Property.forAll("streams of messages, split at random", (rnd, size) -> {
+      List<Message> messages = new ArrayList<>();
+      List<Boolean> compressed = new ArrayList<>();
+      for (int i = 0, n = 1 + rnd.nextInt(6); i < n; i++) {
+        messages.add(randomMessage(rnd, size));
+        compressed.add(rnd.nextBoolean());
+      }
+      return new Traffic(messages, compressed, rnd.nextLong());
+    }).check(s -> {
+      FrameWriter<DnsMessage> writer = new FrameWriter<>(DnsProtocol.INSTANCE, 64 << 20);
+      ByteArrayOutputStream stream = new ByteArrayOutputStream();
+      for (int i = 0; i < s.messages().size(); i++) {
+        if (s.compressed().get(i)) {
+          stream.writeBytes(CompressingEncoder.frame(s.messages().get(i)));
+        } else {
+          assertTrue(writer.enqueue(s.messages().get(i)));
+          writer.flushTo(stream);
+        }
+      }
+      assertEquals(s.messages(), cut(stream.toByteArray(), s.split()));
+    });
+  }
+
+  /**
+   * Cuts {@code stream}, fed one byte at a time, in chunks of up to 40 bytes or all at once, with
+   * a reader whose buffer starts small, and decodes each frame.
+   */
+  static List<DnsMessage> cut(byte[] stream, long seed) throws ProtocolException, IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int strategy = rnd.nextInt(3);
+    FrameReader reader = new FrameReader(DnsProtocol.INSTANCE.frameFormat(), 2 + rnd.nextInt(200));
+    List<DnsMessage> messages = new ArrayList<>();
+    int at = 0;
+    while (at < stream.length) {
+      int chunk = switch (strategy) {
+        case 0 -> 1;
+        case 1 -> 1 + rnd.nextInt(40);
+        default -> stream.length - at;
+      };
+      ByteBuffer piece = ByteBuffer.wrap(stream, at, Math.min(chunk, stream.length - at));
+      // Each round takes a byte at least, or hands out a frame that makes room for more.
+      for (int rounds = 0; piece.hasRemaining(); rounds++) {
+        assertTrue(rounds <= piece.capacity(), "the reader makes progress");
+        reader.feed(piece);
+        for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
+          messages.add(DnsProtocol.INSTANCE.decode(frame));
+        }
+      }
+      at += chunk;
+    }
+    reader.endOfStream();
+    assertNull(reader.nextFrame());
+    return messages;
+  }
+
+  @Test
+  void corruptedFramesDecodeOrAreRefusedWithAProtocolException() {
+    int[] outcomes = new int[2];
+    Property.forAll("corrupted frames", DnsGenerators::corruptFrame).values(1_000).check(frame -> {
+      try {
+        DnsMessage m = DnsProtocol.INSTANCE.decode(ByteBuffer.wrap(frame));
+        assertEquals(m, DnsCapturesTest.decode(DnsCapturesTest.encode(m)), "what decodes re-encodes");
+        outcomes[0]++;
+      } catch (ProtocolException refused) {
+        outcomes[1]++;
+      }
+    });
+    assertTrue(outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
+  }
+}
