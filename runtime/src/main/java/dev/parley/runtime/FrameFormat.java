@@ -27,6 +27,14 @@ import java.util.TreeMap;
  *       ({@link #bodyOffset()} is 0), and {@link #maxFrameLength()} bounds the whole frame.
  * </ul>
  *
+ * <p>A header's fields lie at fixed offsets from the frame's first byte, with two exceptions.
+ * {@link HeaderField#bits(int) Bit fields} share a byte: {@link #offsetOf(HeaderField)} is the
+ * byte's, and {@link #readField} and {@link #writeField} read and write the field's bits alone. A
+ * {@link HeaderField#varintLength varint length} ends the header and takes as many bytes as its
+ * value needs, so the header of a frame is {@link #minHeaderSize()} to {@link #headerSize()} bytes,
+ * {@link #headerSize(ByteBuffer, int)} in a given frame; an encoder writes the header in order,
+ * the varint with {@link #writeVarintLength}, and the body after it.
+ *
  * <p>Every number the frame reader and writer need per frame is computed once, here.
  */
 public final class FrameFormat {
@@ -54,10 +62,14 @@ public final class FrameFormat {
   // whose length counts what follows it, with the body after it.
   private final boolean hasHeader;
   private final int headerSize;
+  /** The fewest bytes of a header: less than headerSize with a varint length only. */
+  private final int minHeaderSize;
   private final int bodyOffset;
   /** The bytes of the header needed before the frame's size is known. */
   private final int sizeKnownAfter;
   private final Optional<HeaderField> lengthField;
+  /** Whether the length is a varint, which ends the header; lengthSize is then its most bytes. */
+  private final boolean varintLength;
   private final int lengthOffset;
   private final boolean lengthBigEndian;
   private final boolean lengthSigned;
@@ -70,6 +82,9 @@ public final class FrameFormat {
   private final Optional<HeaderField> typeIdField;
   private final int typeIdOffset;
   private final int typeIdSize;
+  /** A bit field type id's bits, as {@code masks} and {@code shifts} give them; mask 0 for a whole field. */
+  private final int typeIdMask;
+  private final int typeIdShift;
   private final boolean typeIdBigEndian;
   private final boolean typeIdSigned;
   /** The fixed frame sizes by type id, for a search that neither boxes nor allocates. */
@@ -77,6 +92,9 @@ public final class FrameFormat {
   private final int[] fixedSizes;
   private final HeaderField[] fields;
   private final int[] offsets;
+  /** Each bit field's bits in its byte, {@code (byte >>> shift) & mask}; mask 0 for a whole field. */
+  private final int[] masks;
+  private final int[] shifts;
   private final boolean[] bigEndian;
 
   private FrameFormat(Builder builder, HeaderLayout layout) {
@@ -89,16 +107,21 @@ public final class FrameFormat {
     this.maxFrameLength = builder.maxFrameLengthSet ? builder.maxFrameLength : defaultMaxFrameLength;
     this.fields = header.toArray(new HeaderField[0]);
     this.offsets = layout.offsets;
+    this.shifts = layout.shifts;
+    this.masks = new int[fields.length];
     this.bigEndian = new boolean[fields.length];
     for (int i = 0; i < fields.length; i++) {
       bigEndian[i] = fields[i].order().orElse(byteOrder) == ByteOrder.BIG_ENDIAN;
+      masks[i] = (1 << fields[i].bitWidth()) - 1;
     }
     this.headerSize = hasHeader ? layout.headerSize : builder.lengthSize;
+    this.minHeaderSize = hasHeader ? layout.minHeaderSize : builder.lengthSize;
     this.bodyOffset = hasHeader ? 0 : builder.lengthSize;
     int length = layout.indexOf(HeaderField.Role.LENGTH);
     int typeId = layout.indexOf(HeaderField.Role.TYPE_ID);
     this.lengthField = length < 0 ? Optional.empty() : Optional.of(fields[length]);
     this.typeIdField = typeId < 0 ? Optional.empty() : Optional.of(fields[typeId]);
+    this.varintLength = length >= 0 && fields[length].isVarint();
     if (!hasHeader) {
       this.lengthSize = builder.lengthSize;
       this.lengthOffset = 0;
@@ -115,9 +138,10 @@ public final class FrameFormat {
       this.lengthBigEndian = bigEndian[length];
       this.lengthSigned = field.isSigned();
       this.lengthAdjust = layout.lengthAdjust;
-      this.minLengthValue = headerSize - lengthAdjust;
+      this.minLengthValue = varintLength ? 0 : headerSize - lengthAdjust;
+      // A varint's frame is the fixed part, the varint's bytes and its value: see varintFrameSize.
       this.maxLengthValue = (long) maxFrameLength - lengthAdjust;
-      this.sizeKnownAfter = lengthOffset + lengthSize;
+      this.sizeKnownAfter = varintLength ? lengthOffset + 1 : lengthOffset + lengthSize;
     } else {
       this.lengthSize = 0;
       this.lengthOffset = -1;
@@ -130,6 +154,8 @@ public final class FrameFormat {
     }
     this.typeIdOffset = typeId < 0 ? -1 : offsets[typeId];
     this.typeIdSize = typeId < 0 ? 0 : fields[typeId].size();
+    this.typeIdMask = typeId < 0 ? 0 : masks[typeId];
+    this.typeIdShift = typeId < 0 ? 0 : shifts[typeId];
     this.typeIdBigEndian = typeId >= 0 && bigEndian[typeId];
     this.typeIdSigned = typeId >= 0 && fields[typeId].isSigned();
     this.fixedTypeIds = fixedFrameSizes.isEmpty() ? NO_IDS
@@ -174,9 +200,34 @@ public final class FrameFormat {
     return header;
   }
 
-  /** Bytes of the header: the prefix's for the prefix format. */
+  /**
+   * Bytes of the header: the prefix's for the prefix format; with a varint length, the most a
+   * header takes, the varint at its longest.
+   */
   public int headerSize() {
     return headerSize;
+  }
+
+  /**
+   * The fewest bytes of a header: {@link #headerSize()} but with a varint length, which makes it
+   * the header's fixed part and the 1 byte of the varint's shortest.
+   */
+  public int minHeaderSize() {
+    return minHeaderSize;
+  }
+
+  /**
+   * The size of the header of the whole frame at {@code frameStart} of {@code frame}:
+   * {@link #headerSize()} but with a varint length, when it is the fixed part and the varint's
+   * bytes, which it reads (absolute: the buffer's position is neither used nor changed). A
+   * non-minimal varint is counted as it is.
+   *
+   * @throws IndexOutOfBoundsException if the varint runs past the buffer's limit
+   * @throws IllegalArgumentException if the varint runs past its most bytes: no frame of this
+   *     format starts at {@code frameStart}
+   */
+  public int headerSize(ByteBuffer frame, int frameStart) {
+    return varintLength ? lengthOffset + varintCount(frame, frameStart) : headerSize;
   }
 
   /**
@@ -189,8 +240,8 @@ public final class FrameFormat {
   }
 
   /**
-   * Bytes of the length prefix, 2 or 4; for a header format, the length field's size, or 0 for a
-   * header without a length.
+   * Bytes of the length prefix, 2 or 4; for a header format, the length field's size (a varint
+   * length's most bytes), or 0 for a header without a length.
    */
   public int lengthSize() {
     return lengthSize;
@@ -207,7 +258,8 @@ public final class FrameFormat {
   }
 
   /**
-   * Where the header field named {@code fieldName} starts, from the frame's first byte.
+   * Where the header field named {@code fieldName} starts, from the frame's first byte: for a bit
+   * field, the offset of the byte it shares.
    *
    * @throws IllegalArgumentException if the header has no such field
    */
@@ -221,7 +273,8 @@ public final class FrameFormat {
   }
 
   /**
-   * Where {@code field} starts, from the frame's first byte.
+   * Where {@code field} starts, from the frame's first byte: for a bit field, the offset of the
+   * byte it shares.
    *
    * @throws IllegalArgumentException if {@code field} is not one of the header's
    */
@@ -270,52 +323,141 @@ public final class FrameFormat {
 
   /**
    * The value the length field (or prefix) carries for a frame of {@code frameSize} bytes on the
-   * wire, whole: for the prefix format the body's size.
+   * wire, whole: for the prefix format the body's size. A varint length counts the bytes after
+   * it, and takes as many as that count needs; some sizes no frame has (the fixed part and 129
+   * bytes: a body of 127 bytes and its 1-byte varint make 128, one of 128 and its 2 bytes 130).
    *
    * @throws IllegalStateException if the header has no length
-   * @throws IllegalArgumentException if {@code frameSize} is smaller than the header
+   * @throws IllegalArgumentException if {@code frameSize} is smaller than the header, or, with a
+   *     varint length, is a size no frame has or larger than the varint can describe
    */
   public long lengthValue(int frameSize) {
     if (lengthOffset < 0) {
       throw new IllegalStateException("the header has no length field: " + this);
     }
-    if (frameSize < headerSize) {
+    if (frameSize < minHeaderSize) {
       throw new IllegalArgumentException("a frame of " + frameSize + " bytes is smaller than the "
-          + headerSize + "-byte header");
+          + minHeaderSize + "-byte header");
+    }
+    if (varintLength) {
+      return varintLengthValue(frameSize);
     }
     return (long) frameSize - lengthAdjust;
+  }
+
+  private long varintLengthValue(int frameSize) {
+    long after = (long) frameSize - lengthOffset; // the varint and the bytes it counts
+    for (int k = 1; k <= lengthSize; k++) {
+      long value = after - k;
+      if (value >= 0 && Varint.size(value) == k) {
+        return value;
+      }
+    }
+    String name = lengthField.get().name();
+    long largest = Varint.maxValue(lengthSize);
+    if (after - lengthSize > largest) {
+      throw new IllegalArgumentException("a frame of " + frameSize + " bytes is larger than the varint length '"
+          + name + "' describes: " + (lengthOffset + lengthSize + largest) + " bytes at most");
+    }
+    // The one size between the frames of a k-byte varint and those of a (k + 1)-byte one.
+    int k = Varint.size(after) - 1;
+    long body = Varint.maxValue(k);
+    throw new IllegalArgumentException("no frame has " + frameSize + " bytes: a body of " + body + " bytes and its "
+        + k + "-byte varint length '" + name + "' make " + (frameSize - 1) + ", a body of " + (body + 1)
+        + " bytes and its " + (k + 1) + "-byte one " + (frameSize + 1));
+  }
+
+  /**
+   * The bytes of the shortest encoding of {@code value} as a varint length (unsigned LEB128, 7
+   * bits a byte): 1 for 0 to 127, 2 to 16,383, 3 to 2,097,151, 4 to 268,435,455. An encoder that
+   * knows its body's size knows its frame's: the fixed part of the header, this, and the body.
+   *
+   * @throws IllegalArgumentException if {@code value} is negative
+   */
+  public static int varintSize(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a varint is not negative: " + value);
+    }
+    return Varint.size(value);
+  }
+
+  /**
+   * Writes {@code value} as the varint length of the frame starting at {@code frameStart} of
+   * {@code frame}, in the fewest bytes it needs (absolute: the buffer's position and order are
+   * neither used nor changed), and returns how many it wrote: the body starts that many bytes
+   * after the length's offset. {@link #writeField} does not write a varint length, since it
+   * cannot say where the header ends.
+   *
+   * @return the bytes written, {@link #varintSize(long)} of {@code value}
+   * @throws IllegalStateException if the header has no varint length
+   * @throws IllegalArgumentException if {@code value} is negative or above the varint's
+   *     {@link HeaderField#maxValue()}
+   * @throws IndexOutOfBoundsException if the varint is not within the buffer's limit
+   */
+  public int writeVarintLength(ByteBuffer frame, int frameStart, long value) {
+    if (!varintLength) {
+      throw new IllegalStateException("the header has no varint length: " + this);
+    }
+    HeaderField length = lengthField.get();
+    if (!length.fits(value)) {
+      throw new IllegalArgumentException("value " + value + " does not fit the " + length.typeName() + " length '"
+          + length.name() + "' (0 to " + length.maxValue() + ")");
+    }
+    int at = frameStart + lengthOffset;
+    int size = Varint.size(value);
+    Objects.checkFromIndexSize(at, size, frame.limit()); // nothing written when it does not fit
+    return Varint.write(frame, at, value);
   }
 
   /**
    * Reads {@code field} of the frame starting at {@code frameStart} of {@code frame}: an absolute
    * read (the buffer's position and order are neither used nor changed) at the field's offset,
    * in the field's own byte order or else the format's, sign-extended when the field is signed.
-   * An unsigned 8-byte field gives its 64 bits as they are.
+   * An unsigned 8-byte field gives its 64 bits as they are; a bit field its bits alone; a varint
+   * length its value, whatever its encoding.
    *
-   * @throws IllegalArgumentException if {@code field} is not one of the header's
+   * @throws IllegalArgumentException if {@code field} is not one of the header's, or is a varint
+   *     that runs past its most bytes
    * @throws IndexOutOfBoundsException if the field is not within the buffer's limit
    */
   public long readField(ByteBuffer frame, int frameStart, HeaderField field) {
     int i = indexOf(field);
+    if (field.isVarint()) {
+      return Varint.value(frame, frameStart + lengthOffset, varintCount(frame, frameStart));
+    }
     long bits = bits(frame, frameStart + offsets[i], field.size(), bigEndian[i]);
+    if (masks[i] != 0) {
+      return (bits >>> shifts[i]) & masks[i];
+    }
     return field.isSigned() ? signExtend(bits, field.size()) : bits;
   }
 
   /**
    * Writes {@code value} as {@code field} of the frame starting at {@code frameStart} of
-   * {@code frame}, like {@link #readField} reads it: absolute, in the field's byte order.
+   * {@code frame}, like {@link #readField} reads it: absolute, in the field's byte order. A bit
+   * field's bits are written and the other bits of its byte kept.
    *
    * @throws IllegalArgumentException if {@code field} is not one of the header's, or {@code value}
-   *     does not fit it
+   *     does not fit it (a bit field's bits), or {@code field} is a varint length: write it with
+   *     {@link #writeVarintLength}, which says how many bytes it took
    * @throws IndexOutOfBoundsException if the field is not within the buffer's limit
    */
   public void writeField(ByteBuffer frame, int frameStart, HeaderField field, long value) {
     int i = indexOf(field);
+    if (field.isVarint()) {
+      throw new IllegalArgumentException("the varint length '" + field.name() + "' takes as many bytes as its value"
+          + " needs: write it with writeVarintLength, which says how many");
+    }
     if (!field.fits(value)) {
       throw new IllegalArgumentException("value " + value + " does not fit the " + field.typeName() + " field '"
           + field.name() + "'");
     }
     int at = frameStart + offsets[i];
+    if (masks[i] != 0) {
+      int kept = frame.get(at) & ~(masks[i] << shifts[i]);
+      frame.put(at, (byte) (kept | ((int) value << shifts[i])));
+      return;
+    }
     int size = field.size();
     for (int k = 0; k < size; k++) {
       int shift = 8 * (bigEndian[i] ? size - 1 - k : k);
@@ -325,21 +467,30 @@ public final class FrameFormat {
 
   // ---- For the reader and the writer ------------------------------------------------------------
 
-  /** The bytes of a frame's header the reader needs before it knows the frame's size. */
+  /**
+   * The bytes of a frame's header the reader needs before it knows the frame's size: with a
+   * varint length, before it may, up to the varint's first byte (the rest come one at a time).
+   */
   int sizeKnownAfter() {
     return sizeKnownAfter;
   }
 
   /**
    * The size, header included, of the header format's frame at {@code start} of {@code held}, of
-   * which {@link #sizeKnownAfter()} bytes are there; {@code streamOffset} is the frame's offset in
-   * the stream, for the errors.
+   * which the bytes before {@code end}, at least {@link #sizeKnownAfter()}, are there;
+   * {@code streamOffset} is the frame's offset in the stream, for the errors. -1 when the bytes
+   * held do not give the size yet: they end inside a varint length, every byte of it so far with
+   * its continuation bit set.
    *
    * @throws MalformedFrameException for a negative length, one that would end the frame inside
-   *     its header, or a type id with no fixed size (at the stream offset of the field)
+   *     its header, a varint length longer than its most bytes or not in its fewest, or a type id
+   *     with no fixed size (at the stream offset of the field)
    * @throws FrameTooLongException for a frame longer than the maximum
    */
-  long frameSize(ByteBuffer held, int start, long streamOffset) throws ProtocolException {
+  long frameSize(ByteBuffer held, int start, int end, long streamOffset) throws ProtocolException {
+    if (varintLength) {
+      return varintFrameSize(held, start, end, streamOffset);
+    }
     if (lengthOffset >= 0) {
       long value = readLength(held, start);
       HeaderField length = lengthField.get();
@@ -368,6 +519,53 @@ public final class FrameFormat {
     return singleFrameSize;
   }
 
+  /**
+   * The size a varint length gives, or -1 while it is incomplete. At most the varint's bytes are
+   * read, so a frame too long is refused with no more than its header held.
+   */
+  private long varintFrameSize(ByteBuffer held, int start, int end, long streamOffset) throws ProtocolException {
+    int at = start + lengthOffset;
+    int count = Varint.count(held, at, end, lengthSize);
+    if (count == Varint.INCOMPLETE) {
+      return -1;
+    }
+    String name = lengthField.get().name();
+    if (count > lengthSize) {
+      throw new MalformedFrameException(name, "varint length longer than its " + lengthSize + " bytes at most: the"
+          + " last of them has its continuation bit set", streamOffset + lengthOffset);
+    }
+    long value = Varint.value(held, at, count);
+    if (!Varint.isMinimal(held, at, count)) {
+      // One value, one encoding (MQTT 5 requires the fewest bytes; 3.1.1 implies it): what is cut
+      // here encodes back to the same bytes.
+      throw new MalformedFrameException(name, "varint length " + value + " in " + count + " bytes, where "
+          + Varint.size(value) + " hold it: only the shortest encoding is accepted", streamOffset + lengthOffset);
+    }
+    long size = lengthOffset + count + value;
+    if (size > maxFrameLength) {
+      throw new FrameTooLongException(size, maxFrameLength, streamOffset);
+    }
+    return size;
+  }
+
+  /**
+   * The bytes of the varint length of the whole frame at {@code frameStart}, with the throws of
+   * {@link #headerSize(ByteBuffer, int)}.
+   */
+  private int varintCount(ByteBuffer frame, int frameStart) {
+    int at = frameStart + lengthOffset;
+    int count = Varint.count(frame, at, frame.limit(), lengthSize);
+    if (count == Varint.INCOMPLETE) {
+      throw new IndexOutOfBoundsException("the varint length '" + lengthField.get().name() + "' at " + at
+          + " runs past the buffer's limit " + frame.limit());
+    }
+    if (count > lengthSize) {
+      throw new IllegalArgumentException("the varint length '" + lengthField.get().name() + "' at " + at
+          + " runs past its " + lengthSize + " bytes at most: not a frame of " + this);
+    }
+    return count;
+  }
+
   /** Why a length {@code value} below the minimum is refused. */
   private String tooShort(long value) {
     if (lengthField.get().counts() == LengthCounts.ITSELF_AND_FOLLOWING && value < lengthSize) {
@@ -376,16 +574,24 @@ public final class FrameFormat {
     return "length " + value + " would end the frame inside its " + headerSize + "-byte header";
   }
 
-  /** The length field of the frame at {@code frameStart}, sign-extended when signed. */
+  /** The length field of the frame at {@code frameStart}, sign-extended when signed; not a varint. */
   long readLength(ByteBuffer frame, int frameStart) {
     long bits = bits(frame, frameStart + lengthOffset, lengthSize, lengthBigEndian);
     return lengthSigned ? signExtend(bits, lengthSize) : bits;
   }
 
-  /** The type id of the frame at {@code frameStart}, sign-extended when signed. */
+  /** The type id of the frame at {@code frameStart}, sign-extended when signed; a bit field's bits. */
   long readTypeId(ByteBuffer frame, int frameStart) {
     long bits = bits(frame, frameStart + typeIdOffset, typeIdSize, typeIdBigEndian);
+    if (typeIdMask != 0) {
+      return (bits >>> typeIdShift) & typeIdMask;
+    }
     return typeIdSigned ? signExtend(bits, typeIdSize) : bits;
+  }
+
+  /** Whether the length is a varint: frames are then sized by {@link #frameSize}, not {@link #readLength}. */
+  boolean hasVarintLength() {
+    return varintLength;
   }
 
   /** The fixed size of frames of {@code typeId} (or of every frame), or -1 when it has none. */

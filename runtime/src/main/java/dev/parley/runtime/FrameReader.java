@@ -16,15 +16,17 @@ import java.nio.channels.ReadableByteChannel;
  * <p>Work is O(n) over the stream however it is split: bytes are copied into the buffer once, and
  * moved again only when a partial frame is shifted to the front (at most one frame's worth, once
  * per buffer's worth read). A frame's size is checked as soon as the bytes that give it are held
- * (the prefix; a header up to the end of its length field, or of its type id without a length),
- * before anything is allocated for the frame: above {@link FrameFormat#maxFrameLength()} it is
- * refused with {@link FrameTooLongException}; a negative length, a length that would end the frame
- * inside its header, or a type id without a fixed size is refused with a
- * {@link MalformedFrameException} that names the header field, at the field's stream offset. A
- * length within the maximum is not trusted either: the buffer grows by doubling as bytes arrive,
- * so a length claiming a megabyte costs nothing until the megabyte comes. The reader holds at
- * most one partial frame plus its read buffer. It does not look at a header's other fields, nor
- * check its constants: the protocol's decoder does, with the whole frame.
+ * (the prefix; a header up to the end of its length field, or of its type id without a length; a
+ * varint length's bytes up to the first without its continuation bit), before anything is
+ * allocated for the frame: above {@link FrameFormat#maxFrameLength()} it is refused with
+ * {@link FrameTooLongException}; a negative length, a length that would end the frame inside its
+ * header, a varint length longer than its most bytes or not in its fewest, or a type id without a
+ * fixed size is refused with a {@link MalformedFrameException} that names the header field, at
+ * the field's stream offset. A length within the maximum is not trusted either: the buffer grows
+ * by doubling as bytes arrive, so a length claiming a megabyte costs nothing until the megabyte
+ * comes. The reader holds at most one partial frame plus its read buffer. It does not look at a
+ * header's other fields, nor check its constants: the protocol's decoder does, with the whole
+ * frame.
  *
  * <p>Memory follows the traffic. Nothing is allocated until the first byte is read; the read
  * buffer starts at {@link #MIN_BUFFER_SIZE} bytes and doubles, up to the size the reader was made
@@ -313,9 +315,11 @@ public final class FrameReader {
   /**
    * Says that the stream has ended. At a frame boundary that is a clean close; inside a frame it
    * is a {@link TruncatedFrameException} saying how many bytes were missing: the rest of the frame
-   * once its size is known, else at least the rest of its prefix or header. A header format's
-   * frame whose header is refused (as {@link #nextFrame()} refuses it) counts as wanting the rest
-   * of its header, if any; the exception's cause is then the refusal.
+   * once its size is known, else at least the rest of its prefix or header (inside a varint
+   * length, at least one byte more than it has). A header format's frame whose header is refused
+   * (as {@link #nextFrame()} refuses it) counts as wanting the rest of its header, if any (none
+   * for a refused varint length, whose bytes are all there); the exception's cause is then the
+   * refusal.
    */
   public void endOfStream() throws TruncatedFrameException {
     int have = end - start;
@@ -337,21 +341,26 @@ public final class FrameReader {
   }
 
   private void headerEndOfStream(int have) throws TruncatedFrameException {
+    // With a varint length the header's size is known only with its last byte: until then it is
+    // at least the fixed part and one byte more than the varint has.
+    boolean varint = format.hasVarintLength();
     int header = format.headerSize();
-    if (have < sizeKnownAfter) {
-      throw new TruncatedFrameException("stream ended inside a frame header: " + have + " of " + header
-          + " bytes", header - have, consumed);
-    }
     long size;
     try {
       size = peekBodyLength(); // the whole frame: a header format's body offset is 0
     } catch (FrameTooLongException e) {
       size = e.length();
     } catch (ProtocolException e) {
+      // A refused varint has all its bytes: the header has no rest to want.
       TruncatedFrameException truncated = new TruncatedFrameException("stream ended inside a frame whose"
-          + " header is refused: " + e.getMessage(), Math.max(0, header - have), consumed);
+          + " header is refused: " + e.getMessage(), varint ? 0 : Math.max(0, header - have), consumed);
       truncated.initCause(e);
       throw truncated;
+    }
+    if (size < 0) {
+      int least = varint ? Math.max(format.minHeaderSize(), have + 1) : header;
+      throw new TruncatedFrameException("stream ended inside a frame header: " + have + " of "
+          + (varint ? "at least " : "") + least + " bytes", least - have, consumed);
     }
     long missing = size - have;
     throw new TruncatedFrameException("stream ended inside a frame: " + have + " of " + size + " bytes, "
@@ -370,7 +379,8 @@ public final class FrameReader {
       return -1;
     }
     if (hasHeader) {
-      bodyLength = format.frameSize(buffer, start, consumed); // the whole frame: the body offset is 0
+      // The whole frame, as the body offset is 0; still -1 while a varint length is incomplete.
+      bodyLength = format.frameSize(buffer, start, end, consumed);
       return bodyLength;
     }
     long length = readLength();
@@ -423,7 +433,8 @@ public final class FrameReader {
       }
     }
     long length = peekBodyLength();
-    int needed = length < 0 ? sizeKnownAfter : bodyOffset + (int) length;
+    // Before the size is known: the bytes that may give it, one more at a time inside a varint.
+    int needed = length < 0 ? Math.max(sizeKnownAfter, end - start + 1) : bodyOffset + (int) length;
     int capacity = buffer.capacity();
     if (!skipping && capacity < readSize && (end == capacity || capacity - start < needed)) {
       // Reads have shown that a larger buffer helps, and this one must change anyway: take the size

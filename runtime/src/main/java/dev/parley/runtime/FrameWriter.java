@@ -10,7 +10,9 @@ import java.nio.channels.WritableByteChannel;
  * offered. Each message is encoded straight into the writer's buffer with no intermediate copy:
  * for the prefix format the writer writes the length prefix and the protocol the body after it;
  * for a header format the protocol writes the whole frame, header included, and the writer checks
- * that its length field (or, without one, the fixed size of its type id) agrees with the size.
+ * that its length field (or, without one, the fixed size of its type id) agrees with the size. A
+ * varint length is checked as the reader reads it: the frame size it gives, with the bytes it
+ * takes, must be the size written, and an encoding the reader refuses is refused here.
  * Frames queued together leave in one write.
  *
  * <p>The queue is bounded: {@link #maxPending()} bytes may wait for the channel. A frame that would
@@ -42,7 +44,7 @@ public final class FrameWriter<M> {
   private final boolean hasHeader;
   /** Bytes of a frame before what the protocol writes: the prefix's, or none. */
   private final int bodyOffset;
-  /** The smallest frame the protocol may promise: an empty body, or the header. */
+  /** The smallest frame the protocol may promise: an empty body, or the header (a varint's shortest). */
   private final int minSize;
   /** The largest frame the protocol may promise: the largest body, or the largest frame. */
   private final int maxSize;
@@ -63,7 +65,7 @@ public final class FrameWriter<M> {
     this.format = protocol.frameFormat();
     this.hasHeader = format.hasHeader();
     this.bodyOffset = format.bodyOffset();
-    this.minSize = hasHeader ? format.headerSize() : 0;
+    this.minSize = hasHeader ? format.minHeaderSize() : 0;
     this.maxSize = format.maxFrameLength();
     long largestFrame = format.largestFrameSize();
     if (maxPending < Math.min(largestFrame, Integer.MAX_VALUE)) {
@@ -164,6 +166,10 @@ public final class FrameWriter<M> {
    * frame and throws if not.
    */
   private void checkHeader(M message, ByteBuffer out, int frameStart, int size) {
+    if (format.hasVarintLength()) {
+      checkVarint(message, out, frameStart, size);
+      return;
+    }
     if (format.lengthField().isPresent()) {
       long wrote = format.readLength(out, frameStart);
       long expected = format.lengthValue(size);
@@ -182,6 +188,28 @@ public final class FrameWriter<M> {
       String which = format.typeIdField().map(f -> " of type id " + f.format(typeId)).orElse("");
       throw new IllegalStateException("the protocol wrote a frame of " + size + " bytes of " + name(message)
           + which + (fixed < 0 ? ", which has no fixed size" : ", whose fixed size is " + fixed)
+          + "; nothing was queued");
+    }
+  }
+
+  /**
+   * Checks a varint length by the reader's own rule: what it refuses (more bytes than it may have,
+   * not the fewest, a frame above the maximum) or a size other than {@code size} unqueues the frame.
+   */
+  private void checkVarint(M message, ByteBuffer out, int frameStart, int size) {
+    String name = format.lengthField().get().name();
+    long given;
+    try {
+      given = format.frameSize(out, frameStart, frameStart + size, 0);
+    } catch (ProtocolException e) {
+      out.position(frameStart);
+      throw new IllegalStateException("the protocol wrote " + size + " bytes of " + name(message) + " whose varint"
+          + " length '" + name + "' a reader refuses (" + e.getMessage() + "); nothing was queued", e);
+    }
+    if (given != size) {
+      out.position(frameStart);
+      throw new IllegalStateException("the protocol wrote " + size + " bytes of " + name(message) + ", but its varint"
+          + " length '" + name + "' " + (given < 0 ? "runs past their end" : "makes a frame of " + given + " bytes")
           + "; nothing was queued");
     }
   }

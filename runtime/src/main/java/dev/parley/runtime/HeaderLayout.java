@@ -1,5 +1,6 @@
 package dev.parley.runtime;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,19 @@ final class HeaderLayout {
   static final HeaderLayout PREFIX = new HeaderLayout();
 
   final List<HeaderField> header;
-  /** Each field's offset from the frame's first byte. */
+  /** Each field's offset from the frame's first byte: for a bit field, its byte's. */
   final int[] offsets;
+  /** How far each bit field's bits are from the low end of its byte; 0 for a whole field. */
+  final int[] shifts;
+  /** The most bytes of the header: with a varint length, the fixed part and the varint's most. */
   final int headerSize;
-  /** A frame's size less the value of its length: the bytes before what the length counts. */
+  /** The fewest bytes of the header: with a varint length, the fixed part and the varint's 1. */
+  final int minHeaderSize;
+  /**
+   * A frame's size less the value of its length: the bytes before what the length counts. For a
+   * varint length, which counts what follows it, the fixed part before it; the frame's size adds
+   * the varint's own bytes, as many as the value needs.
+   */
   final int lengthAdjust;
   /** The largest whole frame the length can describe, or the largest fixed size. */
   final long largestFrame;
@@ -30,7 +40,9 @@ final class HeaderLayout {
   private HeaderLayout() {
     header = List.of();
     offsets = new int[0];
+    shifts = new int[0];
     headerSize = 0;
+    minHeaderSize = 0;
     lengthAdjust = 0;
     largestFrame = Long.MAX_VALUE;
     defaultMaxFrameLength = FrameFormat.DEFAULT_MAX_FRAME_LENGTH;
@@ -39,22 +51,32 @@ final class HeaderLayout {
   }
 
   /**
-   * @throws IllegalArgumentException for two fields of one name, or two of the length or type id
+   * @throws IllegalArgumentException for two fields of one name, two of the length or type id,
+   *     bit fields that do not fill their byte exactly, or a varint length that is not the last
+   *     field or counts what includes itself
    */
   HeaderLayout(List<HeaderField> header, Map<Long, Integer> fixedFrameSizes, int singleFrameSize) {
     this.header = header;
     this.fixedFrameSizes = fixedFrameSizes;
     this.singleFrameSize = singleFrameSize;
     this.offsets = new int[header.size()];
+    this.shifts = new int[header.size()];
     Set<String> names = new HashSet<>();
     HeaderField length = null;
     HeaderField typeId = null;
     int offset = 0;
     int lengthOffset = 0;
+    // The bit fields sharing the byte at the offset, and the bits they take so far.
+    List<HeaderField> run = new ArrayList<>();
+    int runBits = 0;
     for (int i = 0; i < header.size(); i++) {
       HeaderField field = header.get(i);
       if (!names.add(field.name())) {
         throw new IllegalArgumentException("two header fields are named '" + field.name() + "'");
+      }
+      if (field.isVarint() && i != header.size() - 1) {
+        throw new IllegalArgumentException("the varint length '" + field.name() + "' must be the header's last"
+            + " field: its size varies, so '" + header.get(i + 1).name() + "' after it would have no fixed offset");
       }
       if (field.role() == HeaderField.Role.LENGTH) {
         if (length != null) {
@@ -71,10 +93,40 @@ final class HeaderLayout {
         typeId = field;
       }
       offsets[i] = offset;
+      if (field.bitWidth() > 0) {
+        run.add(field);
+        runBits += field.bitWidth();
+        if (runBits > 8) {
+          throw new IllegalArgumentException(bitFields(run) + " take " + runBits + " bits: more than the 8 of"
+              + " their byte");
+        }
+        shifts[i] = 8 - runBits; // the first field of a byte takes its most significant bits
+        if (runBits == 8) {
+          offset++;
+          run.clear();
+          runBits = 0;
+        }
+        continue;
+      }
+      if (runBits > 0) {
+        throw unnamedBits(run, runBits);
+      }
       offset += field.size();
     }
+    if (runBits > 0) {
+      throw unnamedBits(run, runBits);
+    }
     this.headerSize = offset;
-    if (length != null) {
+    this.minHeaderSize = length != null && length.isVarint() ? offset - length.size() + 1 : offset;
+    if (length != null && length.isVarint()) {
+      if (length.counts() != LengthCounts.FOLLOWING && length.counts() != LengthCounts.BODY) {
+        throw new IllegalArgumentException("the varint length '" + length.name() + "' cannot count "
+            + length.counts().description() + ": its own size varies with its value, so a count that includes it"
+            + " has no one encoding; it counts following (the body, as it ends the header)");
+      }
+      this.lengthAdjust = lengthOffset;
+      this.largestFrame = lengthOffset + length.size() + length.maxValue();
+    } else if (length != null) {
       this.lengthAdjust = switch (length.counts()) {
         case FOLLOWING -> lengthOffset + length.size();
         case ITSELF_AND_FOLLOWING -> lengthOffset;
@@ -89,6 +141,26 @@ final class HeaderLayout {
           fixedFrameSizes.values().stream().mapToLong(Integer::longValue).max().orElse(0));
     }
     this.defaultMaxFrameLength = (int) Math.min(FrameFormat.DEFAULT_MAX_FRAME_LENGTH, largestFrame);
+  }
+
+  /** {@code bit fields 'a' (3 bits) and 'b' (4 bits)}, or {@code bit field 'a' (3 bits)}. */
+  private static String bitFields(List<HeaderField> run) {
+    StringBuilder s = new StringBuilder(run.size() == 1 ? "bit field " : "bit fields ");
+    for (int i = 0; i < run.size(); i++) {
+      s.append(i == 0 ? "" : i == run.size() - 1 ? " and " : ", ");
+      HeaderField field = run.get(i);
+      s.append('\'').append(field.name()).append("' (").append(bits(field.bitWidth())).append(')');
+    }
+    return s.toString();
+  }
+
+  private static IllegalArgumentException unnamedBits(List<HeaderField> run, int runBits) {
+    return new IllegalArgumentException(bitFields(run) + (run.size() == 1 ? " leaves " : " leave ") + bits(8 - runBits)
+        + " of " + (run.size() == 1 ? "its" : "their") + " byte unnamed: bit fields in a row fill whole bytes");
+  }
+
+  private static String bits(int n) {
+    return n + (n == 1 ? " bit" : " bits");
   }
 
   /** The index of the field of {@code role} (the length or the type id), or -1. */
@@ -129,9 +201,10 @@ final class HeaderLayout {
         throw smallerThanHeader(size, " for type id " + header.get(typeId).format(id));
       }
     });
-    if (headerSize > maxFrameLength) {
-      throw new IllegalArgumentException("the " + headerSize + "-byte header does not fit maxFrameLength "
-          + maxFrameLength);
+    // A varint length's header is as long as the frames a maximum allows need it to be.
+    if (minHeaderSize > maxFrameLength) {
+      throw new IllegalArgumentException("the " + (minHeaderSize < headerSize ? "smallest " : "") + minHeaderSize
+          + "-byte header does not fit maxFrameLength " + maxFrameLength);
     }
     if (singleFrameSize > maxFrameLength) {
       throw aboveMaximum(singleFrameSize, "", maxFrameLength);

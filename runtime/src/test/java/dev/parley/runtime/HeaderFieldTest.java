@@ -110,4 +110,78 @@ class HeaderFieldTest {
     assertEquals("u16 length counts following", HeaderField.length("length", 2, LengthCounts.FOLLOWING).toString());
     assertEquals("u24 length counts the frame", HeaderField.length("length", 3, LengthCounts.FRAME).toString());
   }
+
+  @Test
+  void aBitFieldTakesOneToSevenBitsOfAOneByteFieldThatIsNoLength() {
+    HeaderField type = HeaderField.typeId("packet_type", 1).bits(4);
+    assertEquals(4, type.bitWidth());
+    assertEquals(1, type.size(), "the byte it shares");
+    assertEquals(HeaderField.Role.TYPE_ID, type.role());
+    assertEquals(15, type.maxValue());
+    assertEquals(0, HeaderField.field("flags", 1).bitWidth(), "a whole field");
+    assertEquals(5, HeaderField.constant("c", 1, 5).bits(3).constant());
+    assertEquals(1, HeaderField.field("f", 1).bits(7).bits(1).bitWidth(), "a copy with another width");
+    for (int width : new int[] {0, 8, -1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeaderField.field("f", 1).bits(width));
+      assertEquals("bit field 'f' must take 1 to 7 bits (8 are the whole byte, a field of its own): " + width,
+          e.getMessage());
+    }
+    assertEquals("'wide' is a 2-byte field: a bit field takes bits of 1 byte",
+        assertThrows(IllegalStateException.class, () -> HeaderField.field("wide", 2).bits(4)).getMessage());
+    assertEquals("the length 'l' cannot be a bit field: it takes bytes of its own",
+        assertThrows(IllegalStateException.class, () -> HeaderField.length("l", 1, LengthCounts.FOLLOWING).bits(4))
+            .getMessage());
+    assertThrows(IllegalStateException.class, () -> HeaderField.varintLength("l", 1, LengthCounts.FOLLOWING).bits(4));
+    assertEquals("'s' is signed: a bit field is unsigned",
+        assertThrows(IllegalStateException.class, () -> HeaderField.field("s", 1).signed().bits(4)).getMessage());
+    assertEquals("'flags' is a u4 bit field, which is unsigned",
+        assertThrows(IllegalStateException.class, () -> HeaderField.field("flags", 1).bits(4).signed()).getMessage());
+    assertEquals("constant 0x10 does not fit the 4 bits of 'c'",
+        assertThrows(IllegalArgumentException.class, () -> HeaderField.constant("c", 1, 0x10).bits(4)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> HeaderField.constant("c", 1, -1).bits(7), "0xff on the wire");
+  }
+
+  @Test
+  void aVarintLengthTakesAtMostOneToFiveBytesOfSevenBitsEach() {
+    HeaderField remaining = HeaderField.varintLength("remaining_length", 4, LengthCounts.FOLLOWING);
+    assertTrue(remaining.isVarint());
+    assertEquals(HeaderField.Role.LENGTH, remaining.role());
+    assertEquals(LengthCounts.FOLLOWING, remaining.counts());
+    assertEquals(4, remaining.size(), "its most bytes");
+    assertEquals(268_435_455, remaining.maxValue(), "MQTT's largest remaining length");
+    assertEquals(false, remaining.isSigned());
+    assertEquals(false, HeaderField.length("l", 4, LengthCounts.FOLLOWING).isVarint());
+    assertEquals(127, HeaderField.varintLength("l", 1, LengthCounts.BODY).maxValue());
+    assertEquals((1L << 35) - 1, HeaderField.varintLength("l", 5, LengthCounts.BODY).maxValue());
+    for (int maxBytes : new int[] {0, 6, -1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> HeaderField.varintLength("l", maxBytes, LengthCounts.FOLLOWING));
+      assertEquals("the varint length 'l' may take at most 1 to 5 bytes, not " + maxBytes, e.getMessage());
+    }
+    assertThrows(NullPointerException.class, () -> HeaderField.varintLength("l", 4, null));
+    assertThrows(IllegalArgumentException.class, () -> HeaderField.varintLength(" ", 4, LengthCounts.FOLLOWING));
+    assertEquals("'remaining_length' is a varint<4> length, which is unsigned",
+        assertThrows(IllegalStateException.class, remaining::signed).getMessage());
+    assertEquals("the varint length 'remaining_length' has its own byte order: least significant group first",
+        assertThrows(IllegalStateException.class, () -> remaining.order(ByteOrder.BIG_ENDIAN)).getMessage());
+  }
+
+  @Test
+  void bitWidthAndVarintAreInEqualityAndPrinted() {
+    HeaderField flags = HeaderField.field("flags", 1).bits(4);
+    assertEquals(HeaderField.field("flags", 1).bits(4), flags);
+    assertEquals(HeaderField.field("flags", 1).bits(4).hashCode(), flags.hashCode());
+    assertNotEquals(HeaderField.field("flags", 1), flags);
+    assertNotEquals(HeaderField.field("flags", 1).bits(3), flags);
+    HeaderField varint = HeaderField.varintLength("l", 4, LengthCounts.FOLLOWING);
+    assertEquals(HeaderField.varintLength("l", 4, LengthCounts.FOLLOWING), varint);
+    assertNotEquals(HeaderField.length("l", 4, LengthCounts.FOLLOWING), varint);
+    assertNotEquals(HeaderField.varintLength("l", 3, LengthCounts.FOLLOWING), varint);
+    assertNotEquals(HeaderField.varintLength("l", 4, LengthCounts.BODY), varint);
+    assertEquals("u4 packet_type type_id", HeaderField.typeId("packet_type", 1).bits(4).toString());
+    assertEquals("u4 flags", flags.toString());
+    assertEquals("u3 qos = 0x2", HeaderField.constant("qos", 1, 2).bits(3).toString());
+    assertEquals("varint<4> remaining_length counts following",
+        HeaderField.varintLength("remaining_length", 4, LengthCounts.FOLLOWING).toString());
+  }
 }

@@ -4,6 +4,7 @@ import static dev.parley.runtime.HeaderField.constant;
 import static dev.parley.runtime.HeaderField.field;
 import static dev.parley.runtime.HeaderField.length;
 import static dev.parley.runtime.HeaderField.typeId;
+import static dev.parley.runtime.HeaderField.varintLength;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -233,5 +234,148 @@ class HeaderFormatTest {
     refused("value -1 does not fit the u32 field 'e'", () -> format.writeField(frame, 3, u32, -1));
     refused("is not a field of the header", () -> format.readField(frame, 0, field("z", 1)));
     assertThrows(IndexOutOfBoundsException.class, () -> format.readField(frame, 10, u32), "past the limit");
+  }
+
+  /** MQTT 3.1.1's fixed header: the packet type and flags in one byte, then the remaining length. */
+  private static final HeaderField PACKET_TYPE = typeId("packet_type", 1).bits(4);
+  private static final HeaderField FLAGS = field("flags", 1).bits(4);
+  private static final HeaderField REMAINING = varintLength("remaining_length", 4, LengthCounts.FOLLOWING);
+  private static final FrameFormat MQTT = FrameFormat.builder().header(List.of(PACKET_TYPE, FLAGS, REMAINING)).build();
+
+  @Test
+  void bitFieldsInARowMustFillTheirByteExactly() {
+    refused("bit fields 'a' (3 bits) and 'b' (4 bits) leave 1 bit of their byte unnamed",
+        () -> FrameFormat.builder().header(List.of(field("a", 1).bits(3), field("b", 1).bits(4))).fixedFrameSize(1).build());
+    refused("bit field 'a' (3 bits) leaves 5 bits of its byte unnamed", () -> FrameFormat.builder()
+        .header(List.of(field("a", 1).bits(3), field("x", 1))).fixedFrameSize(2).build());
+    refused("bit fields 'a' (1 bit), 'b' (2 bits) and 'c' (3 bits) leave 2 bits of their byte unnamed",
+        () -> FrameFormat.builder().header(List.of(field("a", 1).bits(1), field("b", 1).bits(2), field("c", 1).bits(3),
+            length("length", 2, LengthCounts.FOLLOWING))).build());
+    refused("bit fields 'a' (5 bits) and 'b' (4 bits) take 9 bits: more than the 8 of their byte",
+        () -> FrameFormat.builder().header(List.of(field("a", 1).bits(5), field("b", 1).bits(4), field("c", 1).bits(7)))
+            .fixedFrameSize(2).build());
+    refused("bit field 'a' (4 bits) leaves 4 bits of its byte unnamed", () -> FrameFormat.builder()
+        .header(List.of(field("a", 1).bits(4), REMAINING)).build());
+    FrameFormat packed = FrameFormat.builder()
+        .header(List.of(field("a", 1).bits(1), field("b", 1).bits(7), field("c", 1).bits(4), field("d", 1).bits(4),
+            field("e", 2)))
+        .fixedFrameSize(4).build();
+    assertEquals(4, packed.headerSize(), "a byte for a and b, one for c and d, two for e");
+    assertEquals(List.of(0, 0, 1, 1, 2), packed.header().stream().map(packed::offsetOf).toList());
+  }
+
+  @Test
+  void aBitFieldIsReadAndWrittenAsItsBitsAloneKeepingTheRestOfItsByte() {
+    ByteBuffer frame = ByteBuffer.allocate(4);
+    MQTT.writeField(frame, 1, PACKET_TYPE, 0x3);
+    assertEquals("00300000", Bytes.of(frame.array()).hex(), "the type in the high nibble");
+    MQTT.writeField(frame, 1, FLAGS, 0x2);
+    assertEquals("00320000", Bytes.of(frame.array()).hex(), "the flags in the low one, the type kept");
+    assertEquals(0x3, MQTT.readField(frame, 1, PACKET_TYPE));
+    assertEquals(0x2, MQTT.readField(frame, 1, FLAGS));
+    assertEquals(0, MQTT.offsetOf(PACKET_TYPE));
+    assertEquals(0, MQTT.offsetOf("flags"), "the byte both share");
+    frame.put(1, (byte) 0xFF);
+    MQTT.writeField(frame, 1, PACKET_TYPE, 0);
+    assertEquals(0x0F, frame.get(1), "the flags' bits kept");
+    assertEquals(0xF, MQTT.readField(frame, 1, FLAGS));
+    MQTT.writeField(frame, 1, FLAGS, 0xC);
+    MQTT.writeField(frame, 1, PACKET_TYPE, 0xF);
+    assertEquals((byte) 0xFC, frame.get(1));
+    assertEquals(0, frame.position(), "absolute writes");
+    refused("value 16 does not fit the u4 field 'packet_type'", () -> MQTT.writeField(frame, 1, PACKET_TYPE, 16));
+    refused("value -1 does not fit the u4 field 'flags'", () -> MQTT.writeField(frame, 1, FLAGS, -1));
+    assertEquals((byte) 0xFC, frame.get(1), "nothing written by a refusal");
+  }
+
+  @Test
+  void aVarintLengthEndsTheHeaderAndCountsTheBytesAfterIt() {
+    assertEquals(5, MQTT.headerSize(), "the type byte and the varint at its longest");
+    assertEquals(2, MQTT.minHeaderSize());
+    assertEquals(2, MQTT.sizeKnownAfter(), "the first byte of the varint, then one at a time");
+    assertEquals(4, MQTT.lengthSize(), "the varint's most bytes");
+    assertEquals(Optional.of(REMAINING), MQTT.lengthField());
+    assertEquals(1, MQTT.offsetOf(REMAINING));
+    assertEquals(1 << 20, MQTT.maxFrameLength(), "the default: the varint describes more");
+    assertEquals("FrameFormat[u4 packet_type type_id, u4 flags, varint<4> remaining_length counts following, big-endian,"
+        + " max=1048576]", MQTT.toString());
+    assertEquals(0, MQTT.lengthValue(2));
+    assertEquals(127, MQTT.lengthValue(129));
+    assertEquals(128, MQTT.lengthValue(131), "two bytes of varint");
+    assertEquals(16384, MQTT.lengthValue(1 + 3 + 16384));
+    refused("no frame has 130 bytes: a body of 127 bytes and its 1-byte varint length 'remaining_length' make 129,"
+        + " a body of 128 bytes and its 2-byte one 131", () -> MQTT.lengthValue(130));
+    refused("no frame has 16387 bytes", () -> MQTT.lengthValue(1 + 2 + 16384));
+    refused("a frame of 1 bytes is smaller than the 2-byte header", () -> MQTT.lengthValue(1));
+    FrameFormat small = FrameFormat.builder().header(List.of(field("f", 1), varintLength("l", 1, LengthCounts.BODY))).build();
+    assertEquals(1 + 1 + 127, small.maxFrameLength(), "the default follows the varint's largest value");
+    assertEquals(127, small.lengthValue(129), "the body: the bytes after the varint");
+    FrameFormat largest = MQTT.toBuilder().maxFrameLength(268_435_460).build();
+    assertEquals(268_435_460, largest.largestFrameSize(), "the type byte, 4 bytes of varint, 268,435,455 after");
+    refused("a frame of 268435461 bytes is larger than the varint length 'remaining_length' describes: 268435460"
+        + " bytes at most", () -> largest.lengthValue(268_435_461));
+    refused("maxFrameLength 268435461 does not fit the varint<4> length 'remaining_length', which counts following,"
+        + " whose largest frame is 268435460 bytes", () -> MQTT.toBuilder().maxFrameLength(268_435_461).build());
+    assertEquals(2, MQTT.toBuilder().maxFrameLength(2).build().maxFrameLength(), "the smallest header fits");
+    refused("the smallest 2-byte header does not fit maxFrameLength 1", () -> MQTT.toBuilder().maxFrameLength(1).build());
+    assertEquals(MQTT, MQTT.toBuilder().build());
+    assertNotEquals(MQTT, FrameFormat.builder().header(List.of(PACKET_TYPE, FLAGS,
+        varintLength("remaining_length", 4, LengthCounts.BODY))).build());
+  }
+
+  @Test
+  void aVarintLengthMustBeTheLastFieldAndCountOnlyWhatFollowsIt() {
+    refused("the varint length 'remaining_length' must be the header's last field: its size varies, so 'x' after it"
+        + " would have no fixed offset", () -> FrameFormat.builder().header(List.of(TAG, REMAINING, field("x", 1))).build());
+    refused("the varint length 'l' cannot count itself and following: its own size varies with its value",
+        () -> FrameFormat.builder().header(List.of(TAG, varintLength("l", 4, LengthCounts.ITSELF_AND_FOLLOWING))).build());
+    refused("the varint length 'l' cannot count the frame", () -> FrameFormat.builder()
+        .header(List.of(varintLength("l", 2, LengthCounts.FRAME))).build());
+    refused("one length field at most", () -> FrameFormat.builder()
+        .header(List.of(length("a", 2, LengthCounts.FOLLOWING), varintLength("l", 2, LengthCounts.FOLLOWING))).build());
+    FrameFormat alone = FrameFormat.builder().header(List.of(varintLength("l", 2, LengthCounts.FOLLOWING))).build();
+    assertEquals(1, alone.minHeaderSize(), "a header of the varint alone");
+    assertEquals(1, alone.sizeKnownAfter());
+    assertEquals(2, alone.headerSize());
+    assertEquals(2 + 16383, alone.maxFrameLength());
+  }
+
+  @Test
+  void varintsAreWrittenInTheirFewestBytesAndReadBack() {
+    long[] values = {0, 127, 128, 16383, 16384, 2_097_151, 2_097_152, 268_435_455};
+    String[] hex = {"00", "7f", "8001", "ff7f", "808001", "ffff7f", "80808001", "ffffff7f"};
+    for (int i = 0; i < values.length; i++) {
+      long value = values[i];
+      ByteBuffer frame = ByteBuffer.allocate(8).position(3);
+      frame.put(0, (byte) 0x30);
+      int written = MQTT.writeVarintLength(frame, 0, value);
+      assertEquals(hex[i].length() / 2, written, hex[i]);
+      assertEquals(written, FrameFormat.varintSize(value), hex[i]);
+      assertEquals("30" + hex[i], Bytes.of(frame.array()).hex().substring(0, 2 + hex[i].length()));
+      assertEquals(3, frame.position(), "absolute writes");
+      assertEquals(value, MQTT.readField(frame, 0, REMAINING), hex[i]);
+      assertEquals(1 + written, MQTT.headerSize(frame, 0), hex[i]);
+    }
+    assertEquals(5, FrameFormat.varintSize(268_435_456));
+    assertEquals(9, FrameFormat.varintSize(Long.MAX_VALUE));
+    refused("a varint is not negative: -1", () -> FrameFormat.varintSize(-1));
+    ByteBuffer frame = ByteBuffer.allocate(3);
+    refused("value 268435456 does not fit the varint<4> length 'remaining_length' (0 to 268435455)",
+        () -> MQTT.writeVarintLength(frame, 0, 268_435_456));
+    refused("value -1 does not fit", () -> MQTT.writeVarintLength(frame, 0, -1));
+    assertThrows(IndexOutOfBoundsException.class, () -> MQTT.writeVarintLength(frame, 0, 16384), "past the limit");
+    assertEquals("000000", Bytes.of(frame.array()).hex(), "nothing written past the limit, nor before it");
+    refused("the varint length 'remaining_length' takes as many bytes as its value needs: write it with"
+        + " writeVarintLength", () -> MQTT.writeField(frame, 0, REMAINING, 1));
+    assertThrows(IllegalStateException.class, () -> POSTGRES.writeVarintLength(frame, 0, 1), "no varint to write");
+    assertEquals(5, POSTGRES.headerSize(frame, 0), "a fixed header's size, read from nothing");
+    // A frame that is cut inside its varint, or whose varint runs past its 4 bytes.
+    ByteBuffer cut = ByteBuffer.wrap(Bytes.fromHex("308080").toByteArray());
+    assertThrows(IndexOutOfBoundsException.class, () -> MQTT.headerSize(cut, 0));
+    ByteBuffer tooLong = ByteBuffer.wrap(Bytes.fromHex("30ffffffff01").toByteArray());
+    refused("runs past its 4 bytes at most", () -> MQTT.headerSize(tooLong, 0));
+    refused("runs past its 4 bytes at most", () -> MQTT.readField(tooLong, 0, REMAINING));
+    assertEquals(0, MQTT.readField(ByteBuffer.wrap(Bytes.fromHex("308000").toByteArray()), 0, REMAINING),
+        "read as it is, though the reader refuses it");
   }
 }

@@ -91,6 +91,12 @@ class HeaderLayoutsTest {
   static final FrameFormat KAFKA = FrameFormat.builder()
       .header(List.of(length("size", 4, LengthCounts.FOLLOWING).signed()))
       .build();
+  static final FrameFormat MQTT = FrameFormat.builder()
+      .header(List.of(
+          typeId("packet_type", 1).bits(4),
+          field("flags", 1).bits(4),
+          HeaderField.varintLength("remaining_length", 4, LengthCounts.FOLLOWING)))
+      .build();
 
   static final Map<String, FrameFormat> LAYOUTS = Map.ofEntries(
       Map.entry("postgres-typed", POSTGRES_TYPED),
@@ -102,7 +108,8 @@ class HeaderLayoutsTest {
       Map.entry("modbus", MODBUS),
       Map.entry("cassandra", CASSANDRA),
       Map.entry("diameter", DIAMETER),
-      Map.entry("kafka", KAFKA));
+      Map.entry("kafka", KAFKA),
+      Map.entry("mqtt", MQTT));
 
   /** One frame of {@code header-layouts.txt}: its layout, its bytes, and what a reader finds in it. */
   record Example(String layout, int line, Bytes bytes, Map<String, Long> fields, Bytes body) {
@@ -239,5 +246,10 @@ class HeaderLayoutsTest {
     assertEquals(1, POSTGRES_SSL.maxFrameLength(), "one byte, and nothing larger");
     assertEquals(8, POSTGRES_STARTUP.headerSize());
     assertEquals(0, KAFKA.bodyOffset());
+    assertEquals("FrameFormat[u4 packet_type type_id, u4 flags, varint<4> remaining_length counts following,"
+        + " big-endian, max=1048576]", MQTT.toString());
+    assertEquals(0, MQTT.offsetOf("flags"), "the type's byte");
+    assertEquals(2, MQTT.minHeaderSize());
+    assertEquals(5, MQTT.headerSize());
   }
 }

@@ -10,7 +10,9 @@ import java.util.Objects;
  * A hand-written protocol of a header format for runtime tests, like {@link RawProtocol} for the
  * prefix format: a message is the values of its header's fields, but the length, and the body
  * after the header. It writes the header with {@link FrameFormat#writeField} and the length the
- * format gives for the frame's size; it refuses to decode a frame whose constants are wrong.
+ * format gives for the frame's size (a varint length, which ends the header, with
+ * {@link FrameFormat#writeVarintLength}, in as many bytes as the body's size needs, as a generated
+ * encoder writes it); it refuses to decode a frame whose constants are wrong.
  */
 public final class HeaderRawProtocol implements Protocol<HeaderRawProtocol.Frame> {
 
@@ -74,7 +76,11 @@ public final class HeaderRawProtocol implements Protocol<HeaderRawProtocol.Frame
 
   @Override
   public int encodedSize(Frame message) {
-    return format.headerSize() + message.body().size();
+    int body = message.body().size();
+    if (format.lengthField().map(HeaderField::isVarint).orElse(false)) {
+      return format.minHeaderSize() - 1 + FrameFormat.varintSize(body) + body;
+    }
+    return format.headerSize() + body;
   }
 
   @Override
@@ -84,20 +90,27 @@ public final class HeaderRawProtocol implements Protocol<HeaderRawProtocol.Frame
       throw new BufferOverflowException();
     }
     int start = out.position();
+    int header = format.headerSize();
     for (HeaderField field : format.header()) {
+      if (field.isVarint()) {
+        // The last field: the header ends with the bytes the body's size takes.
+        header = format.offsetOf(field) + format.writeVarintLength(out, start, message.body().size());
+        break;
+      }
       long value = field.role() == HeaderField.Role.LENGTH ? format.lengthValue(size) : message.get(field.name());
       format.writeField(out, start, field, value);
     }
-    out.position(start + format.headerSize());
+    out.position(start + header);
     message.body().writeTo(out);
   }
 
   @Override
   public Frame decode(ByteBuffer frame) throws ProtocolException {
     int start = frame.position();
-    if (frame.remaining() < format.headerSize()) {
+    if (frame.remaining() < format.minHeaderSize()) {
       throw new MalformedFrameException("", "a frame of " + frame.remaining() + " bytes is shorter than its header", 0);
     }
+    int header = format.headerSize(frame, start);
     Map<String, Long> fields = new LinkedHashMap<>();
     for (HeaderField field : format.header()) {
       long value = format.readField(frame, start, field);
@@ -109,7 +122,7 @@ public final class HeaderRawProtocol implements Protocol<HeaderRawProtocol.Frame
         fields.put(field.name(), value);
       }
     }
-    frame.position(start + format.headerSize());
+    frame.position(start + header);
     return new Frame(fields, Bytes.read(frame, frame.remaining()));
   }
 }

@@ -58,14 +58,19 @@ public final class Corruption {
    * Damage to a frame with a header: any byte but the length's may change (a constant, the type id,
    * a header field, the body), the frame may be cut short or grow, and the length is kept true to
    * the damaged frame, unless the damage is to the length itself, which then claims more than is
-   * there, or a value no frame can have.
+   * there, or a value no frame can have. A varint length kept true is written again for the
+   * damaged body, in the bytes its size needs; a varint that lies keeps its bytes' count, and
+   * claims more than is there, is not in its fewest bytes, or runs on into the body.
    */
   private static byte[] corruptWithHeader(byte[] frame, FrameFormat format, RandomGenerator rnd) {
     Optional<HeaderField> length = format.lengthField();
+    boolean varint = length.isPresent() && length.get().isVarint();
     int lengthAt = length.map(format::offsetOf).orElse(-1);
-    int lengthEnd = length.map(f -> lengthAt + f.size()).orElse(-1);
+    // A varint ends the header, after the bytes its value takes in this frame.
+    int headerSize = varint ? format.headerSize(ByteBuffer.wrap(frame), 0) : format.headerSize();
+    int lengthEnd = length.map(f -> varint ? headerSize : lengthAt + f.size()).orElse(-1);
     byte[] damaged = frame.clone();
-    int header = Math.min(format.headerSize(), frame.length);
+    int header = Math.min(headerSize, frame.length);
     switch (rnd.nextInt(length.isPresent() ? 5 : 4)) {
       case 0 -> { // flip a few bits outside the length
         for (int i = 0, n = 1 + rnd.nextInt(3); i < n && damaged.length > 0; i++) {
@@ -88,6 +93,9 @@ public final class Corruption {
         }
       }
       default -> { // the length lies: more than is there, or a value no frame can have
+        if (varint) {
+          return varintLies(damaged, lengthAt, lengthEnd, rnd);
+        }
         HeaderField field = length.get();
         long claimed = switch (rnd.nextInt(3)) {
           case 0 -> format.lengthValue(frame.length) + 1 + rnd.nextInt(1 << 20);
@@ -98,11 +106,55 @@ public final class Corruption {
         return damaged;
       }
     }
+    if (varint) {
+      return withVarint(damaged, lengthAt, lengthEnd);
+    }
     if (length.isPresent() && damaged.length >= lengthEnd && damaged.length >= format.headerSize()) {
       putBits(damaged, lengthAt, length.get().size(), bigEndian(length.get(), format),
           format.lengthValue(damaged.length));
     }
     return damaged;
+  }
+
+  /**
+   * {@code damaged} with its varint length, at {@code [lengthAt, lengthEnd)}, written again for the
+   * bytes after it, in as many bytes as their count needs (which may be more than the format
+   * allows: the reader refuses that).
+   */
+  private static byte[] withVarint(byte[] damaged, int lengthAt, int lengthEnd) {
+    int body = damaged.length - lengthEnd;
+    int size = FrameFormat.varintSize(body);
+    byte[] frame = new byte[lengthAt + size + body];
+    System.arraycopy(damaged, 0, frame, 0, lengthAt);
+    putVarint(frame, lengthAt, body);
+    System.arraycopy(damaged, lengthEnd, frame, lengthAt + size, body);
+    return frame;
+  }
+
+  /** The varint length at {@code [lengthAt, lengthEnd)} of {@code frame} lies, in as many bytes. */
+  private static byte[] varintLies(byte[] frame, int lengthAt, int lengthEnd, RandomGenerator rnd) {
+    int count = lengthEnd - lengthAt;
+    long value = frame.length - lengthEnd;
+    long most = (1L << (7 * count)) - 1;
+    int kind = rnd.nextInt(3);
+    if (kind == 0 && value < most) { // more than is there, in as many bytes
+      putVarint(frame, lengthAt, value + 1 + rnd.nextLong(Math.min(most - value, 1 << 20)));
+    } else if (kind <= 1 && count > 1) { // a last byte of 0x00: not the fewest bytes
+      frame[lengthEnd - 1] = 0;
+    } else { // every bit set: the varint runs on into the body
+      Arrays.fill(frame, lengthAt, lengthEnd, (byte) 0xFF);
+    }
+    return frame;
+  }
+
+  /** The shortest varint (unsigned LEB128, 7 bits a byte, low group first) of {@code value} at {@code at}. */
+  private static void putVarint(byte[] frame, int at, long value) {
+    int k = at;
+    long rest = value;
+    for (; rest >>> 7 != 0; rest >>>= 7) {
+      frame[k++] = (byte) (rest & 0x7F | 0x80);
+    }
+    frame[k] = (byte) rest;
   }
 
   private static boolean bigEndian(HeaderField field, FrameFormat format) {
