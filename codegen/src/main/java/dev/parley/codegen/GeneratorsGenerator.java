@@ -88,7 +88,7 @@ final class GeneratorsGenerator {
   private static List<Field> components(Composite composite, SchemaFile file) {
     List<Field> components = new ArrayList<>();
     if (composite instanceof MessageType) {
-      components.addAll(RecordGenerator.headerComponents(file));
+      components.addAll(RecordGenerator.headerComponents(file, (MessageType) composite));
     }
     components.addAll(composite.components());
     return components;
