@@ -89,10 +89,20 @@ final class GeneratorsGenerator {
   private static List<Field> components(Composite composite, SchemaFile file) {
     List<Field> components = new ArrayList<>();
     if (composite instanceof MessageType) {
-      components.addAll(RecordGenerator.headerComponents(file));
+      components.addAll(RecordGenerator.headerComponents(file, (MessageType) composite));
     }
     components.addAll(composite.components());
     return components;
+  }
+
+  /** The width of {@code field} when it is a header field of a few bits of {@code composite}, a message. */
+  private java.util.OptionalInt headerBits(Composite composite, Field field) {
+    if (!(composite instanceof MessageType message)) {
+      return java.util.OptionalInt.empty();
+    }
+    return schema.fileOf(message).frame().flatMap(frame -> frame.field(field.name()))
+        .filter(f -> f.bits() > 0 && composite.fields().stream().noneMatch(own -> own.name().equals(field.name())))
+        .map(f -> java.util.OptionalInt.of(f.bits())).orElse(java.util.OptionalInt.empty());
   }
 
   private ClassName recordName(Composite composite) {
@@ -104,6 +114,11 @@ final class GeneratorsGenerator {
     CodeBlock.Builder arguments = CodeBlock.builder();
     for (Field field : components) {
       CodeBlock value = randomValue(field.type());
+      java.util.OptionalInt bits = headerBits(composite, field);
+      if (bits.isPresent()) {
+        // A header field of a few bits: its range is its bits', not its byte's.
+        value = CodeBlock.of("(int) $T.unsigned(rnd, $L)", ARBITRARY, bits.getAsInt());
+      }
       if (field.optional()) {
         value = CodeBlock.of("rnd.nextBoolean() ? $T.of($L) : $T.empty()", JavaTypes.OPTIONAL, value,
             JavaTypes.OPTIONAL);

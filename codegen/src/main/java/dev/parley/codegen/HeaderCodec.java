@@ -30,10 +30,26 @@ final class HeaderCodec {
     this.types = types;
   }
 
-  /** {@code 1 + 4}: the header's size as the sum of its fields' widths. */
+  /**
+   * {@code 1 + 4}: the header's size as the sum of its fields' widths; with fields of a few bits
+   * or a varint length, its fixed part's size, the bytes before the varint.
+   */
   CodeBlock headerSize() {
+    if (packed()) {
+      return CodeBlock.of("$L", frame.fixedHeaderSize());
+    }
     return CodeBlock.of("$L", frame.fields().stream().map(f -> Integer.toString(f.type().size()))
         .collect(Collectors.joining(" + ")));
+  }
+
+  /** Whether the header has fields of a few bits or a varint length. */
+  private boolean packed() {
+    return frame.fields().stream().anyMatch(f -> f.bits() > 0 || f.varint() > 0);
+  }
+
+  /** Whether the header ends with a varint length, written before the body from its size. */
+  boolean varintLength() {
+    return frame.varintLength();
   }
 
   /** The fields of the header by name, for the Javadoc of its size: {@code tag, length}. */
@@ -72,6 +88,10 @@ final class HeaderCodec {
   private static CodeBlock headerField(FrameField field) {
     CodeBlock.Builder code = CodeBlock.builder();
     int size = field.type().size();
+    if (field.varint() > 0) {
+      return code.add("$T.varintLength($S, $L, $T.$N)", JavaTypes.HEADER_FIELD, field.name(), field.varint(),
+          JavaTypes.LENGTH_COUNTS, field.counts().orElseThrow().name()).build();
+    }
     switch (field.role()) {
       case LENGTH -> code.add("$T.length($S, $L, $T.$N)", JavaTypes.HEADER_FIELD, field.name(), size,
           JavaTypes.LENGTH_COUNTS, field.counts().orElseThrow().name());
@@ -82,6 +102,9 @@ final class HeaderCodec {
     }
     if (field.type().isSigned()) {
       code.add(".signed()");
+    }
+    if (field.bits() > 0) {
+      code.add(".bits($L)", field.bits());
     }
     field.byteOrder().ifPresent(o -> code.add(".order($T.$N)", JavaTypes.BYTE_ORDER, orderName(o)));
     return code.build();
@@ -105,7 +128,28 @@ final class HeaderCodec {
    * as 0 until {@link #patchLength} writes it over once the body is written.
    */
   void write(CodeBlock.Builder code, String out, String message) {
+    CodeBlock.Builder packed = null;
     for (FrameField field : frame.fields()) {
+      if (field.varint() > 0) {
+        code.addStatement("$T.putUvarint($N, bodySize)", JavaTypes.WIRE, out);
+        continue;
+      }
+      if (field.bits() > 0) {
+        // Fields of a few bits make one byte between them, written once the byte is whole.
+        CodeBlock value = switch (field.role()) {
+          case TYPE_ID -> CodeBlock.of("$N.typeId()", message);
+          case CONSTANT -> CodeBlock.of("$L", field.constant());
+          default -> CodeBlock.of("$N.$N()", message, JavaNames.fieldName(field.name()));
+        };
+        int shift = frame.shift(field);
+        CodeBlock part = shift == 0 ? CodeBlock.of("$L", value) : CodeBlock.of("$L << $L", value, shift);
+        packed = packed == null ? CodeBlock.builder().add("$L", part) : packed.add(" | $L", part);
+        if (shift == 0) {
+          code.addStatement("$N.put((byte) ($L))", out, packed.build());
+          packed = null;
+        }
+        continue;
+      }
       CodeBlock value = switch (field.role()) {
         case LENGTH -> CodeBlock.of("0");
         case TYPE_ID -> CodeBlock.of("$N.typeId()", message);
@@ -141,9 +185,31 @@ final class HeaderCodec {
    * {@link #allocate} named them.
    */
   void read(CodeBlock.Builder code, String in, String start, NameAllocator names) {
+    String packedByte = null;
     for (FrameField field : frame.fields()) {
       int offset = frame.offset(field);
       CodeBlock position = at(start, offset);
+      if (field.varint() > 0) {
+        // Its size varies: what it counts is what follows it, up to the frame's end.
+        code.addStatement("$T.frameLength($T.uvarint($N, $L, $S), $N.remaining(), $S, $L)", JavaTypes.WIRE,
+            JavaTypes.WIRE, in, field.varint(), field.name(), in, field.name(), position);
+        continue;
+      }
+      if (field.bits() > 0) {
+        if (frame.bitOffset(field) % 8 == 0) {
+          packedByte = names.newName("headerByte");
+          code.addStatement("int $N = $T.u8($N, $S)", packedByte, JavaTypes.WIRE, in, field.name());
+        }
+        CodeBlock bits = CodeBlock.of("$T.bitsOf($N, $L, $L)", JavaTypes.WIRE, packedByte, frame.shift(field),
+            field.bits());
+        switch (field.role()) {
+          case TYPE_ID -> code.addStatement("int $N = $L", names.get(field), bits);
+          case CONSTANT -> code.addStatement("$T.constant($L, $L, $S, $L)", JavaTypes.WIRE, bits, field.constant(),
+              field.name(), position);
+          default -> code.addStatement("int $N = $L", names.get(field), bits);
+        }
+        continue;
+      }
       CodeBlock read = CodeBlock.of("$T.$N($N, $S)", JavaTypes.WIRE, WireCodec.readMethod(field.type()), in, field.name());
       inOrder(code, field, in, () -> {
         switch (field.role()) {

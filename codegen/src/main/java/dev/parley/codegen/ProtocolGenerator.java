@@ -17,6 +17,7 @@ import dev.parley.spec.MessageType;
 import dev.parley.spec.PrefixWidth;
 import dev.parley.spec.SchemaFile;
 import java.nio.ByteOrder;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -90,14 +91,38 @@ final class ProtocolGenerator {
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .addMethod(frameFormat())
         .addMethod(declaredEncodedSize(file, message))
+        .addMethods(file.frame().orElseThrow().varintLength() ? List.of(bodySize(file, message)) : List.of())
         .addMethod(declaredEncode(file, message, order, header))
         .addMethod(declaredDecode(file, message, order, header))
         .build();
   }
 
-  private MethodSpec declaredEncodedSize(SchemaFile file, ClassName message) {
+  /** The size of a message's body, after its header: what a varint length counts. */
+  private MethodSpec bodySize(SchemaFile file, ClassName message) {
     CodeBlock.Builder code = CodeBlock.builder();
     if (file.hasTypeId()) {
+      code.add("return switch (message.typeId()) {\n").indent()
+          .add(arms(file, "case $1T.TYPE_ID -> (($1T) message).encodedSize();\n"))
+          .add(notAMessageOfThisProtocol())
+          .unindent().add("};\n");
+    } else {
+      code.addStatement("return (($T) message).encodedSize()", only(file));
+    }
+    return MethodSpec.methodBuilder("bodySize")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(TypeName.INT)
+        .addParameter(message, "message")
+        .addJavadoc("The size of the body after the header, which the varint length counts.")
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec declaredEncodedSize(SchemaFile file, ClassName message) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (file.frame().orElseThrow().varintLength()) {
+      code.addStatement("int bodySize = bodySize(message)");
+      code.addStatement("return HEADER_SIZE + $T.uvarintSize(bodySize) + bodySize", JavaTypes.WIRE);
+    } else if (file.hasTypeId()) {
       code.add("return HEADER_SIZE + switch (message.typeId()) {\n").indent()
           .add(arms(file, "case $1T.TYPE_ID -> (($1T) message).encodedSize();\n"))
           .add(notAMessageOfThisProtocol())
@@ -118,6 +143,10 @@ final class ProtocolGenerator {
   private MethodSpec declaredEncode(SchemaFile file, ClassName message, String order, HeaderCodec header) {
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("int start = out.position()");
+    if (header.varintLength()) {
+      // The varint's own size depends on the body's: the body is sized before the header is written.
+      code.addStatement("int bodySize = bodySize(message)");
+    }
     header.write(code, "out", "message");
     if (file.hasTypeId()) {
       code.add("switch (message.typeId()) {\n").indent()
@@ -127,7 +156,7 @@ final class ProtocolGenerator {
     } else {
       code.addStatement("(($T) message).encode(out)", only(file));
     }
-    if (file.frame().orElseThrow().length().isPresent()) {
+    if (file.frame().orElseThrow().length().isPresent() && !header.varintLength()) {
       header.patchLength(code, "out", "start");
     }
     sealFrameChecksums(file, code);
@@ -155,18 +184,13 @@ final class ProtocolGenerator {
     header.allocate(names);
     CodeBlock.Builder code = CodeBlock.builder();
     header.read(code, "frame", "start", names);
-    java.util.List<FrameField> headerSizes = file.headerSizes();
-    String arguments = file.frame().orElseThrow().applicationFields().stream()
-        .filter(f -> !headerSizes.contains(f))
-        .map(f -> ", " + names.get(f)).collect(java.util.stream.Collectors.joining());
     if (file.hasTypeId()) {
       String typeId = names.get(file.frame().orElseThrow().typeId().orElseThrow());
       CodeBlock.Builder arms = CodeBlock.builder();
       for (MessageType m : file.messages()) {
         CodeBlock unused = unusedSizes(file, m, names, header);
-        String sizes = RecordGenerator.headerSizes(m, file).stream()
-            .map(f -> ", " + names.get(file.frame().orElseThrow().field(f.name()).orElseThrow()))
-            .collect(java.util.stream.Collectors.joining());
+        String arguments = "";
+        String sizes = headerArguments(file, m, names);
         if (unused.isEmpty()) {
           arms.add("case $1T.TYPE_ID -> $1T.decode(frame$2L$3L);\n", types.className(m), arguments, sizes);
         } else {
@@ -183,9 +207,8 @@ final class ProtocolGenerator {
     } else {
       MessageType m = file.messages().get(0);
       code.add(unusedSizes(file, m, names, header));
-      String sizes = RecordGenerator.headerSizes(m, file).stream()
-          .map(f -> ", " + names.get(file.frame().orElseThrow().field(f.name()).orElseThrow()))
-          .collect(java.util.stream.Collectors.joining());
+      String arguments = "";
+      String sizes = headerArguments(file, m, names);
       code.addStatement("$T message = $T.decode(frame$L$L)", message, only(file), arguments, sizes);
     }
     return MethodSpec.methodBuilder(GeneratedMember.DECODE.javaName())
@@ -231,6 +254,19 @@ final class ProtocolGenerator {
         code.endControlFlow();
       }
     }
+  }
+
+  /**
+   * The header values a message's decoder takes, as {@code , opaque, cas}: its header components,
+   * then the header sizes and selectors its body uses.
+   */
+  private static String headerArguments(SchemaFile file, MessageType message, NameAllocator names) {
+    List<dev.parley.spec.Field> fields = new java.util.ArrayList<>(RecordGenerator.headerComponents(file, message));
+    fields.addAll(RecordGenerator.headerSizes(message, file));
+    fields.addAll(RecordGenerator.headerSelectors(message, file));
+    return fields.stream()
+        .map(f -> ", " + names.get(file.frame().orElseThrow().field(f.name()).orElseThrow()))
+        .collect(java.util.stream.Collectors.joining());
   }
 
   /**

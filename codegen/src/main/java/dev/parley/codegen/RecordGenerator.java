@@ -72,7 +72,7 @@ final class RecordGenerator {
         .addSuperinterfaces(unions)
         .alwaysQualify(types.clashingNames());
     record.addJavadoc(Sources.javadoc(doc(composite, file)));
-    List<Field> header = isMessage ? headerComponents(file) : List.of();
+    List<Field> header = isMessage ? headerComponents(file, (MessageType) composite) : List.of();
     for (Field field : header) {
       record.addJavadoc("\n@param $N $L", javaName(field), field.doc().map(Sources::docText)
           .orElse("the {@code " + field.name() + "} field of the frame header"));
@@ -85,11 +85,21 @@ final class RecordGenerator {
     for (dev.parley.spec.ExternType extern : Externs.used(composite)) {
       record.addField(Externs.codecField(extern));
     }
-    record.recordConstructor(constructor(composite, header));
+    java.util.Map<String, Integer> headerBits = new java.util.HashMap<>();
+    if (isMessage) {
+      file.frame().ifPresent(frame -> frame.fields().stream().filter(f -> f.bits() > 0)
+          .forEach(f -> headerBits.put(f.name(), f.bits())));
+    }
+    record.recordConstructor(constructor(composite, header, headerBits));
     if (composite instanceof MessageType message) {
       record.addSuperinterface(JavaTypes.messageInterface(file));
       for (FrameField size : file.headerSizes()) {
         record.addMethod(headerSize(message, size));
+      }
+      for (FrameField selector : file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of())) {
+        if (SchemaFile.selectedBy(message, selector).isPresent()) {
+          record.addMethod(headerSelector(message, selector));
+        }
       }
       if (file.hasTypeId()) {
         record.addField(typeIdField(message, file)).addMethod(typeIdMethod());
@@ -128,6 +138,43 @@ final class RecordGenerator {
         .filter(f -> !sizes.contains(f))
         .map(FrameField::asField)
         .toList();
+  }
+
+  /**
+   * The header fields that are components of {@code message}'s record: those of
+   * {@link #headerComponents(SchemaFile)} but the ones that select a union of its body.
+   */
+  static List<Field> headerComponents(SchemaFile file, MessageType message) {
+    List<String> selectors = headerSelectors(message, file).stream().map(Field::name).toList();
+    return headerComponents(file).stream().filter(f -> !selectors.contains(f.name())).toList();
+  }
+
+  /**
+   * The header fields that select a union of {@code message}'s body, which its decoder takes
+   * after the header sizes: the values the protocol read from the header.
+   */
+  static List<Field> headerSelectors(MessageType message, SchemaFile file) {
+    return file.frame().map(FrameLayout::applicationFields).orElse(ImmutableList.of()).stream()
+        .filter(f -> SchemaFile.selectedBy(message, f).isPresent())
+        .map(FrameField::asField)
+        .toList();
+  }
+
+  /**
+   * The accessor of a header field that selects a union of this message's body: the selector of
+   * the case it holds, which the encoder writes.
+   */
+  private MethodSpec headerSelector(MessageType message, FrameField field) {
+    Field selected = SchemaFile.selectedBy(message, field).orElseThrow();
+    dev.parley.spec.UnionType union = Composite.selection(selected.type()).orElseThrow().union();
+    return MethodSpec.methodBuilder(JavaNames.fieldName(field.name()))
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(types.javaType(field.type()))
+        .addJavadoc("The selector of {@code $L}'s case, which the header's {@code $L} holds.", selected.name(),
+            field.name())
+        .addStatement("return $T.selector(this.$N)", types.className(union), javaName(selected))
+        .build();
   }
 
   /**
@@ -218,7 +265,11 @@ final class RecordGenerator {
 
   // ---- Constructor ----------------------------------------------------------------------------
 
-  private MethodSpec constructor(Composite composite, List<Field> header) {
+  /**
+   * The compact constructor; {@code headerBits} gives the widths of the header's fields of a few
+   * bits, which are checked against their bits rather than their byte.
+   */
+  private MethodSpec constructor(Composite composite, List<Field> header, java.util.Map<String, Integer> headerBits) {
     MethodSpec.Builder constructor = MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC);
     NameAllocator names = names(composite, header);
     boolean throwsOnNull = false;
@@ -266,7 +317,11 @@ final class RecordGenerator {
       } else if (field.type() instanceof FlagsType) {
         code.addStatement("$N = $T.requireNonNull($N, $S).clone()", name, JavaTypes.OBJECTS, name, name);
       } else {
-        check(code, field.type(), CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
+        if (header.contains(field) && headerBits.containsKey(field.name())) {
+          code.addStatement("$T.checkBits($N, $L, $S)", JavaTypes.WIRE, name, headerBits.get(field.name()), name);
+        } else {
+          check(code, field.type(), CodeBlock.of("$N", name), CodeBlock.of("$S", name), names);
+        }
       }
       constructor.addCode(code.build());
       throwsOnNull |= !(field.type() instanceof PrimitiveType || field.type() instanceof VarintType)
@@ -533,7 +588,11 @@ final class RecordGenerator {
 
   private MethodSpec decode(Composite composite, SchemaFile file, ClassName name, Modifier[] visibility,
       List<Field> header) {
-    List<Field> headerSizes = composite instanceof MessageType m ? headerSizes(m, file) : List.of();
+    List<Field> headerSizes = composite instanceof MessageType m ? new ArrayList<>(headerSizes(m, file))
+        : new ArrayList<>();
+    if (composite instanceof MessageType m) {
+      headerSizes.addAll(headerSelectors(m, file));
+    }
     List<Field> named = new ArrayList<>(header);
     named.addAll(headerSizes);
     NameAllocator names = names(composite, named);

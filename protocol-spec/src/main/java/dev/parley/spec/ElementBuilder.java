@@ -208,7 +208,9 @@ final class ElementBuilder {
   private FrameElement frame(ParleyParser.FrameDeclContext ctx) {
     ImmutableList<FrameFieldElement> fields = ctx.frameField().stream()
         .map(f -> new FrameFieldElement(
-            f.identifier().stream().map(this::word).collect(ImmutableList.toImmutableList()),
+            f.frameWord().stream().map(w -> w.integer() == null ? word(w.identifier())
+                    : new Word(w.getText(), location(w.getStart())))
+                .collect(ImmutableList.toImmutableList()),
             f.integer() == null ? Optional.empty() : Optional.of(integer(f.integer())),
             doc(f), location(f.getStart())))
         .collect(ImmutableList.toImmutableList());

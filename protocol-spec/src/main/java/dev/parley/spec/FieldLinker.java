@@ -545,7 +545,7 @@ final class FieldLinker {
       return Optional.empty();
     }
     Field field = place.earlier().get(name);
-    if (field == null || place.header().contains(name)) {
+    if (field == null) {
       reporter.error(argument.location(), place.declared().contains(name)
           ? "the selector of a union must come before it, and field '" + name + "' does not"
           : "unknown selector '" + name + "' of union " + union.name() + ": expected an earlier field of"
@@ -562,7 +562,7 @@ final class FieldLinker {
           + ", so it cannot be " + (field.optional() ? "optional" : "@since"));
       return Optional.empty();
     }
-    return Optional.of(new SelectedType(union, name));
+    return Optional.of(new SelectedType(union, name, place.header().contains(name)));
   }
 
   /** A list's sentinel: a value of its element type, or of a struct element's first field. */

@@ -16,6 +16,10 @@ import java.util.Optional;
  *     field the application sets and reads ({@link HeaderField.Role#FIELD})
  * @param counts what a length counts; present exactly on the length
  * @param constant the value of a constant, as its bits; 0 for other roles
+ * @param bits for a field of fewer than 8 bits ({@code u4 flags}), its width, 1 to 7; such
+ *     fields share a byte with their neighbours, most significant bit first; 0 for whole fields
+ * @param varint for a length written as a variable-length integer ({@code varint<4>}), the most
+ *     bytes it takes, 1 to 5; 0 for fixed-width fields
  */
 public record FrameField(
     String name,
@@ -25,7 +29,15 @@ public record FrameField(
     Optional<LengthCounts> counts,
     long constant,
     Optional<String> doc,
-    SourceLocation location) {
+    SourceLocation location,
+    int bits,
+    int varint) {
+
+  /** A whole, fixed-width field. */
+  public FrameField(String name, PrimitiveType type, Optional<ByteOrder> byteOrder, HeaderField.Role role,
+      Optional<LengthCounts> counts, long constant, Optional<String> doc, SourceLocation location) {
+    this(name, type, byteOrder, role, counts, constant, doc, location, 0, 0);
+  }
 
   public FrameField {
     requireNonNull(name, "name");
@@ -41,6 +53,19 @@ public record FrameField(
     if (counts.isPresent() != (role == HeaderField.Role.LENGTH)) {
       throw new IllegalArgumentException("exactly the length says what it counts: " + name);
     }
+    if (bits < 0 || bits > 7 || varint < 0 || varint > 5 || (bits > 0 && varint > 0)) {
+      throw new IllegalArgumentException("bits " + bits + ", varint " + varint + ": " + name);
+    }
+  }
+
+  /** The bits the field takes on the wire: its width, or its type's, or a varint's most. */
+  public int bitSize() {
+    return bits > 0 ? bits : 8 * (varint > 0 ? varint : type.size());
+  }
+
+  /** The type as the schema writes it: {@code u16}, {@code u4}, {@code varint<4>}. */
+  public String typeText() {
+    return bits > 0 ? "u" + bits : varint > 0 ? "varint<" + varint + ">" : type.keyword();
   }
 
   /**
@@ -53,6 +78,9 @@ public record FrameField(
 
   /** The field as the runtime's frame format describes it. */
   public HeaderField toHeaderField() {
+    if (varint > 0) {
+      return HeaderField.varintLength(name, varint, counts.orElseThrow());
+    }
     HeaderField field = switch (role) {
       case LENGTH -> HeaderField.length(name, type.size(), counts.orElseThrow());
       case TYPE_ID -> HeaderField.typeId(name, type.size());
@@ -61,6 +89,9 @@ public record FrameField(
     };
     if (type.isSigned()) {
       field = field.signed();
+    }
+    if (bits > 0) {
+      field = field.bits(bits);
     }
     return byteOrder.isPresent() ? field.order(byteOrder.get()) : field;
   }
@@ -79,6 +110,6 @@ public record FrameField(
       case CONSTANT -> " = " + FrameLayout.constantText(type, constant);
       default -> "";
     };
-    return role + type.keyword() + order + " " + name + tail;
+    return role + typeText() + order + " " + name + tail;
   }
 }

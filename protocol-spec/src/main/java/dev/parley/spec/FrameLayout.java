@@ -20,21 +20,44 @@ public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc
     requireNonNull(location, "location");
   }
 
-  /** Bytes of the header: the sum of its fields' widths. */
+  /**
+   * Bytes of the header: the sum of its fields' widths; with a varint length, the most it takes
+   * (its fixed part is {@link #fixedHeaderSize}).
+   */
   public int headerSize() {
-    return fields.stream().mapToInt(f -> f.type().size()).sum();
+    return fields.stream().mapToInt(FrameField::bitSize).sum() / 8;
   }
 
-  /** The byte offset of {@code field} within the header. */
+  /** Bytes of the header before a varint length, which is last; the whole header without one. */
+  public int fixedHeaderSize() {
+    return fields.stream().filter(f -> f.varint() == 0).mapToInt(FrameField::bitSize).sum() / 8;
+  }
+
+  /** Whether the header ends with a varint length, so that its size varies from frame to frame. */
+  public boolean varintLength() {
+    return length().filter(f -> f.varint() > 0).isPresent();
+  }
+
+  /** The byte offset of {@code field} within the header: of the byte it shares, for a bit field. */
   public int offset(FrameField field) {
+    return bitOffset(field) / 8;
+  }
+
+  /** The bit offset of {@code field} within the header, counting from the first byte's top bit. */
+  public int bitOffset(FrameField field) {
     int offset = 0;
     for (FrameField f : fields) {
       if (f == field) {
         return offset;
       }
-      offset += f.type().size();
+      offset += f.bitSize();
     }
     throw new IllegalArgumentException("not a field of this frame: " + field.name());
+  }
+
+  /** For a bit field, how far its bits are from the bottom of its byte; 0 for a whole field. */
+  public int shift(FrameField field) {
+    return field.bits() == 0 ? 0 : 8 - bitOffset(field) % 8 - field.bits();
   }
 
   /** The length field, unless every frame has a size fixed by its type id. */
@@ -72,6 +95,9 @@ public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc
       return Long.MAX_VALUE;
     }
     FrameField field = length.get();
+    if (field.varint() > 0) {
+      return ((1L << (7 * field.varint())) - 1) + headerSize();
+    }
     long largest = field.type().maxValue().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 2)).longValueExact();
     return largest + uncounted();
   }
@@ -82,12 +108,18 @@ public record FrameLayout(ImmutableList<FrameField> fields, Optional<String> doc
    * before the length for {@code counts itself and following}, none for {@code counts frame}, the
    * whole header for {@code counts body}.
    *
+   * A varint length, whose own size varies, counts what follows it: this is then the fixed
+   * part and the varint's most bytes, the most a frame can have uncounted.
+   *
    * @throws java.util.NoSuchElementException if the frame has no length
    */
   public int uncounted() {
     FrameField field = length().orElseThrow();
+    if (field.varint() > 0) {
+      return headerSize();
+    }
     return switch (field.counts().orElseThrow()) {
-      case FOLLOWING -> offset(field) + field.type().size();
+      case FOLLOWING -> offset(field) + field.bitSize() / 8;
       case ITSELF_AND_FOLLOWING -> offset(field);
       case FRAME -> 0;
       case BODY -> headerSize();

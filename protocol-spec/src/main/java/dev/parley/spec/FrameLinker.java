@@ -95,8 +95,48 @@ final class FrameLinker {
           + " a frame declaration uses Parley's own frame");
       valid = false;
     }
+    valid &= valid && checkPacking(fields.build());
     return valid ? Optional.of(new FrameLayout(fields.build(), element.doc(), element.location()))
         : Optional.empty();
+  }
+
+  /**
+   * Fields of a few bits fill whole bytes between them, most significant bit first, and a varint
+   * length, whose size varies, is the last field.
+   */
+  private boolean checkPacking(List<FrameField> fields) {
+    int bits = 0;
+    List<String> run = new java.util.ArrayList<>();
+    for (int i = 0; i < fields.size(); i++) {
+      FrameField f = fields.get(i);
+      if (f.bits() > 0) {
+        bits += f.bits();
+        run.add("'" + f.name() + "' (" + f.bits() + ")");
+        if (bits % 8 == 0) {
+          bits = 0;
+          run.clear();
+        }
+        continue;
+      }
+      if (bits > 0) {
+        reporter.error(f.location(), "bit fields " + String.join(", ", run) + " leave " + (8 - bits % 8)
+            + " bits of their byte unnamed before '" + f.name() + "': name every bit, such as u"
+            + (8 - bits % 8) + " reserved;");
+        return false;
+      }
+      if (f.varint() > 0 && i < fields.size() - 1) {
+        reporter.error(f.location(), "varint length '" + f.name() + "' is the last header field: its size"
+            + " varies, so nothing can follow it at a fixed offset");
+        return false;
+      }
+    }
+    if (bits > 0) {
+      FrameField last = fields.get(fields.size() - 1);
+      reporter.error(last.location(), "bit fields " + String.join(", ", run) + " leave " + (8 - bits % 8)
+          + " bits of their byte unnamed: name every bit, such as u" + (8 - bits % 8) + " reserved;");
+      return false;
+    }
+    return true;
   }
 
   /** One header field from its words: {@code [role] type [order] name [counts ...]}. */
@@ -120,7 +160,32 @@ final class FrameLinker {
     }
     Word typeWord = rest.get(0);
     Word name = rest.get(rest.size() - 1);
+    int bits = 0;
+    int varint = 0;
     Optional<PrimitiveType> type = PrimitiveType.forKeyword(typeWord.text()).filter(PrimitiveType::isInteger);
+    if (type.isEmpty() && typeWord.text().matches("u[1-7]")) {
+      // A field of a few bits: it shares a byte with its neighbours.
+      bits = typeWord.text().charAt(1) - '0';
+      type = Optional.of(PrimitiveType.U8);
+      if (role == HeaderField.Role.LENGTH) {
+        reporter.error(typeWord.location(), "length '" + name.text() + "' is " + typeWord.text()
+            + ": a length takes whole bytes, or is a varint");
+        return Optional.empty();
+      }
+    } else if (type.isEmpty() && typeWord.text().matches("varint<[0-9]+>")) {
+      String digits = typeWord.text().substring(7, typeWord.text().length() - 1);
+      varint = digits.length() > 1 ? 99 : Integer.parseInt(digits);
+      if (varint < 1 || varint > 5) {
+        reporter.error(typeWord.location(), "a varint length takes 1 to 5 bytes, not " + digits);
+        return Optional.empty();
+      }
+      if (role != HeaderField.Role.LENGTH) {
+        reporter.error(typeWord.location(), "header field '" + name.text() + "' is a varint: only the"
+            + " length may be one");
+        return Optional.empty();
+      }
+      type = Optional.of(PrimitiveType.U32);
+    }
     if (type.isEmpty()) {
       reporter.error(typeWord.location(), "header field '" + name.text() + "' has type '"
           + typeWord.text() + "': a header field is an integer: " + INTEGERS);
@@ -155,8 +220,23 @@ final class FrameLinker {
     if (role == HeaderField.Role.CONSTANT && constant.isEmpty()) {
       return Optional.empty();
     }
+    if (order.isPresent() && (bits > 0 || varint > 0)) {
+      reporter.error(rest.get(1).location(), "header field '" + name.text() + "' is " + typeWord.text()
+          + ", which has no byte order");
+      return Optional.empty();
+    }
+    if (varint > 0 && counts.get() != LengthCounts.FOLLOWING && counts.get() != LengthCounts.BODY) {
+      reporter.error(element.location(), "varint length '" + name.text() + "' counts following or body:"
+          + " its own size varies");
+      return Optional.empty();
+    }
+    if (bits > 0 && constant.isPresent() && constant.get() >= 1L << bits) {
+      reporter.error(element.location(), "constant '" + name.text() + "' = " + constant.get() + " does not fit"
+          + " its " + bits + " bits (0 to " + ((1L << bits) - 1) + ")");
+      return Optional.empty();
+    }
     return Optional.of(new FrameField(name.text(), type.get(), order, role, counts, constant.orElse(0L),
-        element.doc(), name.location()));
+        element.doc(), name.location(), bits, varint));
   }
 
   /** What a length counts, from the words after {@code counts}; reports a misplaced clause. */

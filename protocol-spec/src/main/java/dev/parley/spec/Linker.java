@@ -490,11 +490,14 @@ final class Linker {
       return 0;
     }
     BigInteger min = field.map(f -> f.type().minValue()).orElse(BigInteger.ZERO);
-    BigInteger max = field.map(f -> f.type().maxValue().min(BigInteger.valueOf(Integer.MAX_VALUE)))
+    BigInteger max = field.map(f -> f.bits() > 0 ? BigInteger.valueOf((1L << f.bits()) - 1)
+            : f.type().maxValue().min(BigInteger.valueOf(Integer.MAX_VALUE)))
         .orElse(BigInteger.valueOf(unit.options.typeId().maxValue()));
     if (id.compareTo(min) < 0 || id.compareTo(max) > 0) {
       String fits = field.isEmpty()
           ? "type_id " + unit.options.typeId().keyword() + " (0 to " + max + ")"
+          : field.get().bits() > 0
+          ? "type id '" + field.get().name() + "' (" + field.get().typeText() + ": 0 to " + max + ")"
           : "type id '" + field.get().name() + "' (" + field.get().type().keyword() + ": " + min + " to "
               + max + (max.equals(field.get().type().maxValue()) ? "" : ", the most a Java int holds") + ")";
       reporter.error(written.location(), "message id " + id + " does not fit " + fits);

@@ -77,6 +77,17 @@ public record SchemaFile(
     return frame.get().applicationFields().stream().filter(f -> used.contains(f.name())).toList();
   }
 
+  /**
+   * The field of {@code message} whose union case header field {@code field} selects, if any: in
+   * that message the field is no component, and the encoder writes the case's selector in it.
+   */
+  public static java.util.Optional<Field> selectedBy(MessageType message, FrameField field) {
+    return message.fields().stream()
+        .filter(f -> Composite.selection(f.type())
+            .filter(s -> s.header() && s.selector().equals(field.name())).isPresent())
+        .findFirst();
+  }
+
   /** The field of {@code message} whose size header field {@code field} holds, if it has one. */
   public static java.util.Optional<Field> sizedBy(MessageType message, FrameField field) {
     return message.fields().stream()

@@ -110,7 +110,12 @@ frameDecl
     ;
 
 frameField
-    : identifier+ (EQ integer)? SEMI
+    : frameWord+ (EQ integer)? SEMI
+    ;
+
+// A word of a header field; a varint length is written varint<4>.
+frameWord
+    : identifier (LT integer GT)?
     ;
 
 field

@@ -1,6 +1,7 @@
 package dev.parley.spec.decode;
 
 import com.google.common.collect.ImmutableList;
+import dev.parley.runtime.HeaderField;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.internal.Wire;
 import dev.parley.spec.BytesType;
@@ -94,17 +95,31 @@ final class BodyReader {
    */
   ImmutableList<DecodedField> header(FrameLayout frame, ByteOrder fileOrder) throws DecodeException {
     ImmutableList.Builder<DecodedField> header = ImmutableList.builder();
+    int packed = 0;
     for (FrameField field : frame.fields()) {
       int offset = frame.offset(field);
       FieldPath path = FieldPath.root(field.name());
       field.byteOrder().ifPresent(in::order);
       long value;
       try {
-        value = integer(field.type());
-        switch (field.role()) {
-          case LENGTH -> Wire.frameLength(value, in.limit() - frame.uncounted(), UNNAMED, offset);
-          case CONSTANT -> Wire.constant(value, field.constant(), UNNAMED, offset);
-          default -> { }
+        if (field.varint() > 0) {
+          value = Wire.uvarint(in, field.varint(), UNNAMED);
+          Wire.frameLength(value, in.remaining(), UNNAMED, offset);
+        } else if (field.bits() > 0) {
+          if (frame.bitOffset(field) % 8 == 0) {
+            packed = Wire.u8(in, UNNAMED);
+          }
+          value = Wire.bitsOf(packed, frame.shift(field), field.bits());
+          if (field.role() == HeaderField.Role.CONSTANT) {
+            Wire.constant(value, field.constant(), UNNAMED, offset);
+          }
+        } else {
+          value = integer(field.type());
+          switch (field.role()) {
+            case LENGTH -> Wire.frameLength(value, in.limit() - frame.uncounted(), UNNAMED, offset);
+            case CONSTANT -> Wire.constant(value, field.constant(), UNNAMED, offset);
+            default -> { }
+          }
         }
       } catch (MalformedFrameException e) {
         throw malformed(path, e);
@@ -148,7 +163,13 @@ final class BodyReader {
       int start = in.position();
       DecodedValue value;
       Optional<SelectedType> selection = Composite.selection(field.type());
-      DecodedValue selector = selection.isPresent() ? selectors.get(selection.get().selector()) : null;
+      DecodedValue selector = null;
+      if (selection.isPresent() && selection.get().header()) {
+        selector = new DecodedValue.IntValue(selection.get().union().selectorWire(),
+            headerValues.get(selection.get().selector()));
+      } else if (selection.isPresent()) {
+        selector = selectors.get(selection.get().selector());
+      }
       if (size.isPresent() && size.get() instanceof Size.FieldRef ref) {
         // A size from the header is checked where the data starts, as the generated decoder does.
         SizeRead read = ref.header() ? new SizeRead(headerValues.get(ref.field()), start) : sizes.get(ref.field());

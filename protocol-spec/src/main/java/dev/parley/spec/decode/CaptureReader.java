@@ -114,6 +114,12 @@ public final class CaptureReader {
       frames.endOfStream();
     } catch (TruncatedFrameException e) {
       truncatedAt = frameOffset + have;
+      if (format.hasHeader() && format.minHeaderSize() < format.headerSize()) {
+        // A varint length ends the header: the reader knows how much of it is missing.
+        throw e.getMessage().contains("frame header")
+            ? DecodeException.truncatedHeader(frameOffset, have, have + (int) e.missing())
+            : DecodeException.truncatedRest(frameOffset, have + e.missing(), have, "frame");
+      }
       if (format.hasHeader()) {
         throw have < format.headerSize()
             ? DecodeException.truncatedStart(frameOffset, have, format.headerSize(), "frame header")

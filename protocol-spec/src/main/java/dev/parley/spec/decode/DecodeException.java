@@ -73,6 +73,16 @@ public final class DecodeException extends Exception {
    * The stream ended after {@code have} of the {@code size} bytes that give a frame's size:
    * {@code what} they are, {@code length prefix} or {@code frame header}.
    */
+  /**
+   * The stream ended inside a header whose varint length was still coming: at least
+   * {@code atLeast} bytes were needed.
+   */
+  static DecodeException truncatedHeader(long frameOffset, int have, int atLeast) {
+    return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the frame header: "
+        + have + " of at least " + atLeast + " bytes, " + (atLeast - have) + " missing", -1, frameOffset,
+        atLeast - have);
+  }
+
   static DecodeException truncatedStart(long frameOffset, int have, int size, String what) {
     return new DecodeException(Kind.TRUNCATED, frameOffset, -1, "", "stream ended inside the " + what
         + ": " + have + " of " + size + " bytes, " + (size - have) + " missing", -1, frameOffset, size - have);
