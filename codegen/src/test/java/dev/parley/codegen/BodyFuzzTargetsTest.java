@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * schema: the generated {@code decode} of arbitrary bytes, which may only throw a
  * {@link ProtocolException}; whatever decodes re-encodes canonically. PostgreSQL's schemas declare
  * their frame, so a target's input is a whole frame ({@link Canonical#decodeFrame});
- * {@code constructs.parley} is in Parley's own frame, so its input is a body
+ * memcached's and MQTT's too; {@code constructs.parley} and {@code bits_unions.parley} are in
+ * Parley's own frame, so their input is a body
  * ({@link Canonical#decodeBody}). In a normal build each target replays its corpus in
  * {@code src/test/resources/dev/parley/codegen/BodyFuzzTargetsTestInputs} (the frames of the
  * PostgreSQL captures and of SPEC.md 13, and a body of each message of {@code constructs.parley}
@@ -32,6 +33,11 @@ class BodyFuzzTargetsTest {
   private static final Protocol<Object> PG_FRONTEND = BodiesTest.subject("pg_frontend.parley").protocol();
   private static final Protocol<Object> PG_BACKEND = BodiesTest.subject("pg_backend.parley").protocol();
   private static final Protocol<Object> CONSTRUCTS = BodiesTest.subject("constructs.parley").protocol();
+  private static final Protocol<Object> MEMCACHED_REQUEST = BodiesTest.subject("memcached_request.parley").protocol();
+  private static final Protocol<Object> MEMCACHED_RESPONSE =
+      BodiesTest.subject("memcached_response.parley").protocol();
+  private static final Protocol<Object> MQTT = BodiesTest.subject("mqtt.parley").protocol();
+  private static final Protocol<Object> BITS_UNIONS = BodiesTest.subject("bits_unions.parley").protocol();
   private static final Path CORPUS = TestSchemas.resources().resolve("dev/parley/codegen/BodyFuzzTargetsTestInputs");
 
   /**
@@ -41,7 +47,8 @@ class BodyFuzzTargetsTest {
   @Test
   void everyInputOfTheCorpusIsAMessage() throws IOException, ProtocolException {
     Map<String, Protocol<Object>> targets = Map.of("decodePgStartup", PG_STARTUP, "decodePgFrontend", PG_FRONTEND,
-        "decodePgBackend", PG_BACKEND, "decodeConstructs", CONSTRUCTS);
+        "decodePgBackend", PG_BACKEND, "decodeConstructs", CONSTRUCTS, "decodeMemcachedRequest", MEMCACHED_REQUEST,
+        "decodeMemcachedResponse", MEMCACHED_RESPONSE, "decodeMqtt", MQTT, "decodeBitsUnions", BITS_UNIONS);
     for (Map.Entry<String, Protocol<Object>> target : targets.entrySet()) {
       List<Path> inputs;
       try (Stream<Path> files = Files.list(CORPUS.resolve(target.getKey()))) {
@@ -75,5 +82,25 @@ class BodyFuzzTargetsTest {
   @FuzzTest(maxDuration = "1m")
   void decodeConstructs(byte[] body) {
     Canonical.decodeBody(CONSTRUCTS, body);
+  }
+
+  @FuzzTest(maxDuration = "1m")
+  void decodeMemcachedRequest(byte[] frame) {
+    Canonical.decodeFrame(MEMCACHED_REQUEST, frame);
+  }
+
+  @FuzzTest(maxDuration = "1m")
+  void decodeMemcachedResponse(byte[] frame) {
+    Canonical.decodeFrame(MEMCACHED_RESPONSE, frame);
+  }
+
+  @FuzzTest(maxDuration = "1m")
+  void decodeMqtt(byte[] frame) {
+    Canonical.decodeFrame(MQTT, frame);
+  }
+
+  @FuzzTest(maxDuration = "1m")
+  void decodeBitsUnions(byte[] body) {
+    Canonical.decodeBody(BITS_UNIONS, body);
   }
 }

@@ -64,7 +64,7 @@ class PostgresCapturesTest {
   /** A captured frame and the schema whose protocol it is in, if any. */
   record Framed(Captured frame, Optional<String> schema) {}
 
-  private static List<Captured> read(String capture) throws IOException {
+  static List<Captured> read(String capture) throws IOException {
     List<Captured> frames = new ArrayList<>();
     int connection = 1;
     List<String> lines = Files.readAllLines(CAPTURES.resolve(capture));
