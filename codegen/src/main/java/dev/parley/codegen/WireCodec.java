@@ -531,11 +531,11 @@ final class WireCodec {
   private void readList(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
       String path, String in, NameAllocator names) {
     if (list.count() instanceof Size.Until until) {
-      readUntil(code, list, until, javaType, target, path, in, names);
+      readGrowing(code, list, java.util.Optional.of(until), javaType, target, path, in, names);
       return;
     }
     if (list.count() instanceof Size.Rest) {
-      readRest(code, list, javaType, target, path, in, names);
+      readGrowing(code, list, java.util.Optional.empty(), javaType, target, path, in, names);
       return;
     }
     if (list.count() instanceof Size.Varint v) {
@@ -575,39 +575,16 @@ final class WireCodec {
     code.addStatement("$T $N = $N.build()", javaType, target, elements);
   }
 
-  /** A list that takes the rest of the frame: elements until no byte is left. */
-  private void readRest(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
-      String path, String in, NameAllocator names) {
-    String elements = names.newName("elements");
-    String i = names.newName("i");
-    String element = names.newName("element");
-    String e = names.newName("error");
-    code.addStatement("$T $N = $T.growing()",
-        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
-        JavaTypes.LIST_BUILDER);
-    code.addStatement("int $N = 0", i);
-    code.beginControlFlow("try");
-    code.beginControlFlow("for (; $N.hasRemaining(); $N++)", in, i);
-    read(code, list.element(), element, "", in, names);
-    code.addStatement("$N.add($N)", elements, element);
-    code.endControlFlow();
-    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
-    code.addStatement("throw $N.within($S, $N)", e, path, i);
-    code.endControlFlow();
-    code.addStatement("$T $N = $N.build()", javaType, target, elements);
-  }
-
   /**
-   * A list that ends at its sentinel: each element's first value is read and compared, then read
-   * again as part of the element when it is not the sentinel. Every element takes a byte or more,
-   * so the frame bounds the loop.
+   * A list whose end the decoder finds as it reads: the end of the frame ({@code until} empty),
+   * or its sentinel, when each element's first value is read and compared, then read again as part
+   * of the element when it is not the sentinel. Every element takes a byte or more, so the frame
+   * bounds the loop either way.
    */
-  private void readUntil(CodeBlock.Builder code, ListType list, Size.Until until, TypeName javaType,
-      String target, String path, String in, NameAllocator names) {
+  private void readGrowing(CodeBlock.Builder code, ListType list, java.util.Optional<Size.Until> until,
+      TypeName javaType, String target, String path, String in, NameAllocator names) {
     String elements = names.newName("elements");
     String i = names.newName("i");
-    String start = names.newName("start");
-    String first = names.newName("first");
     String element = names.newName("element");
     String e = names.newName("error");
     code.addStatement("$T $N = $T.growing()",
@@ -615,13 +592,19 @@ final class WireCodec {
         JavaTypes.LIST_BUILDER);
     code.addStatement("int $N = 0", i);
     code.beginControlFlow("try");
-    code.beginControlFlow("for (;; $N++)", i);
-    code.addStatement("int $N = $N.position()", start, in);
-    read(code, until.type(), first, "", in, names);
-    code.beginControlFlow("if ($L)", Sentinels.matches(until, CodeBlock.of("$N", first), types));
-    code.addStatement("break");
-    code.endControlFlow();
-    code.addStatement("$N.position($N)", in, start);
+    if (until.isEmpty()) {
+      code.beginControlFlow("for (; $N.hasRemaining(); $N++)", in, i);
+    } else {
+      String start = names.newName("start");
+      String first = names.newName("first");
+      code.beginControlFlow("for (;; $N++)", i);
+      code.addStatement("int $N = $N.position()", start, in);
+      read(code, until.get().type(), first, "", in, names);
+      code.beginControlFlow("if ($L)", Sentinels.matches(until.get(), CodeBlock.of("$N", first), types));
+      code.addStatement("break");
+      code.endControlFlow();
+      code.addStatement("$N.position($N)", in, start);
+    }
     read(code, list.element(), element, "", in, names);
     code.addStatement("$N.add($N)", elements, element);
     code.endControlFlow();

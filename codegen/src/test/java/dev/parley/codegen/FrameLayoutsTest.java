@@ -163,6 +163,16 @@ class FrameLayoutsTest {
    * The whole frame of {@code message} as the protocol encodes it: for a header format what
    * {@code encode} writes, for Parley's own frame the length prefix and then that body.
    */
+  /** The frame reader of {@code protocol} cuts {@code bytes} as one whole frame, and nothing after it. */
+  static ByteBuffer cutOne(Protocol<Object> protocol, byte[] bytes) throws ProtocolException {
+    FrameReader reader = new FrameReader(protocol.frameFormat());
+    reader.feed(ByteBuffer.wrap(bytes));
+    ByteBuffer cut = reader.nextFrame();
+    assertEquals(bytes.length, cut.remaining(), "one whole frame");
+    assertNull(reader.nextFrame());
+    return cut;
+  }
+
   static byte[] frameOf(Protocol<Object> protocol, Object message) {
     byte[] encoded = new byte[protocol.encodedSize(message)];
     protocol.encode(message, ByteBuffer.wrap(encoded));

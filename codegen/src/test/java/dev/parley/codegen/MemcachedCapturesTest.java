@@ -2,13 +2,11 @@ package dev.parley.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.codegen.FrameLayoutsTest.Subject;
 import dev.parley.codegen.PostgresCapturesTest.Captured;
 import dev.parley.runtime.Bytes;
-import dev.parley.runtime.FrameReader;
 import dev.parley.spec.decode.CaptureReader;
 import dev.parley.spec.decode.DecodedFrame;
 import java.io.ByteArrayInputStream;
@@ -48,11 +46,7 @@ class MemcachedCapturesTest {
   private static void check(Captured frame) throws Exception {
     boolean request = frame.direction().equals("C>S");
     Subject s = BodiesTest.subject(request ? "memcached_request.parley" : "memcached_response.parley");
-    FrameReader reader = new FrameReader(s.protocol().frameFormat());
-    reader.feed(ByteBuffer.wrap(frame.bytes()));
-    ByteBuffer cut = reader.nextFrame();
-    assertEquals(frame.bytes().length, cut.remaining(), "one whole frame");
-    assertNull(reader.nextFrame());
+    ByteBuffer cut = FrameLayoutsTest.cutOne(s.protocol(), frame.bytes());
     Object message = s.protocol().decode(cut);
     String d = frame.description();
     int opcode = Integer.parseInt(find(d, "opcode=0x([0-9a-f]{2})").group(1), 16);
