@@ -63,7 +63,7 @@ class BodiesTest {
   /** The files of {@code valid/bodies}, each its own protocol. */
   static final List<String> FILES = List.of("bits_unions.parley", "constructs.parley", "device.parley",
       "memcached_request.parley", "memcached_response.parley", "mqtt.parley", "pg_backend.parley",
-      "pg_frontend.parley", "pg_startup.parley", "varints_checksums.parley");
+      "pg_encryption_answer.parley", "pg_frontend.parley", "pg_startup.parley", "varints_checksums.parley");
 
   /**
    * What a decode may allocate for a frame of n bytes, as the self-fuzzing suite bounds it: a small

@@ -30,21 +30,17 @@ import org.junit.jupiter.api.TestFactory;
  * Frames recorded from a real PostgreSQL 15 ({@code protocol-spec/src/test/resources/captures},
  * see its README) read by the generated code of the body schemas of {@code valid/bodies}: the
  * client's frames up to its StartupMessage with {@code pg_startup}, its later ones with
- * {@code pg_frontend}, the server's with {@code pg_backend}. Each frame decodes to the values its
- * description in the capture names, field by field, encodes back to exactly its bytes, and the
- * interpreter decodes it too and agrees.
- *
- * <p>One frame is not a message of these schemas and is skipped, on purpose: the server's answer
- * to SSLRequest, a single byte 'N' with neither tag nor length (valid/frames' {@code
- * pg_encryption_answer} describes it; {@link #onlyTheOneByteAnswerToSslRequestIsSkipped} pins
- * that it is the only one).
+ * {@code pg_frontend}, the server's with {@code pg_backend}, and its one-byte answers to SSLRequest
+ * and GSSENCRequest, with neither tag nor length, with {@code pg_encryption_answer}. Each frame
+ * decodes to the values its description in the capture names, field by field, encodes back to
+ * exactly its bytes, and the interpreter decodes it too and agrees.
  */
 class PostgresCapturesTest {
 
   private static final Path CAPTURES = TestSchemas.moduleDir().resolveSibling("protocol-spec")
       .resolve("src/test/resources/captures");
   private static final List<String> FILES = List.of("pg-startup-query.tsv", "pg-extended-query.tsv",
-      "pg-ssl-request.tsv");
+      "pg-ssl-request.tsv", "pg-gssenc-request.tsv");
 
   /** One frame of a capture: where it is, its direction, its bytes and what the capture says it is. */
   record Captured(String capture, int line, int connection, String direction, byte[] bytes, String description) {
@@ -96,7 +92,8 @@ class PostgresCapturesTest {
             started.add(frame.connection());
           }
         } else {
-          schema = frame.bytes().length == 1 ? Optional.empty() : Optional.of("pg_backend.parley");
+          // The answer to SSLRequest or GSSENCRequest is one bare byte.
+          schema = Optional.of(frame.bytes().length == 1 ? "pg_encryption_answer.parley" : "pg_backend.parley");
         }
         framed.add(new Framed(frame, schema));
       }
@@ -107,7 +104,7 @@ class PostgresCapturesTest {
   @TestFactory
   Stream<DynamicTest> everyPostgresFrameDecodesToItsDescriptionAndBackToItsBytes() throws IOException {
     List<Framed> frames = frames().stream().filter(f -> f.schema().isPresent()).toList();
-    assertEquals(88, frames.size(), "frames of the three captures, less the one-byte answer");
+    assertEquals(91, frames.size(), "frames of the four captures");
     return frames.stream().map(f -> DynamicTest.dynamicTest(f.frame().name(),
         () -> checkFrame(f.frame(), BodiesTest.subject(f.schema().orElseThrow()))));
   }
@@ -128,12 +125,8 @@ class PostgresCapturesTest {
   }
 
   @Test
-  void onlyTheOneByteAnswerToSslRequestIsSkipped() throws IOException {
-    List<Captured> skipped = frames().stream().filter(f -> f.schema().isEmpty()).map(Framed::frame).toList();
-    assertEquals(1, skipped.size(), () -> skipped.toString());
-    assertEquals("pg-ssl-request.tsv S>C answer to SSLRequest", skipped.get(0).capture() + " "
-        + skipped.get(0).direction() + " " + skipped.get(0).message());
-    assertEquals("4e", HexFormat.of().formatHex(skipped.get(0).bytes()));
+  void everyFrameHasItsSchema() throws IOException {
+    assertTrue(frames().stream().allMatch(f -> f.schema().isPresent()));
   }
 
   /**
@@ -231,6 +224,18 @@ class PostgresCapturesTest {
       case "SSLRequest" -> {
         find(d, "code=80877103 ");
         yield startup("SslRequest");
+      }
+      case "GSSENCRequest" -> {
+        find(d, "code=80877104 ");
+        yield startup("GssEncRequest");
+      }
+      case "answer to SSLRequest" -> {
+        find(d, "single byte 'N'");
+        yield BodiesTest.record("bodies.pg.answer.Unwilling");
+      }
+      case "answer to GSSENCRequest" -> {
+        find(d, "single byte 'G'");
+        yield BodiesTest.record("bodies.pg.answer.WillingGss");
       }
       case "StartupMessage" -> startup("StartupMessage", each(
           find(d, "key/value pairs (.*), final NUL").group(1).replace(" ", "; "),
