@@ -8,14 +8,26 @@ import dev.parley.benchmarks.generated.BenchProtocol;
 import dev.parley.benchmarks.generated.Blob;
 import dev.parley.benchmarks.generated.Chat;
 import dev.parley.benchmarks.generated.Fill;
+import dev.parley.benchmarks.generated.NulText;
 import dev.parley.benchmarks.generated.Order;
+import dev.parley.benchmarks.generated.PrefixedText;
 import dev.parley.benchmarks.generated.Side;
+import dev.parley.benchmarks.generated.SizedText;
+import dev.parley.benchmarks.generated.pg.backend.BenchPgBackendMessage;
+import dev.parley.benchmarks.generated.pg.backend.BenchPgBackendProtocol;
+import dev.parley.benchmarks.generated.pg.backend.DataRow;
+import dev.parley.benchmarks.generated.pg.backend.FieldDescription;
+import dev.parley.benchmarks.generated.pg.backend.RowDescription;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,8 +44,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The same three messages (Order, Chat, a 4 KiB Blob) in four codecs: Parley's generated records,
- * the hand-written {@code ByteBuffer} floor, SBE flyweights and protobuf-java. Benchmarks are
- * named {@code <message><System><Operation>}:
+ * the hand-written {@code ByteBuffer} floor, SBE flyweights and protobuf-java; beside them, in
+ * Parley only, two of PostgreSQL's result messages ({@code bench_pg_backend.parley}: a DataRow of
+ * ten text columns, one NULL, and a RowDescription of five fields) and one string in three
+ * encodings ({@code bench.parley}'s PrefixedText, NulText and SizedText, each with a 40-byte and
+ * a 200-byte SQL text). Benchmarks are named {@code <message><System><Operation>}:
  *
  * <ul>
  *   <li>{@code Encode}: a prebuilt message into a reused buffer;
@@ -55,6 +70,14 @@ import org.openjdk.jmh.infra.Blackhole;
 public class CodecBenchmark {
 
   private static final BenchProtocol PARLEY = BenchProtocol.INSTANCE;
+  private static final BenchPgBackendProtocol POSTGRES = BenchPgBackendProtocol.INSTANCE;
+
+  /** 40 bytes of ASCII, a short query. */
+  static final String TEXT_40 = "SELECT id, name FROM users WHERE id = $1";
+  /** 200 bytes of ASCII, a longer query. */
+  static final String TEXT_200 = "SELECT o.id, o.customer_id, o.total_cents, o.state, c.name, c.email FROM orders o"
+      + " JOIN customer c ON c.id = o.customer_id WHERE o.state = $1 AND o.created_at >= $2"
+      + " ORDER BY o.created_at DESC LIMIT 500";
 
   private final ByteBuffer buffer = ByteBuffer.allocate(8192);
   private final byte[] protobufArray = new byte[8192];
@@ -78,6 +101,24 @@ public class CodecBenchmark {
   private UnsafeBuffer sbeOrderBytes;
   private UnsafeBuffer sbeChatBytes;
   private UnsafeBuffer sbeBlobBytes;
+
+  private DataRow dataRow;
+  private RowDescription rowDescription;
+  private ByteBuffer dataRowFrame;
+  private ByteBuffer rowDescriptionFrame;
+
+  private PrefixedText prefixed40;
+  private PrefixedText prefixed200;
+  private NulText nul40;
+  private NulText nul200;
+  private SizedText sized40;
+  private SizedText sized200;
+  private ByteBuffer prefixed40Body;
+  private ByteBuffer prefixed200Body;
+  private ByteBuffer nul40Body;
+  private ByteBuffer nul200Body;
+  private ByteBuffer sized40Body;
+  private ByteBuffer sized200Body;
 
   @Setup
   public void setUp() throws Exception {
@@ -107,6 +148,45 @@ public class CodecBenchmark {
     check(sbe.decodeOrder(sbeOrderBytes).equals(Model.ORDER), "SBE Order");
     check(sbe.decodeChat(sbeChatBytes).equals(Model.CHAT), "SBE Chat");
     check(Arrays.equals(sbe.decodeBlob(sbeBlobBytes).payload(), Model.BLOB.payload()), "SBE Blob");
+
+    dataRow = dataRow();
+    rowDescription = rowDescription();
+    dataRowFrame = frame(dataRow);
+    rowDescriptionFrame = frame(rowDescription);
+    check(dataRowFrame.equals(PostgresBytes.dataRow(DATA_ROW)), "DataRow must be PostgreSQL's bytes");
+    check(rowDescriptionFrame.equals(PostgresBytes.rowDescription(rowDescription)),
+        "RowDescription must be PostgreSQL's bytes");
+    check(POSTGRES.decode(dataRowFrame.duplicate()).equals(dataRow), "Parley DataRow");
+    check(POSTGRES.decode(rowDescriptionFrame.duplicate()).equals(rowDescription), "Parley RowDescription");
+
+    check(TEXT_40.length() == 40 && TEXT_200.length() == 200, "the texts must be 40 and 200 bytes of ASCII");
+    prefixed40 = new PrefixedText(TEXT_40);
+    prefixed200 = new PrefixedText(TEXT_200);
+    nul40 = new NulText(TEXT_40);
+    nul200 = new NulText(TEXT_200);
+    sized40 = new SizedText(TEXT_40);
+    sized200 = new SizedText(TEXT_200);
+    prefixed40Body = body(prefixed40);
+    prefixed200Body = body(prefixed200);
+    nul40Body = body(nul40);
+    nul200Body = body(nul200);
+    sized40Body = body(sized40);
+    sized200Body = body(sized200);
+    for (String text : List.of(TEXT_40, TEXT_200)) {
+      ByteBuffer prefixed = body(new PrefixedText(text));
+      ByteBuffer nul = body(new NulText(text));
+      ByteBuffer sized = body(new SizedText(text));
+      // After the 2-byte type id: the same u16 count and text in PrefixedText and SizedText; in
+      // NulText the text, then one 0x00.
+      check(prefixed.slice(2, prefixed.remaining() - 2).equals(sized.slice(2, sized.remaining() - 2)),
+          "SizedText must carry PrefixedText's bytes");
+      check(nul.remaining() == 2 + text.length() + 1 && nul.get(nul.limit() - 1) == 0
+          && nul.slice(2, text.length()).equals(prefixed.slice(4, text.length())),
+          "NulText must carry the same text, then 0x00");
+      check(PARLEY.decode(prefixed.duplicate()).equals(new PrefixedText(text)), "Parley PrefixedText");
+      check(PARLEY.decode(nul.duplicate()).equals(new NulText(text)), "Parley NulText");
+      check(PARLEY.decode(sized.duplicate()).equals(new SizedText(text)), "Parley SizedText");
+    }
   }
 
   // ---- Order
@@ -288,6 +368,98 @@ public class CodecBenchmark {
     return protobufBlob.getSerializedSize();
   }
 
+  // ---- PostgreSQL's DataRow and RowDescription (Parley only)
+
+  @Benchmark
+  public ByteBuffer dataRowParleyEncode() {
+    POSTGRES.encode(dataRow, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchPgBackendMessage dataRowParleyDecode() throws ProtocolException {
+    return POSTGRES.decode(dataRowFrame.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer rowDescriptionParleyEncode() {
+    POSTGRES.encode(rowDescription, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchPgBackendMessage rowDescriptionParleyDecode() throws ProtocolException {
+    return POSTGRES.decode(rowDescriptionFrame.clear());
+  }
+
+  // ---- One string, three ways to end it (Parley only)
+
+  @Benchmark
+  public ByteBuffer prefixed40ParleyEncode() {
+    PARLEY.encode(prefixed40, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage prefixed40ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(prefixed40Body.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer nul40ParleyEncode() {
+    PARLEY.encode(nul40, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage nul40ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(nul40Body.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer sized40ParleyEncode() {
+    PARLEY.encode(sized40, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage sized40ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(sized40Body.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer prefixed200ParleyEncode() {
+    PARLEY.encode(prefixed200, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage prefixed200ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(prefixed200Body.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer nul200ParleyEncode() {
+    PARLEY.encode(nul200, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage nul200ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(nul200Body.clear());
+  }
+
+  @Benchmark
+  public ByteBuffer sized200ParleyEncode() {
+    PARLEY.encode(sized200, buffer.clear());
+    return buffer;
+  }
+
+  @Benchmark
+  public BenchMessage sized200ParleyDecode() throws ProtocolException {
+    return PARLEY.decode(sized200Body.clear());
+  }
+
   // ---- helpers
 
   /** protobuf's encode into a reused array: {@code writeTo} a stream over it. */
@@ -338,6 +510,79 @@ public class CodecBenchmark {
       builder.addFills(dev.parley.benchmarks.protobuf.Fill.newBuilder().setPrice(fill.price()).setQty((int) fill.qty()));
     }
     return builder.build();
+  }
+
+  /**
+   * A row of an orders query in PostgreSQL's text format, as a server sends it: id, customer id,
+   * name, email, created at, paid, total, shipped at (NULL), quantity, status.
+   */
+  static final List<String> DATA_ROW = Arrays.asList("1042", "7", "Ada Lovelace", "ada@example.com",
+      "2024-03-15 09:41:27.123456", "t", "129.95", null, "3", "pending");
+
+  static DataRow dataRow() {
+    List<Optional<Bytes>> columns = new ArrayList<>();
+    for (String column : DATA_ROW) {
+      columns.add(column == null ? Optional.empty()
+          : Optional.of(Bytes.of(column.getBytes(StandardCharsets.US_ASCII))));
+    }
+    return new DataRow(columns);
+  }
+
+  /**
+   * The description of five columns of one table, as {@code SELECT id, customer_id, name, email,
+   * created_at FROM customer} gets it: int4, int8, text, varchar(255) and timestamp, text format.
+   */
+  static RowDescription rowDescription() {
+    int table = 16385;
+    return new RowDescription(List.of(
+        new FieldDescription("id", table, (short) 1, 23, (short) 4, -1, (short) 0),
+        new FieldDescription("customer_id", table, (short) 2, 20, (short) 8, -1, (short) 0),
+        new FieldDescription("name", table, (short) 3, 25, (short) -1, -1, (short) 0),
+        new FieldDescription("email", table, (short) 4, 1043, (short) -1, 255 + 4, (short) 0),
+        new FieldDescription("created_at", table, (short) 5, 1114, (short) 8, -1, (short) 0)));
+  }
+
+  /** PostgreSQL's bytes of the two messages, written by hand, to check Parley's against. */
+  private static final class PostgresBytes {
+
+    private PostgresBytes() {}
+
+    static ByteBuffer dataRow(List<String> columns) {
+      ByteBuffer out = ByteBuffer.allocate(1024);
+      out.put((byte) 'D').putInt(0).putShort((short) columns.size());
+      for (String column : columns) {
+        if (column == null) {
+          out.putInt(-1);
+        } else {
+          byte[] bytes = column.getBytes(StandardCharsets.US_ASCII);
+          out.putInt(bytes.length).put(bytes);
+        }
+      }
+      return lengthed(out);
+    }
+
+    static ByteBuffer rowDescription(RowDescription description) {
+      ByteBuffer out = ByteBuffer.allocate(1024);
+      out.put((byte) 'T').putInt(0).putShort((short) description.fields().size());
+      for (FieldDescription field : description.fields()) {
+        out.put(field.name().getBytes(StandardCharsets.US_ASCII)).put((byte) 0)
+            .putInt(field.tableOid()).putShort(field.column()).putInt(field.typeOid())
+            .putShort(field.typeSize()).putInt(field.typeModifier()).putShort(field.format());
+      }
+      return lengthed(out);
+    }
+
+    /** Fills in the length after the tag (itself and the body) and flips. */
+    private static ByteBuffer lengthed(ByteBuffer out) {
+      out.putInt(1, out.position() - 1);
+      return out.flip();
+    }
+  }
+
+  static ByteBuffer frame(BenchPgBackendMessage message) {
+    ByteBuffer frame = ByteBuffer.allocate(POSTGRES.encodedSize(message));
+    POSTGRES.encode(message, frame);
+    return frame.flip();
   }
 
   static ByteBuffer body(BenchMessage message) {

@@ -1,6 +1,7 @@
 package dev.parley.benchmarks;
 
 import dev.parley.benchmarks.generated.BenchProtocol;
+import dev.parley.benchmarks.generated.pg.backend.BenchPgBackendProtocol;
 import java.util.Locale;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -21,5 +22,25 @@ final class EncodedSizes {
         CodecBenchmark.protobuf(Model.CHAT).getSerializedSize(),
         BenchProtocol.INSTANCE.encodedSize(CodecBenchmark.parley(Model.BLOB)), sbe.encode(Model.BLOB, buffer),
         CodecBenchmark.protobuf(Model.BLOB).getSerializedSize());
+  }
+
+  /** Parley's Order body, type id included. */
+  static int order() {
+    return BenchProtocol.INSTANCE.encodedSize(CodecBenchmark.parley(Model.ORDER));
+  }
+
+  /** Parley's Chat body, type id included. */
+  static int chat() {
+    return BenchProtocol.INSTANCE.encodedSize(CodecBenchmark.parley(Model.CHAT));
+  }
+
+  /** The whole DataRow frame, PostgreSQL's tag and length included. */
+  static int dataRow() {
+    return BenchPgBackendProtocol.INSTANCE.encodedSize(CodecBenchmark.dataRow());
+  }
+
+  /** The whole RowDescription frame, PostgreSQL's tag and length included. */
+  static int rowDescription() {
+    return BenchPgBackendProtocol.INSTANCE.encodedSize(CodecBenchmark.rowDescription());
   }
 }

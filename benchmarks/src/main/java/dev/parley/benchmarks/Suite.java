@@ -21,8 +21,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler), PostgreSQL's
- * declared frame against Parley's own, the framing throughput and the memory a connection costs, printed as Markdown tables with every Parley figure as a ratio to the anchors
+ * The whole comparison in one run: the codec benchmarks (JMH with the GC profiler), with
+ * PostgreSQL's DataRow and RowDescription and one string in three encodings beside them,
+ * PostgreSQL's declared frame against Parley's own, the framing throughput and the memory a connection costs, printed as Markdown tables with every Parley figure as a ratio to the anchors
  * measured in the same run. Also written to {@code benchmarks/target/results.md}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar [--quick]};
@@ -80,7 +81,7 @@ public final class Suite {
         .forks(1)
         .verbosity(VerboseMode.SILENT)
         .build();
-    System.err.println("codec benchmarks: 27 of them, about 12 s each...");
+    System.err.println("codec benchmarks: 43 of them, about 12 s each...");
     Collection<RunResult> runs = new Runner(options).run();
     Map<String, Figure> figures = new HashMap<>();
     for (RunResult run : runs) {
@@ -113,6 +114,62 @@ public final class Suite {
     line("");
     line("Encoded sizes in bytes: " + EncodedSizes.describe());
     line("");
+    postgresMessages(figures);
+    strings(figures);
+  }
+
+  /** DataRow and RowDescription, Parley only, beside Order and Chat of the same run. */
+  private void postgresMessages(Map<String, Figure> figures) {
+    line("## PostgreSQL's DataRow and RowDescription (Parley; Order and Chat of the same run beside them)");
+    line("");
+    line("| message | bytes | encode | decode |");
+    line("|---|---:|---:|---:|");
+    for (String[] message : List.of(
+        new String[] {"dataRow", "DataRow, 10 text columns, one NULL", Integer.toString(EncodedSizes.dataRow())},
+        new String[] {"rowDescription", "RowDescription, 5 fields", Integer.toString(EncodedSizes.rowDescription())},
+        new String[] {"order", "Order (above)", Integer.toString(EncodedSizes.order())},
+        new String[] {"chat", "Chat (above)", Integer.toString(EncodedSizes.chat())})) {
+      line(String.format(Locale.ROOT, "| %s | %s | %s | %s |", message[1], message[2],
+          figure(figures.get(message[0] + "ParleyEncode")), figure(figures.get(message[0] + "ParleyDecode"))));
+    }
+    line("");
+    line("Bytes: for DataRow and RowDescription the whole frame, PostgreSQL's tag and length included (encode"
+        + " writes it, decode reads and checks it); for Order and Chat the body with its type id.");
+    line("");
+  }
+
+  /**
+   * The same text decoded from three encodings: speed against the u16-prefixed string as the
+   * prefixed string's time over the other's, so that 0.90 means 90% of its throughput.
+   */
+  private void strings(Map<String, Figure> figures) {
+    line("## One string, three encodings (Parley): decode and encode");
+    line("");
+    line("Speed ÷ prefixed is the prefixed string's ns/op over this one's: below 1, slower than the prefixed string.");
+    line("");
+    line("| text | operation | `string` (u16 count) | `string<nul>` | `u16 n; string<n>` | `string<nul>` speed ÷ prefixed"
+        + " | `string<n>` speed ÷ prefixed |");
+    line("|---|---|---:|---:|---:|---:|---:|");
+    for (int length : List.of(40, 200)) {
+      for (String operation : List.of("Decode", "Encode")) {
+        Figure prefixed = figures.get("prefixed" + length + "Parley" + operation);
+        Figure nul = figures.get("nul" + length + "Parley" + operation);
+        Figure sized = figures.get("sized" + length + "Parley" + operation);
+        line(String.format(Locale.ROOT, "| %d bytes of ASCII | %s | %s | %s | %s | %s | %s |", length,
+            operation.toLowerCase(Locale.ROOT), figure(prefixed), figure(nul), figure(sized), speed(prefixed, nul),
+            speed(prefixed, sized)));
+      }
+    }
+    line("");
+  }
+
+  private static String figure(Figure figure) {
+    return figure == null ? "—"
+        : String.format(Locale.ROOT, "%.1f ± %.1f ns, %.0f B", figure.nanos, figure.nanosError, figure.bytes);
+  }
+
+  private static String speed(Figure base, Figure other) {
+    return base == null || other == null ? "—" : String.format(Locale.ROOT, "%.2f", base.nanos / other.nanos);
   }
 
   private void headerFraming(boolean quick) throws Exception {
