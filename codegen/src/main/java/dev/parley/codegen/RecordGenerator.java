@@ -651,6 +651,9 @@ final class RecordGenerator {
         String at = names.newName(local + "At");
         code.addStatement("int $N = $N.position()", at, in);
         codec.readSized(code, field.type(), local, field.name(), in, JavaNames.fieldName(ref.field()), at, names);
+      } else if (lastCString(composite, field)) {
+        // A message's last string<nul> usually ends at the frame's last byte: the faster read.
+        code.addStatement("$T $N = $T.lastCString($N, $S)", String.class, local, JavaTypes.WIRE, in, field.name());
       } else if (field.since() == 1) {
         readField(code, field, local, in, names);
       } else {
@@ -708,6 +711,13 @@ final class RecordGenerator {
   /** Where the checksum that ends {@code composite} starts covering bytes; null without one. */
   private static ChecksumType.Span checksumSpan(Composite composite) {
     return composite.checksum().map(f -> ((ChecksumType) f.type()).span()).orElse(null);
+  }
+
+  /** Whether {@code field} is a plain {@code string<nul>} that is the last field of a message. */
+  private static boolean lastCString(Composite composite, Field field) {
+    List<Field> fields = composite.fields();
+    return composite instanceof MessageType && field == fields.get(fields.size() - 1) && !field.optional()
+        && field.since() == 1 && field.type() instanceof StringType s && s.size() instanceof Size.Terminated;
   }
 
   /** Declares {@code target} and reads the field into it, presence byte first when optional. */

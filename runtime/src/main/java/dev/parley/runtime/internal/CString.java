@@ -29,22 +29,6 @@ final class CString {
   static String read(ByteBuffer in, String field) throws MalformedFrameException {
     int start = in.position();
     int limit = in.limit();
-    if (limit > start && in.get(limit - 1) == 0) {
-      // The usual place of a NUL-terminated string is a message's last field, which ends at the
-      // frame's last byte. Decoded as a prefixed string is, by the JDK's vectorised code, it needs
-      // only the JDK's vectorised search for a NUL before that byte; one there ends it earlier.
-      String value;
-      try {
-        value = Utf8.decode(in, limit - 1 - start, field);
-      } catch (MalformedFrameException e) {
-        value = null; // bytes after an earlier NUL need not be UTF-8: the search below decides
-      }
-      if (value != null && value.indexOf('\0') < 0) {
-        in.position(limit);
-        return value;
-      }
-      in.position(start);
-    }
     int stop;
     if (in.hasArray()) {
       int base = in.arrayOffset();
@@ -67,6 +51,32 @@ final class CString {
     String value = Utf8.decode(in, nul - start, field);
     in.position(nul + 1);
     return value;
+  }
+
+  /**
+   * See {@link Wire#lastCString}: a string that is its message's last field, which the frame's last
+   * byte usually ends.
+   */
+  static String readLast(ByteBuffer in, String field) throws MalformedFrameException {
+    int start = in.position();
+    int limit = in.limit();
+    if (limit > start && in.get(limit - 1) == 0) {
+      // The usual place of a NUL-terminated string is a message's last field, which ends at the
+      // frame's last byte. Decoded as a prefixed string is, by the JDK's vectorised code, it needs
+      // only the JDK's vectorised search for a NUL before that byte; one there ends it earlier.
+      String value;
+      try {
+        value = Utf8.decode(in, limit - 1 - start, field);
+      } catch (MalformedFrameException e) {
+        value = null; // bytes after an earlier NUL need not be UTF-8: the search below decides
+      }
+      if (value != null && value.indexOf('\0') < 0) {
+        in.position(limit);
+        return value;
+      }
+      in.position(start);
+    }
+    return read(in, field);
   }
 
   /** {@code length} bytes of ASCII at the position, copied as chars, the position moved past them. */

@@ -289,6 +289,17 @@ public final class Wire {
   }
 
   /**
+   * A NUL-terminated string that is its message's last field, which the frame's last byte usually
+   * ends: then it is read as a prefixed string is, by the JDK's vectorised UTF-8 decoding, and one
+   * vectorised search proves no NUL ends it earlier. A NUL before the last byte still ends it
+   * there, as {@link #cstring} reads it. Only for a message's last field: called for every string
+   * of a frame, the first try would read the rest of the frame each time.
+   */
+  public static String lastCString(ByteBuffer in, String field) throws MalformedFrameException {
+    return CString.readLast(in, field);
+  }
+
+  /**
    * A NUL-terminated string: the strict UTF-8 before the first 0x00 byte, which is consumed and
    * not returned. A string whose terminator is not among the bytes left is an error at its start.
    */

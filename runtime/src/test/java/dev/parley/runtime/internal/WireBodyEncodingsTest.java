@@ -122,21 +122,25 @@ class WireBodyEncodingsTest {
   }
 
   /**
-   * A NUL at the last byte is where a last field's string ends, which is read by the prefixed
-   * string's decoder; a NUL before it still ends the string there, and the bytes between need not
-   * be UTF-8, since they are not the string's.
+   * A NUL at the last byte is where a last field's string ends, which {@code lastCString} reads
+   * with the prefixed string's decoder; a NUL before it still ends the string there, and the bytes
+   * between need not be UTF-8, since they are not the string's.
    */
   @Test
   void aNulBeforeALastByteNulEndsTheStringThere() throws MalformedFrameException {
     for (Kind kind : KINDS) {
       ByteBuffer in = kind.of(bytes('a', 'b', 0, 'c', 0));
-      assertEquals("ab", Wire.cstring(in, "s"), kind.name());
+      assertEquals("ab", Wire.lastCString(in, "s"), kind.name());
       assertEquals(AT + 3, in.position(), kind.name());
       ByteBuffer invalidAfter = kind.of(bytes('a', 0, 0xFF, 0xFE, 0));
-      assertEquals("a", Wire.cstring(invalidAfter, "s"), kind.name());
+      assertEquals("a", Wire.lastCString(invalidAfter, "s"), kind.name());
       assertEquals(AT + 2, invalidAfter.position(), kind.name());
+      assertEquals("ab", Wire.cstring(kind.of(bytes('a', 'b', 0, 'c', 0)), "s"), kind.name());
+      ByteBuffer last = kind.of(bytes('a', 'b', 0));
+      assertEquals("ab", Wire.lastCString(last, "s"), kind.name());
+      assertEquals(AT + 3, last.position(), kind.name());
       ByteBuffer invalidBefore = kind.of(bytes('a', 0xFF, 'b', 0));
-      assertEquals("s: malformed UTF-8 (byte 0xff), at offset " + (AT + 1), message(() -> Wire.cstring(invalidBefore, "s")),
+      assertEquals("s: malformed UTF-8 (byte 0xff), at offset " + (AT + 1), message(() -> Wire.lastCString(invalidBefore, "s")),
           kind.name());
     }
   }
