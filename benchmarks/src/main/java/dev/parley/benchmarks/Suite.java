@@ -16,6 +16,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -70,17 +71,20 @@ public final class Suite {
     }
   }
 
-  private void codecs(boolean quick) throws Exception {
-    Options options = new OptionsBuilder()
-        .include(CodecBenchmark.class.getName() + "\\.")
-        .addProfiler(GCProfiler.class)
+  /** The benchmarks of {@code benchmark}: five iterations of a second, one with {@code quick}, one fork. */
+  private static ChainedOptionsBuilder options(Class<?> benchmark, boolean quick) {
+    return new OptionsBuilder()
+        .include(benchmark.getName() + "\\.")
         .warmupIterations(quick ? 1 : 5)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(quick ? 1 : 5)
         .measurementTime(TimeValue.seconds(1))
         .forks(1)
-        .verbosity(VerboseMode.SILENT)
-        .build();
+        .verbosity(VerboseMode.SILENT);
+  }
+
+  private void codecs(boolean quick) throws Exception {
+    Options options = options(CodecBenchmark.class, quick).addProfiler(GCProfiler.class).build();
     System.err.println("codec benchmarks: 43 of them, about 12 s each...");
     Collection<RunResult> runs = new Runner(options).run();
     Map<String, Figure> figures = new HashMap<>();
@@ -173,15 +177,7 @@ public final class Suite {
   }
 
   private void headerFraming(boolean quick) throws Exception {
-    Options options = new OptionsBuilder()
-        .include(HeaderFramingBenchmark.class.getName() + "\\.")
-        .warmupIterations(quick ? 1 : 5)
-        .warmupTime(TimeValue.seconds(1))
-        .measurementIterations(quick ? 1 : 5)
-        .measurementTime(TimeValue.seconds(1))
-        .forks(1)
-        .verbosity(VerboseMode.SILENT)
-        .build();
+    Options options = options(HeaderFramingBenchmark.class, quick).build();
     System.err.println("header framing: 12 benchmarks, about 12 s each...");
     Map<String, Figure> figures = new HashMap<>();
     for (RunResult run : new Runner(options).run()) {

@@ -125,13 +125,18 @@ final class GeneratorsGenerator {
       }
       arguments.add(arguments.isEmpty() ? "\n$L" : ",\n$L", value);
     }
+    return randomRecord(record, "A random valid {@code $T}.", arguments.build());
+  }
+
+  /** {@code randomX(rnd, size)}, a new {@code record} of {@code arguments}. */
+  private static MethodSpec randomRecord(ClassName record, String doc, CodeBlock arguments) {
     return MethodSpec.methodBuilder("random" + record.simpleName())
-        .addJavadoc("A random valid {@code $T}.", record)
+        .addJavadoc(doc, record)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
         .addParameter(RANDOM, "rnd")
         .addParameter(TypeName.INT, "size")
-        .addStatement("return new $T($>$L$<)", record, arguments.build())
+        .addStatement("return new $T($>$L$<)", record, arguments)
         .build();
   }
 
@@ -146,14 +151,7 @@ final class GeneratorsGenerator {
       };
       arguments.add(arguments.isEmpty() ? "\n$L" : ",\n$L", value);
     }
-    return MethodSpec.methodBuilder("random" + record.simpleName())
-        .addJavadoc("Random valid {@code $T} bit fields.", record)
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(record)
-        .addParameter(RANDOM, "rnd")
-        .addParameter(TypeName.INT, "size")
-        .addStatement("return new $T($>$L$<)", record, arguments.build())
-        .build();
+    return randomRecord(record, "Random valid {@code $T} bit fields.", arguments.build());
   }
 
   /** A random case of the union; with a default, sometimes a selector value without a case. */
@@ -279,14 +277,7 @@ final class GeneratorsGenerator {
 
   /** A predicate of a list's elements: whether one starts with the sentinel that ends the list. */
   private CodeBlock isSentinel(ListType list, Size.Until until) {
-    CodeBlock first = list.element() instanceof StructType struct
-        ? CodeBlock.of("e.$N()", RecordGenerator.javaName(struct.fields().get(0)))
-        : CodeBlock.of("e");
-    if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
-      // A boxed element, unboxed for the comparison.
-      first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
-    }
-    return CodeBlock.of("e -> $L", Sentinels.matches(until, first, types));
+    return CodeBlock.of("e -> $L", Sentinels.startsWithSentinel(list, until, CodeBlock.of("e"), types));
   }
 
   private MethodSpec shrink(Composite composite, List<Field> fields) {

@@ -462,17 +462,11 @@ final class RecordGenerator {
       return;
     }
     String i = names.newName("i");
-    CodeBlock first = list.element() instanceof StructType struct
-        ? CodeBlock.of("$L.get($N).$N()", value, i, javaName(struct.fields().get(0)))
-        : CodeBlock.of("$L.get($N)", value, i);
-    if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
-      // A boxed element, unboxed for the comparison.
-      first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
-    }
+    CodeBlock sentinel = Sentinels.startsWithSentinel(list, until, CodeBlock.of("$L.get($N)", value, i), types);
     String startsWith = "] starts with " + dev.parley.spec.Value.source(until.sentinel())
         + ", the sentinel that ends the list";
     code.beginControlFlow("for (int $N = 0; $N < $L.size(); $N++)", i, i, value, i);
-    code.beginControlFlow("if ($L)", Sentinels.matches(until, first, types));
+    code.beginControlFlow("if ($L)", sentinel);
     if (outer == null) {
       code.addStatement("throw new $T($S + $N + $S)", IllegalArgumentException.class, field + "[", i, startsWith);
     } else {

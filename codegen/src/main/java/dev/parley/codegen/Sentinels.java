@@ -2,6 +2,8 @@ package dev.parley.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.parley.spec.EnumType;
+import dev.parley.spec.ListType;
+import dev.parley.spec.StructType;
 import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.Size;
 import dev.parley.spec.StringType;
@@ -50,6 +52,22 @@ final class Sentinels {
       case 4 -> CodeBlock.of("$N.putInt((int) $LL)", out, value);
       default -> CodeBlock.of("$N.putLong($LL)", out, value);
     });
+  }
+
+  /**
+   * A boolean expression: whether {@code element}, an element of {@code list}, starts with the
+   * sentinel, which writing it would end the list at: a struct by its first field, any other
+   * element (boxed in a list) by itself.
+   */
+  static CodeBlock startsWithSentinel(ListType list, Size.Until until, CodeBlock element, JavaTypes types) {
+    CodeBlock first = list.element() instanceof StructType struct
+        ? CodeBlock.of("$L.$N()", element, RecordGenerator.javaName(struct.fields().get(0)))
+        : element;
+    if (until.type() instanceof PrimitiveType && !(list.element() instanceof StructType)) {
+      // A boxed element, unboxed for the comparison.
+      first = CodeBlock.of("($T) $L", types.javaType(until.type()), first);
+    }
+    return matches(until, first, types);
   }
 
   /** A boolean expression: whether {@code value}, a Java value of the sentinel's type, is the sentinel. */

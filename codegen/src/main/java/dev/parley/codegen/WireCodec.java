@@ -23,6 +23,7 @@ import dev.parley.spec.PrimitiveType;
 import dev.parley.spec.StringType;
 import dev.parley.spec.StructType;
 import dev.parley.spec.VarintType;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -531,11 +532,11 @@ final class WireCodec {
   private void readList(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
       String path, String in, NameAllocator names) {
     if (list.count() instanceof Size.Until until) {
-      readGrowing(code, list, java.util.Optional.of(until), javaType, target, path, in, names);
+      readGrowing(code, list, Optional.of(until), javaType, target, path, in, names);
       return;
     }
     if (list.count() instanceof Size.Rest) {
-      readGrowing(code, list, java.util.Optional.empty(), javaType, target, path, in, names);
+      readGrowing(code, list, Optional.empty(), javaType, target, path, in, names);
       return;
     }
     if (list.count() instanceof Size.Varint v) {
@@ -555,24 +556,7 @@ final class WireCodec {
   /** Reads {@code count} elements, the local that holds a count already checked against the bytes left. */
   private void readElements(CodeBlock.Builder code, ListType list, TypeName javaType, String target,
       String path, String in, String count, NameAllocator names) {
-    String elements = names.newName("elements");
-    String i = names.newName("i");
-    String element = names.newName("element");
-    String e = names.newName("error");
-    // A builder, not an array: the list's array never passes through code a user can call.
-    code.addStatement("$T $N = new $T<>($N)",
-        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
-        JavaTypes.LIST_BUILDER, count);
-    code.addStatement("int $N = 0", i);
-    code.beginControlFlow("try");
-    code.beginControlFlow("for (; $N < $N; $N++)", i, count, i);
-    read(code, list.element(), element, "", in, names);
-    code.addStatement("$N.add($N)", elements, element);
-    code.endControlFlow();
-    code.nextControlFlow("catch ($T $N)", JavaTypes.MALFORMED, e);
-    code.addStatement("throw $N.within($S, $N)", e, path, i);
-    code.endControlFlow();
-    code.addStatement("$T $N = $N.build()", javaType, target, elements);
+    readLoop(code, list, Optional.of(count), Optional.empty(), javaType, target, path, in, names);
   }
 
   /**
@@ -581,18 +565,33 @@ final class WireCodec {
    * of the element when it is not the sentinel. Every element takes a byte or more, so the frame
    * bounds the loop either way.
    */
-  private void readGrowing(CodeBlock.Builder code, ListType list, java.util.Optional<Size.Until> until,
+  private void readGrowing(CodeBlock.Builder code, ListType list, Optional<Size.Until> until,
+      TypeName javaType, String target, String path, String in, NameAllocator names) {
+    readLoop(code, list, Optional.empty(), until, javaType, target, path, in, names);
+  }
+
+  /**
+   * The loop of a list's elements into a {@code ListBuilder}: {@code count} of them when the count
+   * is known, else until the sentinel or the frame's end. A failing element is named by its index.
+   */
+  private void readLoop(CodeBlock.Builder code, ListType list, Optional<String> count, Optional<Size.Until> until,
       TypeName javaType, String target, String path, String in, NameAllocator names) {
     String elements = names.newName("elements");
     String i = names.newName("i");
     String element = names.newName("element");
     String e = names.newName("error");
-    code.addStatement("$T $N = $T.growing()",
-        ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box()), elements,
-        JavaTypes.LIST_BUILDER);
+    TypeName builder = ParameterizedTypeName.get(JavaTypes.LIST_BUILDER, types.javaType(list.element()).box());
+    if (count.isPresent()) {
+      // A builder, not an array: the list's array never passes through code a user can call.
+      code.addStatement("$T $N = new $T<>($N)", builder, elements, JavaTypes.LIST_BUILDER, count.get());
+    } else {
+      code.addStatement("$T $N = $T.growing()", builder, elements, JavaTypes.LIST_BUILDER);
+    }
     code.addStatement("int $N = 0", i);
     code.beginControlFlow("try");
-    if (until.isEmpty()) {
+    if (count.isPresent()) {
+      code.beginControlFlow("for (; $N < $N; $N++)", i, count.get(), i);
+    } else if (until.isEmpty()) {
       code.beginControlFlow("for (; $N.hasRemaining(); $N++)", in, i);
     } else {
       String start = names.newName("start");

@@ -38,11 +38,6 @@ public record BitField(
     }
   }
 
-  /** The field's bits in place: {@code ((1 << width) - 1) << shift}. */
-  public long mask() {
-    return ((1L << width) - 1) << shift;
-  }
-
   /** The field's type as a schema writes it: {@code bool}, {@code u4}, {@code Rcode : 4}. */
   public String typeName() {
     return switch (kind) {

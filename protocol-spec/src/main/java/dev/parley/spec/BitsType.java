@@ -42,8 +42,4 @@ public record BitsType(
     return name;
   }
 
-  /** The field named {@code name}, if any. */
-  public Optional<BitField> field(String name) {
-    return fields.stream().filter(f -> f.name().equals(name)).findFirst();
-  }
 }

@@ -31,18 +31,6 @@ public enum PrefixWidth {
     return signed;
   }
 
-  /** The integer type a schema would declare for a field that holds this prefix's value. */
-  public PrimitiveType primitive() {
-    return switch (this) {
-      case U8 -> PrimitiveType.U8;
-      case U16 -> PrimitiveType.U16;
-      case U32 -> PrimitiveType.U32;
-      case I8 -> PrimitiveType.I8;
-      case I16 -> PrimitiveType.I16;
-      case I32 -> PrimitiveType.I32;
-    };
-  }
-
   /** The width's name in a schema, such as {@code u16}. */
   public String keyword() {
     return keyword;

@@ -51,9 +51,9 @@ public interface ExternCodec<T> {
   T read(ByteBuffer in, int origin) throws MalformedFrameException;
 
   /**
-   * The fewest bytes a value takes on the wire, at least 1: a count of these values read from
-   * the wire is refused when the count times this exceeds the bytes left, before anything is
-   * allocated. The default is 1.
+   * The fewest bytes a value takes on the wire, at least 1. Generated decoders bound a count of
+   * extern values by one byte each, the least any value takes (SPEC.md 13.13), whatever this says;
+   * the default is that 1.
    */
   default int minimumSize() {
     return 1;
