@@ -47,15 +47,23 @@ final class WriteWatchdog {
     while (true) {
       // No wake-up from writers (it would cost each write a system call): the thread looks a
       // few times a second, whether or not anything is watched.
-      long now = System.nanoTime();
-      for (BlockingConnection<?> connection : watched) {
-        try {
-          connection.checkWrite(now);
-        } catch (Throwable e) {
-          // One connection's trouble must not stop the watch over the others.
-        }
+      try {
+        look(System.nanoTime());
+      } catch (Throwable e) {
+        // Even walking the set allocates an iterator: when the heap is exhausted that fails, and
+        // the thread must outlive it, or no blocked write is ever cut off again.
       }
       LockSupport.parkNanos(this, PERIOD_NANOS);
+    }
+  }
+
+  private void look(long now) {
+    for (BlockingConnection<?> connection : watched) {
+      try {
+        connection.checkWrite(now);
+      } catch (Throwable e) {
+        // One connection's trouble must not stop the watch over the others.
+      }
     }
   }
 }
