@@ -1,13 +1,14 @@
 package dev.parley.benchmarks;
 
+import dev.parley.runtime.Connection;
 import dev.parley.runtime.BlockingServer;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.ErrorHook;
 import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.ListenOptions;
-import dev.parley.runtime.nio.ConnectionOptions;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
-import dev.parley.runtime.nio.Handler;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.nio.NioConnection;
 import java.io.Closeable;
 import java.io.IOException;
@@ -92,7 +93,7 @@ interface EchoServer extends Closeable {
       loop = EventLoop.start(THREAD, SILENT);
       address = loop.listen(FramingThroughput.ANY, RawBytes.INSTANCE, new Handler<>() {
         @Override
-        public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+        public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
           connection.send(message);
         }
       }, ConnectionOptions.defaults().withFrameTimeout(FRAME_TIMEOUT));
@@ -121,13 +122,13 @@ interface EchoServer extends Closeable {
 
   /** Parley's thread-per-connection server on its own cached pool, default options but the frame deadline. */
   final class ParleyBlocking implements EchoServer {
-    private final BlockingServer<Bytes> server;
+    private final BlockingServer<Bytes, Bytes> server;
 
     ParleyBlocking() throws IOException {
       server = BlockingServer.builder(RawBytes.INSTANCE, connection -> connection.receiveAll(connection::send))
-          .frameTimeout(FRAME_TIMEOUT)
+          .options(ConnectionOptions.defaults().withFrameTimeout(FRAME_TIMEOUT))
           .errorHook(SILENT)
-          .start(FramingThroughput.ANY);
+          .listen(FramingThroughput.ANY);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.parley.benchmarks;
 
+import dev.parley.runtime.Connection;
 import dev.parley.benchmarks.generated.BenchMessage;
 import dev.parley.benchmarks.generated.BenchProtocol;
 import dev.parley.benchmarks.generated.Page;
@@ -9,9 +10,9 @@ import dev.parley.runtime.Bytes;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.Protocol;
-import dev.parley.runtime.nio.ConnectionOptions;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
-import dev.parley.runtime.nio.Handler;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.nio.NioConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -282,7 +283,7 @@ public final class FramingThroughput {
       ExecutorService reading = Executors.newSingleThreadExecutor();
       try {
         Future<Long> received = reading.submit(() -> {
-          try (BlockingConnection<BenchMessage> in = BlockingConnection.over(server.accept(), protocol)) {
+          try (BlockingConnection<BenchMessage, BenchMessage> in = BlockingConnection.over(server.accept(), protocol)) {
             long[] count = {0};
             long[] end = {0};
             in.receiveAll(message -> {
@@ -299,7 +300,7 @@ public final class FramingThroughput {
         int perBatch = payload.framesPerBatch();
         List<BenchMessage> batch = Collections.nCopies(perBatch, payload.message);
         long start;
-        try (BlockingConnection<BenchMessage> out = BlockingConnection.connect(
+        try (BlockingConnection<BenchMessage, BenchMessage> out = BlockingConnection.connect(
             (InetSocketAddress) server.getLocalAddress(), protocol, Duration.ofSeconds(10))) {
           start = System.nanoTime();
           for (int sent = 0; sent < frames; sent += perBatch) {
@@ -321,23 +322,23 @@ public final class FramingThroughput {
         int count;
 
         @Override
-        public void onMessage(NioConnection<BenchMessage> connection, BenchMessage message) {
+        public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {
           if (++count == frames) {
             done.complete(System.nanoTime());
           }
         }
       }, ConnectionOptions.defaults());
       long[] start = new long[1];
-      NioConnection<BenchMessage> out = clientLoop.connect(address, protocol, new Handler<>() {
+      NioConnection<BenchMessage, BenchMessage> out = clientLoop.connect(address, protocol, new Handler<>() {
         int sent;
 
         @Override
-        public void onOpen(NioConnection<BenchMessage> connection) {
+        public void onOpen(Connection<BenchMessage, BenchMessage> connection) {
           start[0] = System.nanoTime();
           refill(connection);
         }
 
-        private void refill(NioConnection<BenchMessage> connection) {
+        private void refill(Connection<BenchMessage, BenchMessage> connection) {
           while (sent < frames && connection.pendingBytes() < 4 * BATCH_BYTES) {
             connection.send(payload.message);
             sent++;
@@ -345,12 +346,12 @@ public final class FramingThroughput {
         }
 
         @Override
-        public void onDrained(NioConnection<BenchMessage> connection) {
+        public void onDrained(Connection<BenchMessage, BenchMessage> connection) {
           refill(connection);
         }
 
         @Override
-        public void onMessage(NioConnection<BenchMessage> connection, BenchMessage message) {}
+        public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {}
       }, ConnectionOptions.defaults());
       long end = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.close();

@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * the stream stopped. {@link #send} may be called from several threads at once; {@code receive}
  * from one thread at a time. {@link #close()} is idempotent.
  *
+ * <p>What the connection receives and what it sends are two protocols, a {@link Conversation}, each
+ * with its own frame layout; a protocol the same both ways is the usual case
+ * ({@code BlockingConnection.connect(address, protocol, timeout)}). {@link #switchTo} changes the
+ * conversation between two frames (a phase), keeping the bytes already read.
+ *
  * <p>Deadlines (over a socket): once the first byte of a frame has arrived, the whole frame must
  * arrive within the frame timeout, or {@code receive} throws {@link FrameTimeoutException} and the
  * connection closes; a write that does not get a 64 KiB piece (or the whole, when smaller) into the
@@ -42,9 +47,10 @@ import java.util.concurrent.TimeUnit;
  * receiving the frames that arrived, and the failure ends it at the next read, reported through the
  * server's error hook); elsewhere {@code send} throws it, and every later {@code send} fails too.
  *
- * @param <M> the protocol's messages
+ * @param <I> the messages received
+ * @param <O> the messages sent
  */
-public final class BlockingConnection<M> implements Closeable {
+public final class BlockingConnection<I, O> implements Closeable {
 
   /** The default frame deadline and write timeout of a connection over a socket. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -52,13 +58,15 @@ public final class BlockingConnection<M> implements Closeable {
   /** The most bytes one write to a socket offers, so that the write timeout measures progress. */
   private static final int WRITE_CHUNK = 64 * 1024;
 
-  private final Protocol<M> protocol;
+  // Not final: a phase change replaces them, between two frames, holding both locks.
+  private Protocol<I> receives;
+  private Protocol<O> sends;
   private final InputStream in;
   private final OutputStream out;
   private final Socket socket;
   private final Closeable resource;
   private final FrameReader reader;
-  private final FrameWriter<M> writer;
+  private FrameWriter<O> writer;
   private final Object readLock = new Object();
   private final Object writeLock = new Object();
   private volatile boolean closed;
@@ -77,22 +85,30 @@ public final class BlockingConnection<M> implements Closeable {
   /** Why writing stopped, once a write failed. */
   private volatile IOException outputFailed;
 
-  private BlockingConnection(Protocol<M> protocol, InputStream in, OutputStream out, Socket socket,
+  private BlockingConnection(Conversation<I, O> conversation, InputStream in, OutputStream out, Socket socket,
       Closeable resource) {
-    this.protocol = Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(conversation, "conversation");
+    this.receives = conversation.receives();
+    this.sends = conversation.sends();
     this.in = in;
     this.out = out;
     this.socket = socket;
     this.resource = resource;
-    this.reader = new FrameReader(protocol.frameFormat());
-    this.writer = new FrameWriter<>(protocol);
+    this.reader = new FrameReader(receives.frameFormat());
+    this.writer = new FrameWriter<>(sends);
   }
 
   /** A connection over a connected socket, which it now owns; 30 s frame and write timeouts. */
-  public static <M> BlockingConnection<M> over(Socket socket, Protocol<M> protocol) throws IOException {
+  public static <M> BlockingConnection<M, M> over(Socket socket, Protocol<M> protocol) throws IOException {
+    return over(socket, Conversation.of(protocol));
+  }
+
+  /** A connection over a connected socket that receives and sends as {@code conversation} says. */
+  public static <I, O> BlockingConnection<I, O> over(Socket socket, Conversation<I, O> conversation)
+      throws IOException {
     socket.setTcpNoDelay(true);
-    BlockingConnection<M> connection =
-        new BlockingConnection<>(protocol, socket.getInputStream(), socket.getOutputStream(), socket, socket);
+    BlockingConnection<I, O> connection =
+        new BlockingConnection<>(conversation, socket.getInputStream(), socket.getOutputStream(), socket, socket);
     connection.socketTimeoutMillis = socket.getSoTimeout();
     connection.readTimeoutMillis = connection.socketTimeoutMillis;
     connection.setFrameTimeout(DEFAULT_TIMEOUT);
@@ -104,13 +120,11 @@ public final class BlockingConnection<M> implements Closeable {
    * A connection a server accepted: its first frame must arrive within the frame timeout from now,
    * and a failed reply does not throw from send (see the class comment).
    */
-  static <M> BlockingConnection<M> accepted(Socket socket, Protocol<M> protocol, Duration readTimeout,
-      Duration frameTimeout, Duration writeTimeout) throws IOException {
-    BlockingConnection<M> connection = over(socket, protocol);
+  static <I, O> BlockingConnection<I, O> accepted(Socket socket, Conversation<I, O> conversation,
+      ConnectionOptions options) throws IOException {
+    BlockingConnection<I, O> connection = over(socket, conversation);
     connection.deferSendFailures = true;
-    connection.setReadTimeout(readTimeout);
-    connection.setFrameTimeout(frameTimeout);
-    connection.setWriteTimeout(writeTimeout);
+    connection.apply(options);
     if (connection.frameTimeoutNanos > 0) {
       connection.frameDeadline = System.nanoTime() + connection.frameTimeoutNanos;
     }
@@ -121,7 +135,7 @@ public final class BlockingConnection<M> implements Closeable {
    * A connection over a connected channel in blocking mode, which it now owns. Reads go through
    * the channel's socket, so that {@link #setReadTimeout} works.
    */
-  public static <M> BlockingConnection<M> over(SocketChannel channel, Protocol<M> protocol) throws IOException {
+  public static <M> BlockingConnection<M, M> over(SocketChannel channel, Protocol<M> protocol) throws IOException {
     if (!channel.isBlocking()) {
       throw new IllegalArgumentException("channel is in non-blocking mode; use the event loop");
     }
@@ -129,8 +143,14 @@ public final class BlockingConnection<M> implements Closeable {
   }
 
   /** A connection over a pair of streams, which it now owns; no timeouts, no half-close. */
-  public static <M> BlockingConnection<M> over(InputStream in, OutputStream out, Protocol<M> protocol) {
-    return new BlockingConnection<>(protocol, in, out, null, () -> {
+  public static <M> BlockingConnection<M, M> over(InputStream in, OutputStream out, Protocol<M> protocol) {
+    return over(in, out, Conversation.of(protocol));
+  }
+
+  /** A connection over a pair of streams that receives and sends as {@code conversation} says. */
+  public static <I, O> BlockingConnection<I, O> over(InputStream in, OutputStream out,
+      Conversation<I, O> conversation) {
+    return new BlockingConnection<>(conversation, in, out, null, () -> {
       try (in; out) {
         // closes both, the output even if closing the input fails
       }
@@ -138,20 +158,67 @@ public final class BlockingConnection<M> implements Closeable {
   }
 
   /** Connects to {@code address}, waiting at most {@code timeout}. */
-  public static <M> BlockingConnection<M> connect(InetSocketAddress address, Protocol<M> protocol,
+  public static <M> BlockingConnection<M, M> connect(InetSocketAddress address, Protocol<M> protocol,
+      Duration timeout) throws IOException {
+    return connect(address, Conversation.of(protocol), timeout);
+  }
+
+  /** Connects to {@code address}, waiting at most {@code timeout}, to receive and send as {@code conversation} says. */
+  public static <I, O> BlockingConnection<I, O> connect(InetSocketAddress address, Conversation<I, O> conversation,
       Duration timeout) throws IOException {
     Socket socket = new Socket();
     try {
       socket.connect(address, Math.toIntExact(Math.max(1, timeout.toMillis())));
-      return over(socket, protocol);
+      return over(socket, conversation);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
     }
   }
 
-  public Protocol<M> protocol() {
-    return protocol;
+  /** What the connection receives and sends now. */
+  public Conversation<I, O> conversation() {
+    synchronized (readLock) {
+      synchronized (writeLock) {
+        return new Conversation<>(receives, sends);
+      }
+    }
+  }
+
+  /**
+   * Changes the conversation between two frames: the next {@link #receive} cuts and decodes
+   * frames as {@code next} receives, starting with the bytes already read after the last frame
+   * taken (kept, not lost), and the next {@link #send} writes as {@code next} sends. PostgreSQL's
+   * client sends its untagged StartupMessage, then switches to the tagged frontend and backend
+   * protocols; its server does the same after reading it. Call it between a {@code receive} and
+   * the next, not while another thread sends or receives (it waits for them).
+   *
+   * @return this connection, typed for {@code next}; the old-typed reference must not be used to
+   *     send again (its messages would not encode)
+   */
+  @SuppressWarnings("unchecked")
+  public <J, P> BlockingConnection<J, P> switchTo(Conversation<J, P> next) {
+    Objects.requireNonNull(next, "next");
+    BlockingConnection<J, P> switched = (BlockingConnection<J, P>) this;
+    synchronized (readLock) {
+      synchronized (writeLock) {
+        reader.reformat(next.receives().frameFormat());
+        switched.receives = next.receives();
+        switched.sends = next.sends();
+        switched.writer = writer.reframe(next.sends());
+      }
+    }
+    return switched;
+  }
+
+  /**
+   * Applies {@code options}' idle (here: read), frame and write timeouts; the event loop's queue
+   * bounds do not apply to a connection whose writes block. Only for connections over a socket.
+   */
+  public void apply(ConnectionOptions options) throws IOException {
+    setReadTimeout(options.idleTimeout());
+    setFrameTimeout(options.frameTimeout());
+    setWriteTimeout(options.writeTimeout());
   }
 
   /** The peer's address, when the connection is over a socket. */
@@ -218,7 +285,7 @@ public final class BlockingConnection<M> implements Closeable {
    * @throws IllegalArgumentException if the message does not encode; nothing was sent
    * @throws IOException if the write failed, or an earlier one did; nothing more can be sent
    */
-  public void send(M message) throws IOException {
+  public void send(O message) throws IOException {
     synchronized (writeLock) {
       if (!writable()) {
         return;
@@ -236,12 +303,12 @@ public final class BlockingConnection<M> implements Closeable {
    * @throws IllegalArgumentException if a message does not encode: the ones before it were sent,
    *     none after it
    */
-  public void sendAll(Collection<? extends M> messages) throws IOException {
+  public void sendAll(Collection<? extends O> messages) throws IOException {
     synchronized (writeLock) {
       if (!writable()) {
         return;
       }
-      for (M message : messages) {
+      for (O message : messages) {
         boolean queued;
         try {
           queued = writer.enqueue(message);
@@ -354,7 +421,7 @@ public final class BlockingConnection<M> implements Closeable {
    *     decode; the connection is closed
    * @throws java.net.SocketTimeoutException if a read timeout passed; nothing is lost
    */
-  public Optional<M> receive() throws IOException {
+  public Optional<I> receive() throws IOException {
     synchronized (readLock) {
       ensureOpen();
       try {
@@ -375,9 +442,9 @@ public final class BlockingConnection<M> implements Closeable {
   }
 
   /** The message in {@code body}; a decoder's own failure counts as a frame that does not decode. */
-  private M decode(ByteBuffer body) throws ProtocolException {
+  private I decode(ByteBuffer body) throws ProtocolException {
     try {
-      return protocol.decode(body);
+      return receives.decode(body);
     } catch (RuntimeException e) {
       throw MalformedFrameException.decoderFailed(e);
     }
@@ -478,7 +545,7 @@ public final class BlockingConnection<M> implements Closeable {
    * @throws ProtocolException as {@link #receive()} does; the connection is closed
    * @throws IOException from a read, or from {@code handler}, which ends the loop at once
    */
-  public long receiveAll(MessageHandler<? super M> handler) throws IOException {
+  public long receiveAll(MessageHandler<? super I> handler) throws IOException {
     long count = 0;
     while (true) {
       synchronized (readLock) {

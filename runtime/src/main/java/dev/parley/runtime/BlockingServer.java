@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,31 +15,37 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * A thread-per-connection server: one thread accepts, and each connection runs its handler on the
  * {@link Executor} the caller chooses (a fixed pool, a cached pool, or virtual threads on Java 21
- * and later). A handler's exception closes its own connection only. {@link #close()} stops
+ * and later). A connection is served either by a {@link Session}, code that owns the connection's
+ * thread and may block ({@code receive}, then {@code send}, in any order), or by a {@link Handler},
+ * the event loop's kind, one per connection, whose methods the thread calls as frames arrive: a
+ * handler moves between this server and the event loop unchanged. A session's or handler's
+ * exception closes its own connection only. {@link #close()} stops
  * accepting, closes every connection (unblocking their handlers) and waits for the accepting
  * thread; an executor the caller gave stays the caller's to shut down.
  *
  * <p>Bounds: each connection has a frame deadline and a write timeout (30 s by default, see
- * {@link BlockingConnection}) and a read timeout (none by default); the listener has a connection
- * limit and a backlog ({@link ListenOptions}). Accept failures (such as EMFILE, too many open
+ * {@link BlockingConnection}) and an idle timeout, each read's (none by default), as
+ * {@link ConnectionOptions} say; the listener has a connection limit and a backlog
+ * ({@link ListenOptions}). Accept failures (such as EMFILE, too many open
  * files) and {@link Error}s while accepting pause the accepting thread with a growing, bounded
  * pause and are reported once per episode; the server accepts again by itself. Everything the
  * server drops goes to its {@link ErrorHook}, rate-limited.
  *
- * @param <M> the protocol's messages
+ * @param <I> the messages the server receives
+ * @param <O> the messages it sends
  */
-public final class BlockingServer<M> implements Closeable {
+public final class BlockingServer<I, O> implements Closeable {
 
-  /** What a server does with each connection. */
+  /** What a server does with each connection, on the connection's own thread. */
   @FunctionalInterface
-  public interface Handler<M> {
+  public interface Session<I, O> {
     /** Serves one connection; it is closed when this returns or throws. */
-    void handle(BlockingConnection<M> connection) throws IOException;
+    void serve(BlockingConnection<I, O> connection) throws IOException;
   }
 
   /** The first pause after an accept failed; it doubles while accepting keeps failing. */
@@ -50,11 +55,11 @@ public final class BlockingServer<M> implements Closeable {
   static final long MAX_ACCEPT_PAUSE_MILLIS = 1_000;
 
   private final ServerSocket serverSocket;
-  private final Builder<M> settings;
+  private final Builder<I, O> settings;
   private final Executor executor;
   private final ExecutorService ownExecutor;
   private final ErrorHook errors;
-  private final Set<BlockingConnection<M>> connections = ConcurrentHashMap.newKeySet();
+  private final Set<BlockingConnection<?, ?>> connections = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private final AtomicLong refused = new AtomicLong();
   private final Object pauseLock = new Object();
@@ -62,7 +67,7 @@ public final class BlockingServer<M> implements Closeable {
   private final InetSocketAddress address;
   private volatile boolean closed;
 
-  private BlockingServer(ServerSocket serverSocket, Builder<M> settings) {
+  private BlockingServer(ServerSocket serverSocket, Builder<I, O> settings) {
     this.serverSocket = serverSocket;
     this.address = (InetSocketAddress) serverSocket.getLocalSocketAddress();
     this.settings = settings;
@@ -84,25 +89,46 @@ public final class BlockingServer<M> implements Closeable {
   }
 
   /**
-   * A server of {@code protocol} whose connections run {@code handler}; set what differs from the
-   * defaults, then {@link Builder#start}.
+   * A server of {@code protocol} whose connections each run {@code session} on a thread; set what
+   * differs from the defaults, then {@link Builder#listen}.
    */
-  public static <M> Builder<M> builder(Protocol<M> protocol, Handler<M> handler) {
-    return new Builder<>(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(handler, "handler"));
+  public static <M> Builder<M, M> builder(Protocol<M> protocol, Session<M, M> session) {
+    return builder(Conversation.of(protocol), session);
+  }
+
+  /** A server that receives and sends as {@code conversation} says, each connection running {@code session}. */
+  public static <I, O> Builder<I, O> builder(Conversation<I, O> conversation, Session<I, O> session) {
+    return new Builder<>(Objects.requireNonNull(conversation, "conversation"), Objects.requireNonNull(session, "session"));
   }
 
   /**
-   * Starts a server on {@code bind} (port 0 for any free port), with the default limits.
-   *
-   * @param readTimeout the read timeout of each connection; {@link Duration#ZERO} for none
-   * @param onError told of each connection that ended with an error (a protocol error, a reset,
-   *     a handler's exception) and of what the server dropped, rate-limited; it must not block
+   * A server whose connections each get a handler from {@code handlers}, called on the
+   * connection's thread as {@link dev.parley.runtime.nio.EventLoop#listen} calls it on the loop's.
    */
-  public static <M> BlockingServer<M> start(InetSocketAddress bind, Protocol<M> protocol, Executor executor,
-      Duration readTimeout, BiConsumer<SocketAddress, Throwable> onError, Handler<M> handler) throws IOException {
-    Objects.requireNonNull(onError, "onError");
-    return builder(protocol, handler).executor(executor).readTimeout(readTimeout).errorHook(onError::accept)
-        .start(bind);
+  public static <I, O> Builder<I, O> builder(Conversation<I, O> conversation,
+      Supplier<? extends Handler<I, O>> handlers) {
+    Objects.requireNonNull(handlers, "handlers");
+    return builder(conversation, HandlerSession.of(handlers));
+  }
+
+  /**
+   * Listens on {@code bind} (port 0 for any free port) with the default options: each connection
+   * runs {@code handler} (one for all) on a thread of its own.
+   */
+  public static <M> BlockingServer<M, M> listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M, M> handler)
+      throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    return builder(Conversation.of(protocol), () -> handler).listen(bind);
+  }
+
+  /**
+   * Listens on {@code bind} as {@link dev.parley.runtime.nio.EventLoop#listen(InetSocketAddress,
+   * Conversation, Supplier, ConnectionOptions, ListenOptions)} does, with a thread per connection.
+   */
+  public static <I, O> BlockingServer<I, O> listen(InetSocketAddress bind, Conversation<I, O> conversation,
+      Supplier<? extends Handler<I, O>> handlers, ConnectionOptions options, ListenOptions limits)
+      throws IOException {
+    return builder(conversation, handlers).options(options).limits(limits).listen(bind);
   }
 
   /** The address the server listens on, with its actual port. */
@@ -192,8 +218,8 @@ public final class BlockingServer<M> implements Closeable {
   }
 
   private void serve(Socket socket) throws IOException {
-    BlockingConnection<M> connection = BlockingConnection.accepted(socket, settings.protocol, settings.readTimeout,
-        settings.frameTimeout, settings.writeTimeout);
+    BlockingConnection<I, O> connection = BlockingConnection.accepted(socket, settings.conversation,
+        settings.options);
     connections.add(connection);
     if (closed) {
       connections.remove(connection);
@@ -213,9 +239,9 @@ public final class BlockingServer<M> implements Closeable {
     }
   }
 
-  private void run(BlockingConnection<M> connection, SocketAddress peer) {
+  private void run(BlockingConnection<I, O> connection, SocketAddress peer) {
     try {
-      settings.handler.handle(connection);
+      settings.session.serve(connection);
     } catch (Throwable e) {
       if (!closed) {
         errors.onError(peer, e);
@@ -237,7 +263,7 @@ public final class BlockingServer<M> implements Closeable {
       pauseLock.notifyAll();
     }
     serverSocket.close();
-    for (BlockingConnection<M> connection : connections) {
+    for (BlockingConnection<?, ?> connection : connections) {
       closeQuietly(connection);
     }
     try {
@@ -259,62 +285,50 @@ public final class BlockingServer<M> implements Closeable {
   }
 
   /** The settings of a server to start; each has a default a public server can live with. */
-  public static final class Builder<M> {
-    private final Protocol<M> protocol;
-    private final Handler<M> handler;
+  public static final class Builder<I, O> {
+    private final Conversation<I, O> conversation;
+    private final Session<I, O> session;
     private Executor executor;
-    private Duration readTimeout = Duration.ZERO;
-    private Duration frameTimeout = BlockingConnection.DEFAULT_TIMEOUT;
-    private Duration writeTimeout = BlockingConnection.DEFAULT_TIMEOUT;
+    private ConnectionOptions options = ConnectionOptions.defaults();
     private ListenOptions limits = ListenOptions.defaults();
     private ErrorHook errors = ErrorHook.logging();
 
-    private Builder(Protocol<M> protocol, Handler<M> handler) {
-      this.protocol = protocol;
-      this.handler = handler;
+    private Builder(Conversation<I, O> conversation, Session<I, O> session) {
+      this.conversation = conversation;
+      this.session = session;
     }
 
-    /** Where the handlers run; by default a cached pool of daemon threads the server shuts down. */
-    public Builder<M> executor(Executor executor) {
+    /** Where the connections are served; by default a cached pool of daemon threads the server shuts down. */
+    public Builder<I, O> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Each read of a connection waits at most this long; {@link Duration#ZERO}, the default, for ever. */
-    public Builder<M> readTimeout(Duration timeout) {
-      this.readTimeout = nonNegative(timeout, "readTimeout");
-      return this;
-    }
-
     /**
-     * A frame must arrive whole within this time of its first byte, and a connection's first frame
-     * within it of the accept; 30 s by default, {@link Duration#ZERO} for none.
+     * Each connection's timeouts, as on the event loop: the idle timeout bounds each read (none by
+     * default), a frame must arrive whole within the frame timeout of its first byte and a
+     * connection's first frame within it of the accept (30 s), and a peer that takes no bytes of a
+     * reply for the write timeout is closed (30 s). {@link ConnectionOptions#defaults()} by default.
      */
-    public Builder<M> frameTimeout(Duration timeout) {
-      this.frameTimeout = nonNegative(timeout, "frameTimeout");
-      return this;
-    }
-
-    /** A peer that takes no bytes of a reply for this long is closed; 30 s by default, zero for none. */
-    public Builder<M> writeTimeout(Duration timeout) {
-      this.writeTimeout = nonNegative(timeout, "writeTimeout");
+    public Builder<I, O> options(ConnectionOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
       return this;
     }
 
     /** The listener's connection limit and backlog; {@link ListenOptions#defaults()} by default. */
-    public Builder<M> limits(ListenOptions limits) {
+    public Builder<I, O> limits(ListenOptions limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
     /** Where the server reports what it drops; {@link ErrorHook#logging()} by default. */
-    public Builder<M> errorHook(ErrorHook hook) {
+    public Builder<I, O> errorHook(ErrorHook hook) {
       this.errors = Objects.requireNonNull(hook, "hook");
       return this;
     }
 
     /** Binds to {@code bind} (port 0 for any free port) and starts accepting. */
-    public BlockingServer<M> start(InetSocketAddress bind) throws IOException {
+    public BlockingServer<I, O> listen(InetSocketAddress bind) throws IOException {
       ServerSocket serverSocket = new ServerSocket();
       try {
         serverSocket.setReuseAddress(true);
@@ -323,29 +337,19 @@ public final class BlockingServer<M> implements Closeable {
         serverSocket.close();
         throw e;
       }
-      BlockingServer<M> server = new BlockingServer<>(serverSocket, copy());
+      BlockingServer<I, O> server = new BlockingServer<>(serverSocket, copy());
       server.acceptor.start();
       return server;
     }
 
     /** The settings as they are now, for a server that later changes to this builder do not touch. */
-    private Builder<M> copy() {
-      Builder<M> copy = new Builder<>(protocol, handler);
+    private Builder<I, O> copy() {
+      Builder<I, O> copy = new Builder<>(conversation, session);
       copy.executor = executor;
-      copy.readTimeout = readTimeout;
-      copy.frameTimeout = frameTimeout;
-      copy.writeTimeout = writeTimeout;
+      copy.options = options;
       copy.limits = limits;
       copy.errors = errors;
       return copy;
-    }
-
-    private static Duration nonNegative(Duration timeout, String name) {
-      Objects.requireNonNull(timeout, name);
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException(name + " is negative: " + timeout);
-      }
-      return timeout;
     }
   }
 }

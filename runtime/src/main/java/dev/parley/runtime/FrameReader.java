@@ -63,15 +63,16 @@ public final class FrameReader {
   /** The largest array a JVM reliably allocates. */
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
-  private final FrameFormat format;
-  private final boolean bigEndian;
-  private final boolean hasHeader;
+  // Not final: a conversation's phase can change the layout between two frames (reformat).
+  private FrameFormat format;
+  private boolean bigEndian;
+  private boolean hasHeader;
   /** Where a handed-out frame starts, from the frame's first byte: after the prefix, or at the header. */
-  private final int bodyOffset;
+  private int bodyOffset;
   /** The bytes at the front of a frame that give its size. */
-  private final int sizeKnownAfter;
-  // The prefix format's hot path reads the reader's own final fields only: copies of the format's.
-  private final int maxFrameLength;
+  private int sizeKnownAfter;
+  // The prefix format's hot path reads the reader's own fields only: copies of the format's.
+  private int maxFrameLength;
   /** The most the read buffer grows to while reads fill it; frames longer than this get their own. */
   private final int maxReadSize;
   /** The size a new read buffer gets: doubles from the minimum while reads fill the buffer. */
@@ -116,12 +117,7 @@ public final class FrameReader {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the "
           + Math.max(1, format.sizeKnownAfter()) + " bytes of a header that give a frame's size");
     }
-    this.format = format;
-    this.bigEndian = format.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
-    this.hasHeader = format.hasHeader();
-    this.bodyOffset = format.bodyOffset();
-    this.sizeKnownAfter = format.sizeKnownAfter();
-    this.maxFrameLength = format.maxFrameLength();
+    adopt(format);
     this.maxReadSize = bufferSize;
     this.readSize = Math.min(MIN_BUFFER_SIZE, bufferSize);
     this.frame = buffer;
@@ -129,6 +125,34 @@ public final class FrameReader {
 
   public FrameFormat format() {
     return format;
+  }
+
+  /**
+   * Cuts the bytes held, and every byte read later, under {@code next}: a conversation's change of
+   * phase (PostgreSQL's untagged startup message, then tagged ones). Call it between two frames,
+   * after taking the last frame of the old layout; bytes of the new layout that arrived with it
+   * are kept and are the new layout's first. A frame of the new layout that is already whole is
+   * checked, as any is, by the next {@link #nextFrame()}.
+   *
+   * @throws IllegalArgumentException if {@code next} needs more bytes to give a frame's size than
+   *     this reader's buffer may hold
+   */
+  public void reformat(FrameFormat next) {
+    if (next.hasHeader() ? maxReadSize < Math.max(1, next.sizeKnownAfter()) : maxReadSize < next.lengthSize()) {
+      throw new IllegalArgumentException("the read buffer of " + maxReadSize + " bytes cannot hold the bytes that"
+          + " give a frame's size in " + next);
+    }
+    adopt(next);
+    bodyLength = -1; // a length read under the old layout means nothing under the new one
+  }
+
+  private void adopt(FrameFormat next) {
+    this.format = next;
+    this.bigEndian = next.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+    this.hasHeader = next.hasHeader();
+    this.bodyOffset = next.bodyOffset();
+    this.sizeKnownAfter = next.sizeKnownAfter();
+    this.maxFrameLength = next.maxFrameLength();
   }
 
   /**

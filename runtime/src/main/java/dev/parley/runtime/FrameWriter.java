@@ -39,16 +39,17 @@ public final class FrameWriter<M> {
 
   private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 
-  private final Protocol<M> protocol;
-  private final FrameFormat format;
-  private final boolean hasHeader;
+  // Not final: a conversation's phase can change the protocol between two frames (reframe).
+  private Protocol<M> protocol;
+  private FrameFormat format;
+  private boolean hasHeader;
   /** Bytes of a frame before what the protocol writes: the prefix's, or none. */
-  private final int bodyOffset;
+  private int bodyOffset;
   /** The smallest frame the protocol may promise: an empty body, or the header (a varint's shortest). */
-  private final int minSize;
+  private int minSize;
   /** The largest frame the protocol may promise: the largest body, or the largest frame. */
-  private final int maxSize;
-  private final int maxPending;
+  private int maxSize;
+  private int maxPending;
   /** Queued bytes are {@code [sent, position)} of {@code buffer}; no array until a frame is queued. */
   private ByteBuffer buffer = NONE;
   private int sent;
@@ -61,18 +62,38 @@ public final class FrameWriter<M> {
    * @param maxPending the most bytes that may wait for the channel; at least one largest frame
    */
   public FrameWriter(Protocol<M> protocol, int maxPending) {
-    this.protocol = protocol;
-    this.format = protocol.frameFormat();
-    this.hasHeader = format.hasHeader();
-    this.bodyOffset = format.bodyOffset();
-    this.minSize = hasHeader ? format.minHeaderSize() : 0;
-    this.maxSize = format.maxFrameLength();
-    long largestFrame = format.largestFrameSize();
+    long largestFrame = protocol.frameFormat().largestFrameSize();
     if (maxPending < Math.min(largestFrame, Integer.MAX_VALUE)) {
       throw new IllegalArgumentException("maxPending " + maxPending + " cannot hold one frame of "
           + largestFrame + " bytes");
     }
+    adopt(protocol);
     this.maxPending = maxPending;
+  }
+
+  /**
+   * Writes every later frame with {@code next}, after those already queued, which leave as they
+   * were encoded: a conversation's change of phase. The bound on queued bytes grows, if it must,
+   * to hold one largest frame of {@code next}.
+   *
+   * @return this writer, typed for {@code next}'s messages; the old-typed reference must not be
+   *     used to enqueue again
+   */
+  @SuppressWarnings("unchecked")
+  public <N> FrameWriter<N> reframe(Protocol<N> next) {
+    FrameWriter<N> writer = (FrameWriter<N>) this;
+    writer.adopt(next);
+    writer.maxPending = (int) Math.max(maxPending, Math.min(Integer.MAX_VALUE, format.largestFrameSize()));
+    return writer;
+  }
+
+  private void adopt(Protocol<M> next) {
+    this.protocol = next;
+    this.format = next.frameFormat();
+    this.hasHeader = format.hasHeader();
+    this.bodyOffset = format.bodyOffset();
+    this.minSize = hasHeader ? format.minHeaderSize() : 0;
+    this.maxSize = format.maxFrameLength();
   }
 
   /** The most bytes that may be queued. */

@@ -18,12 +18,12 @@ final class WriteWatchdog {
   /** How often the stamps are looked at while any connection is watched. */
   private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
-  private final Set<BlockingConnection<?>> watched = ConcurrentHashMap.newKeySet();
+  private final Set<BlockingConnection<?, ?>> watched = ConcurrentHashMap.newKeySet();
   private volatile Thread thread;
 
   private WriteWatchdog() {}
 
-  void watch(BlockingConnection<?> connection) {
+  void watch(BlockingConnection<?, ?> connection) {
     watched.add(connection);
     if (thread == null) {
       start();
@@ -39,7 +39,7 @@ final class WriteWatchdog {
     }
   }
 
-  void unwatch(BlockingConnection<?> connection) {
+  void unwatch(BlockingConnection<?, ?> connection) {
     watched.remove(connection);
   }
 
@@ -58,7 +58,7 @@ final class WriteWatchdog {
   }
 
   private void look(long now) {
-    for (BlockingConnection<?> connection : watched) {
+    for (BlockingConnection<?, ?> connection : watched) {
       try {
         connection.checkWrite(now);
       } catch (Throwable e) {

@@ -44,11 +44,11 @@ class BlockingHostilePeersTest {
 
   private final List<Throwable> reports = new CopyOnWriteArrayList<>();
   private final ExecutorService pool = Executors.newCachedThreadPool();
-  private final List<BlockingServer<Bytes>> servers = new ArrayList<>();
+  private final List<BlockingServer<Bytes, Bytes>> servers = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (BlockingServer<Bytes> server : servers) {
+    for (BlockingServer<Bytes, Bytes> server : servers) {
       server.close();
     }
     pool.shutdownNow();
@@ -60,8 +60,8 @@ class BlockingHostilePeersTest {
   }
 
   /** An echo server (upper-case; "big N" answered with N KiB) with the given settings. */
-  private BlockingServer.Builder<Bytes> echo(AtomicInteger handled) {
-    return BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes> connection) -> {
+  private BlockingServer.Builder<Bytes, Bytes> echo(AtomicInteger handled) {
+    return BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes, Bytes> connection) -> {
       for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
         handled.incrementAndGet();
         String s = new String(m.get().toByteArray(), StandardCharsets.UTF_8);
@@ -71,13 +71,13 @@ class BlockingHostilePeersTest {
     }).executor(pool).errorHook((SocketAddress where, Throwable error) -> reports.add(error));
   }
 
-  private InetSocketAddress start(BlockingServer.Builder<Bytes> builder) throws IOException {
-    BlockingServer<Bytes> server = builder.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  private InetSocketAddress start(BlockingServer.Builder<Bytes, Bytes> builder) throws IOException {
+    BlockingServer<Bytes, Bytes> server = builder.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     servers.add(server);
     return server.address();
   }
 
-  private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
+  private static BlockingConnection<Bytes, Bytes> client(InetSocketAddress address) throws IOException {
     return Loopback.client(address, PROTOCOL);
   }
 
@@ -92,7 +92,7 @@ class BlockingHostilePeersTest {
   @Test
   void aPeerDribblingAFrameIsClosedAtTheFrameDeadlineThoughEachByteBeatsTheReadTimeout() throws Exception {
     InetSocketAddress address = start(echo(new AtomicInteger())
-        .readTimeout(Duration.ofSeconds(2)).frameTimeout(Duration.ofMillis(400)));
+        .options(ConnectionOptions.defaults().withIdleTimeout(Duration.ofSeconds(2)).withFrameTimeout(Duration.ofMillis(400))));
     try (Socket dribbler = new Socket(address.getAddress(), address.getPort())) {
       dribbler.getOutputStream().write(new byte[] {0, 0, 0, 100});
       long start = System.nanoTime();
@@ -113,7 +113,7 @@ class BlockingHostilePeersTest {
 
   @Test
   void aConnectionThatSendsNothingIsClosedAtTheFrameDeadlineOfItsAcceptAndFreesItsThread() throws Exception {
-    InetSocketAddress address = start(echo(new AtomicInteger()).frameTimeout(Duration.ofMillis(300)));
+    InetSocketAddress address = start(echo(new AtomicInteger()).options(ConnectionOptions.defaults().withFrameTimeout(Duration.ofMillis(300))));
     try (Socket silent = new Socket(address.getAddress(), address.getPort())) {
       assertTrue(Loopback.closedByServer(silent));
       awaitReport(FrameTimeoutException.class);
@@ -127,7 +127,7 @@ class BlockingHostilePeersTest {
     CountDownLatch hold = new CountDownLatch(1);
     ExecutorService one = Executors.newSingleThreadExecutor();
     try {
-      InetSocketAddress address = start(BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes> connection) -> {
+      InetSocketAddress address = start(BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes, Bytes> connection) -> {
         for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
           if (m.get().equals(text("hold"))) {
             try {
@@ -139,9 +139,9 @@ class BlockingHostilePeersTest {
           }
           connection.send(m.get());
         }
-      }).executor(one).frameTimeout(Duration.ofMillis(300)).errorHook((where, error) -> reports.add(error)));
-      BlockingConnection<Bytes> busy = client(address);
-      try (BlockingConnection<Bytes> waiting = client(address)) {
+      }).executor(one).options(ConnectionOptions.defaults().withFrameTimeout(Duration.ofMillis(300))).errorHook((where, error) -> reports.add(error)));
+      BlockingConnection<Bytes, Bytes> busy = client(address);
+      try (BlockingConnection<Bytes, Bytes> waiting = client(address)) {
         busy.send(text("hold")); // takes the only thread
         waiting.send(text("hi")); // arrives at once, then waits for a thread
         TimeUnit.MILLISECONDS.sleep(800); // past the waiting connection's deadline from its accept
@@ -160,7 +160,7 @@ class BlockingHostilePeersTest {
 
   @Test
   void aPeerThatNeverReadsIsClosedByTheWriteTimeout() throws Exception {
-    InetSocketAddress address = start(echo(new AtomicInteger()).writeTimeout(Duration.ofMillis(500)));
+    InetSocketAddress address = start(echo(new AtomicInteger()).options(ConnectionOptions.defaults().withWriteTimeout(Duration.ofMillis(500))));
     try (Socket lazy = new Socket()) {
       lazy.setReceiveBufferSize(4096);
       lazy.connect(address);
@@ -171,7 +171,7 @@ class BlockingHostilePeersTest {
       lazy.getOutputStream().write(requests.array(), 0, requests.position()); // 4 MiB of replies, never read
       awaitReport(WriteTimeoutException.class);
       Loopback.waitFor(() -> servers.get(0).connectionCount() == 0);
-      try (BlockingConnection<Bytes> other = client(address)) {
+      try (BlockingConnection<Bytes, Bytes> other = client(address)) {
         other.send(text("after"));
         assertEquals(Optional.of(text("AFTER")), other.receive());
       }
@@ -202,7 +202,7 @@ class BlockingHostilePeersTest {
   void aServerAtItsConnectionLimitClosesNewConnectionsAtOnceAndReportsTheEpisodeOnce() throws Exception {
     InetSocketAddress address = start(echo(new AtomicInteger())
         .limits(ListenOptions.defaults().withMaxConnections(2)));
-    try (BlockingConnection<Bytes> a = client(address); BlockingConnection<Bytes> b = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> a = client(address); BlockingConnection<Bytes, Bytes> b = client(address)) {
       a.send(text("a"));
       b.send(text("b"));
       assertEquals(Optional.of(text("A")), a.receive());
@@ -258,7 +258,7 @@ class BlockingHostilePeersTest {
         throw new IOException("broken pipe after 3 bytes");
       }
     };
-    BlockingConnection<Bytes> connection = BlockingConnection.over(InputStream.nullInputStream(), failing, PROTOCOL);
+    BlockingConnection<Bytes, Bytes> connection = BlockingConnection.over(InputStream.nullInputStream(), failing, PROTOCOL);
     IOException first = assertThrows(IOException.class, () -> connection.send(text("hello")));
     assertEquals("broken pipe after 3 bytes", first.getMessage());
     IOException again = assertThrows(IOException.class, () -> connection.send(text("world")));
@@ -270,7 +270,7 @@ class BlockingHostilePeersTest {
   @Test
   void anEncoderThatFailsQueuesNothingAndTheNextFrameIsIntact() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BlockingConnection<Bytes> connection = BlockingConnection.over(InputStream.nullInputStream(), out,
+    BlockingConnection<Bytes, Bytes> connection = BlockingConnection.over(InputStream.nullInputStream(), out,
         new FaultyProtocol(PROTOCOL));
     assertThrows(IllegalArgumentException.class, () -> connection.send(text("throw")));
     assertThrows(IllegalStateException.class, () -> connection.send(text("short")));

@@ -92,7 +92,7 @@ class BlockingMemoryTest {
     for (int run = 0; run < 50; run++) {
       for (LongFunction<IntSupplier> chunking : CHUNKINGS) {
         List<Bytes> bodies = randomBodies(rnd);
-        BlockingConnection<Bytes> connection = BlockingConnection.over(
+        BlockingConnection<Bytes, Bytes> connection = BlockingConnection.over(
             chunked(frames(bodies, new byte[0]), chunking.apply(rnd.nextLong())), OutputStreamSink.INSTANCE, PROTOCOL);
         List<Bytes> got = new ArrayList<>();
         connection.receiveAll(got::add);
@@ -107,7 +107,7 @@ class BlockingMemoryTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     for (LongFunction<IntSupplier> chunking : CHUNKINGS) {
       List<Bytes> bodies = randomBodies(rnd);
-      BlockingConnection<Bytes> connection = BlockingConnection.over(
+      BlockingConnection<Bytes, Bytes> connection = BlockingConnection.over(
           chunked(frames(bodies, new byte[] {0, 0, 0, 9, 1, 2}), chunking.apply(rnd.nextLong())),
           OutputStreamSink.INSTANCE, PROTOCOL);
       List<Bytes> got = new ArrayList<>();
@@ -123,7 +123,7 @@ class BlockingMemoryTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     for (LongFunction<IntSupplier> chunking : CHUNKINGS) {
       List<Bytes> bodies = randomBodies(rnd);
-      BlockingConnection<Bytes> connection = BlockingConnection.over(
+      BlockingConnection<Bytes, Bytes> connection = BlockingConnection.over(
           chunked(frames(bodies, new byte[] {0, 0, 0, 1, (byte) 0xEE, 0, 0, 0, 0}), chunking.apply(rnd.nextLong())),
           OutputStreamSink.INSTANCE, PROTOCOL);
       for (Bytes body : bodies) {

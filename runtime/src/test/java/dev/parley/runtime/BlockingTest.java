@@ -59,20 +59,19 @@ class BlockingTest {
   }
 
   /** An echo server: every frame comes back, upper-cased, until the client closes. */
-  private BlockingServer<Bytes> echoServer() throws IOException {
-    BlockingServer<Bytes> server = BlockingServer.start(loopback(), PROTOCOL, pool, Duration.ZERO,
-        (peer, e) -> serverErrors.add(e), connection -> {
+  private BlockingServer<Bytes, Bytes> echoServer() throws IOException {
+    BlockingServer<Bytes, Bytes> server = BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes, Bytes> connection) -> {
           for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
             connection.send(text(new String(m.get().toByteArray(), java.nio.charset.StandardCharsets.UTF_8)
                 .toUpperCase(java.util.Locale.ROOT)));
           }
-        });
+        }).executor(pool).errorHook((peer, e) -> serverErrors.add(e)).listen(loopback());
     toClose.add(server);
     return server;
   }
 
-  private BlockingConnection<Bytes> client(BlockingServer<?> server) throws IOException {
-    BlockingConnection<Bytes> client = BlockingConnection.connect(server.address(), PROTOCOL, WAIT);
+  private BlockingConnection<Bytes, Bytes> client(BlockingServer<?, ?> server) throws IOException {
+    BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(server.address(), PROTOCOL, WAIT);
     client.setReadTimeout(WAIT);
     toClose.add(client);
     return client;
@@ -80,8 +79,8 @@ class BlockingTest {
 
   @Test
   void requestsAndRepliesArriveInOrder() throws Exception {
-    BlockingServer<Bytes> server = echoServer();
-    BlockingConnection<Bytes> client = client(server);
+    BlockingServer<Bytes, Bytes> server = echoServer();
+    BlockingConnection<Bytes, Bytes> client = client(server);
     for (int i = 0; i < 100; i++) {
       client.send(text("hello " + i));
       assertEquals(Optional.of(text("HELLO " + i)), client.receive());
@@ -94,16 +93,15 @@ class BlockingTest {
 
   @Test
   void halfCloseLetsThePeerFinishAndStillReply() throws Exception {
-    BlockingServer<Bytes> server = BlockingServer.start(loopback(), PROTOCOL, pool, Duration.ZERO,
-        (peer, e) -> serverErrors.add(e), connection -> {
+    BlockingServer<Bytes, Bytes> server = BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes, Bytes> connection) -> {
           int count = 0;
           while (connection.receive().isPresent()) {
             count++;
           }
           connection.send(text("got " + count)); // the client's half is closed; ours is not
-        });
+        }).executor(pool).errorHook((peer, e) -> serverErrors.add(e)).listen(loopback());
     toClose.add(server);
-    BlockingConnection<Bytes> client = client(server);
+    BlockingConnection<Bytes, Bytes> client = client(server);
     client.sendAll(List.of(text("1"), text("2"), text("3")));
     client.shutdownOutput();
     assertEquals(Optional.of(text("got 3")), client.receive());
@@ -114,13 +112,12 @@ class BlockingTest {
   @Test
   void receiveAllHandsOverEveryMessageInOrderUntilACleanEnd() throws Exception {
     List<Bytes> received = new CopyOnWriteArrayList<>();
-    BlockingServer<Bytes> server = BlockingServer.start(loopback(), PROTOCOL, pool, Duration.ZERO,
-        (peer, e) -> serverErrors.add(e), connection -> {
+    BlockingServer<Bytes, Bytes> server = BlockingServer.builder(PROTOCOL, (BlockingConnection<Bytes, Bytes> connection) -> {
           long count = connection.receiveAll(received::add);
           connection.send(text("got " + count));
-        });
+        }).executor(pool).errorHook((peer, e) -> serverErrors.add(e)).listen(loopback());
     toClose.add(server);
-    BlockingConnection<Bytes> client = client(server);
+    BlockingConnection<Bytes, Bytes> client = client(server);
     List<Bytes> sent = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       sent.add(text("m" + i));
@@ -141,7 +138,7 @@ class BlockingTest {
         }
         return null;
       });
-      BlockingConnection<Bytes> client = BlockingConnection.connect(
+      BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(
           (InetSocketAddress) raw.getLocalSocketAddress(), PROTOCOL, WAIT);
       toClose.add(client);
       client.setReadTimeout(WAIT);
@@ -163,7 +160,7 @@ class BlockingTest {
         }
         return null;
       });
-      BlockingConnection<Bytes> client = BlockingConnection.connect(
+      BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(
           (InetSocketAddress) raw.getLocalSocketAddress(), PROTOCOL, WAIT);
       toClose.add(client);
       client.setReadTimeout(WAIT);
@@ -178,7 +175,7 @@ class BlockingTest {
   @Test
   void aReadTimeoutLosesNothing() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      BlockingConnection<Bytes> client = BlockingConnection.connect(
+      BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(
           (InetSocketAddress) raw.getLocalSocketAddress(), PROTOCOL, WAIT);
       toClose.add(client);
       try (Socket s = raw.accept(); OutputStream out = s.getOutputStream()) {
@@ -196,8 +193,8 @@ class BlockingTest {
 
   @Test
   void anOversizedLengthIsRefusedAndClosesOnlyThatConnection() throws Exception {
-    BlockingServer<Bytes> server = echoServer();
-    BlockingConnection<Bytes> good = client(server);
+    BlockingServer<Bytes, Bytes> server = echoServer();
+    BlockingConnection<Bytes, Bytes> good = client(server);
     try (Socket bad = new Socket(server.address().getAddress(), server.address().getPort())) {
       bad.getOutputStream().write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
       bad.getOutputStream().flush();
@@ -217,8 +214,8 @@ class BlockingTest {
 
   @Test
   void closingTheServerClosesEveryConnectionAndItsThreads() throws Exception {
-    BlockingServer<Bytes> server = echoServer();
-    BlockingConnection<Bytes> client = client(server);
+    BlockingServer<Bytes, Bytes> server = echoServer();
+    BlockingConnection<Bytes, Bytes> client = client(server);
     client.send(text("x"));
     assertEquals(Optional.of(text("X")), client.receive());
     waitFor(() -> server.connectionCount() == 1);
@@ -234,9 +231,9 @@ class BlockingTest {
   void streamsWorkWithoutASocket() throws Exception {
     java.io.PipedInputStream clientIn = new java.io.PipedInputStream(1 << 16);
     java.io.PipedOutputStream serverOut = new java.io.PipedOutputStream(clientIn);
-    BlockingConnection<Bytes> writer = BlockingConnection.over(new java.io.ByteArrayInputStream(new byte[0]),
+    BlockingConnection<Bytes, Bytes> writer = BlockingConnection.over(new java.io.ByteArrayInputStream(new byte[0]),
         serverOut, PROTOCOL);
-    BlockingConnection<Bytes> reader = BlockingConnection.over(clientIn, OutputStream.nullOutputStream(), PROTOCOL);
+    BlockingConnection<Bytes, Bytes> reader = BlockingConnection.over(clientIn, OutputStream.nullOutputStream(), PROTOCOL);
     writer.send(text("piped"));
     writer.close();
     assertEquals(Optional.of(text("piped")), reader.receive());

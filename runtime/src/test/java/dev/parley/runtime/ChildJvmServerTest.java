@@ -206,7 +206,7 @@ class ChildJvmServerTest {
 
   /** A new client's frame comes back, within {@link #WAIT}. */
   private static void assertEchoes(InetSocketAddress server, String text) throws IOException {
-    try (BlockingConnection<Bytes> client = BlockingConnection.connect(server, ChildServer.PROTOCOL, WAIT)) {
+    try (BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(server, ChildServer.PROTOCOL, WAIT)) {
       client.setReadTimeout(WAIT);
       client.send(Loopback.text(text));
       assertEquals(Optional.of(Loopback.text(text)), client.receive());

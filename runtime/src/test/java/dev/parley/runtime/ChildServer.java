@@ -1,9 +1,9 @@
 package dev.parley.runtime;
 
-import dev.parley.runtime.nio.CloseReason;
-import dev.parley.runtime.nio.ConnectionOptions;
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
-import dev.parley.runtime.nio.Handler;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.nio.NioConnection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -48,11 +48,11 @@ public final class ChildServer {
     int port;
     if (transport.equals("nio")) {
       EventLoop loop = EventLoop.start("child-loop", hook);
-      port = loop.listen(bind, PROTOCOL, hoard ? new HoardingHandler() : new EchoHandler(),
+      port = loop.listen(bind, Conversation.of(PROTOCOL), hoard ? HoardingHandler::new : EchoHandler::new,
           ConnectionOptions.defaults(), limits).getPort();
     } else {
-      BlockingServer.Handler<Bytes> handler = hoard ? ChildServer::hoard : ChildServer::echo;
-      port = BlockingServer.builder(PROTOCOL, handler).errorHook(hook).limits(limits).start(bind).address().getPort();
+      BlockingServer.Session<Bytes, Bytes> handler = hoard ? ChildServer::hoard : ChildServer::echo;
+      port = BlockingServer.builder(PROTOCOL, handler).errorHook(hook).limits(limits).listen(bind).address().getPort();
     }
     System.out.println("PORT " + port);
     BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -77,13 +77,13 @@ public final class ChildServer {
     return (error.getClass().getName() + ": " + error.getMessage()).replace('\n', ' ') + where;
   }
 
-  private static void echo(BlockingConnection<Bytes> connection) throws java.io.IOException {
+  private static void echo(BlockingConnection<Bytes, Bytes> connection) throws java.io.IOException {
     for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
       connection.send(m.get());
     }
   }
 
-  private static void hoard(BlockingConnection<Bytes> connection) throws java.io.IOException {
+  private static void hoard(BlockingConnection<Bytes, Bytes> connection) throws java.io.IOException {
     List<Bytes> kept = new ArrayList<>();
     for (Optional<Bytes> m = connection.receive(); m.isPresent(); m = connection.receive()) {
       kept.add(m.get());
@@ -93,30 +93,27 @@ public final class ChildServer {
     }
   }
 
-  private static final class EchoHandler implements Handler<Bytes> {
+  private static final class EchoHandler implements Handler<Bytes, Bytes> {
     @Override
-    public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+    public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
       connection.send(message);
     }
   }
 
-  /** Keeps the frames in the connection's attachment: they live as long as the connection. */
-  private static final class HoardingHandler implements Handler<Bytes> {
-    @Override
-    public void onOpen(NioConnection<Bytes> connection) {
-      connection.attach(new Hoard());
-    }
+  /** Keeps the frames in the connection's handler, one per connection: they live as long as the connection. */
+  private static final class HoardingHandler implements Handler<Bytes, Bytes> {
+    private final Hoard hoard = new Hoard();
 
     @Override
-    public void onMessage(NioConnection<Bytes> connection, Bytes message) {
-      ((Hoard) connection.attachment()).frames.add(message);
+    public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
+      hoard.frames.add(message);
       if (message.size() <= ECHOED_BYTES) {
         connection.send(message);
       }
     }
 
     @Override
-    public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+    public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
       if (cause instanceof Error) {
         System.out.println("CLOSED " + reason + " " + describe(cause));
       }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.runtime.nio.CloseReason;
-import dev.parley.runtime.nio.ConnectionOptions;
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.nio.EventLoop;
-import dev.parley.runtime.nio.Handler;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.nio.NioConnection;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +53,7 @@ class HeaderTransportTest {
   }
 
   private static void exchange(InetSocketAddress server) throws IOException {
-    try (BlockingConnection<HeaderRawProtocol.Frame> client = Loopback.client(server, PROTOCOL)) {
+    try (BlockingConnection<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> client = Loopback.client(server, PROTOCOL)) {
       for (int i = 0; i < 50; i++) {
         HeaderRawProtocol.Frame request = message((char) ('A' + i % 26), "m" + i + "x".repeat(i * 37));
         client.send(request);
@@ -76,12 +76,12 @@ class HeaderTransportTest {
   void aBlockingServerServesAHeaderFormatAndClosesAConnectionWhoseHeaderIsRefused() throws Exception {
     ExecutorService pool = Executors.newCachedThreadPool();
     BlockingQueue<Throwable> errors = new ArrayBlockingQueue<>(10);
-    try (BlockingServer<HeaderRawProtocol.Frame> server = BlockingServer.start(loopback(), PROTOCOL, pool, Duration.ZERO,
-        (peer, e) -> errors.offer(e), connection -> {
+    try (BlockingServer<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> server = BlockingServer.builder(PROTOCOL,
+        (BlockingConnection<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> connection) -> {
           for (Optional<HeaderRawProtocol.Frame> m = connection.receive(); m.isPresent(); m = connection.receive()) {
             connection.send(reply(m.get()));
           }
-        })) {
+        }).executor(pool).errorHook((peer, e) -> errors.offer(e)).listen(loopback())) {
       exchange(server.address());
       sendNegativeLength(server.address());
       Throwable refused = errors.poll(10, TimeUnit.SECONDS);
@@ -99,7 +99,7 @@ class HeaderTransportTest {
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
     stream.writeBytes(Bytes.fromHex("520000000800000000").toByteArray());
     stream.writeBytes(NEGATIVE_LENGTH);
-    BlockingConnection<HeaderRawProtocol.Frame> connection = BlockingConnection.over(
+    BlockingConnection<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> connection = BlockingConnection.over(
         new ByteArrayInputStream(stream.toByteArray()), new ByteArrayOutputStream(), PROTOCOL);
     assertEquals(Optional.of(PROTOCOL.frame(Map.of("tag", (long) 'R'), Bytes.fromHex("00000000"))), connection.receive());
     MalformedFrameException e = assertThrows(MalformedFrameException.class, connection::receive);
@@ -114,12 +114,12 @@ class HeaderTransportTest {
     try {
       InetSocketAddress server = loop.listen(loopback(), PROTOCOL, new Handler<>() {
         @Override
-        public void onMessage(NioConnection<HeaderRawProtocol.Frame> connection, HeaderRawProtocol.Frame message) {
+        public void onMessage(Connection<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> connection, HeaderRawProtocol.Frame message) {
           connection.send(reply(message));
         }
 
         @Override
-        public void onClose(NioConnection<HeaderRawProtocol.Frame> connection, CloseReason reason, Throwable cause) {
+        public void onClose(Connection<HeaderRawProtocol.Frame, HeaderRawProtocol.Frame> connection, CloseReason reason, Throwable cause) {
           closes.offer(new java.util.AbstractMap.SimpleEntry<>(reason, cause));
         }
       }, ConnectionOptions.defaults());

@@ -49,7 +49,7 @@ public final class Loopback {
       for (int c = 0; c < clients; c++) {
         int id = c;
         results.add(pool.submit(() -> {
-          try (BlockingConnection<Bytes> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10))) {
+          try (BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10))) {
             client.setReadTimeout(Duration.ofSeconds(10));
             for (int i = 0; i < requests; i++) {
               client.send(text("c" + id + " m" + i));
@@ -121,8 +121,8 @@ public final class Loopback {
   }
 
   /** A client connected to {@code server}, whose connect and every read wait at most ten seconds. */
-  public static <M> BlockingConnection<M> client(InetSocketAddress server, Protocol<M> protocol) throws IOException {
-    BlockingConnection<M> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10));
+  public static <M> BlockingConnection<M, M> client(InetSocketAddress server, Protocol<M> protocol) throws IOException {
+    BlockingConnection<M, M> client = BlockingConnection.connect(server, protocol, Duration.ofSeconds(10));
     client.setReadTimeout(Duration.ofSeconds(10));
     return client;
   }

@@ -11,16 +11,16 @@ import java.util.Optional;
 /** A chat client over a blocking connection: it sends, and reads the room's events in order. */
 public final class ChatClient implements Closeable {
 
-  private final BlockingConnection<ChatMessage> connection;
+  private final BlockingConnection<ChatMessage, ChatMessage> connection;
   private final String nick;
 
-  private ChatClient(BlockingConnection<ChatMessage> connection, String nick) {
+  private ChatClient(BlockingConnection<ChatMessage, ChatMessage> connection, String nick) {
     this.connection = connection;
     this.nick = nick;
   }
 
   public static ChatClient connect(InetSocketAddress server, String nick) throws IOException {
-    BlockingConnection<ChatMessage> connection =
+    BlockingConnection<ChatMessage, ChatMessage> connection =
         BlockingConnection.connect(server, ChatProtocol.INSTANCE, Duration.ofSeconds(5));
     connection.setReadTimeout(Duration.ofSeconds(10));
     return new ChatClient(connection, nick);

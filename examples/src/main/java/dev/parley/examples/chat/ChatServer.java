@@ -1,10 +1,12 @@
 package dev.parley.examples.chat;
 
-import dev.parley.runtime.nio.CloseReason;
-import dev.parley.runtime.nio.ConnectionOptions;
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.Connection;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Conversation;
+import dev.parley.runtime.Handler;
+import dev.parley.runtime.ListenOptions;
 import dev.parley.runtime.nio.EventLoop;
-import dev.parley.runtime.nio.Handler;
-import dev.parley.runtime.nio.NioConnection;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,16 +29,14 @@ public final class ChatServer implements Closeable {
 
   private final EventLoop loop;
   private final InetSocketAddress address;
-  private final Map<String, Set<NioConnection<ChatMessage>>> rooms = new HashMap<>();
+  private final Map<String, Set<Member>> rooms = new HashMap<>();
   private long sequence;
-
-  /** A client's place in a room, kept as its connection's attachment. */
-  private record Member(String room, String nick) {}
 
   private ChatServer(EventLoop loop, InetSocketAddress bind) throws IOException {
     this.loop = loop;
-    this.address = loop.listen(bind, ChatProtocol.INSTANCE, new Rooms(),
-        ConnectionOptions.defaults().withIdleTimeout(Duration.ofMinutes(10)).withMaxPendingBytes(1 << 20));
+    this.address = loop.listen(bind, Conversation.of(ChatProtocol.INSTANCE), Member::new,
+        ConnectionOptions.defaults().withIdleTimeout(Duration.ofMinutes(10)).withMaxPendingBytes(1 << 20),
+        ListenOptions.defaults());
   }
 
   /** Starts a server on {@code bind}; port 0 picks a free one. */
@@ -60,55 +60,63 @@ public final class ChatServer implements Closeable {
     loop.close(Duration.ofSeconds(2));
   }
 
-  private final class Rooms implements Handler<ChatMessage> {
+  /** One client: its connection's handler, and its place in a room once it joined. */
+  private final class Member implements Handler<ChatMessage, ChatMessage> {
+    private Connection<ChatMessage, ChatMessage> connection;
+    private String room;
+    private String nick;
+
     @Override
-    public void onMessage(NioConnection<ChatMessage> connection, ChatMessage message) {
-      Member member = (Member) connection.attachment();
-      if (message instanceof Join join && member == null) {
-        connection.attach(new Member(join.room(), join.nick()));
-        rooms.computeIfAbsent(join.room(), r -> new LinkedHashSet<>()).add(connection);
-        broadcast(join.room(), EventKind.JOINED, join.nick(), Optional.empty(), null);
-      } else if (message instanceof Say say && member != null) {
-        broadcast(member.room(), EventKind.SAID, member.nick(), Optional.of(say.text()), null);
-      } else if (message instanceof Leave && member != null) {
-        leave(connection, member, connection);
+    public void onOpen(Connection<ChatMessage, ChatMessage> opened) {
+      this.connection = opened;
+    }
+
+    @Override
+    public void onMessage(Connection<ChatMessage, ChatMessage> from, ChatMessage message) {
+      if (message instanceof Join join && room == null) {
+        room = join.room();
+        nick = join.nick();
+        rooms.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(this);
+        broadcast(room, EventKind.JOINED, nick, Optional.empty(), null);
+      } else if (message instanceof Say say && room != null) {
+        broadcast(room, EventKind.SAID, nick, Optional.of(say.text()), null);
+      } else if (message instanceof Leave && room != null) {
+        leave(this, this);
       }
       // Anything else (a second Join, words before joining) is ignored: the protocol is lenient.
     }
 
     @Override
-    public void onClose(NioConnection<ChatMessage> connection, CloseReason reason, Throwable cause) {
-      Member member = (Member) connection.attachment();
-      if (member != null && rooms.getOrDefault(member.room(), Set.of()).contains(connection)) {
-        leave(connection, member, null);
+    public void onClose(Connection<ChatMessage, ChatMessage> closed, CloseReason reason, Throwable cause) {
+      if (room != null && rooms.getOrDefault(room, Set.of()).contains(this)) {
+        leave(this, null);
       }
     }
   }
 
-  /** Takes {@code connection} out of its room and tells the room, and {@code alsoTell}. */
-  private void leave(NioConnection<ChatMessage> connection, Member member, NioConnection<ChatMessage> alsoTell) {
-    Set<NioConnection<ChatMessage>> room = rooms.get(member.room());
-    room.remove(connection);
-    broadcast(member.room(), EventKind.LEFT, member.nick(), Optional.empty(), alsoTell);
+  /** Takes {@code member} out of its room and tells the room, and {@code alsoTell}. */
+  private void leave(Member member, Member alsoTell) {
+    Set<Member> room = rooms.get(member.room);
+    room.remove(member);
+    broadcast(member.room, EventKind.LEFT, member.nick, Optional.empty(), alsoTell);
     if (room.isEmpty()) {
-      rooms.remove(member.room());
+      rooms.remove(member.room);
     }
   }
 
-  private void broadcast(String room, EventKind kind, String nick, Optional<String> text,
-      NioConnection<ChatMessage> alsoTell) {
-    Set<NioConnection<ChatMessage>> members = rooms.getOrDefault(room, Set.of());
+  private void broadcast(String room, EventKind kind, String nick, Optional<String> text, Member alsoTell) {
+    Set<Member> members = rooms.getOrDefault(room, Set.of());
     List<String> nicks = new ArrayList<>();
-    for (NioConnection<ChatMessage> member : members) {
-      nicks.add(((Member) member.attachment()).nick());
+    for (Member member : members) {
+      nicks.add(member.nick);
     }
     nicks.sort(null);
     RoomEvent event = new RoomEvent(++sequence, room, kind, nick, text, nicks);
-    for (NioConnection<ChatMessage> member : members) {
-      member.send(event);
+    for (Member member : members) {
+      member.connection.send(event);
     }
     if (alsoTell != null) {
-      alsoTell.send(event);
+      alsoTell.connection.send(event);
     }
   }
 }

@@ -14,14 +14,14 @@ import java.util.Optional;
 /** A key-value client: one request, one reply, over a blocking connection. */
 public final class KvClient implements Closeable {
 
-  private final BlockingConnection<KvMessage> connection;
+  private final BlockingConnection<KvMessage, KvMessage> connection;
 
-  private KvClient(BlockingConnection<KvMessage> connection) {
+  private KvClient(BlockingConnection<KvMessage, KvMessage> connection) {
     this.connection = connection;
   }
 
   public static KvClient connect(InetSocketAddress server) throws IOException {
-    BlockingConnection<KvMessage> connection =
+    BlockingConnection<KvMessage, KvMessage> connection =
         BlockingConnection.connect(server, KvProtocol.INSTANCE, Duration.ofSeconds(5));
     connection.setReadTimeout(Duration.ofSeconds(10));
     return new KvClient(connection);

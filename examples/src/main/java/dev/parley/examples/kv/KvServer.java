@@ -2,6 +2,7 @@ package dev.parley.examples.kv;
 
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.BlockingServer;
+import dev.parley.runtime.ConnectionOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,12 +19,15 @@ import java.util.function.BiConsumer;
 public final class KvServer implements Closeable {
 
   private final KvStore store = new KvStore();
-  private final BlockingServer<KvMessage> server;
+  private final BlockingServer<KvMessage, KvMessage> server;
 
   private KvServer(InetSocketAddress bind, Executor executor, BiConsumer<SocketAddress, Throwable> onError)
       throws IOException {
-    this.server = BlockingServer.start(bind, KvProtocol.INSTANCE, executor, Duration.ofMinutes(5), onError,
-        this::serve);
+    this.server = BlockingServer.builder(KvProtocol.INSTANCE, this::serve)
+        .executor(executor)
+        .options(ConnectionOptions.defaults().withIdleTimeout(Duration.ofMinutes(5)))
+        .errorHook(onError::accept)
+        .listen(bind);
   }
 
   public static KvServer start(InetSocketAddress bind, Executor executor,
@@ -35,7 +39,7 @@ public final class KvServer implements Closeable {
     return server.address();
   }
 
-  private void serve(BlockingConnection<KvMessage> connection) throws IOException {
+  private void serve(BlockingConnection<KvMessage, KvMessage> connection) throws IOException {
     for (Optional<KvMessage> request = connection.receive(); request.isPresent(); request = connection.receive()) {
       connection.send(store.answer(request.get()));
     }

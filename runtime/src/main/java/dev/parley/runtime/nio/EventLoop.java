@@ -1,6 +1,10 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Conversation;
 import dev.parley.runtime.ErrorHook;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.ListenOptions;
 import dev.parley.runtime.Protocol;
 import java.io.Closeable;
@@ -27,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A single thread with a {@link Selector} that serves many connections: it accepts, reads,
@@ -74,9 +79,9 @@ public final class EventLoop implements Closeable {
   private final ErrorHook errors;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   /** Open connections; each knows its slot, so that removing one is O(1). */
-  private final ArrayList<NioConnection<?>> connections = new ArrayList<>();
-  private final List<Acceptor<?>> acceptors = new ArrayList<>();
-  private final ArrayDeque<NioConnection<?>> toFlush = new ArrayDeque<>();
+  private final ArrayList<NioConnection<?, ?>> connections = new ArrayList<>();
+  private final List<Acceptor<?, ?>> acceptors = new ArrayList<>();
+  private final ArrayDeque<NioConnection<?, ?>> toFlush = new ArrayDeque<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean stopping;
   private volatile Throwable failure;
@@ -109,20 +114,39 @@ public final class EventLoop implements Closeable {
     return loop;
   }
 
-  /** Listens as {@link #listen(InetSocketAddress, Protocol, Handler, ConnectionOptions, ListenOptions)} does, with {@link ListenOptions#defaults()}. */
-  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M> handler,
+  /** Listens on {@code bind} with the default options; every connection shares {@code handler}. */
+  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M, M> handler)
+      throws IOException {
+    return listen(bind, protocol, handler, ConnectionOptions.defaults());
+  }
+
+  /** Listens as {@link #listen(InetSocketAddress, Conversation, Supplier, ConnectionOptions, ListenOptions)} does, with {@link ListenOptions#defaults()}; every connection shares {@code handler}. */
+  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M, M> handler,
       ConnectionOptions options) throws IOException {
     return listen(bind, protocol, handler, options, ListenOptions.defaults());
   }
 
+  /** Listens as {@link #listen(InetSocketAddress, Conversation, Supplier, ConnectionOptions, ListenOptions)} does; every connection shares {@code handler}. */
+  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M, M> handler,
+      ConnectionOptions options, ListenOptions limits) throws IOException {
+    java.util.Objects.requireNonNull(handler, "handler");
+    return listen(bind, Conversation.of(protocol), () -> handler, options, limits);
+  }
+
   /**
-   * Listens on {@code bind} (port 0 for any free port); each accepted connection gets
-   * {@code handler} and {@code options}; {@code limits} bounds the listener.
+   * Listens on {@code bind} (port 0 for any free port); each accepted connection receives and
+   * sends as {@code conversation} says, gets a handler of its own from {@code handlers} (its fields
+   * are the connection's state) and {@code options}; {@code limits} bounds the listener.
+   * {@link dev.parley.runtime.BlockingServer#listen(InetSocketAddress, Conversation, Supplier,
+   * ConnectionOptions, ListenOptions)} takes the same, to serve with a thread per connection.
    *
    * @return the address listened on, with its actual port
    */
-  public <M> InetSocketAddress listen(InetSocketAddress bind, Protocol<M> protocol, Handler<M> handler,
-      ConnectionOptions options, ListenOptions limits) throws IOException {
+  public <I, O> InetSocketAddress listen(InetSocketAddress bind, Conversation<I, O> conversation,
+      Supplier<? extends Handler<I, O>> handlers, ConnectionOptions options, ListenOptions limits)
+      throws IOException {
+    java.util.Objects.requireNonNull(conversation, "conversation");
+    java.util.Objects.requireNonNull(handlers, "handlers");
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -134,7 +158,7 @@ public final class EventLoop implements Closeable {
     }
     try {
       call(() -> {
-        Acceptor<M> acceptor = new Acceptor<>(server, protocol, handler, options, limits);
+        Acceptor<I, O> acceptor = new Acceptor<>(server, conversation, handlers, options, limits);
         acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
         acceptors.add(acceptor);
         return null;
@@ -151,14 +175,24 @@ public final class EventLoop implements Closeable {
    * established wait in its queue. {@link Handler#onOpen} says when it is up, {@link Handler#onClose}
    * with {@link CloseReason#IO_ERROR} when it could not be made.
    */
-  public <M> NioConnection<M> connect(InetSocketAddress address, Protocol<M> protocol, Handler<M> handler,
+  public <M> NioConnection<M, M> connect(InetSocketAddress address, Protocol<M> protocol, Handler<M, M> handler,
       ConnectionOptions options) throws IOException {
+    return connect(address, Conversation.of(protocol), handler, options);
+  }
+
+  /**
+   * Connects to {@code address} to receive and send as {@code conversation} says; otherwise as
+   * {@link #connect(InetSocketAddress, Protocol, Handler, ConnectionOptions)}. A client whose
+   * server speaks first waits for the greeting in {@link Handler#onMessage}.
+   */
+  public <I, O> NioConnection<I, O> connect(InetSocketAddress address, Conversation<I, O> conversation,
+      Handler<I, O> handler, ConnectionOptions options) throws IOException {
     SocketChannel channel = SocketChannel.open();
-    NioConnection<M> connection;
+    NioConnection<I, O> connection;
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      connection = new NioConnection<>(this, channel, protocol, handler, options, null);
+      connection = new NioConnection<>(this, channel, conversation, handler, options, null);
     } catch (IOException e) {
       channel.close();
       throw e;
@@ -217,21 +251,21 @@ public final class EventLoop implements Closeable {
     return now;
   }
 
-  void flushLater(NioConnection<?> connection) {
+  void flushLater(NioConnection<?, ?> connection) {
     toFlush.add(connection);
   }
 
-  void remember(NioConnection<?> connection) {
+  void remember(NioConnection<?, ?> connection) {
     connection.slot = connections.size();
     connections.add(connection);
   }
 
-  void forget(NioConnection<?> connection) {
+  void forget(NioConnection<?, ?> connection) {
     int slot = connection.slot;
     if (slot < 0 || slot >= connections.size() || connections.get(slot) != connection) {
       return;
     }
-    NioConnection<?> last = connections.remove(connections.size() - 1);
+    NioConnection<?, ?> last = connections.remove(connections.size() - 1);
     if (last != connection) {
       connections.set(slot, last);
       last.slot = slot;
@@ -243,7 +277,7 @@ public final class EventLoop implements Closeable {
   }
 
   /** Reports {@code problem}, found serving {@code connection} (or the loop, when null). */
-  void report(NioConnection<?> connection, Throwable problem) {
+  void report(NioConnection<?, ?> connection, Throwable problem) {
     try {
       SocketAddress where = connection == null ? null : connection.remoteAddress().orElse(null);
       errors.onError(where, problem);
@@ -256,7 +290,7 @@ public final class EventLoop implements Closeable {
    * An {@link Error} cost one connection: report it and stop accepting for a while, since memory
    * or threads may be short for everyone.
    */
-  void failedWith(NioConnection<?> connection, Throwable error) {
+  void failedWith(NioConnection<?, ?> connection, Throwable error) {
     reserve = null; // room for the rest of this path, and for the collector to breathe
     for (int i = 0; i < acceptors.size(); i++) {
       acceptors.get(i).pause(MAX_ACCEPT_PAUSE_NANOS);
@@ -380,13 +414,13 @@ public final class EventLoop implements Closeable {
     for (int i = connections.size() - 1; i >= 0; i--) {
       connections.get(i).closeTransport();
     }
-    for (Acceptor<?> acceptor : acceptors) {
+    for (Acceptor<?, ?> acceptor : acceptors) {
       closeQuietly(acceptor.server);
     }
     closeQuietly(selector);
     CloseReason reason = failure == null ? CloseReason.STOPPED : CloseReason.ERROR;
     while (!connections.isEmpty()) {
-      NioConnection<?> connection = connections.get(connections.size() - 1);
+      NioConnection<?, ?> connection = connections.get(connections.size() - 1);
       try {
         connection.close(reason, failure);
       } catch (Throwable e) {
@@ -420,7 +454,7 @@ public final class EventLoop implements Closeable {
     if (!connections.isEmpty()) {
       wake = TIMER_NANOS;
     }
-    for (Acceptor<?> acceptor : acceptors) {
+    for (Acceptor<?, ?> acceptor : acceptors) {
       if (acceptor.paused) {
         wake = Math.min(wake, Math.max(0, acceptor.resumeAt - System.nanoTime()));
       }
@@ -430,7 +464,7 @@ public final class EventLoop implements Closeable {
 
   private void handle(SelectionKey key) {
     Object attachment = key.attachment();
-    if (attachment instanceof Acceptor<?> acceptor) {
+    if (attachment instanceof Acceptor<?, ?> acceptor) {
       try {
         acceptor.accept();
       } catch (Throwable e) {
@@ -438,7 +472,7 @@ public final class EventLoop implements Closeable {
       }
       return;
     }
-    NioConnection<?> connection = (NioConnection<?>) attachment;
+    NioConnection<?, ?> connection = (NioConnection<?, ?>) attachment;
     try {
       if (!key.isValid()) {
         return;
@@ -465,7 +499,7 @@ public final class EventLoop implements Closeable {
   }
 
   /** The runtime failed serving {@code connection}: close it with {@link CloseReason#ERROR} and report. */
-  private void failed(NioConnection<?> connection, Throwable e) {
+  private void failed(NioConnection<?, ?> connection, Throwable e) {
     try {
       connection.close(CloseReason.ERROR, e);
     } catch (Throwable again) {
@@ -500,7 +534,7 @@ public final class EventLoop implements Closeable {
 
   /** Sends what handlers queued during this round: replies to one read leave together. */
   private void flushAll() {
-    for (NioConnection<?> connection = toFlush.poll(); connection != null; connection = toFlush.poll()) {
+    for (NioConnection<?, ?> connection = toFlush.poll(); connection != null; connection = toFlush.poll()) {
       try {
         connection.flush();
       } catch (Throwable e) {
@@ -517,7 +551,7 @@ public final class EventLoop implements Closeable {
     // Downwards, so that a connection closed here (moving the last one into its slot) skips nothing.
     for (int i = connections.size() - 1; i >= 0; i--) {
       if (i < connections.size()) {
-        NioConnection<?> connection = connections.get(i);
+        NioConnection<?, ?> connection = connections.get(i);
         try {
           connection.checkTimers(now);
         } catch (Throwable e) {
@@ -525,7 +559,7 @@ public final class EventLoop implements Closeable {
         }
       }
     }
-    for (Acceptor<?> acceptor : acceptors) {
+    for (Acceptor<?, ?> acceptor : acceptors) {
       if (acceptor.paused && now - acceptor.resumeAt >= 0) {
         acceptor.resume();
       }
@@ -533,7 +567,7 @@ public final class EventLoop implements Closeable {
   }
 
   private boolean nothingPending() {
-    for (NioConnection<?> connection : connections) {
+    for (NioConnection<?, ?> connection : connections) {
       if (connection.hasPending()) {
         return false;
       }
@@ -542,7 +576,7 @@ public final class EventLoop implements Closeable {
   }
 
   private void closeListeners() {
-    for (Acceptor<?> acceptor : acceptors) {
+    for (Acceptor<?, ?> acceptor : acceptors) {
       closeQuietly(acceptor.server);
     }
   }
@@ -552,10 +586,11 @@ public final class EventLoop implements Closeable {
    * logic over bytes in memory. The endpoint is read when it says it can be (the caller calls
    * {@link NioConnection#readable()} and {@link NioConnection#flush()} as a selector would).
    */
-  <M> NioConnection<M> embed(Protocol<M> protocol, Handler<M> handler, ConnectionOptions options, Endpoint endpoint,
-      boolean accepted) throws IOException {
+  <I, O> NioConnection<I, O> embed(Conversation<I, O> conversation, Handler<I, O> handler, ConnectionOptions options,
+      Endpoint endpoint, boolean accepted) throws IOException {
     return call(() -> {
-      NioConnection<M> connection = new NioConnection<>(this, null, protocol, handler, options, null, accepted);
+      NioConnection<I, O> connection =
+          new NioConnection<>(this, null, conversation, handler, options, null, accepted);
       remember(connection);
       connection.opened(endpoint);
       return connection;
@@ -572,7 +607,7 @@ public final class EventLoop implements Closeable {
   /** Bytes of read and write buffers held by all connections now; exact on the loop's thread. */
   long bufferBytes() {
     long bytes = 0;
-    for (NioConnection<?> connection : connections) {
+    for (NioConnection<?, ?> connection : connections) {
       bytes += connection.bufferBytes();
     }
     return bytes;
@@ -614,10 +649,10 @@ public final class EventLoop implements Closeable {
   }
 
   /** Accepts connections for one listening socket, within its limits. */
-  final class Acceptor<M> {
+  final class Acceptor<I, O> {
     private final ServerSocketChannel server;
-    private final Protocol<M> protocol;
-    private final Handler<M> handler;
+    private final Conversation<I, O> conversation;
+    private final Supplier<? extends Handler<I, O>> handlers;
     private final ConnectionOptions options;
     private final ListenOptions limits;
     private SelectionKey key;
@@ -631,11 +666,11 @@ public final class EventLoop implements Closeable {
     private long nextPause = FIRST_ACCEPT_PAUSE_NANOS;
     private long failuresInEpisode;
 
-    Acceptor(ServerSocketChannel server, Protocol<M> protocol, Handler<M> handler, ConnectionOptions options,
-        ListenOptions limits) {
+    Acceptor(ServerSocketChannel server, Conversation<I, O> conversation, Supplier<? extends Handler<I, O>> handlers,
+        ConnectionOptions options, ListenOptions limits) {
       this.server = server;
-      this.protocol = protocol;
-      this.handler = handler;
+      this.conversation = conversation;
+      this.handlers = handlers;
       this.options = options;
       this.limits = limits;
     }
@@ -668,11 +703,15 @@ public final class EventLoop implements Closeable {
     }
 
     private void serve(SocketChannel channel) {
-      NioConnection<M> connection = null;
+      NioConnection<I, O> connection = null;
       try {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        connection = new NioConnection<>(EventLoop.this, channel, protocol, handler, options, this);
+        Handler<I, O> handler = handlers.get();
+        if (handler == null) {
+          throw new IllegalStateException("the handler factory of a listener gave null");
+        }
+        connection = new NioConnection<>(EventLoop.this, channel, conversation, handler, options, this);
         remember(connection);
         open++;
         connection.opened(channel.register(selector, SelectionKey.OP_READ, connection));

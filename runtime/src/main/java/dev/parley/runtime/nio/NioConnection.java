@@ -1,8 +1,13 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.Connection;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Conversation;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.FrameWriter;
+import dev.parley.runtime.Handler;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
@@ -12,6 +17,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +32,14 @@ import java.util.concurrent.TimeUnit;
  * for it; only one whose queue would pass the hard bound even so ({@link CloseReason#SLOW_PEER}), or
  * that takes nothing for the write timeout ({@link CloseReason#WRITE_TIMEOUT}), is.
  *
- * @param <M> the protocol's messages
+ * <p>Phases: {@link #switchTo}, from a handler, changes what the connection receives and sends,
+ * and the handler of what follows, between two frames; frames of the next phase that arrived with
+ * the last of this one are kept and handed to the next handler.
+ *
+ * @param <I> the messages received
+ * @param <O> the messages sent
  */
-public final class NioConnection<M> {
+public final class NioConnection<I, O> implements Connection<I, O> {
 
   /** Reads per readiness event, so that one busy peer cannot starve the others. */
   private static final int READS_PER_EVENT = 16;
@@ -46,11 +57,13 @@ public final class NioConnection<M> {
   private final EventLoop loop;
   /** The socket, or null for a connection over another {@link Endpoint}. */
   private final SocketChannel channel;
-  private final Protocol<M> protocol;
-  private final Handler<M> handler;
+  // Not final: a phase change replaces them between two frames, on the loop's thread.
+  private Protocol<I> receives;
+  private Protocol<O> sends;
+  private Handler<I, O> handler;
   private final ConnectionOptions options;
   private final FrameReader reader;
-  private final FrameWriter<M> writer;
+  private FrameWriter<O> writer;
   private final boolean accepted;
   /** What is read and written, once the connection is open. */
   private Endpoint endpoint;
@@ -75,41 +88,68 @@ public final class NioConnection<M> {
   private long lingerDeadline;
   /** When the peer last took bytes, or when the queue last became non-empty. */
   private long lastWriteProgress;
-  private volatile Object attachment;
   /** The peer's address, kept when the connection opens: a closed channel no longer says it. */
   private volatile SocketAddress peer;
   /** The listener that accepted this connection, or null for one this side made. */
-  final EventLoop.Acceptor<?> origin;
+  final EventLoop.Acceptor<?, ?> origin;
   /** Where the loop keeps this connection in its list, or -1 when it is not there. */
   int slot = -1;
 
-  NioConnection(EventLoop loop, SocketChannel channel, Protocol<M> protocol, Handler<M> handler,
-      ConnectionOptions options, EventLoop.Acceptor<?> origin) {
-    this(loop, channel, protocol, handler, options, origin, origin != null);
+  NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
+      ConnectionOptions options, EventLoop.Acceptor<?, ?> origin) {
+    this(loop, channel, conversation, handler, options, origin, origin != null);
   }
 
-  NioConnection(EventLoop loop, SocketChannel channel, Protocol<M> protocol, Handler<M> handler,
-      ConnectionOptions options, EventLoop.Acceptor<?> origin, boolean accepted) {
+  NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
+      ConnectionOptions options, EventLoop.Acceptor<?, ?> origin, boolean accepted) {
     this.loop = loop;
     this.channel = channel;
-    this.protocol = protocol;
-    this.handler = handler;
+    this.receives = conversation.receives();
+    this.sends = conversation.sends();
+    this.handler = Objects.requireNonNull(handler, "handler");
     this.options = options;
     this.origin = origin;
     this.accepted = accepted;
-    this.reader = new FrameReader(protocol.frameFormat());
-    long largestFrame = protocol.frameFormat().largestFrameSize();
+    this.reader = new FrameReader(receives.frameFormat());
+    long largestFrame = sends.frameFormat().largestFrameSize();
     int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
-    this.writer = new FrameWriter<>(protocol, maxPending);
+    this.writer = new FrameWriter<>(sends, maxPending);
     this.lastReceived = loop.now();
     this.lastActive = lastReceived;
   }
 
-  public Protocol<M> protocol() {
-    return protocol;
+  @Override
+  public Conversation<I, O> conversation() {
+    return new Conversation<>(receives, sends);
+  }
+
+  /**
+   * See {@link Connection#switchTo}: on the loop's thread only, from a handler (or a task the loop
+   * runs). The frame being handled is the last of this phase; those after it, already read or
+   * not, go to {@code next} and {@code handler}.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <J, P> NioConnection<J, P> switchTo(Conversation<J, P> next, Handler<J, P> handler) {
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(handler, "handler");
+    if (!loop.inLoop()) {
+      throw new IllegalStateException("switchTo is for the loop's thread: call it from the handler");
+    }
+    if (closed) {
+      throw new IllegalStateException("the connection is closed");
+    }
+    NioConnection<J, P> switched = (NioConnection<J, P>) (NioConnection<?, ?>) this;
+    reader.reformat(next.receives().frameFormat());
+    switched.receives = next.receives();
+    switched.sends = next.sends();
+    switched.writer = writer.reframe(next.sends());
+    switched.handler = handler;
+    return switched;
   }
 
   /** The peer's address, once connected. */
+  @Override
   public Optional<SocketAddress> remoteAddress() {
     if (peer != null) {
       return Optional.of(peer);
@@ -125,11 +165,13 @@ public final class NioConnection<M> {
   }
 
   /** Whether the connection is open, or still connecting. */
+  @Override
   public boolean isOpen() {
     return !closed;
   }
 
   /** Bytes queued for the peer and not yet taken; read on the loop's thread for an exact figure. */
+  @Override
   public int pendingBytes() {
     return writer.pending();
   }
@@ -144,15 +186,6 @@ public final class NioConnection<M> {
     return paused;
   }
 
-  /** Something of the caller's to keep with the connection, such as a session. */
-  public Object attachment() {
-    return attachment;
-  }
-
-  public void attach(Object value) {
-    this.attachment = value;
-  }
-
   /**
    * Queues {@code message} for the peer. On the loop's thread the frame is encoded at once and
    * leaves after the current event (replies to a read go out together); from another thread it
@@ -164,7 +197,8 @@ public final class NioConnection<M> {
    * @throws IllegalArgumentException on the loop's thread, if the message does not encode (nothing
    *     is queued; from another thread the loop's error hook hears it)
    */
-  public boolean send(M message) {
+  @Override
+  public boolean send(O message) {
     if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
@@ -189,6 +223,7 @@ public final class NioConnection<M> {
   }
 
   /** Closes the connection now, dropping what is queued; the handler hears {@link CloseReason#CLOSED}. */
+  @Override
   public void close() {
     if (loop.inLoop()) {
       close(CloseReason.CLOSED, null);
@@ -282,9 +317,9 @@ public final class NioConnection<M> {
         return true;
       }
       frameDeadline = 0;
-      M message;
+      I message;
       try {
-        message = protocol.decode(body);
+        message = receives.decode(body);
       } catch (RuntimeException e) {
         throw MalformedFrameException.decoderFailed(e);
       }

@@ -1,7 +1,7 @@
 /**
  * Non-blocking connections: one {@link dev.parley.runtime.nio.EventLoop} thread with a
  * {@link java.nio.channels.Selector} serves many connections, accepting, reading, decoding,
- * dispatching to a {@link dev.parley.runtime.nio.Handler}, and writing queued frames as the
+ * dispatching to each connection's {@link dev.parley.runtime.Handler}, and writing queued frames as the
  * peers take them.
  */
 package dev.parley.runtime.nio;

@@ -1,5 +1,11 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.ListenOptions;
+import dev.parley.runtime.Conversation;
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Handler;
+import dev.parley.runtime.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -72,15 +78,17 @@ class EventLoopTest {
   }
 
   /** Echoes every frame upper-cased, and records how each connection closed. */
-  private final class Echo implements Handler<Bytes> {
+  private final class Echo implements Handler<Bytes, Bytes> {
+    /** The peer's port: this handler's connection's state. */
+    private int port = -1;
+
     @Override
-    public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+    public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
       connection.send(text(string(message).toUpperCase(Locale.ROOT)));
     }
 
     @Override
-    public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
-      int port = connection.attachment() instanceof Integer p ? p : -1;
+    public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
       closes.put(port, reason);
       if (cause != null) {
         causes.put(port, cause);
@@ -88,23 +96,23 @@ class EventLoopTest {
     }
 
     @Override
-    public void onOpen(NioConnection<Bytes> connection) {
-      connection.attach(((InetSocketAddress) connection.remoteAddress().orElseThrow()).getPort());
+    public void onOpen(Connection<Bytes, Bytes> connection) {
+      port = ((InetSocketAddress) connection.remoteAddress().orElseThrow()).getPort();
     }
   }
 
   private InetSocketAddress echoServer(ConnectionOptions options) throws IOException {
-    return loop.listen(loopback(), PROTOCOL, new Echo(), options);
+    return loop.listen(loopback(), Conversation.of(PROTOCOL), Echo::new, options, ListenOptions.defaults());
   }
 
-  private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
+  private static BlockingConnection<Bytes, Bytes> client(InetSocketAddress address) throws IOException {
     return Loopback.client(address, PROTOCOL);
   }
 
   @Test
   void servesRequestsAndReplies() throws Exception {
     InetSocketAddress address = echoServer(ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> client = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> client = client(address)) {
       for (int i = 0; i < 100; i++) {
         client.send(text("ping " + i));
         assertEquals(Optional.of(text("PING " + i)), client.receive());
@@ -123,7 +131,7 @@ class EventLoopTest {
   @Test
   void misbehavingPeersAreClosedAloneWithTheirReason() throws Exception {
     InetSocketAddress address = echoServer(ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> good = client(address);
+    try (BlockingConnection<Bytes, Bytes> good = client(address);
         Socket oversized = new Socket(address.getAddress(), address.getPort());
         Socket malformed = new Socket(address.getAddress(), address.getPort());
         Socket truncated = new Socket(address.getAddress(), address.getPort())) {
@@ -145,7 +153,7 @@ class EventLoopTest {
   @Test
   void anIdlePeerIsClosedAfterItsTimeout() throws Exception {
     InetSocketAddress address = echoServer(ConnectionOptions.defaults().withIdleTimeout(Duration.ofMillis(200)));
-    try (BlockingConnection<Bytes> idle = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> idle = client(address)) {
       idle.send(text("once"));
       assertEquals(Optional.of(text("ONCE")), idle.receive());
       assertEquals(Optional.empty(), idle.receive(), "then silence, then the server closes");
@@ -158,13 +166,13 @@ class EventLoopTest {
     int bound = 64 * 1024 + 4;
     AtomicInteger maxPending = new AtomicInteger();
     BlockingQueue<CloseReason> closed = new ArrayBlockingQueue<>(1);
-    Handler<Bytes> flood = new Handler<>() {
+    Handler<Bytes, Bytes> flood = new Handler<>() {
       @Override
-      public void onOpen(NioConnection<Bytes> connection) {
+      public void onOpen(Connection<Bytes, Bytes> connection) {
         push(connection);
       }
 
-      private void push(NioConnection<Bytes> connection) {
+      private void push(Connection<Bytes, Bytes> connection) {
         for (int i = 0; i < 16 && connection.isOpen(); i++) {
           connection.send(Bytes.of(new byte[4096]));
           maxPending.accumulateAndGet(connection.pendingBytes(), Math::max);
@@ -175,10 +183,10 @@ class EventLoopTest {
       }
 
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {}
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {}
 
       @Override
-      public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+      public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
         closed.add(reason);
       }
     };
@@ -196,7 +204,7 @@ class EventLoopTest {
   @Test
   void halfCloseGetsItsRepliesBeforeTheServerCloses() throws Exception {
     InetSocketAddress address = echoServer(ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> client = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> client = client(address)) {
       client.sendAll(List.of(text("x"), text("y")));
       client.shutdownOutput();
       assertEquals(Optional.of(text("X")), client.receive());
@@ -211,14 +219,14 @@ class EventLoopTest {
     InetSocketAddress address = echoServer(ConnectionOptions.defaults());
     BlockingQueue<Bytes> replies = new ArrayBlockingQueue<>(10);
     CountDownLatch opened = new CountDownLatch(1);
-    NioConnection<Bytes> client = loop.connect(address, PROTOCOL, new Handler<>() {
+    NioConnection<Bytes, Bytes> client = loop.connect(address, PROTOCOL, new Handler<>() {
       @Override
-      public void onOpen(NioConnection<Bytes> connection) {
+      public void onOpen(Connection<Bytes, Bytes> connection) {
         opened.countDown();
       }
 
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
         replies.add(message);
       }
     }, ConnectionOptions.defaults());
@@ -239,12 +247,12 @@ class EventLoopTest {
       unused = (InetSocketAddress) probe.getLocalSocketAddress();
     }
     BlockingQueue<CloseReason> reasons = new ArrayBlockingQueue<>(1);
-    loop.connect(unused, PROTOCOL, new Handler<Bytes>() {
+    loop.connect(unused, PROTOCOL, new Handler<Bytes, Bytes>() {
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {}
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {}
 
       @Override
-      public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+      public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
         reasons.add(reason);
       }
     }, ConnectionOptions.defaults());
@@ -255,9 +263,9 @@ class EventLoopTest {
   void aGracefulStopDrainsQueuedFramesThenClosesEverything() throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     BlockingQueue<CloseReason> reasons = new ArrayBlockingQueue<>(1);
-    InetSocketAddress address = loop.listen(loopback(), PROTOCOL, new Handler<Bytes>() {
+    InetSocketAddress address = loop.listen(loopback(), PROTOCOL, new Handler<Bytes, Bytes>() {
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
         for (int i = 0; i < 200; i++) {
           connection.send(Bytes.of(new byte[1000])); // 200 KB queued for a client not reading yet
         }
@@ -265,11 +273,11 @@ class EventLoopTest {
       }
 
       @Override
-      public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+      public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
         reasons.add(reason);
       }
     }, ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> client = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> client = client(address)) {
       client.send(text("go"));
       assertTrue(connected.await(10, TimeUnit.SECONDS));
       Thread stopper = new Thread(() -> loop.close(Duration.ofSeconds(10)));

@@ -1,5 +1,9 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Handler;
+import dev.parley.runtime.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,9 +77,9 @@ class HostilePeersTest {
   }
 
   /** Echoes upper-cased; a body "big N" is answered with N KiB; records each close. */
-  private class Echo implements Handler<Bytes> {
+  private class Echo implements Handler<Bytes, Bytes> {
     @Override
-    public void onMessage(NioConnection<Bytes> connection, Bytes message) throws Exception {
+    public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) throws Exception {
       String s = new String(message.toByteArray(), StandardCharsets.UTF_8);
       if (s.startsWith("big ")) {
         connection.send(Bytes.of(new byte[Integer.parseInt(s.substring(4)) * 1024]));
@@ -85,7 +89,7 @@ class HostilePeersTest {
     }
 
     @Override
-    public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+    public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
       closes.add(reason);
       if (cause != null) {
         causes.add(cause);
@@ -97,7 +101,7 @@ class HostilePeersTest {
     return loop.listen(loopback(), PROTOCOL, new Echo(), options);
   }
 
-  private static BlockingConnection<Bytes> client(InetSocketAddress address) throws IOException {
+  private static BlockingConnection<Bytes, Bytes> client(InetSocketAddress address) throws IOException {
     return Loopback.client(address, PROTOCOL);
   }
 
@@ -146,7 +150,7 @@ class HostilePeersTest {
       lazy.connect(address);
       byte[] requests = pipelined(64, "big 64"); // 4 MiB of replies, four times the hard bound
       lazy.getOutputStream().write(requests);
-      try (BlockingConnection<Bytes> reader = client(address)) {
+      try (BlockingConnection<Bytes, Bytes> reader = client(address)) {
         List<Bytes> batch = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
           batch.add(text("big 64"));
@@ -188,7 +192,7 @@ class HostilePeersTest {
         ByteBuffer bytes = ByteBuffer.allocate(64);
         bytes.putInt(5).put("hello".getBytes(StandardCharsets.US_ASCII)).putInt(2).put((byte) 0xEE).put((byte) 1);
         socket.getOutputStream().write(bytes.array(), 0, bytes.position());
-        BlockingConnection<Bytes> reply = BlockingConnection.over(socket, PROTOCOL);
+        BlockingConnection<Bytes, Bytes> reply = BlockingConnection.over(socket, PROTOCOL);
         reply.setReadTimeout(WAIT);
         assertEquals(Optional.of(text("HELLO")), reply.receive(), "round " + round);
         assertEquals(Optional.empty(), reply.receive(), "then a FIN, not a reset: the server lingers");
@@ -204,7 +208,7 @@ class HostilePeersTest {
     AtomicInteger handled = new AtomicInteger();
     InetSocketAddress address = loop.listen(loopback(), PROTOCOL, new Echo() {
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) throws Exception {
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) throws Exception {
         handled.incrementAndGet();
         super.onMessage(connection, message);
       }
@@ -227,10 +231,10 @@ class HostilePeersTest {
   void aListenerAtItsConnectionLimitClosesNewConnectionsAtOnceAndReportsTheEpisodeOnce() throws Exception {
     InetSocketAddress address = loop.listen(loopback(), PROTOCOL, new Echo(), ConnectionOptions.defaults(),
         ListenOptions.defaults().withMaxConnections(3));
-    List<BlockingConnection<Bytes>> held = new ArrayList<>();
+    List<BlockingConnection<Bytes, Bytes>> held = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        BlockingConnection<Bytes> c = client(address);
+        BlockingConnection<Bytes, Bytes> c = client(address);
         c.send(text("in " + i));
         assertEquals(Optional.of(text("IN " + i)), c.receive());
         held.add(c);
@@ -245,12 +249,12 @@ class HostilePeersTest {
           "one report for the episode: " + reports);
       held.remove(0).close();
       Loopback.waitFor(() -> loop.connectionCount() == 2);
-      try (BlockingConnection<Bytes> again = client(address)) {
+      try (BlockingConnection<Bytes, Bytes> again = client(address)) {
         again.send(text("room again"));
         assertEquals(Optional.of(text("ROOM AGAIN")), again.receive());
       }
     } finally {
-      for (BlockingConnection<Bytes> c : held) {
+      for (BlockingConnection<Bytes, Bytes> c : held) {
         c.close();
       }
     }
@@ -286,9 +290,9 @@ class HostilePeersTest {
   void aHandlerThatThrowsFromEveryCallbackCostsOnlyItsConnection() throws Exception {
     InetSocketAddress good = serve(ConnectionOptions.defaults());
     for (String where : List.of("onOpen", "onMessage", "onDrained", "onClose", "onOpenError")) {
-      InetSocketAddress bad = loop.listen(loopback(), PROTOCOL, new Handler<Bytes>() {
+      InetSocketAddress bad = loop.listen(loopback(), PROTOCOL, new Handler<Bytes, Bytes>() {
         @Override
-        public void onOpen(NioConnection<Bytes> connection) {
+        public void onOpen(Connection<Bytes, Bytes> connection) {
           if (where.equals("onOpen")) {
             throw new IllegalStateException("boom in onOpen");
           }
@@ -298,7 +302,7 @@ class HostilePeersTest {
         }
 
         @Override
-        public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+        public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
           connection.send(message);
           if (where.equals("onMessage")) {
             throw new IllegalStateException("boom in onMessage");
@@ -306,21 +310,21 @@ class HostilePeersTest {
         }
 
         @Override
-        public void onDrained(NioConnection<Bytes> connection) {
+        public void onDrained(Connection<Bytes, Bytes> connection) {
           if (where.equals("onDrained")) {
             throw new IllegalStateException("boom in onDrained");
           }
         }
 
         @Override
-        public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+        public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
           closes.add(reason);
           if (where.equals("onClose")) {
             throw new IllegalStateException("boom in onClose");
           }
         }
       }, ConnectionOptions.defaults());
-      BlockingConnection<Bytes> victim = client(bad);
+      BlockingConnection<Bytes, Bytes> victim = client(bad);
       try {
         victim.send(text("x"));
         while (victim.receive().isPresent()) {
@@ -335,7 +339,7 @@ class HostilePeersTest {
       }
       CloseReason reason = closes.poll(10, TimeUnit.SECONDS);
       assertEquals(where.equals("onClose") ? CloseReason.PEER_CLOSED : CloseReason.HANDLER_ERROR, reason, where);
-      try (BlockingConnection<Bytes> other = client(good)) {
+      try (BlockingConnection<Bytes, Bytes> other = client(good)) {
         other.send(text("after " + where));
         assertEquals(Optional.of(text("AFTER " + where.toUpperCase(Locale.ROOT))), other.receive(),
             "the loop goes on after a throw in " + where);
@@ -352,7 +356,7 @@ class HostilePeersTest {
       throw new IllegalStateException("a broken task");
     });
     InetSocketAddress address = serve(ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> c = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> c = client(address)) {
       c.send(text("ok"));
       assertEquals(Optional.of(text("OK")), c.receive());
     }
@@ -365,7 +369,7 @@ class HostilePeersTest {
     List<String> failures = new CopyOnWriteArrayList<>();
     InetSocketAddress address = loop.listen(loopback(), new FaultyProtocol(PROTOCOL), new Handler<>() {
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
         for (String s : List.of("before", "throw", "short", "after")) {
           try {
             connection.send(text(s));
@@ -375,7 +379,7 @@ class HostilePeersTest {
         }
       }
     }, ConnectionOptions.defaults());
-    try (BlockingConnection<Bytes> c = client(address)) {
+    try (BlockingConnection<Bytes, Bytes> c = client(address)) {
       c.send(text("go"));
       assertEquals(Optional.of(text("before")), c.receive());
       assertEquals(Optional.of(text("after")), c.receive(), "the frame after the failures is intact");

@@ -1,5 +1,9 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.Conversation;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Handler;
+import dev.parley.runtime.Connection;
 import dev.parley.runtime.Protocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +55,7 @@ final class MemoryPeer implements Endpoint {
   private int interest;
   private boolean open = true;
   private boolean outputShut;
-  private NioConnection<?> connection;
+  private NioConnection<?, ?> connection;
 
   private MemoryPeer(EventLoop loop, Chunking reads, Chunking writes) {
     this.loop = loop;
@@ -60,15 +64,15 @@ final class MemoryPeer implements Endpoint {
   }
 
   /** A connection of {@code loop} whose peer is the test. */
-  static <M> MemoryPeer open(EventLoop loop, Protocol<M> protocol, Handler<M> handler, ConnectionOptions options,
+  static <M> MemoryPeer open(EventLoop loop, Protocol<M> protocol, Handler<M, M> handler, ConnectionOptions options,
       Chunking reads, Chunking writes) throws IOException {
     MemoryPeer peer = new MemoryPeer(loop, reads, writes);
-    peer.connection = loop.embed(protocol, handler, options, peer, true);
+    peer.connection = loop.embed(Conversation.of(protocol), handler, options, peer, true);
     peer.pumpNow();
     return peer;
   }
 
-  NioConnection<?> connection() {
+  NioConnection<?, ?> connection() {
     return connection;
   }
 

@@ -1,5 +1,9 @@
 package dev.parley.runtime.nio;
 
+import dev.parley.runtime.CloseReason;
+import dev.parley.runtime.ConnectionOptions;
+import dev.parley.runtime.Handler;
+import dev.parley.runtime.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,9 +70,9 @@ class MemoryTransportTest {
   }
 
   /** Records each frame and echoes it upper-cased; "big N" is answered with N KiB. */
-  private final class Echo implements Handler<Bytes> {
+  private final class Echo implements Handler<Bytes, Bytes> {
     @Override
-    public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+    public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
       received.add(message);
       String s = new String(message.toByteArray(), StandardCharsets.ISO_8859_1);
       connection.send(s.startsWith("big ") ? Bytes.of(new byte[Integer.parseInt(s.substring(4)) * 1024])
@@ -76,7 +80,7 @@ class MemoryTransportTest {
     }
 
     @Override
-    public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+    public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
       closes.add(reason);
       if (cause != null) {
         causes.add(cause);
@@ -265,7 +269,7 @@ class MemoryTransportTest {
       List<String> failures = new CopyOnWriteArrayList<>();
       MemoryPeer peer = MemoryPeer.open(loop, new FaultyProtocol(PROTOCOL), new Handler<>() {
         @Override
-        public void onMessage(NioConnection<Bytes> connection, Bytes message) {
+        public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
           for (String s : List.of("before", "throw", "short", "after")) {
             try {
               connection.send(text(s));
@@ -319,12 +323,12 @@ class MemoryTransportTest {
   @Test
   void aConnectToAnAddressThatCannotBeReachedClosesAsAnIoErrorAndLeavesNothingBehind() throws Exception {
     java.util.concurrent.BlockingQueue<CloseReason> reasons = new java.util.concurrent.ArrayBlockingQueue<>(1);
-    loop.connect(java.net.InetSocketAddress.createUnresolved("no-such-host.invalid", 80), PROTOCOL, new Handler<Bytes>() {
+    loop.connect(java.net.InetSocketAddress.createUnresolved("no-such-host.invalid", 80), PROTOCOL, new Handler<Bytes, Bytes>() {
       @Override
-      public void onMessage(NioConnection<Bytes> connection, Bytes message) {}
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {}
 
       @Override
-      public void onClose(NioConnection<Bytes> connection, CloseReason reason, Throwable cause) {
+      public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
         reasons.add(reason);
       }
     }, ConnectionOptions.defaults());

@@ -1,10 +1,10 @@
-package dev.parley.runtime.nio;
+package dev.parley.runtime;
 
-/** Why a connection closed, as its {@link Handler#onClose} is told. */
+/** Why a connection closed, as its {@link Handler#onClose} is told, on either transport. */
 public enum CloseReason {
   /** The peer closed its side cleanly, between frames. */
   PEER_CLOSED,
-  /** This side called {@link NioConnection#close()}. */
+  /** This side called {@link Connection#close()}. */
   CLOSED,
   /**
    * The peer sent a frame that was too long, cut short, or did not decode. Replies queued before
@@ -28,6 +28,6 @@ public enum CloseReason {
   HANDLER_ERROR,
   /** The runtime could not serve the connection, such as for an {@link OutOfMemoryError}. */
   ERROR,
-  /** The event loop stopped. */
+  /** The event loop stopped, or the server closed. */
   STOPPED
 }

@@ -1,13 +1,14 @@
-package dev.parley.runtime.nio;
+package dev.parley.runtime;
 
-import dev.parley.runtime.FrameWriter;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits for the connections of a listener or of one connect. Every limit a peer can push against
- * has a default that a public server can live with; the README's "Limits and timeouts" table lists
- * them with what happens past each.
+ * Limits for the connections of a listener or of one connect, on either transport. Every limit a
+ * peer can push against has a default that a public server can live with; the README's "Limits
+ * and timeouts" table lists them with what happens past each. On threads ({@link BlockingServer},
+ * {@link BlockingConnection#apply}) the idle timeout is each read's timeout and the queue bounds do
+ * not apply: a thread's write blocks until the peer takes it, within the write timeout.
  *
  * @param idleTimeout close a connection that received nothing for this long
  *     ({@link CloseReason#IDLE_TIMEOUT}); zero for never, the default
@@ -16,11 +17,11 @@ import java.util.Objects;
  *     ({@link CloseReason#FRAME_TIMEOUT}); zero for never; 30 s by default
  * @param writeTimeout close a connection whose peer takes no byte of what is queued for it for this
  *     long ({@link CloseReason#WRITE_TIMEOUT}); zero for never; 30 s by default
- * @param maxPendingBytes the hard bound on bytes queued for a peer: a send past it closes the
+ * @param maxPendingBytes (event loop) the hard bound on bytes queued for a peer: a send past it closes the
  *     connection with {@link CloseReason#SLOW_PEER}; 4 MiB by default
- * @param highWaterMark when this many bytes are queued, the connection stops reading and handing
+ * @param highWaterMark (event loop) when this many bytes are queued, the connection stops reading and handing
  *     over frames (they wait in the socket and in its read buffer); 1 MiB by default
- * @param lowWaterMark it takes up again once fewer than this many are queued; 256 KiB by default,
+ * @param lowWaterMark (event loop) it takes up again once fewer than this many are queued; 256 KiB by default,
  *     at least 1
  */
 public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
