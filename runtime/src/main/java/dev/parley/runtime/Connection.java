@@ -28,6 +28,14 @@ public interface Connection<I, O> {
   /** Closes the connection now, dropping what is queued; the handler hears {@link CloseReason#CLOSED}. */
   void close();
 
+  /**
+   * Closes the connection once what is queued has been written (within the write timeout), reading
+   * nothing more: the end of a session, such as the answer to PostgreSQL's Terminate. The handler
+   * hears {@link CloseReason#CLOSED}. On a thread, where sends have been written already, it is
+   * {@link #close()}.
+   */
+  void closeWhenSent();
+
   /** Whether the connection is open, or still connecting. */
   boolean isOpen();
 

@@ -130,6 +130,11 @@ final class HandlerSession<I, O> implements Connection<I, O> {
   }
 
   @Override
+  public void closeWhenSent() {
+    close(); // every send has been written before it returned
+  }
+
+  @Override
   public boolean isOpen() {
     return connection.isOpen();
   }

@@ -232,6 +232,15 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
   }
 
+  @Override
+  public void closeWhenSent() {
+    if (loop.inLoop()) {
+      closeAfterQueue(CloseReason.CLOSED, null);
+    } else {
+      loop.execute(() -> closeAfterQueue(CloseReason.CLOSED, null));
+    }
+  }
+
   // ---- On the loop's thread -------------------------------------------------------------------
 
   void opened(SelectionKey key) {

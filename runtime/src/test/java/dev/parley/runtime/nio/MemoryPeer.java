@@ -66,8 +66,14 @@ final class MemoryPeer implements Endpoint {
   /** A connection of {@code loop} whose peer is the test. */
   static <M> MemoryPeer open(EventLoop loop, Protocol<M> protocol, Handler<M, M> handler, ConnectionOptions options,
       Chunking reads, Chunking writes) throws IOException {
+    return open(loop, Conversation.of(protocol), handler, options, reads, writes);
+  }
+
+  /** A connection of {@code loop} that receives and sends as {@code conversation} says, whose peer is the test. */
+  static <I, O> MemoryPeer open(EventLoop loop, Conversation<I, O> conversation, Handler<I, O> handler,
+      ConnectionOptions options, Chunking reads, Chunking writes) throws IOException {
     MemoryPeer peer = new MemoryPeer(loop, reads, writes);
-    peer.connection = loop.embed(Conversation.of(protocol), handler, options, peer, true);
+    peer.connection = loop.embed(conversation, handler, options, peer, true);
     peer.pumpNow();
     return peer;
   }
