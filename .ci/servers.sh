@@ -1,0 +1,111 @@
+# Real servers for the tests of protocols/: installed from Debian, started on loopback ports with
+# their data in one temporary directory, stopped on exit. Sourced by .ci/run; the facts behind
+# each step are in ../shared/interop/SERVICES.md. Each started server is announced to the tests in
+# an environment variable (host:port), which the tests require under CI=true.
+#
+#   PARLEY_PG          PostgreSQL 15; roles: postgres (trust), parley_md5 (md5, password "md5-secret"),
+#                      parley_scram (scram-sha-256, password "scram-secret")
+#   PARLEY_MEMCACHED   memcached, binary protocol only
+
+PARLEY_SERVERS_DIR=""
+PARLEY_MEMCACHED_PID=""
+PARLEY_PG_PORT=54329
+PARLEY_MEMCACHED_PORT=11311
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# Runs "$@" as the postgres user (the server refuses root), from a directory that user can enter.
+as_postgres() {
+  (cd "$PARLEY_SERVERS_DIR" && runuser -u postgres -- "$@")
+}
+
+servers_install() {
+  local missing=()
+  [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15 postgresql-client-15)
+  command -v memcached >/dev/null || missing+=(memcached libmemcached-tools)
+  if [ ${#missing[@]} -eq 0 ]; then
+    return
+  fi
+  echo "== installing ${missing[*]}"
+  local made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    # No package script may start a service on a default port.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    made_policy=yes
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}" >/dev/null
+  if [ -n "$made_policy" ]; then
+    rm -f /usr/sbin/policy-rc.d
+  fi
+}
+
+# Polls "$@" every 100 ms for at most $1 seconds (the first argument).
+servers_wait() {
+  local seconds=$1
+  shift
+  local tries=$((seconds * 10))
+  for ((i = 0; i < tries; i++)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+servers_start() {
+  servers_install
+  PARLEY_SERVERS_DIR=$(mktemp -d)
+  chmod 755 "$PARLEY_SERVERS_DIR"
+
+  echo "== starting PostgreSQL 15 on 127.0.0.1:$PARLEY_PG_PORT"
+  local pg=$PARLEY_SERVERS_DIR/pg
+  install -d -o postgres -g postgres "$pg"
+  as_postgres "$PG_BIN/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat > "$pg/data/pg_hba.conf" <<'HBA'
+local all all trust
+host all parley_md5 127.0.0.1/32 md5
+host all parley_scram 127.0.0.1/32 scram-sha-256
+host all all 127.0.0.1/32 trust
+HBA
+  as_postgres "$PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $PARLEY_PG_PORT -k $pg -c ssl=off -c fsync=off" start >/dev/null
+  if ! servers_wait 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PARLEY_PG_PORT"; then
+    echo "PostgreSQL did not come up within 30 s:"; cat "$pg/server.log"; return 1
+  fi
+  as_postgres "$PG_BIN/psql" -q -h "$pg" -p "$PARLEY_PG_PORT" -U postgres -v ON_ERROR_STOP=1 <<'SQL'
+SET password_encryption = 'md5';
+CREATE ROLE parley_md5 LOGIN PASSWORD 'md5-secret';
+SET password_encryption = 'scram-sha-256';
+CREATE ROLE parley_scram LOGIN PASSWORD 'scram-secret';
+SQL
+  export PARLEY_PG=127.0.0.1:$PARLEY_PG_PORT
+
+  echo "== starting memcached on 127.0.0.1:$PARLEY_MEMCACHED_PORT"
+  memcached -u memcache -l 127.0.0.1 -p "$PARLEY_MEMCACHED_PORT" -U 0 -m 64 -B binary &
+  PARLEY_MEMCACHED_PID=$!
+  if ! servers_wait 10 timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PARLEY_MEMCACHED_PORT" \
+      || ! kill -0 "$PARLEY_MEMCACHED_PID" 2>/dev/null; then
+    echo "memcached did not come up within 10 s (is port $PARLEY_MEMCACHED_PORT in use?)"; return 1
+  fi
+  export PARLEY_MEMCACHED=127.0.0.1:$PARLEY_MEMCACHED_PORT
+}
+
+servers_stop() {
+  if [ -n "$PARLEY_MEMCACHED_PID" ]; then
+    kill "$PARLEY_MEMCACHED_PID" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$PARLEY_MEMCACHED_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$PARLEY_MEMCACHED_PID" 2>/dev/null || true
+  fi
+  if [ -n "$PARLEY_SERVERS_DIR" ] && [ -d "$PARLEY_SERVERS_DIR/pg/data" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PARLEY_SERVERS_DIR/pg/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  if [ -n "$PARLEY_SERVERS_DIR" ]; then
+    rm -rf "$PARLEY_SERVERS_DIR"
+  fi
+}
