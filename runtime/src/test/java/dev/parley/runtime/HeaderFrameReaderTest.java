@@ -198,4 +198,38 @@ class HeaderFrameReaderTest {
     assertTrue(reader.release());
     assertEquals(0, reader.capacity());
   }
+
+  @Test
+  void reformatCutsTheBytesHeldUnderTheNextLayout() throws Exception {
+    // PostgreSQL's client side: the one-byte answer 'N', then tagged frames, all in one read.
+    FrameReader reader = new FrameReader(SSL, 16);
+    feedAll(reader, hex("4e  52 00000008 00000000  5a 00000005 49"));
+    assertEquals("4e", bytes(reader.nextFrame()).hex());
+    reader.reformat(POSTGRES);
+    assertEquals(POSTGRES, reader.format());
+    assertEquals("520000000800000000", bytes(reader.nextFrame()).hex());
+    assertEquals("5a0000000549", bytes(reader.nextFrame()).hex());
+    assertEquals(16, reader.consumed(), "stream offsets run on across the change");
+  }
+
+  @Test
+  void reformatForgetsALengthReadUnderTheOldLayout() throws Exception {
+    // Half of a Modbus frame is held, its length already read; under PostgreSQL's layout the same
+    // bytes say something else, and the length read before must not be used.
+    FrameReader reader = new FrameReader(MODBUS, 64);
+    feedAll(reader, hex("0001 0000 0002 01")); // its length says 8 bytes in all; 7 are here
+    assertNull(reader.nextFrame());
+    reader.reformat(POSTGRES);
+    // With one more byte, 8: a whole Modbus frame, but under PostgreSQL's layout a length of 16 MiB.
+    assertThrows(FrameTooLongException.class, () -> {
+      feedAll(reader, hex("03"));
+      reader.nextFrame();
+    });
+  }
+
+  @Test
+  void reformatRefusesALayoutTheBufferCannotHoldTheSizeOf() {
+    FrameReader reader = new FrameReader(SSL, 1);
+    assertThrows(IllegalArgumentException.class, () -> reader.reformat(POSTGRES));
+  }
 }
