@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * One connection of a {@link MemcachedServer}: each request answered in order, on the event
  * loop's thread, from the shared store. A quiet command answers only a failure (GetQ and GetKQ:
- * only a hit); Quit is answered, then the connection closes once the answers have left.
+ * only a hit); Quit is answered, then the connection closes once the answers have left; so does
+ * a request refused for invalid arguments.
  */
 final class MemcachedSession implements Handler<Incoming, Outgoing> {
 
@@ -46,20 +47,36 @@ final class MemcachedSession implements Handler<Incoming, Outgoing> {
   @Override
   public void onMessage(Connection<Incoming, Outgoing> c, Incoming incoming) {
     if (quitting) {
-      return; // frames that arrived with the Quit: memcached reads nothing after it
+      return; // frames that arrived with the Quit (or an invalid request): memcached reads nothing after it
     }
     if (incoming instanceof Incoming.Refused refused) {
       if (refused.status() == MemcachedStatus.UNKNOWN_COMMAND) {
         c.send(new Outgoing.UnknownCommand(refused.opcode(), refused.opaque()));
       } else {
-        reply(c, refusal(refused.opcode(), refused.opaque(), refused.status(), Bytes.empty()));
+        refuseAndClose(c, refusal(refused.opcode(), refused.opaque(), refused.status(), Bytes.empty()));
       }
       return;
     }
     MemcachedResponseMessage response = answer(c, ((Incoming.Command) incoming).request());
-    if (response != null) {
+    if (response == null) {
+      return;
+    }
+    if (response.status() == MemcachedStatus.INVALID_ARGUMENTS.code()) {
+      refuseAndClose(c, response);
+    } else {
       reply(c, response);
     }
+  }
+
+  /**
+   * Answers invalid arguments, then closes once the answer has left, as memcached does: a request
+   * whose lengths do not fit its command says the peer frames requests otherwise. (An unknown
+   * opcode is answered and the connection goes on: clients probe for commands that way.)
+   */
+  private void refuseAndClose(Connection<Incoming, Outgoing> c, MemcachedResponseMessage refusal) {
+    quitting = true;
+    reply(c, refusal);
+    c.closeWhenSent();
   }
 
   private static void reply(Connection<Incoming, Outgoing> c, MemcachedResponseMessage response) {
