@@ -171,6 +171,27 @@ class MemcachedServerTest {
     }
   }
 
+  /** The lines of the README's memcached example, as written there, against this server. */
+  @Test
+  void theReadmeExampleRuns() throws Exception {
+    InetSocketAddress address = server.address();
+    Bytes value = text("hello");
+    Bytes newValue = text("hello again");
+    try (MemcachedClient client = MemcachedClient.connect(address, Duration.ofSeconds(5))) {
+      long cas = client.set("greeting", value, 0xDEADBEEFL, 0);              // flags, expiration (0: never)
+      MemcachedItem item = client.get("greeting").orElseThrow();              // value, flags, cas; a miss is empty
+      client.cas("greeting", newValue, item.flags(), 0, item.cas());          // 0x0002 if someone wrote first
+      long hits = client.increment("hits", 1, 0, 0);                          // delta, initial, expiration
+      java.util.Map<String, MemcachedItem> found = client.getMulti(java.util.List.of("a", "b", "greeting"));
+      java.util.concurrent.CompletableFuture<Optional<MemcachedItem>> later = client.getAsync("a");
+      assertEquals(cas, item.cas());
+      assertEquals(0, hits);
+      assertEquals(java.util.Set.of("greeting"), found.keySet());
+      assertEquals(newValue, found.get("greeting").value());
+      assertEquals(Optional.empty(), later.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    }
+  }
+
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
