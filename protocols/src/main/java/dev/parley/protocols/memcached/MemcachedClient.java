@@ -167,9 +167,7 @@ public final class MemcachedClient implements Closeable {
 
   /** Stores {@code value} only over the item whose cas is {@code cas}: else 0x0002 (another cas) or 0x0001 (none). */
   public CompletableFuture<Long> casAsync(String key, Bytes value, long flags, long expiration, long cas) {
-    StorageExtras extras = new StorageExtras(flags, expiration);
-    Bytes k = key(key);
-    return submit(casReply(Set.TYPE_ID), opaque -> new Set(0, 0, opaque, cas, extras, k, value));
+    return store(Set.TYPE_ID, key, flags, expiration, (opaque, extras, k) -> new Set(0, 0, opaque, cas, extras, k, value));
   }
 
   public long cas(String key, Bytes value, long flags, long expiration, long cas) throws IOException {
@@ -178,9 +176,7 @@ public final class MemcachedClient implements Closeable {
 
   /** Stores {@code value} only if {@code key} holds nothing: else 0x0002. */
   public CompletableFuture<Long> addAsync(String key, Bytes value, long flags, long expiration) {
-    StorageExtras extras = new StorageExtras(flags, expiration);
-    Bytes k = key(key);
-    return submit(casReply(Add.TYPE_ID), opaque -> new Add(0, 0, opaque, 0, extras, k, value));
+    return store(Add.TYPE_ID, key, flags, expiration, (opaque, extras, k) -> new Add(0, 0, opaque, 0, extras, k, value));
   }
 
   public long add(String key, Bytes value, long flags, long expiration) throws IOException {
@@ -189,9 +185,8 @@ public final class MemcachedClient implements Closeable {
 
   /** Stores {@code value} only if {@code key} holds something: else 0x0001. */
   public CompletableFuture<Long> replaceAsync(String key, Bytes value, long flags, long expiration) {
-    StorageExtras extras = new StorageExtras(flags, expiration);
-    Bytes k = key(key);
-    return submit(casReply(Replace.TYPE_ID), opaque -> new Replace(0, 0, opaque, 0, extras, k, value));
+    return store(Replace.TYPE_ID, key, flags, expiration,
+        (opaque, extras, k) -> new Replace(0, 0, opaque, 0, extras, k, value));
   }
 
   public long replace(String key, Bytes value, long flags, long expiration) throws IOException {
@@ -247,9 +242,8 @@ public final class MemcachedClient implements Closeable {
    * A value that is not a decimal number is 0x0006. The new value, unsigned.
    */
   public CompletableFuture<Long> incrementAsync(String key, long delta, long initial, long expiration) {
-    CounterExtras extras = new CounterExtras(delta, initial, expiration);
-    Bytes k = key(key);
-    return submit(counterReply(Increment.TYPE_ID), opaque -> new Increment(0, 0, opaque, 0, extras, k));
+    return count(Increment.TYPE_ID, key, new CounterExtras(delta, initial, expiration),
+        (opaque, extras, k) -> new Increment(0, 0, opaque, 0, extras, k));
   }
 
   public long increment(String key, long delta, long initial, long expiration) throws IOException {
@@ -258,9 +252,8 @@ public final class MemcachedClient implements Closeable {
 
   /** As {@link #incrementAsync}, subtracting, and stopping at 0. */
   public CompletableFuture<Long> decrementAsync(String key, long delta, long initial, long expiration) {
-    CounterExtras extras = new CounterExtras(delta, initial, expiration);
-    Bytes k = key(key);
-    return submit(counterReply(Decrement.TYPE_ID), opaque -> new Decrement(0, 0, opaque, 0, extras, k));
+    return count(Decrement.TYPE_ID, key, new CounterExtras(delta, initial, expiration),
+        (opaque, extras, k) -> new Decrement(0, 0, opaque, 0, extras, k));
   }
 
   public long decrement(String key, long delta, long initial, long expiration) throws IOException {
@@ -336,6 +329,23 @@ public final class MemcachedClient implements Closeable {
     synchronized (lock) {
       return failure == null;
     }
+  }
+
+  /** A request of one command from its opaque, its extras and its key: the command's record constructor. */
+  private interface Request<E> {
+    MemcachedRequestMessage make(long opaque, E extras, Bytes key);
+  }
+
+  private CompletableFuture<Long> store(int opcode, String key, long flags, long expiration,
+      Request<StorageExtras> request) {
+    StorageExtras extras = new StorageExtras(flags, expiration);
+    Bytes k = key(key);
+    return submit(casReply(opcode), opaque -> request.make(opaque, extras, k));
+  }
+
+  private CompletableFuture<Long> count(int opcode, String key, CounterExtras extras, Request<CounterExtras> request) {
+    Bytes k = key(key);
+    return submit(counterReply(opcode), opaque -> request.make(opaque, extras, k));
   }
 
   // ---- correlation

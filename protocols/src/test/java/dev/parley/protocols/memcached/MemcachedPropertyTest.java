@@ -1,9 +1,9 @@
 package dev.parley.protocols.memcached;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.protocols.StreamCutter;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
@@ -13,7 +13,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -86,39 +85,12 @@ class MemcachedPropertyTest {
         MemcachedPropertyTest::encode, s.split())));
   }
 
-  /**
-   * The frames of {@code messages} written one after another, fed to a reader one byte at a time,
-   * in chunks of up to 40 bytes or all at once, and decoded.
-   */
+  /** The frames of {@code messages} written one after another, cut as {@link StreamCutter#cut} does, and decoded. */
   static <M> List<M> cut(Protocol<M> protocol, List<M> messages, Function<M, byte[]> encoder, long seed)
       throws ProtocolException {
     ByteArrayOutputStream written = new ByteArrayOutputStream();
     messages.forEach(m -> written.writeBytes(encoder.apply(m)));
-    byte[] stream = written.toByteArray();
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int strategy = rnd.nextInt(3);
-    FrameReader reader = new FrameReader(protocol.frameFormat(), 12 + rnd.nextInt(200)); // at least the header up to the length
-    List<M> decoded = new ArrayList<>();
-    int at = 0;
-    while (at < stream.length) {
-      int chunk = switch (strategy) {
-        case 0 -> 1;
-        case 1 -> 1 + rnd.nextInt(40);
-        default -> stream.length - at;
-      };
-      ByteBuffer piece = ByteBuffer.wrap(stream, at, Math.min(chunk, stream.length - at));
-      for (int rounds = 0; piece.hasRemaining(); rounds++) {
-        assertTrue(rounds <= piece.capacity(), "the reader makes progress");
-        reader.feed(piece);
-        for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
-          decoded.add(protocol.decode(frame));
-        }
-      }
-      at += chunk;
-    }
-    reader.endOfStream();
-    assertNull(reader.nextFrame());
-    return decoded;
+    return StreamCutter.cut(protocol, written.toByteArray(), seed, 12); // 12: the header up to its body length
   }
 
   @Test
