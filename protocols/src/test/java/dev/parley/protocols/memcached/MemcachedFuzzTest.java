@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * Coverage-guided fuzzing (Jazzer) of memcached decoding, one target per direction: requests
  * through the generated protocol and through the server's reading of them, responses through the
  * generated protocol the client reads with. In a normal build each target replays its corpus
- * ({@code MemcachedFuzzTestInputs}, seeded with the frames of the captured conversation); with
+ * ({@code MemcachedFuzzTestInputs}, seeded with the frames of the conversation captured in
+ * protocol-spec/src/test/resources/captures/memcached-binary.tsv); with
  * {@code JAZZER_FUZZ=1} (the {@code fuzz} profile) it fuzzes. Only protocol errors may escape;
  * whatever decodes is written back to bytes that decode to the same value (bytes a newer writer
  * might have added after the last field are skipped, so not always to the same bytes).
