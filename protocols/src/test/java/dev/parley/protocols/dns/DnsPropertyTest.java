@@ -1,19 +1,16 @@
 package dev.parley.protocols.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.runtime.FrameReader;
+import dev.parley.protocols.StreamCutter;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.testing.Property;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -95,36 +92,9 @@ class DnsPropertyTest {
     });
   }
 
-  /**
-   * Cuts {@code stream}, fed one byte at a time, in chunks of up to 40 bytes or all at once, with
-   * a reader whose buffer starts small, and decodes each frame.
-   */
-  static List<DnsMessage> cut(byte[] stream, long seed) throws ProtocolException, IOException {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int strategy = rnd.nextInt(3);
-    FrameReader reader = new FrameReader(DnsProtocol.INSTANCE.frameFormat(), 2 + rnd.nextInt(200));
-    List<DnsMessage> messages = new ArrayList<>();
-    int at = 0;
-    while (at < stream.length) {
-      int chunk = switch (strategy) {
-        case 0 -> 1;
-        case 1 -> 1 + rnd.nextInt(40);
-        default -> stream.length - at;
-      };
-      ByteBuffer piece = ByteBuffer.wrap(stream, at, Math.min(chunk, stream.length - at));
-      // Each round takes a byte at least, or hands out a frame that makes room for more.
-      for (int rounds = 0; piece.hasRemaining(); rounds++) {
-        assertTrue(rounds <= piece.capacity(), "the reader makes progress");
-        reader.feed(piece);
-        for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
-          messages.add(DnsProtocol.INSTANCE.decode(frame));
-        }
-      }
-      at += chunk;
-    }
-    reader.endOfStream();
-    assertNull(reader.nextFrame());
-    return messages;
+  /** Cuts {@code stream} as {@link StreamCutter#cut} does and decodes each frame as DNS. */
+  static List<DnsMessage> cut(byte[] stream, long seed) throws ProtocolException {
+    return StreamCutter.cut(DnsProtocol.INSTANCE, stream, seed, 2);
   }
 
   @Test

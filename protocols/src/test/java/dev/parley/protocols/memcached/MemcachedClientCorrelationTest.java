@@ -1,0 +1,95 @@
+package dev.parley.protocols.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MemcachedClient} against a scripted server that answers wrongly: a reply is taken only as
+ * the answer to the oldest request still waiting, with its opaque and its opcode; anything else
+ * fails every waiting request and closes the client.
+ */
+class MemcachedClientCorrelationTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  /** Accepts one connection, reads {@code requestBytes}, then writes {@code reply} (hex) and waits for the close. */
+  private static CompletableFuture<Void> scripted(ServerSocket listener, int requestBytes, String reply) {
+    return CompletableFuture.runAsync(() -> {
+      try (Socket peer = listener.accept()) {
+        peer.setSoTimeout(10_000);
+        InputStream in = peer.getInputStream();
+        in.readNBytes(requestBytes);
+        peer.getOutputStream().write(HexFormat.of().parseHex(reply));
+        in.readAllBytes(); // until the client closes
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static void assertFailsAndCloses(String reply, String because) throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> server = scripted(listener, 24 + 1, reply);
+      MemcachedClient client = MemcachedClient.connect(
+          new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), TIMEOUT);
+      CompletableFuture<Optional<MemcachedItem>> get = client.getAsync("k"); // opaque 1, opcode 0x00
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> get.get(10, TimeUnit.SECONDS));
+      assertTrue(failed.getCause() instanceof IOException, failed::toString);
+      assertTrue(failed.getCause().getMessage().contains(because), failed.getCause().getMessage());
+      assertFalse(client.isOpen());
+      server.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aReplyWithAnotherOpaqueFailsTheRequest() throws Exception {
+    assertFailsAndCloses("810000000000000100000000000000020000000000000000", "opaque 0x00000002 while the request with opaque 0x00000001");
+  }
+
+  @Test
+  void aReplyWithAnotherOpcodeFailsTheRequest() throws Exception {
+    assertFailsAndCloses("810a00000000000000000000000000010000000000000000", "opcode 0x0a to the request with opcode 0x00");
+  }
+
+  @Test
+  void aQuietRequestPassedOverByALaterReplySucceededAndANonQuietOneMayNotBe() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // getMulti(k): GetQ opaque 1 (24 + 1 bytes), Noop opaque 2 (24): the Noop's reply alone means a miss.
+      CompletableFuture<Void> server = scripted(listener, 25 + 24, "810a00000000000000000000000000020000000000000000");
+      try (MemcachedClient client = MemcachedClient.connect(
+          new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), TIMEOUT)) {
+        assertEquals(java.util.Map.of(), client.getMulti(java.util.List.of("k")));
+        assertTrue(client.isOpen());
+      }
+      server.get(10, TimeUnit.SECONDS);
+    }
+    // A Get (opaque 1) passed over by a reply to opaque 2 is an answer out of order.
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> server = scripted(listener, 25 + 24, "810b00000000000000000000000000020000000000000000");
+      MemcachedClient client = MemcachedClient.connect(
+          new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), TIMEOUT);
+      CompletableFuture<Optional<MemcachedItem>> get = client.getAsync("k");
+      CompletableFuture<String> version = client.versionAsync();
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> get.get(10, TimeUnit.SECONDS));
+      assertTrue(failed.getCause().getMessage().contains("waits for its own"), failed.getCause().getMessage());
+      assertThrows(ExecutionException.class, () -> version.get(10, TimeUnit.SECONDS));
+      server.get(10, TimeUnit.SECONDS);
+    }
+  }
+}
