@@ -79,7 +79,7 @@ class ModbusJ2modAgainstServerTest {
     assertEquals(2, refusal(() -> master.readMultipleRegisters(UNIT, SIZE - 1, 2)));
     assertEquals(2, refusal(() -> master.writeCoil(UNIT, SIZE, true)));
     assertEquals(2, refusal(() -> master.writeMultipleRegisters(UNIT, SIZE, registers(1))));
-    assertEquals(3, refusal(() -> master.readMultipleRegisters(UNIT, 0, 126))); // j2mod checks a bit count itself
+    assertEquals(3, refusal(() -> master.readMultipleRegisters(UNIT, 0, 126))); // (2001 coils j2mod refuses itself)
     // Function 22, Mask Write Register, which modbus-server does not implement.
     assertEquals(1, refusal(() -> master.maskWriteRegister(UNIT, 0, 0xFF00, 0x0012)));
   }
