@@ -59,34 +59,76 @@ final class ServerFrames {
         .put((byte) unitId).put((byte) functionCode);
   }
 
-  static final class Requests implements Protocol<Incoming> {
-    private static final ModbusRequestProtocol SCHEMA = ModbusRequestProtocol.INSTANCE;
+  /**
+   * A schema's protocol, and the one frame of its direction that the schema cannot say, which
+   * {@link #writeByHand} writes.
+   */
+  private abstract static class Wrapping<W, M> implements Protocol<W> {
+    final Protocol<M> schema;
+
+    Wrapping(Protocol<M> schema) {
+      this.schema = schema;
+    }
+
+    /** The schema's message that {@code message} holds, or null for the frame written by hand. */
+    abstract M schemaMessage(W message);
+
+    /** The size of the frame written by hand. */
+    abstract int handSize();
+
+    /** Writes the frame of {@code message} at {@code out}'s position, big-endian. */
+    abstract void writeByHand(W message, ByteBuffer out);
 
     @Override
     public FrameFormat frameFormat() {
-      return SCHEMA.frameFormat();
+      return schema.frameFormat();
     }
 
     @Override
-    public int encodedSize(Incoming message) {
-      return message instanceof Request r ? SCHEMA.encodedSize(r.message()) : HEADER + 1;
+    public int encodedSize(W message) {
+      M inner = schemaMessage(message);
+      return inner != null ? schema.encodedSize(inner) : handSize();
     }
 
     @Override
-    public void encode(Incoming message, ByteBuffer out) {
-      if (message instanceof Request r) {
-        SCHEMA.encode(r.message(), out);
-      } else if (message instanceof UnsupportedFunction u) {
-        header(out.duplicate().order(ByteOrder.BIG_ENDIAN), u.transactionId(), u.unitId(), u.functionCode(), 0);
-        out.position(out.position() + HEADER + 1);
+    public void encode(W message, ByteBuffer out) {
+      M inner = schemaMessage(message);
+      if (inner != null) {
+        schema.encode(inner, out);
+      } else {
+        ByteBuffer frame = out.duplicate().order(ByteOrder.BIG_ENDIAN);
+        writeByHand(message, frame);
+        out.position(frame.position());
       }
+    }
+  }
+
+  static final class Requests extends Wrapping<Incoming, ModbusRequestMessage> {
+    Requests() {
+      super(ModbusRequestProtocol.INSTANCE);
+    }
+
+    @Override
+    ModbusRequestMessage schemaMessage(Incoming message) {
+      return message instanceof Request r ? r.message() : null;
+    }
+
+    @Override
+    int handSize() {
+      return HEADER + 1;
+    }
+
+    @Override
+    void writeByHand(Incoming message, ByteBuffer out) {
+      UnsupportedFunction u = (UnsupportedFunction) message;
+      header(out, u.transactionId(), u.unitId(), u.functionCode(), 0);
     }
 
     @Override
     public Incoming decode(ByteBuffer frame) throws ProtocolException {
       int at = frame.position();
       if (frame.remaining() <= HEADER || DECLARED[frame.get(at + HEADER) & 0xFF]) {
-        return new Request(SCHEMA.decode(frame));
+        return new Request(schema.decode(frame));
       }
       // The checks of the generated decoder, for a header it does not read.
       ByteBuffer in = frame.duplicate().order(ByteOrder.BIG_ENDIAN);
@@ -104,35 +146,31 @@ final class ServerFrames {
     }
   }
 
-  static final class Responses implements Protocol<Outgoing> {
-    private static final ModbusResponseProtocol SCHEMA = ModbusResponseProtocol.INSTANCE;
-
-    @Override
-    public FrameFormat frameFormat() {
-      return SCHEMA.frameFormat();
+  static final class Responses extends Wrapping<Outgoing, ModbusResponseMessage> {
+    Responses() {
+      super(ModbusResponseProtocol.INSTANCE);
     }
 
     @Override
-    public int encodedSize(Outgoing message) {
-      return message instanceof Response r ? SCHEMA.encodedSize(r.message()) : HEADER + 2;
+    ModbusResponseMessage schemaMessage(Outgoing message) {
+      return message instanceof Response r ? r.message() : null;
     }
 
     @Override
-    public void encode(Outgoing message, ByteBuffer out) {
-      if (message instanceof Response r) {
-        SCHEMA.encode(r.message(), out);
-      } else if (message instanceof IllegalFunction f) {
-        ByteBuffer frame = out.duplicate().order(ByteOrder.BIG_ENDIAN);
-        UnsupportedFunction u = f.request();
-        header(frame, u.transactionId(), u.unitId(), u.functionCode() | 0x80, 1);
-        frame.put((byte) ModbusResponseConstants.ILLEGAL_FUNCTION);
-        out.position(frame.position());
-      }
+    int handSize() {
+      return HEADER + 2;
+    }
+
+    @Override
+    void writeByHand(Outgoing message, ByteBuffer out) {
+      UnsupportedFunction u = ((IllegalFunction) message).request();
+      header(out, u.transactionId(), u.unitId(), u.functionCode() | 0x80, 1);
+      out.put((byte) ModbusResponseConstants.ILLEGAL_FUNCTION);
     }
 
     @Override
     public Outgoing decode(ByteBuffer frame) throws ProtocolException {
-      return new Response(SCHEMA.decode(frame));
+      return new Response(schema.decode(frame));
     }
   }
 }
