@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "parley-protocols", mixinStandardHelpOptions = true, version = "parley-protocols 0.1.0",
     description = "Servers of existing protocols, built with Parley.",
-    subcommands = {dev.parley.protocols.memcached.MemcachedServerCommand.class})
+    subcommands = {
+        dev.parley.protocols.memcached.MemcachedServerCommand.class,
+        dev.parley.protocols.modbus.ModbusServerCommand.class,
+    })
 public final class Main {
 
   private Main() {}
