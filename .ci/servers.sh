@@ -9,8 +9,8 @@
 
 PARLEY_SERVERS_DIR=""
 PARLEY_MEMCACHED_PID=""
-PARLEY_PG_PORT=54329
-PARLEY_MEMCACHED_PORT=11311
+PARLEY_PG_PORT=${PARLEY_PG_PORT:-54329}
+PARLEY_MEMCACHED_PORT=${PARLEY_MEMCACHED_PORT:-11311}
 PG_BIN=/usr/lib/postgresql/15/bin
 
 # Runs "$@" as the postgres user (the server refuses root), from a directory that user can enter.
