@@ -32,16 +32,25 @@ final class Sql {
 
   private enum Kind { WORD, NAME, STRING, NUMBER, PARAM, SYMBOL, END }
 
-  /** A token; {@code text} is a word folded to lower case, a string's value, or the symbol. */
-  private record Token(Kind kind, String text) {
+  /**
+   * A token; {@code text} is a word folded to lower case, a string's value, or the symbol, and
+   * {@code raw} what the SQL says, for messages.
+   */
+  private record Token(Kind kind, String text, String raw) {
+    Token(Kind kind, String text) {
+      this(kind, text, text);
+    }
+
     boolean is(String word) {
       return (kind == Kind.WORD || kind == Kind.SYMBOL) && text.equals(word);
     }
 
     String shown() {
-      return kind == Kind.END ? "end of input" : "\"" + text + "\"";
+      return kind == Kind.END ? "end of input" : "\"" + raw + "\"";
     }
   }
+
+  private static final Token END = new Token(Kind.END, "");
 
   private final List<Token> tokens;
   private int at;
@@ -64,7 +73,7 @@ final class Sql {
     for (Token token : tokenize(sql)) {
       if (token.is(";") || token.kind == Kind.END) {
         if (!current.isEmpty()) {
-          current.add(new Token(Kind.END, ""));
+          current.add(END);
           statements.add(current);
           current = new ArrayList<>();
         }
@@ -485,14 +494,14 @@ final class Sql {
           text.append(d);
           j++;
         }
-        tokens.add(new Token(c == '\'' ? Kind.STRING : Kind.NAME, text.toString()));
+        tokens.add(new Token(c == '\'' ? Kind.STRING : Kind.NAME, text.toString(), sql.substring(i, j + 1)));
         i = j + 1;
       } else if (Character.isLetter(c) || c == '_') {
         int j = i;
         while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_' || sql.charAt(j) == '$')) {
           j++;
         }
-        tokens.add(new Token(Kind.WORD, sql.substring(i, j).toLowerCase(Locale.ROOT)));
+        tokens.add(new Token(Kind.WORD, sql.substring(i, j).toLowerCase(Locale.ROOT), sql.substring(i, j)));
         i = j;
       } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
         int j = i;
@@ -543,7 +552,7 @@ final class Sql {
         throw PgException.error("42601", "syntax error at or near \"" + c + "\"");
       }
     }
-    tokens.add(new Token(Kind.END, ""));
+    tokens.add(END);
     return tokens;
   }
 }
