@@ -1,7 +1,8 @@
 # Real servers for the tests of protocols/: installed from Debian, started on loopback ports with
 # their data in one temporary directory, stopped on exit. Sourced by .ci/run; the facts behind
 # each step are in ../shared/interop/SERVICES.md. Each started server is announced to the tests in
-# an environment variable (host:port), which the tests require under CI=true.
+# an environment variable (host:port), which the tests require under CI=true. The ports may be preset
+# (PARLEY_PG_PORT, PARLEY_MEMCACHED_PORT), so that two runs on one machine need not meet.
 #
 #   PARLEY_PG          PostgreSQL 15; roles: postgres (trust), parley_md5 (md5, password "md5-secret"),
 #                      parley_scram (scram-sha-256, password "scram-secret")
