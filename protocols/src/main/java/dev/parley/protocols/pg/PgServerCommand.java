@@ -12,10 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code parley-protocols pg-server}: runs a {@link PgServer} until SIGTERM or Ctrl-C. */
 @Command(name = "pg-server", mixinStandardHelpOptions = true,
-    description = {"A small PostgreSQL server (protocol 3.0): SELECT of literals, a table kv(k text, v text),",
-        "SET and SHOW; the simple and the extended query protocols. Connect with",
-        "psql -h 127.0.0.1 -p 15432 -U postgres, or jdbc:postgresql://127.0.0.1:15432/postgres.",
-        "SSLRequest is answered 'N': no TLS. Stops cleanly on SIGTERM."})
+    description = {"A small PostgreSQL server (protocol 3.0, simple and extended queries):",
+        "SELECT of literals, a table kv(k text, v text), SET and SHOW.",
+        "Connect with: psql -h 127.0.0.1 -p 15432 -U postgres",
+        "or: jdbc:postgresql://127.0.0.1:15432/postgres",
+        "SSLRequest is answered 'N' (no TLS). Stops cleanly on SIGTERM.", ""})
 public final class PgServerCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "15432",
