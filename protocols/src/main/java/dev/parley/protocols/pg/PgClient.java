@@ -13,6 +13,7 @@ import dev.parley.protocols.pg.backend.AuthenticationSaslContinue;
 import dev.parley.protocols.pg.backend.AuthenticationSaslFinal;
 import dev.parley.protocols.pg.backend.BackendKeyData;
 import dev.parley.protocols.pg.backend.BindComplete;
+import dev.parley.protocols.pg.backend.CloseComplete;
 import dev.parley.protocols.pg.backend.CommandComplete;
 import dev.parley.protocols.pg.backend.DataRow;
 import dev.parley.protocols.pg.backend.EmptyQueryResponse;
@@ -28,6 +29,7 @@ import dev.parley.protocols.pg.backend.PgBackendProtocol;
 import dev.parley.protocols.pg.backend.ReadyForQuery;
 import dev.parley.protocols.pg.backend.RowDescription;
 import dev.parley.protocols.pg.frontend.Bind;
+import dev.parley.protocols.pg.frontend.Close;
 import dev.parley.protocols.pg.frontend.Describe;
 import dev.parley.protocols.pg.frontend.Execute;
 import dev.parley.protocols.pg.frontend.Parse;
@@ -59,6 +61,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,11 @@ public final class PgClient implements Closeable {
   private static final Sync SYNC = new Sync();
   private static final Describe DESCRIBE_PORTAL = new Describe('P', "");
   private static final Execute EXECUTE_ALL = new Execute("", 0);
+  /** The most named statements a client keeps prepared. */
+  static final int MAX_PREPARED = 256;
+
+  /** A statement prepared by name, and its columns once described (null before). */
+  private record Prepared(String name, List<PgResult.Column> columns) {}
 
   private final BlockingConnection<PgBackendMessage, PgFrontendMessage> connection;
   private final Map<String, String> parameters = new HashMap<>();
@@ -95,6 +103,12 @@ public final class PgClient implements Closeable {
   private int secretKey;
   private int status = 'I';
   private boolean endedByServer;
+  /** The statements prepared, by SQL text, the one used last at the end. */
+  private final LinkedHashMap<String, Prepared> prepared = new LinkedHashMap<>(16, 0.75f, true);
+  /** Statements to close with the next execute: evicted, or no longer usable. */
+  private final List<String> unused = new ArrayList<>();
+  private int statements;
+  private boolean parseCompleted;
 
   private PgClient(BlockingConnection<PgBackendMessage, PgFrontendMessage> connection) {
     this.connection = connection;
@@ -272,11 +286,15 @@ public final class PgClient implements Closeable {
   }
 
   /**
-   * Runs one statement with the extended protocol (Parse, Bind, Describe, Execute, Sync in one
-   * write), its {@code $1, $2, ...} bound to {@code parameters} as text, a null element being
-   * NULL, and the parameters' types left to the server.
+   * Runs one statement with the extended protocol, its {@code $1, $2, ...} bound to
+   * {@code parameters} as text, a null element being NULL, and the parameters' types left to the
+   * server. Each SQL text is prepared once, as a named statement the client keeps (the 256 used
+   * last, as pgx and asyncpg do), so that running it again is Bind, Execute and Sync in one write,
+   * without the server parsing and planning it again.
    *
-   * @throws PgException the server refused it; the session goes on
+   * @throws PgException the server refused it; the session goes on. A statement the server no
+   *     longer has or can no longer run as prepared (26000, or 0A000 after its table changed) is
+   *     forgotten, and prepared afresh at the next call
    */
   public PgResult execute(String sql, List<String> parameters) throws IOException {
     List<Optional<Bytes>> values = new ArrayList<>(parameters.size());
@@ -284,19 +302,68 @@ public final class PgClient implements Closeable {
       values.add(parameter == null ? Optional.empty()
           : Optional.of(Bytes.of(parameter.getBytes(StandardCharsets.UTF_8))));
     }
-    connection.sendAll(List.of(new Parse("", sql, List.of()), new Bind("", "", List.of(), values, List.of()),
-        DESCRIBE_PORTAL, EXECUTE_ALL, SYNC));
-    List<PgResult> results = readResults();
+    Prepared cached = prepared.get(sql);
+    if (cached == null && prepared.size() >= MAX_PREPARED) {
+      // Room for the new one: the statement used longest ago is closed in the same write.
+      Iterator<Prepared> eldest = prepared.values().iterator();
+      unused.add(eldest.next().name());
+      eldest.remove();
+    }
+    List<PgFrontendMessage> batch = new ArrayList<>(5 + unused.size());
+    for (String name : unused) {
+      batch.add(new Close('S', name)); // CloseComplete is read with the rest
+    }
+    unused.clear();
+    String name = cached == null ? "parley" + (++statements) : cached.name();
+    if (cached == null) {
+      batch.add(new Parse(name, sql, List.of()));
+    }
+    batch.add(new Bind("", name, List.of(), values, List.of()));
+    if (cached == null || cached.columns() == null) {
+      batch.add(DESCRIBE_PORTAL);
+    }
+    batch.add(EXECUTE_ALL);
+    batch.add(SYNC);
+    connection.sendAll(batch);
+    parseCompleted = false;
+    List<PgResult> results;
+    try {
+      results = readResults(cached == null || cached.columns() == null ? List.of() : cached.columns());
+    } catch (PgException e) {
+      if (cached == null && parseCompleted) {
+        prepared.put(sql, new Prepared(name, null)); // prepared, then Bind failed: its columns come next time
+      } else if (cached != null && (e.sqlState().equals("26000") || e.sqlState().equals("0A000"))) {
+        prepared.remove(sql);
+        unused.add(name);
+      }
+      throw e;
+    }
     if (results.size() != 1) {
       throw new IOException("expected one result from Execute, got " + results.size());
+    }
+    if (cached == null || cached.columns() == null) {
+      prepared.put(sql, new Prepared(name, results.get(0).columns()));
     }
     return results.get(0);
   }
 
+  /** The named statements prepared and kept now, for tests. */
+  int preparedStatements() {
+    return prepared.size();
+  }
+
   /** Reads up to ReadyForQuery: the results on the way, or the first error, thrown there. */
   private List<PgResult> readResults() throws IOException {
+    return readResults(List.of());
+  }
+
+  /**
+   * Reads up to ReadyForQuery as {@link #readResults()} does; rows before any RowDescription have
+   * {@code columns}, those a prepared statement was described with.
+   */
+  private List<PgResult> readResults(List<PgResult.Column> described) throws IOException {
     List<PgResult> results = new ArrayList<>(1);
-    List<PgResult.Column> columns = List.of();
+    List<PgResult.Column> columns = described;
     List<PgResult.Row> rows = new ArrayList<>();
     PgException error = null;
     while (true) {
@@ -326,7 +393,9 @@ public final class PgClient implements Closeable {
       } else if (message instanceof BackendKeyData key) {
         processId = key.processId();
         secretKey = key.secretKey();
-      } else if (!(message instanceof ParseComplete || message instanceof BindComplete || message instanceof NoData
+      } else if (message instanceof ParseComplete) {
+        parseCompleted = true;
+      } else if (!(message instanceof BindComplete || message instanceof NoData || message instanceof CloseComplete
           || message instanceof NoticeResponse || message instanceof NotificationResponse)) {
         throw new IOException("unexpected from the server: " + message);
       }

@@ -105,6 +105,28 @@ abstract class PgClientContract {
   }
 
   @Test
+  void aStatementRunAgainIsPreparedOnceAndSurvivesItsErrors() throws Exception {
+    try (PgClient client = trusted().connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(List.of(row(Integer.toString(i), "run " + i)),
+            client.execute("SELECT $1::int4 AS n, $2::text AS t", List.of(Integer.toString(i), "run " + i)).rows());
+      }
+      assertEquals(1, client.preparedStatements());
+      assertEquals("22P02", assertThrows(PgException.class,
+          () -> client.execute("SELECT $1::int4 AS n, $2::text AS t", List.of("x", "y"))).sqlState());
+      assertEquals("08P01", assertThrows(PgException.class,
+          () -> client.execute("SELECT $1::int4 AS n, $2::text AS t", List.of("1"))).sqlState());
+      assertEquals(new PgResult(List.of(column("n", 23), column("t", 25)), List.of(row("7", null)), "SELECT 1"),
+          client.execute("SELECT $1::int4 AS n, $2::text AS t", Arrays.asList("7", null)));
+      assertEquals("08P01", assertThrows(PgException.class,
+          () -> client.execute("SELECT $1::int4 AS first", List.of())).sqlState(), "prepared, then Bind refused");
+      assertEquals(List.of(row("3")), client.execute("SELECT $1::int4 AS first", List.of("3")).rows());
+      assertEquals(List.of(column("first", 23)), client.execute("SELECT $1::int4 AS first", List.of("4")).columns());
+      assertEquals(2, client.preparedStatements());
+    }
+  }
+
+  @Test
   void rowsInsertedReadBackAndDuplicatesAre23505() throws Exception {
     String key = getClass().getSimpleName() + "-key";
     try (PgClient client = trusted().connect()) {

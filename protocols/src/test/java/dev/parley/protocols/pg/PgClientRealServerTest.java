@@ -38,6 +38,32 @@ class PgClientRealServerTest extends PgClientContract {
   }
 
   @Test
+  void theClientKeepsItsPreparedStatementsOnTheServerWithinItsBound() throws Exception {
+    try (PgClient client = trusted().connect()) {
+      for (int i = 0; i < PgClient.MAX_PREPARED + 44; i++) {
+        assertEquals(List.of(row(Integer.toString(i))), client.execute("SELECT " + i, List.of()).rows());
+      }
+      assertEquals(PgClient.MAX_PREPARED, client.preparedStatements());
+      assertEquals(List.of(row(Integer.toString(PgClient.MAX_PREPARED)), row("true")), client.query(
+          "SELECT count(*) FROM pg_prepared_statements; SELECT bool_and(statement LIKE 'SELECT%')::text"
+              + " FROM pg_prepared_statements").stream().flatMap(r -> r.rows().stream()).toList());
+    }
+  }
+
+  @Test
+  void aPreparedStatementWhoseTableChangedIsPreparedAfresh() throws Exception {
+    try (PgClient client = trusted().connect()) {
+      client.query("DROP TABLE IF EXISTS changing; CREATE TABLE changing (a int); INSERT INTO changing VALUES (1)");
+      assertEquals(List.of(row("1")), client.execute("SELECT * FROM changing", List.of()).rows());
+      client.query("ALTER TABLE changing ADD COLUMN b text DEFAULT 'new'");
+      assertEquals("0A000", assertThrows(PgException.class,
+          () -> client.execute("SELECT * FROM changing", List.of())).sqlState(), "cached plan must not change result type");
+      assertEquals(List.of(row("1", "new")), client.execute("SELECT * FROM changing", List.of()).rows());
+      client.query("DROP TABLE changing");
+    }
+  }
+
+  @Test
   void theRealServersTypesComeAsTheirTextFormat() throws Exception {
     try (PgClient client = trusted().connect()) {
       PgResult result = client.query("SELECT 1.5::float8 AS f, DATE '2024-01-02' AS d, 'a'::bytea AS b,"
