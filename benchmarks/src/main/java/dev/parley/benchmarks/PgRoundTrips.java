@@ -1,7 +1,15 @@
 package dev.parley.benchmarks;
 
 import dev.parley.protocols.pg.PgClient;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +73,7 @@ public final class PgRoundTrips {
     clients.put("PgJDBC Statement (extended protocol, its default)", () -> jdbcStatement(url, user, "extended"));
     clients.put("PgJDBC Statement, preferQueryMode=simple", () -> jdbcStatement(url, user, "simple"));
     clients.put("PgJDBC PreparedStatement (server-prepared after 5 runs)", () -> jdbcPrepared(url, user));
+    clients.put("raw socket: the Query's bytes, read to ReadyForQuery", () -> raw(address, user));
     clients.put("Parley PgClient.query (simple protocol)", () -> {
       PgClient client = PgClient.connect(address, user, null, "postgres");
       return new Client(() -> check(client.query("SELECT 1").get(0).rows().get(0).get(0).orElseThrow()), client);
@@ -78,6 +88,7 @@ public final class PgRoundTrips {
     List<String> names = new ArrayList<>(clients.keySet());
     List<Client> open = new ArrayList<>();
     Map<String, Turn> medians = new LinkedHashMap<>();
+    Map<String, Turn> bests = new LinkedHashMap<>();
     try {
       for (Connect connect : clients.values()) {
         open.add(connect.open());
@@ -96,9 +107,10 @@ public final class PgRoundTrips {
       }
       for (int i = 0; i < names.size(); i++) {
         Turn[] sorted = turns[i].clone();
-        Arrays.sort(sorted, java.util.Comparator.comparingDouble(Turn::perSecond));
+        Arrays.sort(sorted, Comparator.comparingDouble(Turn::perSecond));
         Turn median = sorted[ROUNDS / 2];
         medians.put(names.get(i), median);
+        bests.put(names.get(i), sorted[ROUNDS - 1]);
         System.out.printf(Locale.ROOT, "  %-58s %,10.0f/s  (rounds from %,.0f to %,.0f)  %.1f µs CPU, %,.0f B a round trip%n",
             names.get(i), median.perSecond(), sorted[0].perSecond(), sorted[ROUNDS - 1].perSecond(), median.cpuMicros(),
             median.bytes());
@@ -108,19 +120,24 @@ public final class PgRoundTrips {
         client.connection().close();
       }
     }
+    // The best round is the one the machine's other load disturbed least: on a busy machine it is
+    // the better estimate of what each client can do, the median the more honest of what it did.
     Turn anchor = medians.values().iterator().next();
+    Turn bestAnchor = bests.values().iterator().next();
     System.out.println();
-    System.out.println("| client | round trips/s | ÷ PgJDBC Statement | client CPU a round trip | allocated a round trip |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    medians.forEach((name, turn) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.1f µs | %,.0f B |%n", name,
-        turn.perSecond(), turn.perSecond() / anchor.perSecond(), turn.cpuMicros(), turn.bytes()));
+    System.out.println("| client | median round trips/s | ÷ PgJDBC Statement | best round | ÷ PgJDBC Statement"
+        + " | client CPU a round trip | allocated a round trip |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+    medians.forEach((name, turn) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %.1f µs | %,.0f B |%n",
+        name, turn.perSecond(), turn.perSecond() / anchor.perSecond(), bests.get(name).perSecond(),
+        bests.get(name).perSecond() / bestAnchor.perSecond(), turn.cpuMicros(), turn.bytes()));
   }
 
   /** What one turn of a client measured. */
   private record Turn(double perSecond, double cpuMicros, double bytes) {}
 
   private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   /**
    * Round trips a second for about {@code seconds}, and what each cost this thread: CPU time
@@ -148,6 +165,43 @@ public final class PgRoundTrips {
   private static void check(String value) {
     if (!value.equals("1")) {
       throw new IllegalStateException("SELECT 1 returned " + value);
+    }
+  }
+
+  /**
+   * The floor: a socket that writes the Query's bytes, written once, and skips what comes back up
+   * to ReadyForQuery, decoding nothing. No client can do a round trip with less work.
+   */
+  private static Client raw(InetSocketAddress address, String user) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(address, 10_000);
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(30_000);
+    DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+    OutputStream out = socket.getOutputStream();
+    byte[] parameters = ("user\0" + user + "\0database\0postgres\0\0").getBytes(StandardCharsets.UTF_8);
+    out.write(ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length).putInt(196608)
+        .put(parameters).array());
+    skipToReady(in);
+    byte[] sql = "SELECT 1\0".getBytes(StandardCharsets.UTF_8);
+    byte[] query = ByteBuffer.allocate(5 + sql.length).put((byte) 'Q').putInt(4 + sql.length).put(sql).array();
+    return new Client(() -> {
+      out.write(query);
+      skipToReady(in);
+    }, socket);
+  }
+
+  private static void skipToReady(DataInputStream in) throws IOException {
+    while (true) {
+      int tag = in.read();
+      int length = in.readInt();
+      in.skipNBytes(length - 4);
+      if (tag == 'Z') {
+        return;
+      }
+      if (tag == 'E' || tag < 0) {
+        throw new IOException("the server refused the raw client, or closed");
+      }
     }
   }
 
