@@ -128,89 +128,89 @@ final class ServerStartup implements Handler<Inbound<PgStartupMessage>, PgEncryp
     }
   }
 
+  /**
+   * One round of authentication: the one message of type {@code X} that the client must answer
+   * with. Anything else, or an answer the round refuses, ends the connection with a FATAL error.
+   */
+  private abstract static class Round<M, X extends M> implements Handler<Inbound<M>, PgBackendMessage> {
+    final Login login;
+    private final Class<X> expected;
+    private final String name;
+
+    Round(Login login, Class<X> expected, String name) {
+      this.login = login;
+      this.expected = expected;
+      this.name = name;
+    }
+
+    @Override
+    public final void onMessage(Connection<Inbound<M>, PgBackendMessage> c, Inbound<M> inbound) {
+      if (!(inbound instanceof Inbound.Message<M> m && expected.isInstance(m.message()))) {
+        refuse(c, PgException.fatal("08P01", "expected " + name + ", got " + inbound));
+        return;
+      }
+      try {
+        answer(c, expected.cast(m.message()));
+      } catch (PgException e) {
+        refuse(c, e);
+      }
+    }
+
+    /** Answers {@code message}: the next round, or the session. */
+    abstract void answer(Connection<Inbound<M>, PgBackendMessage> c, X message) throws PgException;
+  }
+
   /** After AuthenticationMD5Password: the PasswordMessage, compared with the answer the password gives. */
-  private static final class Md5Check implements Handler<Inbound<PgFrontendMessage>, PgBackendMessage> {
-    private final Login login;
+  private static final class Md5Check extends Round<PgFrontendMessage, PasswordMessage> {
     private final byte[] salt;
 
     Md5Check(Login login, byte[] salt) {
-      this.login = login;
+      super(login, PasswordMessage.class, "password response");
       this.salt = salt;
     }
 
     @Override
-    public void onMessage(Connection<Inbound<PgFrontendMessage>, PgBackendMessage> c,
-        Inbound<PgFrontendMessage> inbound) {
-      if (!(inbound instanceof Inbound.Message<PgFrontendMessage> m && m.message() instanceof PasswordMessage p)) {
-        refuse(c, PgException.fatal("08P01", "expected password response, got " + inbound));
-        return;
-      }
+    void answer(Connection<Inbound<PgFrontendMessage>, PgBackendMessage> c, PasswordMessage p) throws PgException {
       String expected = Md5Password.answer(login.user(), login.server().auth().password().orElseThrow(), salt);
       if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), p.password().getBytes(StandardCharsets.UTF_8))) {
-        refuse(c, login.wrongPassword());
-        return;
+        throw login.wrongPassword();
       }
       login.welcome(c);
     }
   }
 
   /** After AuthenticationSASL: the client-first-message, answered by the server-first-message. */
-  private static final class ScramFirst implements Handler<Inbound<PgSaslInitialMessage>, PgBackendMessage> {
-    private final Login login;
-
+  private static final class ScramFirst extends Round<PgSaslInitialMessage, SaslInitialResponse> {
     ScramFirst(Login login) {
-      this.login = login;
+      super(login, SaslInitialResponse.class, "SASL response");
     }
 
     @Override
-    public void onMessage(Connection<Inbound<PgSaslInitialMessage>, PgBackendMessage> c,
-        Inbound<PgSaslInitialMessage> inbound) {
-      if (!(inbound instanceof Inbound.Message<PgSaslInitialMessage> m
-          && m.message() instanceof SaslInitialResponse initial)) {
-        refuse(c, PgException.fatal("08P01", "expected SASL response, got " + inbound));
-        return;
-      }
+    void answer(Connection<Inbound<PgSaslInitialMessage>, PgBackendMessage> c, SaslInitialResponse initial)
+        throws PgException {
       if (!initial.mechanism().equals(Scram.MECHANISM) || initial.data().isEmpty()) {
-        refuse(c, PgException.fatal("08P01", "client selected an invalid SASL authentication mechanism"));
-        return;
+        throw PgException.fatal("08P01", "client selected an invalid SASL authentication mechanism");
       }
       Scram.Server exchange = login.server().verifier().orElseThrow().exchange();
-      byte[] serverFirst;
-      try {
-        serverFirst = exchange.first(initial.data().get().toByteArray());
-      } catch (PgException e) {
-        refuse(c, e);
-        return;
-      }
+      byte[] serverFirst = exchange.first(initial.data().get().toByteArray());
       c.switchTo(PgServer.SASL_RESPONSE, new ScramFinal(login, exchange))
           .send(new Authentication(new AuthenticationSaslContinue(Bytes.of(serverFirst))));
     }
   }
 
   /** After AuthenticationSASLContinue: the client's proof, answered by the server's signature. */
-  private static final class ScramFinal implements Handler<Inbound<PgSaslResponseMessage>, PgBackendMessage> {
-    private final Login login;
+  private static final class ScramFinal extends Round<PgSaslResponseMessage, SaslResponse> {
     private final Scram.Server exchange;
 
     ScramFinal(Login login, Scram.Server exchange) {
-      this.login = login;
+      super(login, SaslResponse.class, "SASL response");
       this.exchange = exchange;
     }
 
     @Override
-    public void onMessage(Connection<Inbound<PgSaslResponseMessage>, PgBackendMessage> c,
-        Inbound<PgSaslResponseMessage> inbound) {
-      if (!(inbound instanceof Inbound.Message<PgSaslResponseMessage> m && m.message() instanceof SaslResponse r)) {
-        refuse(c, PgException.fatal("08P01", "expected SASL response, got " + inbound));
-        return;
-      }
-      byte[] serverFinal;
-      try {
-        serverFinal = exchange.last(r.data().toByteArray(), login.user());
-      } catch (PgException e) {
-        refuse(c, e);
-        return;
-      }
+    void answer(Connection<Inbound<PgSaslResponseMessage>, PgBackendMessage> c, SaslResponse response)
+        throws PgException {
+      byte[] serverFinal = exchange.last(response.data().toByteArray(), login.user());
       c.send(new Authentication(new AuthenticationSaslFinal(Bytes.of(serverFinal))));
       login.welcome(c);
     }

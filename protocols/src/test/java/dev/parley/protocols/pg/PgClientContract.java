@@ -30,14 +30,23 @@ abstract class PgClientContract {
     }
   }
 
-  /** A superuser the server trusts. */
-  abstract Login trusted();
+  /**
+   * A login the server authenticates as {@code method} says: a superuser it trusts, a user whose
+   * password it asks for with MD5, one whose password it proves with SCRAM-SHA-256.
+   */
+  abstract Login login(PgAuth.Method method);
 
-  /** A user whose password the server asks for with MD5. */
-  abstract Login md5();
+  Login trusted() {
+    return login(PgAuth.Method.TRUST);
+  }
 
-  /** A user whose password the server proves with SCRAM-SHA-256. */
-  abstract Login scram();
+  Login md5() {
+    return login(PgAuth.Method.MD5);
+  }
+
+  Login scram() {
+    return login(PgAuth.Method.SCRAM_SHA_256);
+  }
 
   static PgResult.Column column(String name, int typeOid) {
     return new PgResult.Column(name, typeOid);

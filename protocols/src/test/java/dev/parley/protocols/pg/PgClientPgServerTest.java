@@ -3,7 +3,6 @@ package dev.parley.protocols.pg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -14,38 +13,26 @@ import org.junit.jupiter.api.Test;
 /** {@link PgClient} against {@link PgServer}: Parley on both sides, as against the real server. */
 class PgClientPgServerTest extends PgClientContract {
 
-  private static PgServer trust;
-  private static PgServer md5;
-  private static PgServer scram;
+  private static PgTestServers servers;
 
   @BeforeAll
   static void start() throws Exception {
-    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    trust = PgServer.start(any, PgAuth.trust());
-    md5 = PgServer.start(any, PgAuth.md5("md5-secret"));
-    scram = PgServer.start(any, PgAuth.scramSha256("scram-secret"));
+    servers = PgTestServers.start();
   }
 
   @AfterAll
   static void stop() {
-    trust.close();
-    md5.close();
-    scram.close();
+    servers.close();
   }
 
   @Override
-  Login trusted() {
-    return new Login(trust.address(), "postgres", null);
-  }
-
-  @Override
-  Login md5() {
-    return new Login(md5.address(), "parley_md5", "md5-secret");
-  }
-
-  @Override
-  Login scram() {
-    return new Login(scram.address(), "parley_scram", "scram-secret");
+  Login login(PgAuth.Method method) {
+    InetSocketAddress address = servers.of(method).address();
+    return switch (method) {
+      case TRUST -> new Login(address, "postgres", null);
+      case MD5 -> new Login(address, "parley_md5", PgTestServers.MD5_PASSWORD);
+      case SCRAM_SHA_256 -> new Login(address, "parley_scram", PgTestServers.SCRAM_PASSWORD);
+    };
   }
 
   @Test
@@ -58,7 +45,7 @@ class PgClientPgServerTest extends PgClientContract {
       assertEquals(List.of(row("shared", "shared value"), row("shared-null", null)),
           two.query("SELECT k, v FROM kv WHERE k = 'shared'; SELECT * FROM kv WHERE k = 'shared-null'").stream()
               .flatMap(r -> r.rows().stream()).toList());
-      assertEquals(Optional.of("shared value"), trust.kv().get("shared"));
+      assertEquals(Optional.of("shared value"), servers.trust().kv().get("shared"));
     }
   }
 }

@@ -23,18 +23,12 @@ class PgClientRealServerTest extends PgClientContract {
   }
 
   @Override
-  Login trusted() {
-    return new Login(RealServers.postgres(), "postgres", null);
-  }
-
-  @Override
-  Login md5() {
-    return new Login(RealServers.postgres(), "parley_md5", "md5-secret");
-  }
-
-  @Override
-  Login scram() {
-    return new Login(RealServers.postgres(), "parley_scram", "scram-secret");
+  Login login(PgAuth.Method method) {
+    return switch (method) {
+      case TRUST -> new Login(RealServers.postgres(), "postgres", null);
+      case MD5 -> new Login(RealServers.postgres(), "parley_md5", PgTestServers.MD5_PASSWORD);
+      case SCRAM_SHA_256 -> new Login(RealServers.postgres(), "parley_scram", PgTestServers.SCRAM_PASSWORD);
+    };
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -35,23 +33,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class PgServerJdbcTest {
 
+  private static PgTestServers servers;
   private static PgServer trust;
-  private static PgServer scram;
-  private static PgServer md5;
 
   @BeforeAll
   static void start() throws Exception {
-    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    trust = PgServer.start(any, PgAuth.trust());
-    scram = PgServer.start(any, PgAuth.scramSha256("s3cret"));
-    md5 = PgServer.start(any, PgAuth.md5("m5-secret"));
+    servers = PgTestServers.start();
+    trust = servers.trust();
   }
 
   @AfterAll
   static void stop() {
-    trust.close();
-    scram.close();
-    md5.close();
+    servers.close();
   }
 
   /** A connection to {@code server}; every wait of the driver bounded. */
@@ -174,8 +167,8 @@ class PgServerJdbcTest {
   @ParameterizedTest
   @ValueSource(strings = {"scram", "md5"})
   void passwordsAreCheckedAndAWrongOneIs28P01(String method) throws SQLException {
-    PgServer server = method.equals("scram") ? scram : md5;
-    String password = method.equals("scram") ? "s3cret" : "m5-secret";
+    PgServer server = method.equals("scram") ? servers.scram() : servers.md5();
+    String password = method.equals("scram") ? PgTestServers.SCRAM_PASSWORD : PgTestServers.MD5_PASSWORD;
     try (Connection c = connect(server, password, "extended"); Statement s = c.createStatement()) {
       assertEquals(List.of("in"), strings(s.executeQuery("SELECT 'in'")));
     }
