@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         dev.parley.protocols.memcached.MemcachedServerCommand.class,
         dev.parley.protocols.modbus.ModbusServerCommand.class,
+        dev.parley.protocols.pg.PgServerCommand.class,
     })
 public final class Main {
 
