@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * ends, so that a late answer is never taken for a newer query's.
  *
  * <p>What ends the connection fails every query waiting, and every later one, with an
- * {@link IOException} that says why: the server's end of stream, a message that does not decode
+ * {@link IOException} that says why: the server's end of stream (after the answers that came
+ * before it, even when a write failed first), a message that does not decode
  * (a {@link dev.parley.runtime.ProtocolException}, such as a compression pointer loop), an
  * answer with an id no query waits for, or {@link #close()}. An answer whose question is not its
  * query's fails that query alone. All methods may be called from any thread.
@@ -180,11 +181,28 @@ public final class DnsClient implements Closeable {
       try {
         connection.sendAll(batch);
       } catch (IOException e) {
-        fail(e);
+        writeFailed(e);
+        return;
       } catch (RuntimeException e) {
         // A query that does not encode (a message over 65,535 bytes): it fails, and the rest of its batch.
         failQueries(batch, new IOException("a query does not encode: " + e.getMessage(), e));
       }
+    }
+  }
+
+  /**
+   * A write failed (the server closed, say, after the most queries it answers on a connection):
+   * nothing more is written and no new query is taken, but the reader goes on, so that the answers
+   * that arrived before the end still complete their queries; the end of the stream, which must
+   * follow, fails the rest with this failure.
+   */
+  private void writeFailed(IOException why) {
+    synchronized (lock) {
+      if (failure == null) {
+        failure = why;
+      }
+      unsent.clear();
+      writing = false;
     }
   }
 

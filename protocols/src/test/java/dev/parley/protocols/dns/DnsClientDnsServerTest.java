@@ -10,28 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link DnsClientContract} against dns-server, serving {@code parley.zone}; and the README's example. */
 class DnsClientDnsServerTest extends DnsClientContract {
 
-  private static DnsServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = DnsServer.builder(TestZone.load()).start(new InetSocketAddress("127.0.0.1", 0));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZone SERVER = new ServedZone();
 
   @Override
   InetSocketAddress server() {
-    return server.address();
+    return SERVER.address();
   }
 
   /** The README's lines ("DNS over TCP"), with the test server's address. */
@@ -40,7 +30,7 @@ class DnsClientDnsServerTest extends DnsClientContract {
     List<InetAddress> addresses = new ArrayList<>();
     boolean missing;
     CompletableFuture<Message> mx;
-    try (DnsClient client = DnsClient.connect(server.address(), Duration.ofSeconds(5))) {
+    try (DnsClient client = DnsClient.connect(SERVER.address(), Duration.ofSeconds(5))) {
       Message answer = client.query(DnsName.parse("chain.parley.test."), DnsConstants.TYPE_A);
       for (ResourceRecord r : answer.answers()) {
         if (r.rdata() instanceof A a) {

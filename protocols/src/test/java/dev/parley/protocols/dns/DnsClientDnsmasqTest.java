@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.protocols.RealServers;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,7 +42,7 @@ class DnsClientDnsmasqTest extends DnsClientContract {
   }
 
   @Test
-  void queriesPastDnsmasqsHundredAConnectionFailWithItsEndOfStream() throws Exception {
+  void queriesPastDnsmasqsHundredAConnectionFailAfterTheHundredAnswers() throws Exception {
     List<CompletableFuture<Message>> answers = new ArrayList<>();
     for (int i = 0; i < DNSMASQ_QUERIES_PER_CONNECTION + 20; i++) {
       answers.add(client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A));
@@ -55,11 +54,12 @@ class DnsClientDnsmasqTest extends DnsClientContract {
       CompletableFuture<Message> late = answers.get(i);
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> late.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-      assertInstanceOf(EOFException.class, e.getCause());
+      // The end of stream, or the failed write of a query past the hundredth, whichever came first.
+      assertInstanceOf(IOException.class, e.getCause());
     }
     assertFalse(client.isOpen());
-    assertInstanceOf(EOFException.class, assertThrows(IOException.class,
-        () -> client.query(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A)), "and every later query");
+    assertThrows(IOException.class, () -> client.query(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A),
+        "and every later query");
   }
 
   /** Where the name at {@code at} of {@code message} ends: after its 0 byte or its first pointer. */

@@ -42,6 +42,31 @@ class DnsClientTest {
     return java.util.Arrays.copyOfRange(frame, 2, frame.length);
   }
 
+  /** A client connected to a raw server that has accepted it. */
+  private record Connected(RawDnsPeer server, DnsClient client) implements AutoCloseable {
+    static Connected open() throws IOException {
+      RawDnsPeer server = RawDnsPeer.listen();
+      DnsClient client = DnsClient.connect(server.address(), TIMEOUT);
+      server.accept();
+      return new Connected(server, client);
+    }
+
+    /** Asks {@code www.parley.test. A}, and reads the query on the server's side. */
+    Asked askWww() throws IOException {
+      CompletableFuture<Message> answer = client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A);
+      return new Asked(answer, server.readMessage());
+    }
+
+    @Override
+    public void close() throws IOException {
+      client.close();
+      server.close();
+    }
+  }
+
+  /** A query's future, and the query as the server read it. */
+  private record Asked(CompletableFuture<Message> answer, byte[] query) {}
+
   private static Throwable failure(CompletableFuture<Message> answer) {
     return assertThrows(ExecutionException.class, () -> answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).getCause();
   }
@@ -76,33 +101,32 @@ class DnsClientTest {
 
   @Test
   void anAnswerToNoQueryFailsEveryQueryAndTheConnection() throws Exception {
-    try (RawDnsPeer server = RawDnsPeer.listen();
-        DnsClient client = DnsClient.connect(server.address(), TIMEOUT)) {
-      server.accept();
-      CompletableFuture<Message> waiting = client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A);
-      byte[] query = server.readMessage();
+    try (Connected c = Connected.open()) {
+      RawDnsPeer server = c.server();
+      Asked asked = c.askWww();
+      CompletableFuture<Message> waiting = asked.answer();
+      byte[] query = asked.query();
       query[0] ^= 0x55; // another id
       server.writeMessage(bytes(answerTo(query, "192.0.2.1")));
       Throwable why = failure(waiting);
       assertTrue(why.getMessage().contains("which no query waits for"), why.getMessage());
-      assertFalse(client.isOpen());
+      assertFalse(c.client().isOpen());
       assertTrue(server.closedByPeer(), "the client closed the connection");
     }
   }
 
   @Test
   void anAnswerToAnotherQuestionFailsThatQueryAlone() throws Exception {
-    try (RawDnsPeer server = RawDnsPeer.listen();
-        DnsClient client = DnsClient.connect(server.address(), TIMEOUT)) {
-      server.accept();
-      CompletableFuture<Message> first = client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A);
-      byte[] query = server.readMessage();
-      Message answer = answerTo(query, "192.0.2.1");
+    try (Connected c = Connected.open()) {
+      RawDnsPeer server = c.server();
+      Asked asked = c.askWww();
+      CompletableFuture<Message> first = asked.answer();
+      Message answer = answerTo(asked.query(), "192.0.2.1");
       Message other = new Message(answer.id(), answer.flags(), List.of(new Question(DnsName.parse("evil.test."),
           DnsConstants.TYPE_A, 1)), answer.answers(), List.of(), List.of());
       server.writeMessage(bytes(other));
       assertTrue(failure(first).getMessage().contains("is to another question"));
-      CompletableFuture<Message> second = client.queryAsync(DnsName.parse("WWW.parley.test."), DnsConstants.TYPE_A);
+      CompletableFuture<Message> second = c.client().queryAsync(DnsName.parse("WWW.parley.test."), DnsConstants.TYPE_A);
       server.writeMessage(bytes(answerTo(server.readMessage(), "192.0.2.2")));
       assertEquals(1, second.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).answers().size(), "the connection goes on");
     }
@@ -110,11 +134,11 @@ class DnsClientTest {
 
   @Test
   void aCompressionLoopInAnAnswerIsAProtocolErrorThatEndsTheConnection() throws Exception {
-    try (RawDnsPeer server = RawDnsPeer.listen();
-        DnsClient client = DnsClient.connect(server.address(), TIMEOUT)) {
-      server.accept();
-      CompletableFuture<Message> waiting = client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A);
-      byte[] query = server.readMessage();
+    try (Connected c = Connected.open()) {
+      RawDnsPeer server = c.server();
+      Asked asked = c.askWww();
+      CompletableFuture<Message> waiting = asked.answer();
+      byte[] query = asked.query();
       // The answer's header, the question as asked, then a record whose name is two pointers to each other.
       byte[] loop = new byte[query.length + 4 + 10 + 4];
       System.arraycopy(query, 0, loop, 0, query.length);
@@ -130,7 +154,7 @@ class DnsClientTest {
       Throwable why = failure(waiting);
       assertInstanceOf(ProtocolException.class, why);
       assertTrue(why.getMessage().contains("compression pointer"), why.getMessage());
-      assertFalse(client.isOpen());
+      assertFalse(c.client().isOpen());
     }
   }
 
@@ -152,15 +176,12 @@ class DnsClientTest {
 
   @Test
   void closeFailsTheQueriesWaiting() throws Exception {
-    try (RawDnsPeer server = RawDnsPeer.listen()) {
-      DnsClient client = DnsClient.connect(server.address(), TIMEOUT);
-      server.accept();
-      CompletableFuture<Message> waiting = client.queryAsync(DnsName.parse("www.parley.test."), DnsConstants.TYPE_A);
-      server.readMessage();
-      client.close();
-      client.close();
+    try (Connected c = Connected.open()) {
+      CompletableFuture<Message> waiting = c.askWww().answer();
+      c.client().close();
+      c.client().close();
       assertEquals("the DNS client was closed", failure(waiting).getMessage());
-      assertEquals(0, client.inFlight());
+      assertEquals(0, c.client().inFlight());
     }
   }
 }

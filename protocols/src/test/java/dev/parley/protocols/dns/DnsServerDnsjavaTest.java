@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -37,21 +36,17 @@ import org.xbill.DNS.Type;
  */
 class DnsServerDnsjavaTest {
 
-  private static DnsServer server;
+  @RegisterExtension
+  static final ServedZone SERVER = new ServedZone();
+
   private static SimpleResolver resolver;
 
   @BeforeAll
   static void start() throws Exception {
-    server = DnsServer.builder(TestZone.load()).start(new InetSocketAddress("127.0.0.1", 0));
     resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
-    resolver.setPort(server.address().getPort());
+    resolver.setPort(SERVER.address().getPort());
     resolver.setTCP(true);
     resolver.setTimeout(Duration.ofSeconds(10));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static org.xbill.DNS.Message ask(String name, int type) throws IOException {
@@ -137,7 +132,7 @@ class DnsServerDnsjavaTest {
   @Test
   void answersEdnsWithAnOptRecord() throws Exception {
     SimpleResolver edns = new SimpleResolver(InetAddress.getLoopbackAddress());
-    edns.setPort(server.address().getPort());
+    edns.setPort(SERVER.address().getPort());
     edns.setTCP(true);
     edns.setTimeout(Duration.ofSeconds(10));
     edns.setEDNS(0, 4096, 0, List.of());

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.runtime.Bytes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * dns-server on the wire: queries that do not decode answered FORMERR by their id on a connection
@@ -20,17 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class DnsServerTest {
 
-  private static DnsServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = DnsServer.builder(TestZone.load()).start(new InetSocketAddress("127.0.0.1", 0));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZone SERVER = new ServedZone();
 
   /** A query's message: a header with QDCOUNT 1 and RD, then {@code question} as it is. */
   private static byte[] query(int id, String questionHex) {
@@ -56,7 +45,7 @@ class DnsServerTest {
         ("3f" + "61".repeat(63)).repeat(4) + "0000010001",       // 4 labels of 63: 257 bytes
         "03777777",                                              // cut short inside the name
         "806100010001");                                         // a reserved label type 0b10
-    try (RawDnsPeer peer = RawDnsPeer.connect(server.address())) {
+    try (RawDnsPeer peer = RawDnsPeer.connect(SERVER.address())) {
       for (int i = 0; i < attacks.size(); i++) {
         String hex = attacks.get(i);
         peer.writeMessage(query(0x4000 + i, hex));
@@ -75,7 +64,7 @@ class DnsServerTest {
 
   @Test
   void answersPipelinedQueriesInOneWriteEachWithItsId() throws IOException {
-    try (RawDnsPeer peer = RawDnsPeer.connect(server.address())) {
+    try (RawDnsPeer peer = RawDnsPeer.connect(SERVER.address())) {
       java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
       for (int id = 1; id <= 50; id++) {
         byte[] q = id % 5 == 0 ? query(id, "c00c00010001") : query(id, WWW_A);
@@ -94,7 +83,7 @@ class DnsServerTest {
 
   @Test
   void answersNotimpToAnUpdateAndNothingToAResponse() throws IOException {
-    try (RawDnsPeer peer = RawDnsPeer.connect(server.address())) {
+    try (RawDnsPeer peer = RawDnsPeer.connect(SERVER.address())) {
       // An UPDATE (opcode 5): its zone section reads like a question, but it is refused unread.
       peer.writeMessage(Bytes.fromHex("0042" + "2800" + "0001000000000000" + "067061726c6579047465737400" + "0006" + "0001")
           .toByteArray());
@@ -111,7 +100,7 @@ class DnsServerTest {
 
   @Test
   void closesAConnectionWhoseFrameIsShorterThanAHeader() throws IOException {
-    try (RawDnsPeer peer = RawDnsPeer.connect(server.address())) {
+    try (RawDnsPeer peer = RawDnsPeer.connect(SERVER.address())) {
       peer.writeMessage(Bytes.fromHex("1234010000010000").toByteArray());
       assertTrue(peer.closedByPeer(), "no id to answer: the connection closes");
     }
