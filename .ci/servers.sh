@@ -7,12 +7,16 @@
 #   PARLEY_PG          PostgreSQL 15; roles: postgres (trust), parley_md5 (md5, password "md5-secret"),
 #                      parley_scram (scram-sha-256, password "scram-secret")
 #   PARLEY_MEMCACHED   memcached, binary protocol only
+#   PARLEY_DNSMASQ     dnsmasq over TCP (and UDP), static records under parley.test (port preset:
+#                      PARLEY_DNSMASQ_PORT)
 
 PARLEY_SERVERS_DIR=""
 PARLEY_MEMCACHED_PID=""
 PARLEY_PG_PORT=${PARLEY_PG_PORT:-54329}
 PARLEY_MEMCACHED_PORT=${PARLEY_MEMCACHED_PORT:-11311}
 PG_BIN=/usr/lib/postgresql/15/bin
+PARLEY_DNSMASQ_PID=""
+PARLEY_DNSMASQ_PORT=${PARLEY_DNSMASQ_PORT:-15353}
 
 # Runs "$@" as the postgres user (the server refuses root), from a directory that user can enter.
 as_postgres() {
@@ -23,6 +27,7 @@ servers_install() {
   local missing=()
   [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15 postgresql-client-15)
   command -v memcached >/dev/null || missing+=(memcached libmemcached-tools)
+  { command -v dnsmasq >/dev/null && command -v dig >/dev/null; } || missing+=(dnsmasq-base bind9-dnsutils)
   if [ ${#missing[@]} -eq 0 ]; then
     return
   fi
@@ -92,17 +97,54 @@ SQL
     echo "memcached did not come up within 10 s (is port $PARLEY_MEMCACHED_PORT in use?)"; return 1
   fi
   export PARLEY_MEMCACHED=127.0.0.1:$PARLEY_MEMCACHED_PORT
+
+  echo "== starting dnsmasq on 127.0.0.1:$PARLEY_DNSMASQ_PORT"
+  # The records of protocols/src/test/resources/dev/parley/protocols/dns/parley.zone, which
+  # dns-server serves in the same tests; TTLs as there.
+  cat > "$PARLEY_SERVERS_DIR/dnsmasq.conf" <<CONF
+no-resolv
+no-hosts
+no-poll
+listen-address=127.0.0.1
+bind-interfaces
+port=$PARLEY_DNSMASQ_PORT
+user=nobody
+local=/parley.test/
+local-ttl=300
+host-record=www.parley.test,192.0.2.10,300
+host-record=api.parley.test,192.0.2.11,2001:db8::11,300
+host-record=mail.parley.test,192.0.2.25,300
+txt-record=txt.parley.test,"hello parley","v=1"
+cname=alias.parley.test,www.parley.test,600
+cname=chain.parley.test,alias.parley.test,900
+mx-host=parley.test,mail.parley.test,10
+CONF
+  dnsmasq --keep-in-foreground --conf-file="$PARLEY_SERVERS_DIR/dnsmasq.conf" --pid-file= \
+    --log-facility="$PARLEY_SERVERS_DIR/dnsmasq.log" &
+  PARLEY_DNSMASQ_PID=$!
+  if ! servers_wait 10 bash -c "dig +tcp +time=1 +tries=1 @127.0.0.1 -p $PARLEY_DNSMASQ_PORT www.parley.test A +short | grep -qx 192.0.2.10" \
+      || ! kill -0 "$PARLEY_DNSMASQ_PID" 2>/dev/null; then
+    echo "dnsmasq did not come up within 10 s (is port $PARLEY_DNSMASQ_PORT in use?):"
+    cat "$PARLEY_SERVERS_DIR/dnsmasq.log" 2>/dev/null; return 1
+  fi
+  export PARLEY_DNSMASQ=127.0.0.1:$PARLEY_DNSMASQ_PORT
+}
+
+# Stops the process $1 (if any): TERM, up to 10 s, then KILL.
+servers_kill() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
 }
 
 servers_stop() {
-  if [ -n "$PARLEY_MEMCACHED_PID" ]; then
-    kill "$PARLEY_MEMCACHED_PID" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$PARLEY_MEMCACHED_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$PARLEY_MEMCACHED_PID" 2>/dev/null || true
-  fi
+  servers_kill "$PARLEY_DNSMASQ_PID"
+  servers_kill "$PARLEY_MEMCACHED_PID"
   if [ -n "$PARLEY_SERVERS_DIR" ] && [ -d "$PARLEY_SERVERS_DIR/pg/data" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PARLEY_SERVERS_DIR/pg/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
   fi

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parley-protocols", mixinStandardHelpOptions = true, version = "parley-protocols 0.1.0",
     description = "Servers of existing protocols, built with Parley.",
     subcommands = {
+        dev.parley.protocols.dns.DnsServerCommand.class,
         dev.parley.protocols.memcached.MemcachedServerCommand.class,
         dev.parley.protocols.modbus.ModbusServerCommand.class,
         dev.parley.protocols.pg.PgServerCommand.class,

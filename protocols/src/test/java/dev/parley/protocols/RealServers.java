@@ -25,6 +25,11 @@ public final class RealServers {
     return require("PARLEY_MEMCACHED", "memcached (apt-get install memcached)");
   }
 
+  /** dnsmasq over TCP, with the static records under parley.test that {@code .ci/servers.sh} gives it. */
+  public static InetSocketAddress dnsmasq() {
+    return require("PARLEY_DNSMASQ", "dnsmasq (apt-get install dnsmasq-base bind9-dnsutils)");
+  }
+
   private static InetSocketAddress require(String variable, String server) {
     String where = System.getenv(variable);
     if (where == null || where.isBlank()) {

@@ -164,6 +164,46 @@ public record DnsName(List<String> labels) {
     return true;
   }
 
+  /**
+   * This name with ASCII letters in lower case, the form DNS compares and hashes by (RFC 4343,
+   * RFC 4034 6.2): two names are the same to DNS when their lower-case forms are equal.
+   */
+  public DnsName toLowerCase() {
+    List<String> lower = new java.util.ArrayList<>(labels.size());
+    boolean changed = false;
+    for (String label : labels) {
+      StringBuilder l = new StringBuilder(label.length());
+      for (int i = 0; i < label.length(); i++) {
+        l.append(asciiLower(label.charAt(i)));
+      }
+      String low = l.toString();
+      changed |= !low.equals(label);
+      lower.add(low);
+    }
+    return changed ? new DnsName(lower) : this;
+  }
+
+  /**
+   * Whether this name is {@code ancestor} or lies below it, as DNS compares (ASCII case ignored):
+   * {@code www.parley.test.} is under {@code parley.test.}, and every name is under the root.
+   */
+  public boolean isUnder(DnsName ancestor) {
+    int extra = labels.size() - ancestor.labels.size();
+    return extra >= 0 && new DnsName(labels.subList(extra, labels.size())).equalsIgnoreCase(ancestor);
+  }
+
+  /**
+   * This name followed by {@code suffix}: {@code www} and {@code parley.test.} give
+   * {@code www.parley.test.}, as a master file completes a relative name with its origin.
+   *
+   * @throws IllegalArgumentException if the result would take more than 255 bytes
+   */
+  public DnsName append(DnsName suffix) {
+    List<String> all = new java.util.ArrayList<>(labels);
+    all.addAll(suffix.labels);
+    return new DnsName(all);
+  }
+
   private static char asciiLower(char c) {
     return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
   }

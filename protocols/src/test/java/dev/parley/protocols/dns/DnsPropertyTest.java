@@ -111,4 +111,15 @@ class DnsPropertyTest {
     });
     assertTrue(outcomes[1] > 0, () -> "accepted, refused: " + outcomes[0] + ", " + outcomes[1]);
   }
+
+  @Test
+  void theServerAnswersEveryRandomOrCorruptedQueryByItsId() {
+    DnsResponder responder = new DnsResponder(TestZone.load());
+    Property.forAll("random messages as queries", DnsPropertyTest::randomMessage).values(500)
+        .check(m -> DnsFuzzTest.checkAnswer(responder, java.util.Arrays.copyOfRange(DnsCapturesTest.encode(m), 2,
+            DnsCapturesTest.encode(m).length)));
+    Property.forAll("corrupted query frames", DnsGenerators::corruptFrame).values(1_000)
+        .check(frame -> DnsFuzzTest.checkAnswer(responder, java.util.Arrays.copyOfRange(frame, Math.min(2,
+            frame.length), frame.length)));
+  }
 }
