@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "parley-protocols", mixinStandardHelpOptions = true, version = "parley-protocols 0.1.0",
     description = "Servers of existing protocols, built with Parley.",
-    subcommands = {})
+    subcommands = {dev.parley.protocols.mqtt.MqttServerCommand.class})
 public final class Main {
 
   private Main() {}
