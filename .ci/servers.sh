@@ -6,9 +6,12 @@
 #   PARLEY_PG          PostgreSQL 15; roles: postgres (trust), parley_md5 (md5, password "md5-secret"),
 #                      parley_scram (scram-sha-256, password "scram-secret")
 #   PARLEY_MEMCACHED   memcached, binary protocol only
+#   PARLEY_MOSQUITTO   Mosquitto 2, MQTT 3.1.1 and 5, anonymous clients allowed, no persistence
 
 PARLEY_SERVERS_DIR=""
 PARLEY_MEMCACHED_PID=""
+PARLEY_MOSQUITTO_PID=""
+PARLEY_MOSQUITTO_PORT=${PARLEY_MOSQUITTO_PORT:-18830}
 PARLEY_PG_PORT=54329
 PARLEY_MEMCACHED_PORT=11311
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -22,6 +25,7 @@ servers_install() {
   local missing=()
   [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15 postgresql-client-15)
   command -v memcached >/dev/null || missing+=(memcached libmemcached-tools)
+  command -v mosquitto >/dev/null || missing+=(mosquitto mosquitto-clients)
   if [ ${#missing[@]} -eq 0 ]; then
     return
   fi
@@ -91,9 +95,36 @@ SQL
     echo "memcached did not come up within 10 s (is port $PARLEY_MEMCACHED_PORT in use?)"; return 1
   fi
   export PARLEY_MEMCACHED=127.0.0.1:$PARLEY_MEMCACHED_PORT
+
+  echo "== starting Mosquitto on 127.0.0.1:$PARLEY_MOSQUITTO_PORT"
+  local mq=$PARLEY_SERVERS_DIR/mosquitto
+  mkdir -p "$mq"
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file %s/mosquitto.log\n' \
+    "$PARLEY_MOSQUITTO_PORT" "$mq" > "$mq/mosquitto.conf"
+  chmod 777 "$mq" # as root it drops to the mosquitto user, which writes the log
+  mosquitto -c "$mq/mosquitto.conf" &
+  PARLEY_MOSQUITTO_PID=$!
+  if ! servers_wait 10 timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PARLEY_MOSQUITTO_PORT" \
+      || ! kill -0 "$PARLEY_MOSQUITTO_PID" 2>/dev/null; then
+    echo "Mosquitto did not come up within 10 s (is port $PARLEY_MOSQUITTO_PORT in use?):"; cat "$mq/mosquitto.log"; return 1
+  fi
+  export PARLEY_MOSQUITTO=127.0.0.1:$PARLEY_MOSQUITTO_PORT
+}
+
+# Stops the process $1 with SIGTERM, waiting at most 10 s before SIGKILL.
+servers_kill() {
+  kill "$1" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$1" 2>/dev/null || true
 }
 
 servers_stop() {
+  if [ -n "$PARLEY_MOSQUITTO_PID" ]; then
+    servers_kill "$PARLEY_MOSQUITTO_PID"
+  fi
   if [ -n "$PARLEY_MEMCACHED_PID" ]; then
     kill "$PARLEY_MEMCACHED_PID" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
