@@ -76,9 +76,10 @@ final class Session {
    * when the queue is full (counted in {@link MqttBroker.Counters#dropped}).
    */
   void deliver(Outgoing message) {
-    if (queue.isEmpty() && canSend(message)) {
-      send(message);
-    } else if (message.qos() == 0 && !isConnected()) {
+    if (queue.isEmpty() && canSend(message) && send(message)) {
+      return;
+    }
+    if (message.qos() == 0 && !isConnected()) {
       counters.dropped++;
     } else if (queue.size() >= limits.maxQueuedMessages() || queuedBytes + message.payload().size() > limits.maxQueuedBytes()) {
       counters.dropped++;
@@ -97,10 +98,8 @@ final class Session {
 
   /** Sends what waits, as far as the inflight window and the connection's queue allow. */
   void pump() {
-    while (!queue.isEmpty() && canSend(queue.peek())) {
-      Outgoing m = queue.poll();
-      queuedBytes -= m.payload().size();
-      send(m);
+    while (!queue.isEmpty() && canSend(queue.peek()) && send(queue.peek())) {
+      queuedBytes -= queue.poll().payload().size();
     }
   }
 
@@ -117,14 +116,20 @@ final class Session {
         && (m.qos() == 0 || inflight.size() < limits.maxInflight());
   }
 
-  private void send(Outgoing m) {
+  /**
+   * Sends {@code m}; false if the connection would not take it (it is closing), and then a QoS 1
+   * message is not in flight: it was never sent, so it goes later without DUP.
+   */
+  private boolean send(Outgoing m) {
     if (m.qos() == 0) {
-      connection.send(Packets.publish(m.topic(), m.payload(), 0, 0, m.retain(), false));
-      return;
+      return connection.send(Packets.publish(m.topic(), m.payload(), 0, 0, m.retain(), false));
     }
     int id = nextPacketId();
+    if (!connection.send(Packets.publish(m.topic(), m.payload(), 1, id, m.retain(), false))) {
+      return false;
+    }
     inflight.put(id, m);
-    connection.send(Packets.publish(m.topic(), m.payload(), 1, id, m.retain(), false));
+    return true;
   }
 
   /** The next packet id not in flight; maxInflight is below 65535, so one is free. */
