@@ -20,7 +20,7 @@ final class Moquette implements AutoCloseable {
   private final InetSocketAddress address;
   private final Path data;
 
-  private Moquette(boolean immediateFlush) throws IOException {
+  private Moquette() throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort(); // Moquette binds by itself: take a port the kernel just gave out
@@ -34,14 +34,13 @@ final class Moquette implements AutoCloseable {
     p.setProperty("persistence_enabled", "false");
     p.setProperty("data_path", data.toString());
     p.setProperty("telemetry_enabled", "false");
-    p.setProperty("immediate_buffer_flush", Boolean.toString(immediateFlush));
     server.startServer(new MemoryConfig(p));
     address = new InetSocketAddress("127.0.0.1", port);
   }
 
-  /** Starts Moquette; {@code immediateFlush} writes each packet at once, else on its flush timer. */
-  static Moquette start(boolean immediateFlush) throws IOException {
-    return new Moquette(immediateFlush);
+  /** Starts Moquette with its defaults otherwise: each packet is flushed to its socket at once. */
+  static Moquette start() throws IOException {
+    return new Moquette();
   }
 
   InetSocketAddress address() {

@@ -12,7 +12,7 @@ class MqttClientMoquetteTest extends MqttClientContract {
 
   @BeforeAll
   static void start() throws IOException {
-    moquette = Moquette.start(true);
+    moquette = Moquette.start();
   }
 
   @AfterAll
