@@ -1,6 +1,7 @@
 package dev.parley.benchmarks;
 
 import dev.parley.protocols.mqtt.ConnectPayload;
+import dev.parley.protocols.mqtt.Moquette;
 import dev.parley.protocols.mqtt.MqttBroker;
 import dev.parley.protocols.mqtt.MqttMessage;
 import dev.parley.protocols.mqtt.MqttProtocol;
@@ -9,21 +10,16 @@ import dev.parley.protocols.mqtt.Publish;
 import dev.parley.protocols.mqtt.Subscription;
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -122,30 +118,15 @@ public final class MqttThroughput {
 
   /** In this JVM: starts {@code broker}, warms up with a run of a fifth of the messages, then measures one. */
   static double runOne(Broker broker, int messages, int payload) throws Exception {
-    Server moquette = null;
+    Moquette moquette = null;
     MqttBroker parley = null;
-    Path data = null;
     InetSocketAddress address;
     if (broker == Broker.PARLEY) {
       parley = MqttBroker.start(new InetSocketAddress("127.0.0.1", 0));
       address = parley.address();
     } else {
-      int port;
-      try (ServerSocket probe = new ServerSocket(0)) {
-        port = probe.getLocalPort();
-      }
-      data = Files.createTempDirectory("moquette-bench");
-      Properties p = new Properties();
-      p.setProperty("host", "127.0.0.1");
-      p.setProperty("port", Integer.toString(port));
-      p.setProperty("websocket_port", "disabled");
-      p.setProperty("allow_anonymous", "true");
-      p.setProperty("persistence_enabled", "false");
-      p.setProperty("telemetry_enabled", "false");
-      p.setProperty("data_path", data.toString());
-      moquette = new Server();
-      moquette.startServer(new MemoryConfig(p));
-      address = new InetSocketAddress("127.0.0.1", port);
+      moquette = Moquette.start();
+      address = moquette.address();
     }
     try (BlockingConnection<MqttMessage, MqttMessage> sub = open(address, "bench-sub");
          BlockingConnection<MqttMessage, MqttMessage> pub = open(address, "bench-pub")) {
@@ -161,7 +142,7 @@ public final class MqttThroughput {
         parley.close();
       }
       if (moquette != null) {
-        moquette.stopServer();
+        moquette.close();
       }
     }
   }

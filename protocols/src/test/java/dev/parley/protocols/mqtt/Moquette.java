@@ -12,9 +12,9 @@ import java.util.Properties;
 /**
  * Moquette, a Java MQTT broker, in this process on a free loopback port: in memory, anonymous
  * clients allowed, no telemetry (Moquette 0.17 reports usage to its authors unless told not to),
- * no WebSocket listener.
+ * no WebSocket listener. Public for benchmarks/, which measures against it.
  */
-final class Moquette implements AutoCloseable {
+public final class Moquette implements AutoCloseable {
 
   private final Server server = new Server();
   private final InetSocketAddress address;
@@ -39,11 +39,11 @@ final class Moquette implements AutoCloseable {
   }
 
   /** Starts Moquette with its defaults otherwise: each packet is flushed to its socket at once. */
-  static Moquette start() throws IOException {
+  public static Moquette start() throws IOException {
     return new Moquette();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return address;
   }
 
