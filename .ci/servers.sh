@@ -9,6 +9,8 @@
 #   PARLEY_MEMCACHED   memcached, binary protocol only
 #   PARLEY_DNSMASQ     dnsmasq over TCP (and UDP), static records under parley.test (port preset:
 #                      PARLEY_DNSMASQ_PORT)
+#   PARLEY_MOSQUITTO   Mosquitto 2, MQTT 3.1.1 and 5, anonymous clients allowed, no persistence (port preset:
+#                      PARLEY_MOSQUITTO_PORT, default 18830)
 
 PARLEY_SERVERS_DIR=""
 PARLEY_MEMCACHED_PID=""
@@ -17,6 +19,8 @@ PARLEY_MEMCACHED_PORT=${PARLEY_MEMCACHED_PORT:-11311}
 PG_BIN=/usr/lib/postgresql/15/bin
 PARLEY_DNSMASQ_PID=""
 PARLEY_DNSMASQ_PORT=${PARLEY_DNSMASQ_PORT:-15353}
+PARLEY_MOSQUITTO_PID=""
+PARLEY_MOSQUITTO_PORT=${PARLEY_MOSQUITTO_PORT:-18830}
 
 # Runs "$@" as the postgres user (the server refuses root), from a directory that user can enter.
 as_postgres() {
@@ -28,6 +32,7 @@ servers_install() {
   [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15 postgresql-client-15)
   command -v memcached >/dev/null || missing+=(memcached libmemcached-tools)
   { command -v dnsmasq >/dev/null && command -v dig >/dev/null; } || missing+=(dnsmasq-base bind9-dnsutils)
+  command -v mosquitto >/dev/null || missing+=(mosquitto mosquitto-clients)
   if [ ${#missing[@]} -eq 0 ]; then
     return
   fi
@@ -128,6 +133,20 @@ CONF
     cat "$PARLEY_SERVERS_DIR/dnsmasq.log" 2>/dev/null; return 1
   fi
   export PARLEY_DNSMASQ=127.0.0.1:$PARLEY_DNSMASQ_PORT
+
+  echo "== starting Mosquitto on 127.0.0.1:$PARLEY_MOSQUITTO_PORT"
+  local mq=$PARLEY_SERVERS_DIR/mosquitto
+  mkdir -p "$mq"
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file %s/mosquitto.log\n' \
+    "$PARLEY_MOSQUITTO_PORT" "$mq" > "$mq/mosquitto.conf"
+  chmod 777 "$mq" # as root it drops to the mosquitto user, which writes the log
+  mosquitto -c "$mq/mosquitto.conf" &
+  PARLEY_MOSQUITTO_PID=$!
+  if ! servers_wait 10 timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PARLEY_MOSQUITTO_PORT" \
+      || ! kill -0 "$PARLEY_MOSQUITTO_PID" 2>/dev/null; then
+    echo "Mosquitto did not come up within 10 s (is port $PARLEY_MOSQUITTO_PORT in use?):"; cat "$mq/mosquitto.log"; return 1
+  fi
+  export PARLEY_MOSQUITTO=127.0.0.1:$PARLEY_MOSQUITTO_PORT
 }
 
 # Stops the process $1 (if any): TERM, up to 10 s, then KILL.
@@ -143,6 +162,7 @@ servers_kill() {
 }
 
 servers_stop() {
+  servers_kill "$PARLEY_MOSQUITTO_PID"
   servers_kill "$PARLEY_DNSMASQ_PID"
   servers_kill "$PARLEY_MEMCACHED_PID"
   if [ -n "$PARLEY_SERVERS_DIR" ] && [ -d "$PARLEY_SERVERS_DIR/pg/data" ]; then

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         dev.parley.protocols.dns.DnsServerCommand.class,
         dev.parley.protocols.memcached.MemcachedServerCommand.class,
         dev.parley.protocols.modbus.ModbusServerCommand.class,
+        dev.parley.protocols.mqtt.MqttServerCommand.class,
         dev.parley.protocols.pg.PgServerCommand.class,
     })
 public final class Main {

@@ -30,6 +30,11 @@ public final class RealServers {
     return require("PARLEY_DNSMASQ", "dnsmasq (apt-get install dnsmasq-base bind9-dnsutils)");
   }
 
+  /** Mosquitto 2, anonymous clients allowed. */
+  public static InetSocketAddress mosquitto() {
+    return require("PARLEY_MOSQUITTO", "Mosquitto (apt-get install mosquitto mosquitto-clients)");
+  }
+
   private static InetSocketAddress require(String variable, String server) {
     String where = System.getenv(variable);
     if (where == null || where.isBlank()) {
