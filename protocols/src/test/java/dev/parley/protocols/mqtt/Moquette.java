@@ -43,6 +43,11 @@ public final class Moquette implements AutoCloseable {
     return new Moquette();
   }
 
+  /** Whether the broker lists a connection of {@code clientId}. */
+  boolean connected(String clientId) {
+    return server.listConnectedClients().stream().anyMatch(c -> c.getClientID().equals(clientId));
+  }
+
   public InetSocketAddress address() {
     return address;
   }

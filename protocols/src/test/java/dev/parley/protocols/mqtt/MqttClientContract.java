@@ -35,6 +35,13 @@ abstract class MqttClientContract {
   /** The broker under test. */
   abstract InetSocketAddress broker();
 
+  /**
+   * Returns once the broker has finished with the connection of {@code clientId} that just sent
+   * DISCONNECT: a broker that handles the DISCONNECT on another thread than the next CONNECT or
+   * PUBLISH would otherwise still deliver to the old connection. By default nothing to wait for.
+   */
+  void awaitGone(String clientId) {}
+
   /** Whether the broker sets RETAIN on a retained message sent for a new subscription, as 3.3.1-8 requires. */
   boolean marksRetainedMessages() {
     return true;
@@ -209,6 +216,7 @@ abstract class MqttClientContract {
     MqttClient first = connect(persistent);
     first.subscribe(prefix + "inbox", 1);
     first.disconnect();
+    awaitGone(persistent.clientId());
     MqttClient publisher = connect("publisher");
     publisher.publish(prefix + "inbox", "while away", 1);
     MqttClient again = connect(persistent);
@@ -230,6 +238,7 @@ abstract class MqttClientContract {
         Optional.of(new ConnectPayload.Will(prefix + "wills/polite", Bytes.empty(), 0, false)), Optional.of("user"),
         Optional.empty())));
     polite.disconnect(); // DISCONNECT: no will
+    awaitGone(clientId("polite"));
     MqttClient lost = connect(MqttClient.Options.of(clientId("lost")).withPayload(will));
     lost.abort();
     MqttClient.Message m = next(watcher);
