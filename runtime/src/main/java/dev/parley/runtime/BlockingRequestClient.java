@@ -21,7 +21,7 @@ final class BlockingRequestClient<Q, R> extends RequestClient<Q, R> {
 
   private BlockingRequestClient(BlockingConnection<R, Q> connection, Correlation<Q, R> correlation,
       RequestOptions options) {
-    super(correlation, options);
+    super(correlation, options, false);
     this.connection = connection;
     this.reader = new Thread(this::receive,
         "parley-request-reader-" + connection.remoteAddress().map(String::valueOf).orElse("stream"));
@@ -104,6 +104,11 @@ final class BlockingRequestClient<Q, R> extends RequestClient<Q, R> {
     } catch (IOException e) {
       // closed all the same
     }
+  }
+
+  @Override
+  void closeRequested() {
+    closeWith(CloseReason.CLOSED, null);
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.parley.runtime;
 
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * How a {@link RequestClient} finds the request a reply answers.
@@ -9,9 +11,9 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link #inOrder()}: the server answers requests in the order they arrived (PostgreSQL,
  *       MySQL, Redis): the oldest request waiting takes each frame, until its last.
- *   <li>{@link #byKey}: each reply carries a field that names its request (memcached's opaque,
- *       DNS's id, Modbus TCP's transaction id, Cassandra's stream id), and replies may come in any
- *       order. Two requests in flight with the same key are the caller's error: the second call
+ *   <li>{@link #byKey} and {@link #byIntKey}: each reply carries a field that names its request
+ *       (memcached's opaque, DNS's id, Modbus TCP's transaction id, Cassandra's stream id), and
+ *       replies may come in any order. Two requests in flight with the same key are the caller's error: the second call
  *       fails at once. A key stays in flight until its reply comes or the connection ends, even
  *       after its request timed out, so that a late reply is not taken for a newer request's.
  * </ul>
@@ -30,54 +32,60 @@ import java.util.function.Function;
  */
 public final class Correlation<Q, R> {
 
-  private final Function<? super Q, ?> requestKey;
-  private final Function<? super R, ?> replyKey;
+  /** Makes the table of requests in flight for a client of at most {@code maxInFlight}. */
+  private final IntFunction<InFlight<Q, R>> tables;
+  private final String name;
+  private final boolean byKey;
 
-  private Correlation(Function<? super Q, ?> requestKey, Function<? super R, ?> replyKey) {
-    this.requestKey = requestKey;
-    this.replyKey = replyKey;
+  private Correlation(IntFunction<InFlight<Q, R>> tables, String name, boolean byKey) {
+    this.tables = tables;
+    this.name = name;
+    this.byKey = byKey;
   }
 
   /** Replies in the order their requests were written. */
   public static <Q, R> Correlation<Q, R> inOrder() {
-    return new Correlation<>(null, null);
+    return new Correlation<>(maxInFlight -> new InFlight.InOrder<>(), "Correlation.inOrder", false);
   }
 
   /**
    * Replies matched to requests by a key each carries, compared with {@code equals}. Neither
    * function may return null. They run on the thread that sends and the one that receives (the
-   * event loop's, for a client on a loop): they must be quick and must not block.
+   * event loop's, for a client on a loop; on a blocking client the receiving thread holds the
+   * client's table lock meanwhile): they must be quick, must not block and must not call the
+   * client.
    */
   public static <Q, R, K> Correlation<Q, R> byKey(Function<? super Q, ? extends K> requestKey,
       Function<? super R, ? extends K> replyKey) {
-    return new Correlation<>(Objects.requireNonNull(requestKey, "requestKey"),
-        Objects.requireNonNull(replyKey, "replyKey"));
+    Objects.requireNonNull(requestKey, "requestKey");
+    Objects.requireNonNull(replyKey, "replyKey");
+    return new Correlation<>(maxInFlight -> new InFlight.ByKey<>(requestKey, replyKey), "Correlation.byKey", true);
+  }
+
+  /**
+   * Replies matched to requests by an int key each carries (memcached's opaque, DNS's id, Modbus's
+   * transaction id, Cassandra's stream id), as {@link #byKey} does, without boxing a key or
+   * allocating a node per request.
+   */
+  public static <Q, R> Correlation<Q, R> byIntKey(ToIntFunction<? super Q> requestKey,
+      ToIntFunction<? super R> replyKey) {
+    Objects.requireNonNull(requestKey, "requestKey");
+    Objects.requireNonNull(replyKey, "replyKey");
+    return new Correlation<>(maxInFlight -> new InFlight.ByIntKey<>(requestKey, replyKey, maxInFlight),
+        "Correlation.byIntKey", true);
   }
 
   /** Whether replies are matched by key; if not, in order. */
   public boolean isByKey() {
-    return requestKey != null;
+    return byKey;
   }
 
-  Object requestKey(Q request) {
-    Object key = requestKey.apply(request);
-    if (key == null) {
-      throw new NullPointerException("the request key of " + request + " is null");
-    }
-    return key;
-  }
-
-  /** The key of {@code reply}, or null: a reply without a key matches no request. */
-  Object replyKey(R reply) {
-    return replyKey.apply(reply);
-  }
-
-  InFlight<R> newInFlight() {
-    return isByKey() ? new InFlight.ByKey<>() : new InFlight.InOrder<>();
+  InFlight<Q, R> newInFlight(int maxInFlight) {
+    return tables.apply(maxInFlight);
   }
 
   @Override
   public String toString() {
-    return isByKey() ? "Correlation.byKey" : "Correlation.inOrder";
+    return name;
   }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * loop's thread, in the order the calls were handed to it (a call made on the loop's thread, from
  * a stage or another handler, is written at once), and replies are matched there as they are
  * read. A call from another thread is a task for the loop, so that a request that does not encode
- * fails its own future instead of going to the loop's error hook.
+ * fails its own future instead of going to the loop's error hook. Everything that touches the
+ * requests in flight, the close included, runs on the loop's thread: they need no lock.
  */
 final class NioRequestClient<Q, R> extends RequestClient<Q, R> {
 
@@ -22,7 +23,7 @@ final class NioRequestClient<Q, R> extends RequestClient<Q, R> {
   private volatile NioConnection<R, Q> connection;
 
   private NioRequestClient(EventLoop loop, Correlation<Q, R> correlation, RequestOptions options) {
-    super(correlation, options);
+    super(correlation, options, true);
     this.loop = loop;
   }
 
@@ -78,6 +79,15 @@ final class NioRequestClient<Q, R> extends RequestClient<Q, R> {
     NioConnection<R, Q> open = connection;
     if (open != null) {
       open.close();
+    }
+  }
+
+  @Override
+  void closeRequested() {
+    if (loop.inLoop()) {
+      closeWith(CloseReason.CLOSED, null);
+    } else {
+      connection.close(); // on the loop: its handler hears CLOSED, and fails what waits there
     }
   }
 

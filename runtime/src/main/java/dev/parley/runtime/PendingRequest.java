@@ -19,6 +19,8 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
 
   /** The request's key when replies are matched by key; null otherwise. */
   Object key;
+  /** The request's key when replies are matched by an int key. */
+  int intKey;
   /** Where the request stands in the order of those registered, for quiet requests. */
   long sequence;
   /** When the request times out ({@link System#nanoTime()}), if {@link #timeoutNanos} is not 0. */
@@ -33,6 +35,11 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
   /** Whether the request is quiet: a reply to a later request proves it got none. */
   boolean isQuiet() {
     return false;
+  }
+
+  /** Whether the first frame of the reply is its last, whatever it says: no predicate to run. */
+  boolean takesOneFrame() {
+    return true;
   }
 
   /**
@@ -75,6 +82,11 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
 
     Many(Predicate<? super R> last) {
       this.last = last;
+    }
+
+    @Override
+    boolean takesOneFrame() {
+      return false;
     }
 
     @Override

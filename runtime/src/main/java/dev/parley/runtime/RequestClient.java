@@ -21,6 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -70,11 +73,12 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
   /** A permit for each request that may still be put in flight. */
   private final Semaphore slots;
   /**
-   * Guards {@link #inFlight} and the close. Held only for a table operation: never while writing,
-   * completing a future or running the caller's code.
+   * Guards {@link #inFlight} and the close, on a client whose callers' threads register requests;
+   * none on one whose every table operation runs on one thread (the event loop's). Held only for a
+   * table operation: never while writing, completing a future or running the caller's code.
    */
-  private final Object lock = new Object();
-  private final InFlight<R> inFlight;
+  private final Lock lock;
+  private final InFlight<Q, R> inFlight;
   /** Set once, under the lock, when the connection ended: what every waiting and later call fails with. */
   private volatile IOException failure;
   /** Quiet requests a reply proved unanswered: the receiving thread's, reused for each reply. */
@@ -86,11 +90,20 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
   /** Completed with {@link #failure} once the requests waiting at the end have failed with it. */
   private final CompletableFuture<IOException> closed = new CompletableFuture<>();
 
-  RequestClient(Correlation<Q, R> correlation, RequestOptions options) {
+  /** The default timeout in nanoseconds, worked out once. */
+  private final long defaultTimeoutNanos;
+
+  /**
+   * @param confined whether one thread makes every call into the table ({@link #register},
+   *     {@link #withdraw}, {@link #received}, {@link #closeWith}), so that it needs no lock
+   */
+  RequestClient(Correlation<Q, R> correlation, RequestOptions options, boolean confined) {
     this.correlation = Objects.requireNonNull(correlation, "correlation");
     this.options = Objects.requireNonNull(options, "options");
     this.slots = new Semaphore(options.maxInFlight());
-    this.inFlight = correlation.newInFlight();
+    this.inFlight = correlation.newInFlight(options.maxInFlight());
+    this.lock = confined ? Unguarded.INSTANCE : new ReentrantLock();
+    this.defaultTimeoutNanos = nanos(options.timeout());
   }
 
   /** A client over {@code connection}, which it now owns and reads on a thread of its own; default options. */
@@ -129,12 +142,15 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
 
   /** Sends {@code request}; its future completes with the one reply frame, within the default timeout. */
   public CompletableFuture<R> call(Q request) {
-    return call(request, options.timeout());
+    return submit(new PendingRequest.One<>(), request, defaultTimeoutNanos);
   }
 
-  /** Sends {@code request}; its future completes with the one reply frame, or fails after {@code timeout} (zero: none). */
+  /**
+   * Sends {@code request}; its future completes with the one reply frame, or fails after
+   * {@code timeout} (zero: none).
+   */
   public CompletableFuture<R> call(Q request, Duration timeout) {
-    return submit(new PendingRequest.One<>(), request, timeout);
+    return submit(new PendingRequest.One<>(), request, nanos(timeout));
   }
 
   /**
@@ -146,9 +162,12 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
     return callMany(request, last, options.timeout());
   }
 
-  /** As {@link #callMany(Object, Predicate)}, failing after {@code timeout} (zero: none) if the last frame has not come. */
+  /**
+   * As {@link #callMany(Object, Predicate)}, failing after {@code timeout} (zero: none) if the last
+   * frame has not come.
+   */
   public CompletableFuture<List<R>> callMany(Q request, Predicate<? super R> last, Duration timeout) {
-    return submit(new PendingRequest.Many<>(Objects.requireNonNull(last, "last")), request, timeout);
+    return submit(new PendingRequest.Many<>(Objects.requireNonNull(last, "last")), request, nanos(timeout));
   }
 
   /**
@@ -170,7 +189,7 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       throw new IllegalStateException("quiet requests need replies matched by key: in order, a reply cannot say"
           + " whether it answers the quiet request or the one after it");
     }
-    return submit(new PendingRequest.Quiet<>(), request, timeout);
+    return submit(new PendingRequest.Quiet<>(), request, nanos(timeout));
   }
 
   /**
@@ -179,7 +198,7 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
    * writes), and fails if the connection ended first or the request does not encode.
    */
   public CompletableFuture<Void> send(Q request) {
-    return submit(new PendingRequest.None<>(), request, Duration.ZERO);
+    return submit(new PendingRequest.None<>(), request, 0);
   }
 
   /** Sends {@code request} and waits for its reply, within the default timeout. */
@@ -231,10 +250,16 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
     return new IOException(failure.toString(), failure);
   }
 
-  /** Requests waiting for their replies now, those that timed out included. */
+  /**
+   * Requests waiting for their replies now, those that timed out included; on the event loop,
+   * exact when read on the loop's thread.
+   */
   public int inFlight() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return inFlight.size();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -257,11 +282,12 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
 
   /**
    * Closes the connection; every request waiting fails with an {@link IOException} saying the
-   * client was closed. Idempotent.
+   * client was closed (on the event loop, on the loop's thread, soon after this returns from
+   * another thread; {@link #whenClosed()} says when). Idempotent.
    */
   @Override
   public final void close() {
-    closeWith(CloseReason.CLOSED, null);
+    closeRequested();
   }
 
   // ---- What the transports implement ----------------------------------------------------------
@@ -280,11 +306,13 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
   /** Closes the connection, if it is not closed yet; the futures are the client's business. */
   abstract void closeTransport();
 
+  /** {@link #close()}: {@link #closeWith} {@link CloseReason#CLOSED}, on the thread that may. */
+  abstract void closeRequested();
+
   // ---- Shared by the transports ---------------------------------------------------------------
 
-  private <T> CompletableFuture<T> submit(PendingRequest<R, T> request, Q message, Duration timeout) {
+  private <T> CompletableFuture<T> submit(PendingRequest<R, T> request, Q message, long timeoutNanos) {
     Objects.requireNonNull(message, "request");
-    long timeoutNanos = nanos(timeout);
     long start = timeoutNanos == 0 ? 0 : System.nanoTime();
     IOException ended = failure;
     if (ended != null) {
@@ -292,9 +320,7 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       return request;
     }
     if (request.expectsReply()) {
-      if (correlation.isByKey()) {
-        request.key = correlation.requestKey(message);
-      }
+      inFlight.keyOf(request, message);
       Throwable refused = takeSlot(timeoutNanos, start);
       if (refused != null) {
         request.completeExceptionally(refused);
@@ -384,7 +410,8 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
    */
   final Throwable register(PendingRequest<R, ?> request) {
     String refused;
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (failure != null) {
         return failure;
       }
@@ -395,6 +422,8 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       if (refused == null) {
         return null;
       }
+    } finally {
+      lock.unlock();
     }
     slots.release();
     return new IllegalStateException(refused);
@@ -402,12 +431,17 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
 
   /** {@code request}'s message was not written (it did not encode): it leaves the flight. */
   final void withdraw(PendingRequest<R, ?> request) {
-    boolean removed;
-    synchronized (lock) {
-      removed = inFlight.remove(request);
-    }
-    if (removed) {
+    if (remove(request)) {
       slots.release();
+    }
+  }
+
+  private boolean remove(PendingRequest<R, ?> request) {
+    lock.lock();
+    try {
+      return inFlight.remove(request);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -418,13 +452,15 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
    * @throws ProtocolException if the reply matches no request; the transport closes the connection
    */
   final void received(R reply) throws ProtocolException {
-    Object key = correlation.isByKey() ? correlation.replyKey(reply) : null;
     PendingRequest<R, ?> request;
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (failure != null) {
         return; // frames still buffered after the end are dropped
       }
-      request = inFlight.match(key, unanswered);
+      request = inFlight.match(reply, unanswered);
+    } finally {
+      lock.unlock();
     }
     if (!unanswered.isEmpty()) {
       slots.release(unanswered.size());
@@ -434,16 +470,14 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       unanswered.clear();
     }
     if (request == null) {
-      throw new ProtocolException(correlation.isByKey()
-          ? "a reply with key " + key + " matches no request in flight"
-          : "a reply arrived with no request waiting for one", -1);
+      throw new ProtocolException(inFlight.unmatched(reply), -1);
     }
-    if (request.take(reply)) {
-      boolean removed;
-      synchronized (lock) {
-        removed = inFlight.remove(request);
-      }
-      if (removed) {
+    if (request.takesOneFrame()) {
+      slots.release(); // matching removed it
+      request.take(reply);
+      request.finish();
+    } else if (request.take(reply)) {
+      if (remove(request)) {
         slots.release();
       }
       request.finish();
@@ -465,12 +499,15 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
     IOException failed = new IOException("connection to " + remoteAddress().map(String::valueOf).orElse("the peer")
         + " closed: " + why(reason) + (cause == null ? "" : " (" + cause + ")"), cause);
     List<PendingRequest<R, ?>> waiting = new ArrayList<>();
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (failure != null) {
         return;
       }
       failure = failed;
       inFlight.drainTo(waiting);
+    } finally {
+      lock.unlock();
     }
     slots.release(CLOSING_PERMITS);
     closeTransport();
@@ -490,5 +527,34 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       case HANDLER_ERROR -> "a key function or a last-frame predicate threw";
       default -> reason.toString();
     };
+  }
+
+  /** The lock of a table only one thread touches: none. */
+  private static final class Unguarded implements Lock {
+    static final Unguarded INSTANCE = new Unguarded();
+
+    @Override
+    public void lock() {}
+
+    @Override
+    public void lockInterruptibly() {}
+
+    @Override
+    public boolean tryLock() {
+      return true;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) {
+      return true;
+    }
+
+    @Override
+    public void unlock() {}
+
+    @Override
+    public Condition newCondition() {
+      throw new UnsupportedOperationException("nothing waits on a table one thread owns");
+    }
   }
 }

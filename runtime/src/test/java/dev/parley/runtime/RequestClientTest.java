@@ -39,11 +39,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The request client over both transports, against {@link RequestPeer} over 127.0.0.1: matching
@@ -58,7 +61,30 @@ class RequestClientTest {
     BLOCKING, EVENT_LOOP
   }
 
-  private static final Correlation<Message, Message> BY_ID = Correlation.byKey(Message::id, Message::id);
+  /** The three ways replies find their requests; the keyed ones by the message's id. */
+  enum Matching {
+    IN_ORDER(Correlation.inOrder()),
+    BY_KEY(Correlation.byKey(Message::id, Message::id)),
+    BY_INT_KEY(Correlation.byIntKey(Message::id, Message::id));
+
+    final Correlation<Message, Message> correlation;
+
+    Matching(Correlation<Message, Message> correlation) {
+      this.correlation = correlation;
+    }
+  }
+
+  private static final Correlation<Message, Message> BY_ID = Matching.BY_INT_KEY.correlation;
+
+  static Stream<Arguments> transportsAndKeys() {
+    return Stream.of(Transport.values()).flatMap(transport -> Stream.of(Matching.BY_KEY, Matching.BY_INT_KEY)
+        .map(matching -> Arguments.of(transport, matching)));
+  }
+
+  static Stream<Arguments> transportsAndMatchings() {
+    return Stream.of(Transport.values()).flatMap(transport -> Stream.of(Matching.values())
+        .map(matching -> Arguments.of(transport, matching)));
+  }
   private static final Predicate<Message> AT_END = reply -> reply.kind() == END;
 
   private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -94,8 +120,8 @@ class RequestClientTest {
       Correlation<Message, Message> correlation, RequestOptions options) throws IOException {
     Conversation<Message, Message> conversation = Conversation.of(RequestPeer.PROTOCOL);
     RequestClient<Message, Message> client = switch (transport) {
-      case BLOCKING -> RequestClient.over(BlockingConnection.connect(peer.address(), conversation, Duration.ofSeconds(10)),
-          correlation, options);
+      case BLOCKING -> RequestClient.over(
+          BlockingConnection.connect(peer.address(), conversation, Duration.ofSeconds(10)), correlation, options);
       case EVENT_LOOP -> RequestClient.connect(loop, peer.address(), conversation, correlation,
           ConnectionOptions.defaults(), options);
     };
@@ -125,12 +151,12 @@ class RequestClientTest {
     return client.whenClosed().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void tenThousandPipelinedRequestsAnsweredOutOfOrderEachCompleteWithTheirOwnReply(Transport transport)
-      throws Exception {
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndKeys")
+  void tenThousandPipelinedRequestsAnsweredOutOfOrderEachCompleteWithTheirOwnReply(Transport transport,
+      Matching matching) throws Exception {
     long seed = FramingPropertiesTest.seed();
-    RequestClient<Message, Message> client = client(transport, peer(100, seed), BY_ID);
+    RequestClient<Message, Message> client = client(transport, peer(100, seed), matching.correlation);
     try {
       List<CompletableFuture<Message>> replies = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
@@ -146,32 +172,35 @@ class RequestClientTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void repliesInOrderOfSeveralFramesEachEndAtTheFrameTheCallerRecognises(Transport transport) throws Exception {
-    RequestClient<Message, Message> client = client(transport, peer(), Correlation.inOrder());
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndMatchings")
+  void repliesOfSeveralFramesEachEndAtTheFrameTheCallerRecognises(Transport transport, Matching matching)
+      throws Exception {
+    RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
     List<CompletableFuture<List<Message>>> rows = new ArrayList<>();
     List<CompletableFuture<Message>> echoes = new ArrayList<>();
     for (int n = 0; n < 30; n++) {
-      rows.add(client.callMany(message(0, ROWS, Integer.toString(n)), AT_END));
-      echoes.add(client.call(message(0, ECHO, "after " + n)));
+      rows.add(client.callMany(message(n, ROWS, Integer.toString(n)), AT_END));
+      echoes.add(client.call(message(1000 + n, ECHO, "after " + n)));
     }
     for (int n = 0; n < 30; n++) {
       List<Message> expected = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        expected.add(message(0, ROW, "row " + i));
+        expected.add(message(n, ROW, "row " + i));
       }
-      expected.add(message(0, END, n + " rows"));
+      expected.add(message(n, END, n + " rows"));
       assertEquals(expected, done(rows.get(n)));
-      assertEquals(message(0, VALUE, "after " + n), done(echoes.get(n)));
+      assertEquals(message(1000 + n, VALUE, "after " + n), done(echoes.get(n)));
     }
     assertEquals(0, client.inFlight());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void quietRequestsThatMissCompleteEmptyOnceALaterReplyProvesIt(Transport transport) throws Exception {
-    RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndKeys")
+  void quietRequestsThatMissCompleteEmptyOnceALaterReplyProvesIt(Transport transport, Matching matching)
+      throws Exception {
+    RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
     List<CompletableFuture<Optional<Message>>> gets = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       gets.add(client.callQuiet(message(i, GETQ, (i % 3 == 0 ? "hit " : "miss ") + i)));
@@ -206,10 +235,10 @@ class RequestClientTest {
     assertEquals(0, client.inFlight());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void aTimeoutFailsOnlyItsOwnRequestAndItsLateReplyIsDropped(Transport transport) throws Exception {
-    RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndKeys")
+  void aTimeoutFailsOnlyItsOwnRequestAndItsLateReplyIsDropped(Transport transport, Matching matching) throws Exception {
+    RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
     CompletableFuture<Message> late = client.call(message(1, HOLD, "late"), Duration.ofMillis(200));
     List<CompletableFuture<Message>> others = new ArrayList<>();
     for (int i = 2; i < 50; i++) {
@@ -261,10 +290,11 @@ class RequestClientTest {
     assertEquals(message(3, VALUE, "z"), client.request(message(3, ECHO, "z")));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void aSecondRequestWithAKeyInFlightFailsAtOnceAndTheFirstGoesOn(Transport transport) throws Exception {
-    RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndKeys")
+  void aSecondRequestWithAKeyInFlightFailsAtOnceAndTheFirstGoesOn(Transport transport, Matching matching)
+      throws Exception {
+    RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
     CompletableFuture<Message> first = client.call(message(7, HOLD, "first"));
     Throwable second = failure(client.call(message(7, ECHO, "second")));
     assertInstanceOf(IllegalStateException.class, second);
@@ -287,11 +317,11 @@ class RequestClientTest {
     assertEquals(0, client.inFlight());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Transport.class)
-  void aReplyWithAnUnknownKeyClosesTheConnectionAndFailsEveryRequestWaiting(Transport transport)
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("transportsAndKeys")
+  void aReplyWithAnUnknownKeyClosesTheConnectionAndFailsEveryRequestWaiting(Transport transport, Matching matching)
       throws Exception {
-    RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
+    RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
     List<CompletableFuture<Message>> waiting = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       waiting.add(client.call(message(i, HOLD, "held")));

@@ -1,0 +1,111 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tables of requests in flight against a {@link HashMap}: the int-keyed one's open addressing
+ * loses and misplaces nothing through any run of adds, matches and removes, collisions, wrap-around
+ * and negative keys included; and quiet requests are settled by the first later reply, by key or
+ * int key alike. Failures name their seed; {@code -Dparley.seed=N} replays.
+ */
+class InFlightTest {
+
+  private static InFlight<Integer, Integer> intTable(int maxInFlight) {
+    return Correlation.<Integer, Integer>byIntKey(key -> key, key -> key).newInFlight(maxInFlight);
+  }
+
+  private static PendingRequest<Integer, ?> registered(InFlight<Integer, Integer> table, int key,
+      PendingRequest<Integer, ?> request) {
+    table.keyOf(request, key);
+    return table.add(request) == null ? request : null;
+  }
+
+  @Test
+  void theIntKeyedTableFindsWhatAHashMapWouldThroughAnyRunOfAddsMatchesAndRemoves() {
+    long seed = FramingPropertiesTest.seed();
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int run = 0; run < 300; run++) {
+      int max = 1 + random.nextInt(40);
+      int keySpace = max * (1 + random.nextInt(4));
+      boolean spread = random.nextBoolean();
+      InFlight<Integer, Integer> table = intTable(max);
+      Map<Integer, PendingRequest<Integer, ?>> model = new HashMap<>();
+      for (int op = 0; op < 2_000; op++) {
+        int r = run;
+        int o = op;
+        Supplier<String> where = () -> "run " + r + ", op " + o + "; rerun with -Dparley.seed=" + seed;
+        int key = random.nextInt(keySpace);
+        if (spread) {
+          key = key * -40_503 + 17; // negative keys, far apart
+        }
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            if (model.size() < max) {
+              PendingRequest<Integer, ?> added = registered(table, key, new PendingRequest.One<>());
+              assertEquals(!model.containsKey(key), added != null, where);
+              if (added != null) {
+                model.put(key, added);
+              }
+            }
+          }
+          case 1 -> assertSame(model.remove(key), table.match(key, new ArrayList<>()), where);
+          default -> {
+            if (!model.isEmpty()) {
+              List<Integer> keys = new ArrayList<>(model.keySet());
+              PendingRequest<Integer, ?> removed = model.remove(keys.get(random.nextInt(keys.size())));
+              assertTrue(table.remove(removed), where);
+              assertTrue(!table.remove(removed), where);
+            }
+          }
+        }
+        assertEquals(model.size(), table.size(), where);
+      }
+      List<PendingRequest<Integer, ?>> drained = new ArrayList<>();
+      table.drainTo(drained);
+      assertEquals(new HashSet<>(model.values()), new HashSet<>(drained), "rerun with -Dparley.seed=" + seed);
+      assertEquals(0, table.size());
+    }
+  }
+
+  @Test
+  void aRequestOfSeveralFramesStaysUnderItsKeyUntilItIsRemoved() {
+    InFlight<Integer, Integer> table = intTable(4);
+    PendingRequest<Integer, ?> rows = registered(table, 9, new PendingRequest.Many<Integer>(frame -> false));
+    assertSame(rows, table.match(9, new ArrayList<>()));
+    assertSame(rows, table.match(9, new ArrayList<>()), "still there for the next frame");
+    assertTrue(table.remove(rows));
+    assertNull(table.match(9, new ArrayList<>()));
+  }
+
+  @Test
+  void theFirstReplyToALaterRequestSettlesEveryQuietOneBeforeIt() {
+    List<InFlight<Integer, Integer>> tables = List.of(intTable(16),
+        Correlation.<Integer, Integer, Integer>byKey(key -> key, key -> key).newInFlight(16));
+    for (InFlight<Integer, Integer> table : tables) {
+      PendingRequest<Integer, ?> quiet1 = registered(table, 1, new PendingRequest.Quiet<>());
+      PendingRequest<Integer, ?> quiet2 = registered(table, 2, new PendingRequest.Quiet<>());
+      PendingRequest<Integer, ?> hit3 = registered(table, 3, new PendingRequest.Quiet<>());
+      PendingRequest<Integer, ?> quiet4 = registered(table, 4, new PendingRequest.Quiet<>());
+      PendingRequest<Integer, ?> noop = registered(table, 5, new PendingRequest.One<>());
+      List<PendingRequest<Integer, ?>> unanswered = new ArrayList<>();
+      assertSame(hit3, table.match(3, unanswered), table.getClass().getSimpleName());
+      assertEquals(List.of(quiet1, quiet2), unanswered, "those before the hit");
+      unanswered.clear();
+      assertSame(noop, table.match(5, unanswered));
+      assertEquals(List.of(quiet4), unanswered, "and the one after it, by the no-op's reply");
+      assertEquals(0, table.size());
+    }
+  }
+}
