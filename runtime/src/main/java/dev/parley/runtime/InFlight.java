@@ -122,6 +122,13 @@ abstract class InFlight<Q, R> {
 
     abstract String keyText(PendingRequest<R, ?> request);
 
+    abstract String keyText(R reply);
+
+    @Override
+    final String unmatched(R reply) {
+      return "a reply with key " + keyText(reply) + " matches no request in flight";
+    }
+
     @Override
     final String register(PendingRequest<R, ?> request) {
       if (putIfAbsent(request) != null) {
@@ -220,8 +227,8 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    String unmatched(R reply) {
-      return "a reply with key " + replyKey.apply(reply) + " matches no request in flight";
+    String keyText(R reply) {
+      return String.valueOf(replyKey.apply(reply));
     }
 
     @Override
@@ -337,8 +344,8 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    String unmatched(R reply) {
-      return "a reply with key " + replyKey.applyAsInt(reply) + " matches no request in flight";
+    String keyText(R reply) {
+      return Integer.toString(replyKey.applyAsInt(reply));
     }
 
     @Override

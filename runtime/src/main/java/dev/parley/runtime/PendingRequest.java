@@ -59,16 +59,19 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
     throw new IllegalStateException("only a quiet request can go unanswered");
   }
 
-  /** One reply frame. */
-  static final class One<R> extends PendingRequest<R, R> {
-    private R reply;
+  /** A reply of one frame, whatever it says. */
+  abstract static class OneFrame<R, T> extends PendingRequest<R, T> {
+    R reply;
 
     @Override
-    boolean take(R frame) {
+    final boolean take(R frame) {
       reply = frame;
       return true;
     }
+  }
 
+  /** One reply frame. */
+  static final class One<R> extends OneFrame<R, R> {
     @Override
     void finish() {
       complete(reply);
@@ -102,17 +105,9 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
   }
 
   /** At most one frame: memcached's GetQ, answered only on a hit. */
-  static final class Quiet<R> extends PendingRequest<R, Optional<R>> {
-    private R reply;
-
+  static final class Quiet<R> extends OneFrame<R, Optional<R>> {
     @Override
     boolean isQuiet() {
-      return true;
-    }
-
-    @Override
-    boolean take(R frame) {
-      reply = frame;
       return true;
     }
 

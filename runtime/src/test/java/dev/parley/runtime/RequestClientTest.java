@@ -147,6 +147,15 @@ class RequestClientTest {
     return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS)).getCause();
   }
 
+  /** Calls with ids 1 to {@code count} whose answers the server holds back, "held 1" and so on. */
+  private static List<CompletableFuture<Message>> held(RequestClient<Message, Message> client, int count) {
+    List<CompletableFuture<Message>> held = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      held.add(client.call(message(i, HOLD, "held " + i)));
+    }
+    return held;
+  }
+
   private static IOException whyClosed(RequestClient<?, ?> client) throws Exception {
     return client.whenClosed().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -194,7 +203,6 @@ class RequestClientTest {
     }
     assertEquals(0, client.inFlight());
   }
-
 
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("transportsAndKeys")
@@ -322,10 +330,7 @@ class RequestClientTest {
   void aReplyWithAnUnknownKeyClosesTheConnectionAndFailsEveryRequestWaiting(Transport transport, Matching matching)
       throws Exception {
     RequestClient<Message, Message> client = client(transport, peer(), matching.correlation);
-    List<CompletableFuture<Message>> waiting = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      waiting.add(client.call(message(i, HOLD, "held")));
-    }
+    List<CompletableFuture<Message>> waiting = held(client, 5);
     waiting.add(client.call(message(6, WRONG_ID, "wrong")));
     IOException why = whyClosed(client);
     assertInstanceOf(ProtocolException.class, why.getCause());
@@ -353,10 +358,7 @@ class RequestClientTest {
   @EnumSource(Transport.class)
   void thePeerHangingUpFailsEveryRequestInFlightWithTheReason(Transport transport) throws Exception {
     RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
-    List<CompletableFuture<Message>> waiting = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      waiting.add(client.call(message(i, HOLD, "held")));
-    }
+    List<CompletableFuture<Message>> waiting = held(client, 5);
     waiting.add(client.call(message(6, HANG_UP, "")));
     for (CompletableFuture<Message> request : waiting) {
       Throwable failed = failure(request);
@@ -371,10 +373,7 @@ class RequestClientTest {
   @EnumSource(Transport.class)
   void closingFailsEveryRequestWaitingAndEveryLaterCall(Transport transport) throws Exception {
     RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
-    List<CompletableFuture<Message>> waiting = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      waiting.add(client.call(message(i, HOLD, "held")));
-    }
+    List<CompletableFuture<Message>> waiting = held(client, 3);
     client.close();
     IOException why = whyClosed(client);
     assertTrue(why.getMessage().contains("the request client was closed"), why.getMessage());
@@ -390,10 +389,7 @@ class RequestClientTest {
   void pastTheBoundACallFailsAtOnceWhenTheOptionsSaySo(Transport transport) throws Exception {
     RequestOptions four = RequestOptions.defaults().withMaxInFlight(4).withOverflow(RequestOptions.Overflow.FAIL);
     RequestClient<Message, Message> client = client(transport, peer(), BY_ID, four);
-    List<CompletableFuture<Message>> held = new ArrayList<>();
-    for (int i = 1; i <= 4; i++) {
-      held.add(client.call(message(i, HOLD, "held " + i)));
-    }
+    List<CompletableFuture<Message>> held = held(client, 4);
     CompletableFuture<Message> fifth = client.call(message(5, ECHO, "fifth"));
     assertTrue(fifth.isDone(), "failed at once");
     assertInstanceOf(RejectedExecutionException.class, failure(fifth));
@@ -411,10 +407,7 @@ class RequestClientTest {
     RequestPeer peer = peer();
     RequestOptions four = RequestOptions.defaults().withMaxInFlight(4);
     RequestClient<Message, Message> client = client(transport, peer, BY_ID, four);
-    List<CompletableFuture<Message>> held = new ArrayList<>();
-    for (int i = 1; i <= 4; i++) {
-      held.add(client.call(message(i, HOLD, "held " + i)));
-    }
+    List<CompletableFuture<Message>> held = held(client, 4);
     Throwable noSlot = failure(client.call(message(5, ECHO, "bounded"), Duration.ofMillis(200)));
     assertInstanceOf(TimeoutException.class, noSlot, "a wait for a slot ends with the request's timeout");
     assertTrue(noSlot.getMessage().contains("no slot"), noSlot.getMessage());
@@ -436,9 +429,7 @@ class RequestClientTest {
       throws Exception {
     RequestClient<Message, Message> client = client(transport, peer(), BY_ID,
         RequestOptions.defaults().withMaxInFlight(3));
-    CompletableFuture<Message> first = client.call(message(1, HOLD, "first"));
-    client.call(message(2, HOLD, "second"));
-    client.call(message(3, HOLD, "third"));
+    CompletableFuture<Message> first = held(client, 3).get(0);
     CompletableFuture<List<Object>> inStage = first.thenApply(reply -> {
       // The reply freed its slot before this stage ran: the first call takes it, the second finds none.
       CompletableFuture<Message> taken = client.call(message(4, ECHO, "taken"));
