@@ -17,8 +17,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -161,16 +159,8 @@ public final class RequestThroughput {
   /** Runs {@code result}'s way once more in a JVM of its own, adding its measured runs. */
   static void measure(Result result, int window) throws Exception {
     Way way = result.way;
-    Process fork = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"), RequestThroughput.class.getName(),
-        "--fork", way.name(), String.valueOf(result.roundTrips), String.valueOf(window))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    String output = new String(fork.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-    if (!fork.waitFor(10, TimeUnit.MINUTES) || fork.exitValue() != 0) {
-      fork.destroyForcibly();
-      throw new IllegalStateException(way + " failed: " + output);
-    }
+    String output = Fork.run(RequestThroughput.class, 10, "--fork", way.name(), String.valueOf(result.roundTrips),
+        String.valueOf(window));
     StringBuilder perSecond = new StringBuilder();
     for (String run : output.split("\\s+")) {
       String[] parts = run.split("/");
