@@ -59,13 +59,12 @@ public final class Correlation<Q, R> {
       Function<? super R, ? extends K> replyKey) {
     Objects.requireNonNull(requestKey, "requestKey");
     Objects.requireNonNull(replyKey, "replyKey");
-    return new Correlation<>(maxInFlight -> new InFlight.ByKey<>(requestKey, replyKey), "Correlation.byKey", true);
+    return new Correlation<>(maxInFlight -> new InFlight.ByKey<>(requestKey, replyKey, maxInFlight), "Correlation.byKey", true);
   }
 
   /**
    * Replies matched to requests by an int key each carries (memcached's opaque, DNS's id, Modbus's
-   * transaction id, Cassandra's stream id), as {@link #byKey} does, without boxing a key or
-   * allocating a node per request.
+   * transaction id, Cassandra's stream id), as {@link #byKey} does, without boxing a key.
    */
   public static <Q, R> Correlation<Q, R> byIntKey(ToIntFunction<? super Q> requestKey,
       ToIntFunction<? super R> replyKey) {

@@ -1,8 +1,6 @@
 package dev.parley.runtime;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -105,57 +103,104 @@ abstract class InFlight<Q, R> {
   }
 
   /**
-   * Replies carry their request's key. Quiet requests are also kept in the order they went out:
-   * a frame for a later request proves that the server, answering in order, had nothing for them.
+   * Replies carry their request's key. The requests are chained in buckets through their own
+   * {@link PendingRequest#next} field, so that a request costs no node; a bucket is found from the
+   * top bits of the key's int (the key itself, or its hash) times the golden ratio, which spreads a
+   * run of consecutive keys over distinct buckets. There are twice as many buckets as requests may
+   * be in flight. Quiet requests are also kept in the order they went out: a frame for a later
+   * request proves that the server, answering in order, had nothing for them.
    */
   abstract static class Keyed<Q, R> extends InFlight<Q, R> {
+    private final PendingRequest<?, ?>[] buckets;
+    private final int shift;
+    private int size;
     private final ArrayDeque<PendingRequest<R, ?>> quiet = new ArrayDeque<>();
 
-    /** Adds {@code request} under its key unless one is there already, which is returned. */
-    abstract PendingRequest<R, ?> putIfAbsent(PendingRequest<R, ?> request);
+    Keyed(int maxInFlight) {
+      int bits = 33 - Integer.numberOfLeadingZeros(Math.max(1, maxInFlight) - 1 | 1); // 2^bits >= 2 * max
+      this.buckets = new PendingRequest<?, ?>[1 << bits];
+      this.shift = 32 - bits;
+    }
 
-    /** Removes and returns the request under {@code reply}'s key, or null. */
+    private int bucket(int hash) {
+      return (hash * 0x9E3779B9) >>> shift;
+    }
+
+    @SuppressWarnings("unchecked") // only PendingRequest<R, ?> are chained
+    private static <R> PendingRequest<R, ?> cast(PendingRequest<?, ?> request) {
+      return (PendingRequest<R, ?>) request;
+    }
+
+    /**
+     * The request whose key is {@code hash} (an int key) or, when {@code key} is not null, whose
+     * key equals it (its hash being {@code hash}); removed if {@code remove}.
+     */
+    final PendingRequest<R, ?> find(int hash, Object key, boolean remove) {
+      int b = bucket(hash);
+      PendingRequest<?, ?> before = null;
+      for (PendingRequest<?, ?> at = buckets[b]; at != null; before = at, at = at.next) {
+        if (at.intKey == hash && (key == null || key.equals(at.key))) {
+          if (remove) {
+            unlink(b, before, at);
+          }
+          return cast(at);
+        }
+      }
+      return null;
+    }
+
+    private void unlink(int bucket, PendingRequest<?, ?> before, PendingRequest<?, ?> at) {
+      if (before == null) {
+        buckets[bucket] = at.next;
+      } else {
+        before.next = at.next;
+      }
+      at.next = null;
+      size--;
+    }
+
+    /** Removes and returns the request {@code reply} answers, or null. */
     abstract PendingRequest<R, ?> removeFor(R reply);
-
-    /** Removes {@code request} if it is the one under its key. */
-    abstract boolean removeKey(PendingRequest<R, ?> request);
 
     abstract String keyText(PendingRequest<R, ?> request);
 
     abstract String keyText(R reply);
 
     @Override
-    final String unmatched(R reply) {
-      return "a reply with key " + keyText(reply) + " matches no request in flight";
-    }
-
-    @Override
     final String register(PendingRequest<R, ?> request) {
-      if (putIfAbsent(request) != null) {
+      if (find(request.intKey, request.key, false) != null) {
         return "a request with key " + keyText(request) + " is already in flight (one that timed out waits for"
             + " its reply, or for the connection's end)";
       }
+      chain(request);
       if (request.isQuiet()) {
         quiet.addLast(request);
       }
       return null;
     }
 
+    private void chain(PendingRequest<R, ?> request) {
+      int b = bucket(request.intKey);
+      request.next = buckets[b];
+      buckets[b] = request;
+      size++;
+    }
+
     @Override
     final PendingRequest<R, ?> match(R reply, List<PendingRequest<R, ?>> unanswered) {
-      // Removed first, and put back when more frames are to come: most replies are one frame.
+      // Removed first, and chained again when more frames are to come: most replies are one frame.
       PendingRequest<R, ?> request = removeFor(reply);
       if (request == null) {
         return null;
       }
       if (!request.takesOneFrame()) {
-        putIfAbsent(request);
+        chain(request);
       }
       for (PendingRequest<R, ?> first = quiet.peekFirst(); first != null && first.sequence <= request.sequence;
           first = quiet.peekFirst()) {
         quiet.pollFirst();
         if (first != request) {
-          removeKey(first);
+          unchain(first);
           unanswered.add(first);
         }
       }
@@ -163,8 +208,26 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
+    final String unmatched(R reply) {
+      return "a reply with key " + keyText(reply) + " matches no request in flight";
+    }
+
+    /** Removes {@code request} itself from its chain, if it is there. */
+    private boolean unchain(PendingRequest<R, ?> request) {
+      int b = bucket(request.intKey);
+      PendingRequest<?, ?> before = null;
+      for (PendingRequest<?, ?> at = buckets[b]; at != null; before = at, at = at.next) {
+        if (at == request) {
+          unlink(b, before, at);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
     final boolean remove(PendingRequest<R, ?> request) {
-      if (!removeKey(request)) {
+      if (!unchain(request)) {
         return false;
       }
       if (request.isQuiet()) {
@@ -180,18 +243,33 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    void drainTo(List<PendingRequest<R, ?>> out) {
+    final void drainTo(List<PendingRequest<R, ?>> out) {
+      for (int b = 0; b < buckets.length; b++) {
+        for (PendingRequest<?, ?> at = buckets[b]; at != null; ) {
+          PendingRequest<?, ?> next = at.next;
+          at.next = null;
+          out.add(cast(at));
+          at = next;
+        }
+        buckets[b] = null;
+      }
+      size = 0;
       quiet.clear();
+    }
+
+    @Override
+    final int size() {
+      return size;
     }
   }
 
-  /** Keys of any type, compared with {@code equals}. */
+  /** Keys of any type, compared with {@code equals}; their hash is kept as the request's int key. */
   static final class ByKey<Q, R> extends Keyed<Q, R> {
     private final Function<? super Q, ?> requestKey;
     private final Function<? super R, ?> replyKey;
-    private final HashMap<Object, PendingRequest<R, ?>> byKey = new HashMap<>();
 
-    ByKey(Function<? super Q, ?> requestKey, Function<? super R, ?> replyKey) {
+    ByKey(Function<? super Q, ?> requestKey, Function<? super R, ?> replyKey, int maxInFlight) {
+      super(maxInFlight);
       this.requestKey = requestKey;
       this.replyKey = replyKey;
     }
@@ -203,22 +281,13 @@ abstract class InFlight<Q, R> {
         throw new NullPointerException("the request key of " + message + " is null");
       }
       request.key = key;
-    }
-
-    @Override
-    PendingRequest<R, ?> putIfAbsent(PendingRequest<R, ?> request) {
-      return byKey.putIfAbsent(request.key, request);
+      request.intKey = key.hashCode();
     }
 
     @Override
     PendingRequest<R, ?> removeFor(R reply) {
       Object key = replyKey.apply(reply);
-      return key == null ? null : byKey.remove(key);
-    }
-
-    @Override
-    boolean removeKey(PendingRequest<R, ?> request) {
-      return byKey.remove(request.key, request);
+      return key == null ? null : find(key.hashCode(), key, true);
     }
 
     @Override
@@ -230,58 +299,17 @@ abstract class InFlight<Q, R> {
     String keyText(R reply) {
       return String.valueOf(replyKey.apply(reply));
     }
-
-    @Override
-    void drainTo(List<PendingRequest<R, ?>> out) {
-      super.drainTo(out);
-      out.addAll(byKey.values());
-      byKey.clear();
-    }
-
-    @Override
-    int size() {
-      return byKey.size();
-    }
   }
 
-  /**
-   * Keys that are ints, in an open-addressed table with room for twice the requests that may be in
-   * flight: no boxing and no node per request.
-   */
+  /** Keys that are ints: no boxing. */
   static final class ByIntKey<Q, R> extends Keyed<Q, R> {
     private final ToIntFunction<? super Q> requestKey;
     private final ToIntFunction<? super R> replyKey;
-    private final int[] keys;
-    private final PendingRequest<?, ?>[] requests;
-    private final int mask;
-    private int size;
 
     ByIntKey(ToIntFunction<? super Q> requestKey, ToIntFunction<? super R> replyKey, int maxInFlight) {
+      super(maxInFlight);
       this.requestKey = requestKey;
       this.replyKey = replyKey;
-      int capacity = Integer.highestOneBit(Math.max(2, maxInFlight) * 2 - 1) << 1; // a power of two >= 2 * max
-      this.keys = new int[capacity];
-      this.requests = new PendingRequest<?, ?>[capacity];
-      this.mask = capacity - 1;
-    }
-
-    private int home(int key) {
-      int h = key * 0x9E3779B9;
-      return (h ^ (h >>> 16)) & mask;
-    }
-
-    /** The slot of {@code key}, or of the empty slot where it would go. */
-    private int slot(int key) {
-      int i = home(key);
-      while (requests[i] != null && keys[i] != key) {
-        i = (i + 1) & mask;
-      }
-      return i;
-    }
-
-    @SuppressWarnings("unchecked") // only PendingRequest<R, ?> are stored
-    private PendingRequest<R, ?> at(int slot) {
-      return (PendingRequest<R, ?>) requests[slot];
     }
 
     @Override
@@ -290,52 +318,8 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    PendingRequest<R, ?> putIfAbsent(PendingRequest<R, ?> request) {
-      int i = slot(request.intKey);
-      if (requests[i] != null) {
-        return at(i);
-      }
-      keys[i] = request.intKey;
-      requests[i] = request;
-      size++;
-      return null;
-    }
-
-    @Override
     PendingRequest<R, ?> removeFor(R reply) {
-      int i = slot(replyKey.applyAsInt(reply));
-      PendingRequest<R, ?> request = at(i);
-      if (request != null) {
-        removeAt(i);
-      }
-      return request;
-    }
-
-    @Override
-    boolean removeKey(PendingRequest<R, ?> request) {
-      int i = slot(request.intKey);
-      if (requests[i] != request) {
-        return false;
-      }
-      removeAt(i);
-      return true;
-    }
-
-    /** Empties slot {@code i}, moving back the entries after it that would no longer be found. */
-    private void removeAt(int i) {
-      requests[i] = null;
-      size--;
-      for (int j = (i + 1) & mask; requests[j] != null; j = (j + 1) & mask) {
-        int home = home(keys[j]);
-        // The entry at j stays if its home lies cyclically in (i, j]; else it moves into the hole.
-        boolean stays = i <= j ? i < home && home <= j : i < home || home <= j;
-        if (!stays) {
-          keys[i] = keys[j];
-          requests[i] = requests[j];
-          requests[j] = null;
-          i = j;
-        }
-      }
+      return find(replyKey.applyAsInt(reply), null, true);
     }
 
     @Override
@@ -346,23 +330,6 @@ abstract class InFlight<Q, R> {
     @Override
     String keyText(R reply) {
       return Integer.toString(replyKey.applyAsInt(reply));
-    }
-
-    @Override
-    void drainTo(List<PendingRequest<R, ?>> out) {
-      super.drainTo(out);
-      for (int i = 0; i < requests.length; i++) {
-        if (requests[i] != null) {
-          out.add(at(i));
-        }
-      }
-      Arrays.fill(requests, null);
-      size = 0;
-    }
-
-    @Override
-    int size() {
-      return size;
     }
   }
 }

@@ -19,8 +19,10 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
 
   /** The request's key when replies are matched by key; null otherwise. */
   Object key;
-  /** The request's key when replies are matched by an int key. */
+  /** The request's key when replies are matched by an int key; its key's hash when by another key. */
   int intKey;
+  /** The next request in its bucket of a keyed table. */
+  PendingRequest<?, ?> next;
   /** Where the request stands in the order of those registered, for quiet requests. */
   long sequence;
   /** When the request times out ({@link System#nanoTime()}), if {@link #timeoutNanos} is not 0. */

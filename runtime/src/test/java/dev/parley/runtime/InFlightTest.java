@@ -11,19 +11,32 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tables of requests in flight against a {@link HashMap}: the int-keyed one's open addressing
- * loses and misplaces nothing through any run of adds, matches and removes, collisions, wrap-around
- * and negative keys included; and quiet requests are settled by the first later reply, by key or
- * int key alike. Failures name their seed; {@code -Dparley.seed=N} replays.
+ * The keyed tables of requests in flight against a {@link HashMap}: their chains lose and misplace
+ * nothing through any run of adds, matches and removes, shared buckets, negative keys and (by key)
+ * unequal keys of equal hash included; and quiet requests are settled by the first later reply, by
+ * key or int key alike. Failures name their seed; {@code -Dparley.seed=N} replays.
  */
 class InFlightTest {
 
+  /** A key whose hash collides with many others': the table must tell them apart by {@code equals}. */
+  private record Colliding(int value) {
+    @Override
+    public int hashCode() {
+      return Math.floorMod(value, 5);
+    }
+  }
+
   private static InFlight<Integer, Integer> intTable(int maxInFlight) {
     return Correlation.<Integer, Integer>byIntKey(key -> key, key -> key).newInFlight(maxInFlight);
+  }
+
+  private static InFlight<Integer, Integer> collidingTable(int maxInFlight) {
+    return Correlation.<Integer, Integer, Colliding>byKey(Colliding::new, Colliding::new).newInFlight(maxInFlight);
   }
 
   private static PendingRequest<Integer, ?> registered(InFlight<Integer, Integer> table, int key,
@@ -34,13 +47,22 @@ class InFlightTest {
 
   @Test
   void theIntKeyedTableFindsWhatAHashMapWouldThroughAnyRunOfAddsMatchesAndRemoves() {
+    keyedTableFindsWhatAHashMapWould(InFlightTest::intTable);
+  }
+
+  @Test
+  void theKeyedTableFindsWhatAHashMapWouldThroughAnyRunOfAddsMatchesAndRemoves() {
+    keyedTableFindsWhatAHashMapWould(InFlightTest::collidingTable);
+  }
+
+  private static void keyedTableFindsWhatAHashMapWould(IntFunction<InFlight<Integer, Integer>> tables) {
     long seed = FramingPropertiesTest.seed();
     SplittableRandom random = new SplittableRandom(seed);
     for (int run = 0; run < 300; run++) {
       int max = 1 + random.nextInt(40);
       int keySpace = max * (1 + random.nextInt(4));
       boolean spread = random.nextBoolean();
-      InFlight<Integer, Integer> table = intTable(max);
+      InFlight<Integer, Integer> table = tables.apply(max);
       Map<Integer, PendingRequest<Integer, ?>> model = new HashMap<>();
       for (int op = 0; op < 2_000; op++) {
         int r = run;
@@ -91,8 +113,7 @@ class InFlightTest {
 
   @Test
   void theFirstReplyToALaterRequestSettlesEveryQuietOneBeforeIt() {
-    List<InFlight<Integer, Integer>> tables = List.of(intTable(16),
-        Correlation.<Integer, Integer, Integer>byKey(key -> key, key -> key).newInFlight(16));
+    List<InFlight<Integer, Integer>> tables = List.of(intTable(16), collidingTable(16));
     for (InFlight<Integer, Integer> table : tables) {
       PendingRequest<Integer, ?> quiet1 = registered(table, 1, new PendingRequest.Quiet<>());
       PendingRequest<Integer, ?> quiet2 = registered(table, 2, new PendingRequest.Quiet<>());
