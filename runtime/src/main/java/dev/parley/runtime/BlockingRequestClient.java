@@ -107,6 +107,11 @@ final class BlockingRequestClient<Q, R> extends RequestClient<Q, R> {
   }
 
   @Override
+  void tick() {
+    sweep(); // under the client's lock, on the timer's thread
+  }
+
+  @Override
   void closeRequested() {
     closeWith(CloseReason.CLOSED, null);
   }

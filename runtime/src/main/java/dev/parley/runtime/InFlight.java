@@ -7,9 +7,11 @@ import java.util.function.ToIntFunction;
 
 /**
  * The requests of a {@link RequestClient} waiting for their replies, and how a reply finds its
- * own: the oldest first ({@link InOrder}), or by key ({@link ByKey}, {@link ByIntKey}). Not
- * thread-safe: the client guards it with its lock, if it needs one, and completes no future while
- * holding it.
+ * own: the oldest first ({@link InOrder}), or by key ({@link ByKey}, {@link ByIntKey}). Those with
+ * a timeout are also on a list of their own, through their own fields, in the order they were
+ * registered, until their reply comes or their time passes, so that a sweep for deadlines looks at
+ * them alone. Not thread-safe: the client guards it with its lock, if it needs one, and completes
+ * no future while holding it.
  *
  * @param <Q> the requests
  * @param <R> the replies
@@ -18,18 +20,72 @@ abstract class InFlight<Q, R> {
 
   /** Numbers the requests in the order they were registered, which is the order they were written. */
   private long nextSequence;
+  /** The oldest and newest timed requests whose reply has not come and whose time has not passed. */
+  private PendingRequest<?, ?> firstTimed;
+  private PendingRequest<?, ?> lastTimed;
 
   /** Gives {@code request} the key of {@code message}, before it is registered; no lock is needed. */
   void keyOf(PendingRequest<R, ?> request, Q message) {}
 
   /**
-   * Registers {@code request}, just before it is written.
+   * Registers {@code request}, just before it is written; one with a timeout goes on the list of
+   * timed requests.
    *
    * @return null, or why it cannot wait here (its key is already in flight); then it is not registered
    */
   final String add(PendingRequest<R, ?> request) {
     request.sequence = nextSequence++;
-    return register(request);
+    String refused = register(request);
+    if (refused == null && request.timeoutNanos != 0) {
+      request.timedBefore = lastTimed;
+      if (lastTimed == null) {
+        firstTimed = request;
+      } else {
+        lastTimed.timedAfter = request;
+      }
+      lastTimed = request;
+    }
+    return refused;
+  }
+
+  /** Takes {@code request} off the list of timed requests, if it is there. */
+  private void untime(PendingRequest<?, ?> request) {
+    if (request.timedBefore == null && firstTimed != request) {
+      return; // not on the list: untimed, never registered, or already off it
+    }
+    PendingRequest<?, ?> before = request.timedBefore;
+    PendingRequest<?, ?> after = request.timedAfter;
+    if (before == null) {
+      firstTimed = after;
+    } else {
+      before.timedAfter = after;
+    }
+    if (after == null) {
+      lastTimed = before;
+    } else {
+      after.timedBefore = before;
+    }
+    request.timedBefore = null;
+    request.timedAfter = null;
+  }
+
+  /**
+   * Takes the timed requests whose deadline is past {@code now} off the list and adds them to
+   * {@code expired}; they stay in flight until their reply comes.
+   *
+   * @return whether any timed request is left on the list
+   */
+  @SuppressWarnings("unchecked") // only PendingRequest<R, ?> are listed
+  final boolean expire(long now, List<PendingRequest<R, ?>> expired) {
+    for (PendingRequest<?, ?> request = firstTimed; request != null; ) {
+      PendingRequest<?, ?> next = request.timedAfter;
+      if (now - request.deadline >= 0) {
+        untime(request);
+        expired.add((PendingRequest<R, ?>) request);
+      }
+      request = next;
+    }
+    return firstTimed != null;
   }
 
   abstract String register(PendingRequest<R, ?> request);
@@ -40,16 +96,44 @@ abstract class InFlight<Q, R> {
    * until {@link #remove}. Quiet requests registered before it and still waiting are proved
    * unanswered: they are removed and added to {@code unanswered}.
    */
-  abstract PendingRequest<R, ?> match(R reply, List<PendingRequest<R, ?>> unanswered);
+  final PendingRequest<R, ?> match(R reply, List<PendingRequest<R, ?>> unanswered) {
+    int proved = unanswered.size();
+    PendingRequest<R, ?> request = find(reply, unanswered);
+    for (int i = proved; i < unanswered.size(); i++) {
+      untime(unanswered.get(i));
+    }
+    if (request != null && request.takesOneFrame()) {
+      untime(request);
+    }
+    return request;
+  }
+
+  /** What {@link #match} does, but for the list of timed requests. */
+  abstract PendingRequest<R, ?> find(R reply, List<PendingRequest<R, ?>> unanswered);
 
   /** What a reply that matched nothing was, for the protocol error. */
   abstract String unmatched(R reply);
 
   /** Removes {@code request} if it is here: its last frame came, or it was never written. */
-  abstract boolean remove(PendingRequest<R, ?> request);
+  final boolean remove(PendingRequest<R, ?> request) {
+    if (!removeRequest(request)) {
+      return false;
+    }
+    untime(request);
+    return true;
+  }
+
+  abstract boolean removeRequest(PendingRequest<R, ?> request);
 
   /** Removes every request, adding each to {@code out}. */
-  abstract void drainTo(List<PendingRequest<R, ?>> out);
+  final void drainTo(List<PendingRequest<R, ?>> out) {
+    drainRequests(out);
+    while (firstTimed != null) {
+      untime(firstTimed);
+    }
+  }
+
+  abstract void drainRequests(List<PendingRequest<R, ?>> out);
 
   abstract int size();
 
@@ -64,7 +148,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    PendingRequest<R, ?> match(R reply, List<PendingRequest<R, ?>> unanswered) {
+    PendingRequest<R, ?> find(R reply, List<PendingRequest<R, ?>> unanswered) {
       PendingRequest<R, ?> oldest = waiting.peekFirst();
       if (oldest != null && oldest.takesOneFrame()) {
         waiting.pollFirst();
@@ -78,7 +162,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    boolean remove(PendingRequest<R, ?> request) {
+    boolean removeRequest(PendingRequest<R, ?> request) {
       if (waiting.peekFirst() == request) {
         waiting.pollFirst();
         return true;
@@ -91,7 +175,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    void drainTo(List<PendingRequest<R, ?>> out) {
+    void drainRequests(List<PendingRequest<R, ?>> out) {
       out.addAll(waiting);
       waiting.clear();
     }
@@ -135,7 +219,7 @@ abstract class InFlight<Q, R> {
      * The request whose key is {@code hash} (an int key) or, when {@code key} is not null, whose
      * key equals it (its hash being {@code hash}); removed if {@code remove}.
      */
-    final PendingRequest<R, ?> find(int hash, Object key, boolean remove) {
+    final PendingRequest<R, ?> lookUp(int hash, Object key, boolean remove) {
       int b = bucket(hash);
       PendingRequest<?, ?> before = null;
       for (PendingRequest<?, ?> at = buckets[b]; at != null; before = at, at = at.next) {
@@ -168,7 +252,7 @@ abstract class InFlight<Q, R> {
 
     @Override
     final String register(PendingRequest<R, ?> request) {
-      if (find(request.intKey, request.key, false) != null) {
+      if (lookUp(request.intKey, request.key, false) != null) {
         return "a request with key " + keyText(request) + " is already in flight (one that timed out waits for"
             + " its reply, or for the connection's end)";
       }
@@ -187,7 +271,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    final PendingRequest<R, ?> match(R reply, List<PendingRequest<R, ?>> unanswered) {
+    final PendingRequest<R, ?> find(R reply, List<PendingRequest<R, ?>> unanswered) {
       // Removed first, and chained again when more frames are to come: most replies are one frame.
       PendingRequest<R, ?> request = removeFor(reply);
       if (request == null) {
@@ -226,7 +310,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    final boolean remove(PendingRequest<R, ?> request) {
+    final boolean removeRequest(PendingRequest<R, ?> request) {
       if (!unchain(request)) {
         return false;
       }
@@ -243,7 +327,7 @@ abstract class InFlight<Q, R> {
     }
 
     @Override
-    final void drainTo(List<PendingRequest<R, ?>> out) {
+    final void drainRequests(List<PendingRequest<R, ?>> out) {
       for (int b = 0; b < buckets.length; b++) {
         for (PendingRequest<?, ?> at = buckets[b]; at != null; ) {
           PendingRequest<?, ?> next = at.next;
@@ -287,7 +371,7 @@ abstract class InFlight<Q, R> {
     @Override
     PendingRequest<R, ?> removeFor(R reply) {
       Object key = replyKey.apply(reply);
-      return key == null ? null : find(key.hashCode(), key, true);
+      return key == null ? null : lookUp(key.hashCode(), key, true);
     }
 
     @Override
@@ -319,7 +403,7 @@ abstract class InFlight<Q, R> {
 
     @Override
     PendingRequest<R, ?> removeFor(R reply) {
-      return find(replyKey.applyAsInt(reply), null, true);
+      return lookUp(replyKey.applyAsInt(reply), null, true);
     }
 
     @Override

@@ -14,13 +14,20 @@ import java.util.Optional;
  * a stage or another handler, is written at once), and replies are matched there as they are
  * read. A call from another thread is a task for the loop, so that a request that does not encode
  * fails its own future instead of going to the loop's error hook. Everything that touches the
- * requests in flight, the close included, runs on the loop's thread: they need no lock.
+ * requests in flight, the close and the sweep for deadlines included, runs on the loop's thread:
+ * they need no lock.
  */
 final class NioRequestClient<Q, R> extends RequestClient<Q, R> {
 
   private final EventLoop loop;
   /** Set as soon as the loop gave it; the handler's callbacks have it before that. */
   private volatile NioConnection<R, Q> connection;
+  /** Whether a sweep waits in the loop's tasks: the timer queues one at a time. */
+  private volatile boolean sweepQueued;
+  private final Runnable sweeper = () -> {
+    sweepQueued = false;
+    sweep();
+  };
 
   private NioRequestClient(EventLoop loop, Correlation<Q, R> correlation, RequestOptions options) {
     super(correlation, options, true);
@@ -79,6 +86,14 @@ final class NioRequestClient<Q, R> extends RequestClient<Q, R> {
     NioConnection<R, Q> open = connection;
     if (open != null) {
       open.close();
+    }
+  }
+
+  @Override
+  void tick() {
+    if (!sweepQueued) {
+      sweepQueued = true;
+      loop.execute(sweeper); // the table is the loop's: the sweep, and the timeouts' stages, run there
     }
   }
 

@@ -25,9 +25,13 @@ abstract class PendingRequest<R, T> extends CompletableFuture<T> {
   PendingRequest<?, ?> next;
   /** Where the request stands in the order of those registered, for quiet requests. */
   long sequence;
-  /** When the request times out ({@link System#nanoTime()}), if {@link #timeoutNanos} is not 0. */
-  long deadline;
+  /** How long the request may wait for its reply, or 0 for ever. */
   long timeoutNanos;
+  /** When it times out ({@link System#nanoTime()}), if {@link #timeoutNanos} is not 0. */
+  long deadline;
+  /** Its neighbours on its table's list of timed requests, while it is there. */
+  PendingRequest<?, ?> timedBefore;
+  PendingRequest<?, ?> timedAfter;
 
   /** Whether a reply is expected at all: only those that expect one take a slot. */
   boolean expectsReply() {

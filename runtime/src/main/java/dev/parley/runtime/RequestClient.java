@@ -9,13 +9,11 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -47,8 +45,9 @@ import java.util.function.Predicate;
  * <p>Bounds: at most {@link RequestOptions#maxInFlight()} requests wait for replies; a call past
  * it waits for a slot or fails at once, as {@link RequestOptions#overflow()} says (on the thread
  * that receives the replies it can only fail). A request with a timeout whose reply has not come
- * in time fails alone, with a {@link TimeoutException}, within about 10 ms of its deadline (the
- * future is completed on the client's shared timer thread). It still takes its slot, and its key,
+ * in time fails alone, with a {@link TimeoutException}, within about 10 ms of its deadline (on a
+ * blocking client the future is completed on the shared timer thread, on the event loop on the
+ * loop's). It still takes its slot, and its key,
  * until its reply comes, which is then dropped, or the connection ends: in order, its reply must
  * still be matched for the ones after it to be. A future cancelled by its caller is the same.
  *
@@ -83,10 +82,11 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
   private volatile IOException failure;
   /** Quiet requests a reply proved unanswered: the receiving thread's, reused for each reply. */
   private final ArrayList<PendingRequest<R, ?>> unanswered = new ArrayList<>();
-  /** The requests with a timeout, in the order they were made, until done; the timer removes them. */
-  private final ConcurrentLinkedQueue<PendingRequest<R, ?>> timed = new ConcurrentLinkedQueue<>();
-  /** Whether {@link RequestTimer} watches this client. */
-  volatile boolean timerWatching;
+  /**
+   * Whether {@link RequestTimer} watches this client: from the first timed request put in flight
+   * until a sweep finds none left. Guarded by the lock (on the event loop, the loop's thread).
+   */
+  private boolean watched;
   /** Completed with {@link #failure} once the requests waiting at the end have failed with it. */
   private final CompletableFuture<IOException> closed = new CompletableFuture<>();
 
@@ -327,7 +327,8 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
         return request;
       }
       if (timeoutNanos != 0) {
-        time(request, start, timeoutNanos);
+        request.timeoutNanos = timeoutNanos;
+        request.deadline = start + timeoutNanos;
       }
     }
     transmit(request, message);
@@ -374,33 +375,31 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
     return null; // if the connection ended meanwhile, registering refuses the request
   }
 
-  private void time(PendingRequest<R, ?> request, long start, long timeoutNanos) {
-    request.timeoutNanos = timeoutNanos;
-    request.deadline = start + timeoutNanos;
-    timed.add(request);
-    if (!timerWatching) {
-      timerWatching = true;
-      RequestTimer.INSTANCE.watch(this);
-    }
-  }
+  /**
+   * On the timer's thread, every {@link RequestTimer#PERIOD_NANOS} while watched: {@link #sweep}
+   * here, or have the thread that owns the table do it.
+   */
+  abstract void tick();
 
-  /** On the timer's thread: fails what passed its deadline; false once no timed request is left. */
-  final boolean expire(long now) {
-    for (Iterator<PendingRequest<R, ?>> i = timed.iterator(); i.hasNext(); ) {
-      PendingRequest<R, ?> request = i.next();
-      if (request.isDone()) {
-        i.remove();
-      } else if (now - request.deadline >= 0) {
-        i.remove();
-        request.completeExceptionally(new TimeoutException(
-            "no reply within " + TimeUnit.NANOSECONDS.toMillis(request.timeoutNanos) + " ms"));
+  /**
+   * Fails, with a {@link TimeoutException}, the requests whose time has passed (they stay in
+   * flight until their replies come), and stops the watch once no timed request is left.
+   */
+  final void sweep() {
+    List<PendingRequest<R, ?>> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      if (failure == null && !inFlight.expire(System.nanoTime(), expired) && watched) {
+        watched = false;
+        RequestTimer.INSTANCE.unwatch(this);
       }
+    } finally {
+      lock.unlock();
     }
-    return !timed.isEmpty();
-  }
-
-  final boolean hasTimed() {
-    return !timed.isEmpty();
+    for (PendingRequest<R, ?> request : expired) {
+      request.completeExceptionally(new TimeoutException(
+          "no reply within " + TimeUnit.NANOSECONDS.toMillis(request.timeoutNanos) + " ms"));
+    }
   }
 
   /**
@@ -420,6 +419,10 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       }
       refused = inFlight.add(request);
       if (refused == null) {
+        if (request.timeoutNanos != 0 && !watched) {
+          watched = true;
+          RequestTimer.INSTANCE.watch(this);
+        }
         return null;
       }
     } finally {
@@ -506,6 +509,10 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       }
       failure = failed;
       inFlight.drainTo(waiting);
+      if (watched) {
+        watched = false;
+        RequestTimer.INSTANCE.unwatch(this);
+      }
     } finally {
       lock.unlock();
     }

@@ -6,10 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One daemon thread that times out the requests of every {@link RequestClient}: a client with
- * requests that have a timeout is watched, and this thread looks at their deadlines every
- * {@link #PERIOD_NANOS}. Scheduling a task per request would cost each request a heap insertion
- * and a cancellation; a sweep costs it a queue node, and a timeout fires at most a period late.
+ * One daemon thread that has the deadlines of every {@link RequestClient} looked at: a client is
+ * watched from its first timed request in flight until a sweep finds none left, and ticked every
+ * {@link #PERIOD_NANOS} meanwhile. The timed requests are on a list of their table's, so that a
+ * request with a timeout costs no task, no queue node and no cancellation, and a sweep looks at
+ * those in flight alone; a timeout fires at most a period late.
  */
 final class RequestTimer {
 
@@ -23,12 +24,17 @@ final class RequestTimer {
 
   private RequestTimer() {}
 
+  /** From the client's table guard (its lock, or its loop's thread), as {@link #unwatch} is. */
   void watch(RequestClient<?, ?> client) {
     watched.add(client);
     if (thread == null) {
       start();
     }
     LockSupport.unpark(thread); // it may be parked for want of anything to watch
+  }
+
+  void unwatch(RequestClient<?, ?> client) {
+    watched.remove(client);
   }
 
   private synchronized void start() {
@@ -43,7 +49,9 @@ final class RequestTimer {
   private void run() {
     while (true) {
       try {
-        look(System.nanoTime());
+        for (RequestClient<?, ?> client : watched) {
+          tick(client);
+        }
       } catch (Throwable e) {
         // Walking the set allocates: when the heap is exhausted that fails, and the thread must
         // outlive it, or no request would time out again.
@@ -56,23 +64,12 @@ final class RequestTimer {
     }
   }
 
-  private void look(long now) {
-    for (RequestClient<?, ?> client : watched) {
-      try {
-        if (!client.expire(now)) {
-          // Nothing timed is left. Removed first, then the flag cleared, then a last look: a
-          // request added meanwhile either saw the flag set (and this look sees the request) or
-          // saw it clear and watches its client again itself.
-          watched.remove(client);
-          client.timerWatching = false;
-          if (client.hasTimed()) {
-            client.timerWatching = true;
-            watched.add(client);
-          }
-        }
-      } catch (Throwable e) {
-        // One client's trouble must not stop the watch over the others.
-      }
+  private static void tick(RequestClient<?, ?> client) {
+    try {
+      client.tick();
+    } catch (Throwable e) {
+      // One client's trouble (a stage of a timed-out future that throws an Error, say) must not
+      // stop the watch over the others.
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The keyed tables of requests in flight against a {@link HashMap}: their chains lose and misplace
  * nothing through any run of adds, matches and removes, shared buckets, negative keys and (by key)
  * unequal keys of equal hash included; and quiet requests are settled by the first later reply, by
- * key or int key alike. Failures name their seed; {@code -Dparley.seed=N} replays.
+ * key or int key alike; and a sweep for deadlines fails only what is due, once. Failures name
+ * their seed; {@code -Dparley.seed=N} replays.
  */
 class InFlightTest {
 
@@ -88,7 +90,7 @@ class InFlightTest {
               List<Integer> keys = new ArrayList<>(model.keySet());
               PendingRequest<Integer, ?> removed = model.remove(keys.get(random.nextInt(keys.size())));
               assertTrue(table.remove(removed), where);
-              assertTrue(!table.remove(removed), where);
+              assertFalse(table.remove(removed), where);
             }
           }
         }
@@ -128,5 +130,40 @@ class InFlightTest {
       assertEquals(List.of(quiet4), unanswered, "and the one after it, by the no-op's reply");
       assertEquals(0, table.size());
     }
+  }
+
+  @Test
+  void aSweepFailsOnlyTheTimedRequestsWhoseTimeHasPassedAndLeavesThemInFlight() {
+    List<InFlight<Integer, Integer>> tables = List.of(intTable(16), collidingTable(16),
+        Correlation.<Integer, Integer>inOrder().newInFlight(16));
+    for (InFlight<Integer, Integer> table : tables) {
+      String which = table.getClass().getSimpleName();
+      PendingRequest<Integer, ?> early = registered(table, 1, timed(new PendingRequest.One<>(), 10));
+      PendingRequest<Integer, ?> answered = registered(table, 2, timed(new PendingRequest.One<>(), 20));
+      PendingRequest<Integer, ?> untimed = registered(table, 3, new PendingRequest.One<>());
+      PendingRequest<Integer, ?> late = registered(table, 4, timed(new PendingRequest.One<>(), 30));
+      if (table instanceof InFlight.InOrder) {
+        assertTrue(table.remove(answered), which); // in order, only the oldest's reply could be matched
+      } else {
+        assertSame(answered, table.match(2, new ArrayList<>()), which);
+      }
+      List<PendingRequest<Integer, ?>> expired = new ArrayList<>();
+      assertTrue(table.expire(25, expired), "one timed request is left: " + which);
+      assertEquals(List.of(early), expired, which);
+      assertEquals(3, table.size(), "a request whose time passed stays in flight until its reply: " + which);
+      expired.clear();
+      assertTrue(table.expire(25, expired), which);
+      assertEquals(List.of(), expired, "a request is failed once: " + which);
+      assertTrue(table.remove(late), which);
+      assertFalse(table.expire(100, expired), "its reply took it off the list: " + which);
+      assertEquals(List.of(), expired, which);
+      assertTrue(table.remove(untimed) && table.remove(early), which);
+    }
+  }
+
+  private static PendingRequest<Integer, ?> timed(PendingRequest<Integer, ?> request, long deadline) {
+    request.timeoutNanos = deadline;
+    request.deadline = deadline;
+    return request;
   }
 }
