@@ -291,11 +291,11 @@ class RequestClientTest {
   @EnumSource(Transport.class)
   void aBlockingRequestReturnsItsReplyOrThrowsOnceItsTimeoutPasses(Transport transport) throws Exception {
     RequestClient<Message, Message> client = client(transport, peer(), BY_ID);
-    assertEquals(message(1, VALUE, "x"), client.request(message(1, ECHO, "x")));
+    assertEquals(message(1, VALUE, "x"), client.request(message(1, ECHO, "x"), Duration.ofSeconds(10)));
     SocketTimeoutException timedOut = assertThrows(SocketTimeoutException.class,
         () -> client.request(message(2, HOLD, "y"), Duration.ofMillis(100)));
     assertInstanceOf(TimeoutException.class, timedOut.getCause());
-    assertEquals(message(3, VALUE, "z"), client.request(message(3, ECHO, "z")));
+    assertEquals(message(3, VALUE, "z"), client.request(message(3, ECHO, "z"), Duration.ofSeconds(10)));
   }
 
   @ParameterizedTest(name = "{0}, {1}")
