@@ -18,8 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,17 +133,8 @@ public final class FramingThroughput {
   static List<Result> measure(Payload payload, int frames, List<Transport> transports) throws Exception {
     List<Result> results = new ArrayList<>();
     for (Transport transport : transports) {
-      Process fork = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-          "-cp", System.getProperty("java.class.path"), FramingThroughput.class.getName(),
-          "--fork", transport.name(), String.valueOf(payload.bodySize), String.valueOf(frames))
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
-      String output = new String(fork.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-      if (!fork.waitFor(5, TimeUnit.MINUTES) || fork.exitValue() != 0) {
-        fork.destroyForcibly();
-        throw new IllegalStateException(transport + " failed: " + output);
-      }
+      String output = Fork.run(FramingThroughput.class, 5, "--fork", transport.name(),
+          String.valueOf(payload.bodySize), String.valueOf(frames));
       double[] seconds = Arrays.stream(output.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
       Result result = new Result(transport, payload, frames, seconds);
       results.add(result);

@@ -81,7 +81,8 @@ final class HandlerSession<I, O> implements Connection<I, O> {
     }
   }
 
-  private static CloseReason reasonFor(Exception e) {
+  /** Why a connection served on a thread ended, from what its read threw; a request client's reader says the same. */
+  static CloseReason reasonFor(Exception e) {
     if (e instanceof ProtocolException) {
       return CloseReason.PROTOCOL_ERROR;
     }

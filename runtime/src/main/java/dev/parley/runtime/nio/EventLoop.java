@@ -234,7 +234,11 @@ public final class EventLoop implements Closeable {
     return Optional.ofNullable(failure);
   }
 
-  boolean inLoop() {
+  /**
+   * Whether the calling thread is this loop's: code that may run on either (a request client's
+   * calls, say) must not wait for the loop there.
+   */
+  public boolean inLoop() {
     return Thread.currentThread() == thread;
   }
 

@@ -1,0 +1,36 @@
+package dev.parley.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a benchmark's {@code main} in a JVM of its own, as JMH forks, so that no measured path's
+ * profile or garbage shapes another's code: a fixed 1 GiB heap, the exports Agrona (under SBE)
+ * needs, this JVM's class path.
+ */
+final class Fork {
+
+  private Fork() {}
+
+  /**
+   * Runs {@code main} with {@code args} and returns what it printed, trimmed.
+   *
+   * @throws IllegalStateException if it failed or did not end within {@code minutes}
+   */
+  static String run(Class<?> main, long minutes, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Process fork = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(fork.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+    if (!fork.waitFor(minutes, TimeUnit.MINUTES) || fork.exitValue() != 0) {
+      fork.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", args) + " failed: " + output);
+    }
+    return output;
+  }
+}
