@@ -73,12 +73,14 @@ import java.util.concurrent.TimeoutException;
  * ({@link #query}, or pipelined: {@link #queryAsync}) and extended-protocol statements with text
  * parameters ({@link #execute}), and returns their rows as text. Each phase of the conversation is
  * a {@code switchTo}: the one-byte answer to SSLRequest, the untagged startup message, SASL's
- * answers (which share PasswordMessage's tag), then the tagged session, which a
- * {@link RequestClient} reads from then on, matching replies in order.
+ * answers (which share PasswordMessage's tag), then the tagged session.
  *
  * <p>Pipelining: PostgreSQL answers in order, each Query (or group ending in Sync) up to its
  * ReadyForQuery, so {@link #queryAsync} writes its query and returns at once, and many may be in
- * flight on the connection (1024 at most; a call past it waits). A simple Query is its own
+ * flight on the connection (1024 at most; a call past it waits). The first {@code queryAsync}
+ * hands the connection to a {@link RequestClient}, whose thread reads every reply from then on,
+ * matching them in order; until then the blocking calls read their replies on the caller's
+ * thread, which spares each round trip a hand-off between threads. A simple Query is its own
  * transaction unless it opens one: an error fails that query's future alone, and the ones after
  * it run. Frames PostgreSQL sends of its own accord (NoticeResponse, ParameterStatus,
  * NotificationResponse) are part of the reply they arrive in, up to its ReadyForQuery; one that
@@ -87,7 +89,8 @@ import java.util.concurrent.TimeoutException;
  * a reply, except a NotificationResponse to a session that ran LISTEN (this client is not for
  * LISTEN) and the FATAL ErrorResponse of a server shutting down, which ends the session anyway.
  *
- * <p>{@link #query} and {@link #queryAsync} may be called from any threads at once;
+ * <p>{@link #query} and {@link #queryAsync} may be called from any threads at once (a blocking
+ * call holds the connection until its reply while nothing is pipelined);
  * {@link #execute}, which keeps the prepared statements, from one thread at a time. A blocking
  * call must not be made from a stage of one of this client's futures, which may run on the thread
  * that reads the replies: it would wait out its timeout. No TLS, no COPY.
@@ -113,12 +116,15 @@ public final class PgClient implements Closeable {
 
   private final BlockingConnection<PgBackendMessage, PgFrontendMessage> connection;
   private final Duration timeout;
-  /** Reads every reply once the session has started; owns the connection from then on. */
-  private RequestClient<PgFrontendMessage, PgBackendMessage> requests;
+  /**
+   * Reads every reply from the first {@link #queryAsync} on, and owns the connection from then
+   * on; null before. Written under {@link #writing}.
+   */
+  private volatile RequestClient<PgFrontendMessage, PgBackendMessage> requests;
   /**
    * Held while a request's messages are written, so that a group of several (Parse to Sync) is
-   * not split by another thread's query: in order, every frame up to ReadyForQuery answers the
-   * group's first message.
+   * not split by another thread's query (in order, every frame up to ReadyForQuery answers the
+   * group's first message); and, while nothing is pipelined, until its reply is read.
    */
   private final Object writing = new Object();
   /** Written on the thread that reads the replies, as they come. */
@@ -296,23 +302,27 @@ public final class PgClient implements Closeable {
     return message.get();
   }
 
-  /**
-   * Reads the session's start, up to ReadyForQuery (ParameterStatus, BackendKeyData), then hands
-   * the connection to the request client that reads every reply from now on.
-   */
+  /** Reads the session's start, up to ReadyForQuery: ParameterStatus, BackendKeyData. */
   private void startSession() throws IOException {
+    List<PgBackendMessage> frames = readReply();
+    PgReply.of(frames, List.of()).resultsOrThrow();
+    for (PgBackendMessage message : frames) {
+      if (message instanceof BackendKeyData key) {
+        processId = key.processId();
+        secretKey = key.secretKey();
+      }
+    }
+  }
+
+  /** On the caller's thread, while nothing is pipelined: the frames up to ReadyForQuery. */
+  private List<PgBackendMessage> readReply() throws IOException {
     List<PgBackendMessage> frames = new ArrayList<>();
     PgBackendMessage message;
     do {
       message = next(connection);
       frames.add(message);
-      if (message instanceof BackendKeyData key) {
-        processId = key.processId();
-        secretKey = key.secretKey();
-      }
     } while (!endsReply(message));
-    PgReply.of(frames, List.of()).resultsOrThrow();
-    requests = RequestClient.over(connection, Correlation.inOrder(), RequestOptions.defaults().withTimeout(timeout));
+    return frames;
   }
 
   /**
@@ -333,8 +343,8 @@ public final class PgClient implements Closeable {
 
   /**
    * Runs {@code sql}, one or more statements separated by semicolons, with the simple query
-   * protocol, and waits for its results: as {@link #queryAsync}, the queries in flight before it
-   * answered first.
+   * protocol, and waits for its results, as {@link #queryAsync} describes them; once queries are
+   * pipelined, after those in flight.
    *
    * @throws PgException the server refused a statement; the results before it are lost, the
    *     session goes on
@@ -342,7 +352,7 @@ public final class PgClient implements Closeable {
    * @throws IOException the connection ended
    */
   public List<PgResult> query(String sql) throws IOException {
-    return await(queryAsync(sql));
+    return PgReply.of(reply(List.of(new Query(Objects.requireNonNull(sql, "sql")))), List.of()).resultsOrThrow();
   }
 
   /**
@@ -360,6 +370,11 @@ public final class PgClient implements Closeable {
     Query query = new Query(Objects.requireNonNull(sql, "sql"));
     CompletableFuture<List<PgBackendMessage>> reply;
     synchronized (writing) {
+      if (requests == null) {
+        // From now on a thread of the request client's reads; the read timeout no longer applies.
+        requests = RequestClient.over(connection, Correlation.inOrder(),
+            RequestOptions.defaults().withTimeout(timeout));
+      }
       reply = requests.callMany(query, this::endsReply);
     }
     return reply.thenApply(frames -> {
@@ -411,7 +426,7 @@ public final class PgClient implements Closeable {
     }
     batch.add(EXECUTE_ALL);
     batch.add(SYNC);
-    PgReply reply = PgReply.of(await(sendGroup(batch)),
+    PgReply reply = PgReply.of(reply(batch),
         cached == null || cached.columns() == null ? List.of() : cached.columns());
     if (reply.error() != null) {
       if (cached == null && reply.parseCompleted()) {
@@ -433,15 +448,22 @@ public final class PgClient implements Closeable {
   }
 
   /**
-   * Writes {@code group}, messages up to a Sync, and returns the future of its reply: the request
-   * client sends the first, which every frame up to ReadyForQuery answers in order (PostgreSQL
-   * sends nothing of the group before it has read the first), and the rest follow in one write
-   * straight on the connection, before any other thread's query.
+   * Writes {@code group}, messages up to a Sync (or one Query), and waits for the frames of its
+   * reply, up to ReadyForQuery. While nothing is pipelined the group is one write and the reply is
+   * read here. Once it is, the request client sends the first message, which every frame up to
+   * ReadyForQuery answers in order (PostgreSQL sends nothing of the group before it has read the
+   * first), and the rest follow in one write straight on the connection, before any other
+   * thread's query.
    */
-  private CompletableFuture<List<PgBackendMessage>> sendGroup(List<PgFrontendMessage> group) throws IOException {
+  private List<PgBackendMessage> reply(List<PgFrontendMessage> group) throws IOException {
+    CompletableFuture<List<PgBackendMessage>> reply;
     synchronized (writing) {
-      CompletableFuture<List<PgBackendMessage>> reply = requests.callMany(group.get(0), this::endsReply);
-      if (!reply.isDone()) { // else it was refused: the connection has ended
+      if (requests == null) {
+        connection.sendAll(group);
+        return readReply();
+      }
+      reply = requests.callMany(group.get(0), this::endsReply);
+      if (group.size() > 1 && !reply.isDone()) { // done already: refused, the connection has ended
         try {
           connection.sendAll(group.subList(1, group.size()));
         } catch (IOException | RuntimeException e) {
@@ -449,8 +471,8 @@ public final class PgClient implements Closeable {
           throw e;
         }
       }
-      return reply;
     }
+    return await(reply);
   }
 
   /** {@code reply}'s value, its failure thrown as the blocking calls promise. */
@@ -512,20 +534,46 @@ public final class PgClient implements Closeable {
    */
   @Override
   public void close() throws IOException {
-    if (!requests.isOpen()) {
+    RequestClient<PgFrontendMessage, PgBackendMessage> pipelined;
+    synchronized (writing) {
+      pipelined = requests;
+      if (pipelined == null) {
+        closeUnpipelined();
+        return;
+      }
+    }
+    if (!pipelined.isOpen()) {
       return;
     }
     try {
-      requests.send(new Terminate()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      pipelined.send(new Terminate()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       // The server closing its end, and nothing else, ends the connection without a cause.
-      endedByServer = requests.whenClosed().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS)
+      endedByServer = pipelined.whenClosed().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS)
           .getCause() == null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // the server is gone already, or did not close in time: closing is all that is left
     } finally {
-      requests.close();
+      pipelined.close();
+    }
+  }
+
+  private void closeUnpipelined() throws IOException {
+    if (!connection.isOpen()) {
+      return;
+    }
+    try {
+      connection.send(new Terminate());
+      connection.shutdownOutput();
+      while (connection.receive().isPresent()) {
+        // a notice or a status the server sent before it read the Terminate
+      }
+      endedByServer = true;
+    } catch (IOException e) {
+      // the server is gone already, or did not close in time: closing is all that is left
+    } finally {
+      connection.close();
     }
   }
 

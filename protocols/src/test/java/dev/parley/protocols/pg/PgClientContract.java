@@ -106,6 +106,8 @@ abstract class PgClientContract {
   @Test
   void aThousandPipelinedQueriesEachGetTheirOwnValueInOrder() throws Exception {
     try (PgClient client = trusted().connect()) {
+      assertEquals(List.of(row("read on the caller's thread")), client.query("SELECT 'read on the caller''s thread'")
+          .get(0).rows());
       List<CompletableFuture<List<PgResult>>> replies = new java.util.ArrayList<>();
       for (int i = 0; i < 1000; i++) {
         replies.add(client.queryAsync("SELECT " + i));
