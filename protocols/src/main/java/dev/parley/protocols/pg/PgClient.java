@@ -475,30 +475,15 @@ public final class PgClient implements Closeable {
     return await(reply);
   }
 
-  /** {@code reply}'s value, its failure thrown as the blocking calls promise. */
+  /** {@code reply}'s value, its failure thrown as {@link RequestClient#await} does; an interrupt as an IOException. */
   private static <T> T await(CompletableFuture<T> reply) throws IOException {
     try {
-      return reply.get();
+      return RequestClient.await(reply);
     } catch (InterruptedException e) {
-      reply.cancel(false);
       Thread.currentThread().interrupt();
       InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the server");
       interrupted.initCause(e);
       throw interrupted;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof CompletionException wrapped ? wrapped.getCause() : e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof TimeoutException timedOut) {
-        SocketTimeoutException thrown = new SocketTimeoutException(timedOut.getMessage());
-        thrown.initCause(timedOut);
-        throw thrown;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(String.valueOf(cause), cause);
     }
   }
 
