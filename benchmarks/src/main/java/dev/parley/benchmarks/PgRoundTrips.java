@@ -1,6 +1,7 @@
 package dev.parley.benchmarks;
 
 import dev.parley.protocols.pg.PgClient;
+import dev.parley.protocols.pg.PgResult;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,11 +26,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code SELECT 1} round trips a second over one connection to one PostgreSQL server, through
  * Parley's {@link PgClient} and through PgJDBC, the real driver, each waiting for its answer before
- * it sends the next query. Each client has its own connection; they run in turns, one round to
+ * it sends the next query; and, beside them, PgClient pipelined ({@link PgClient#queryAsync}, a
+ * window of {@value #WINDOW} queries in flight), which PgJDBC cannot do with independent queries
+ * on one connection. Each client has its own connection; they run in turns, one round to
  * warm up and seven measured, and the median round of each is reported, with its ratio to
  * PgJDBC's plain {@code Statement}.
  *
@@ -41,6 +46,9 @@ public final class PgRoundTrips {
   /** Rounds measured, after one to warm up. */
   private static final int ROUNDS = 7;
 
+  /** Queries in flight at once on the pipelined PgClient. */
+  private static final int WINDOW = 64;
+
   private PgRoundTrips() {}
 
   /** One way of running SELECT 1 and reading its value. */
@@ -49,8 +57,15 @@ public final class PgRoundTrips {
     void run() throws Exception;
   }
 
-  /** A client, connected: its round trip, and how to close it. */
-  private record Client(RoundTrip roundTrip, AutoCloseable connection) {}
+  /**
+   * A client, connected: its round trip, what ends a turn (waiting for the queries still in
+   * flight, timed with the turn, so that every query counted was answered), and how to close it.
+   */
+  private record Client(RoundTrip roundTrip, RoundTrip settle, AutoCloseable connection) {
+    Client(RoundTrip roundTrip, AutoCloseable connection) {
+      this(roundTrip, () -> {}, connection);
+    }
+  }
 
   @FunctionalInterface
   private interface Connect {
@@ -82,6 +97,7 @@ public final class PgRoundTrips {
       PgClient client = PgClient.connect(address, user, null, "postgres");
       return new Client(() -> check(client.execute("SELECT 1", List.of()).rows().get(0).get(0).orElseThrow()), client);
     });
+    clients.put("Parley PgClient.queryAsync, pipelined: " + WINDOW + " in flight", () -> pipelined(address, user));
 
     System.out.printf(Locale.ROOT, "SELECT 1 round trips over one connection each to %s: %d rounds of %.1f s a client,"
         + " in turns, after a warm-up round; the median round%n", args[0], ROUNDS, seconds);
@@ -99,7 +115,7 @@ public final class PgRoundTrips {
         // during the run weighs on every client alike.
         for (int k = 0; k < names.size(); k++) {
           int i = Math.floorMod(k + round, names.size());
-          Turn turn = run(open.get(i).roundTrip(), seconds);
+          Turn turn = run(open.get(i), seconds);
           if (round >= 0) {
             turns[i][round] = turn;
           }
@@ -144,7 +160,8 @@ public final class PgRoundTrips {
    * (the client's own work, which the server's and the kernel's waits do not count) and bytes
    * allocated.
    */
-  private static Turn run(RoundTrip roundTrip, double seconds) throws Exception {
+  private static Turn run(Client client, double seconds) throws Exception {
+    RoundTrip roundTrip = client.roundTrip();
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     long start = System.nanoTime();
     long cpu = THREADS.getCurrentThreadCpuTime();
@@ -158,8 +175,32 @@ public final class PgRoundTrips {
       count += 100;
       now = System.nanoTime();
     } while (now < deadline);
+    client.settle().run();
+    now = System.nanoTime();
     return new Turn(count / ((now - start) / 1e9), (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / count,
         (double) (THREADS.getCurrentThreadAllocatedBytes() - allocated) / count);
+  }
+
+  /**
+   * PgClient with {@value #WINDOW} queries in flight: each round trip waits for the oldest
+   * query's answer only once the window is full, then sends the next, so the server always has
+   * queries to answer. Answers are read and decoded on the client's reader thread, whose CPU the
+   * turn's figure, the calling thread's, does not count.
+   */
+  private static Client pipelined(InetSocketAddress address, String user) throws IOException {
+    PgClient client = PgClient.connect(address, user, null, "postgres");
+    ArrayDeque<CompletableFuture<List<PgResult>>> inFlight = new ArrayDeque<>(WINDOW);
+    RoundTrip oldest = () -> check(inFlight.poll().get().get(0).rows().get(0).get(0).orElseThrow());
+    return new Client(() -> {
+      if (inFlight.size() == WINDOW) {
+        oldest.run();
+      }
+      inFlight.add(client.queryAsync("SELECT 1"));
+    }, () -> {
+      while (!inFlight.isEmpty()) {
+        oldest.run();
+      }
+    }, client);
   }
 
   private static void check(String value) {

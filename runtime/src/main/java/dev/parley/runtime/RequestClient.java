@@ -221,7 +221,17 @@ public abstract sealed class RequestClient<Q, R> implements Closeable permits Bl
       throw new IllegalStateException("a blocking request on the thread that receives its reply would wait for"
           + " ever: use call and a stage");
     }
-    CompletableFuture<R> reply = call(request, timeout);
+    return await(call(request, timeout));
+  }
+
+  /**
+   * Waits for {@code reply}, the future of a call, and returns its value or throws its failure as
+   * {@link #request} does: a timeout as a {@link SocketTimeoutException} (its cause the
+   * {@link TimeoutException}), an {@link IOException} or an unchecked exception as itself. An
+   * interrupted wait cancels the future. For a blocking call over {@link #callMany}, say; it must
+   * not run on the thread that receives the replies.
+   */
+  public static <T> T await(CompletableFuture<T> reply) throws IOException, InterruptedException {
     try {
       return reply.get();
     } catch (InterruptedException e) {

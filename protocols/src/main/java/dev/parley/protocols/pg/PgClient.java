@@ -12,22 +12,11 @@ import dev.parley.protocols.pg.backend.AuthenticationSasl;
 import dev.parley.protocols.pg.backend.AuthenticationSaslContinue;
 import dev.parley.protocols.pg.backend.AuthenticationSaslFinal;
 import dev.parley.protocols.pg.backend.BackendKeyData;
-import dev.parley.protocols.pg.backend.BindComplete;
-import dev.parley.protocols.pg.backend.CloseComplete;
-import dev.parley.protocols.pg.backend.CommandComplete;
-import dev.parley.protocols.pg.backend.DataRow;
-import dev.parley.protocols.pg.backend.EmptyQueryResponse;
 import dev.parley.protocols.pg.backend.ErrorResponse;
-import dev.parley.protocols.pg.backend.FieldDescription;
-import dev.parley.protocols.pg.backend.NoData;
-import dev.parley.protocols.pg.backend.NoticeResponse;
-import dev.parley.protocols.pg.backend.NotificationResponse;
 import dev.parley.protocols.pg.backend.ParameterStatus;
-import dev.parley.protocols.pg.backend.ParseComplete;
 import dev.parley.protocols.pg.backend.PgBackendMessage;
 import dev.parley.protocols.pg.backend.PgBackendProtocol;
 import dev.parley.protocols.pg.backend.ReadyForQuery;
-import dev.parley.protocols.pg.backend.RowDescription;
 import dev.parley.protocols.pg.frontend.Bind;
 import dev.parley.protocols.pg.frontend.Close;
 import dev.parley.protocols.pg.frontend.Describe;
@@ -53,30 +42,58 @@ import dev.parley.protocols.pg.startup.StartupMessage;
 import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.Conversation;
+import dev.parley.runtime.Correlation;
+import dev.parley.runtime.RequestClient;
+import dev.parley.runtime.RequestOptions;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A small blocking PostgreSQL client (protocol 3.0) over a {@link BlockingConnection}: it starts
- * a session with trust, a clear-text or MD5 password, or SCRAM-SHA-256, then runs simple queries
- * ({@link #query}) and extended-protocol statements with text parameters ({@link #execute}), and
- * returns their rows as text. Each phase of the conversation is a {@code switchTo}: the one-byte
- * answer to SSLRequest, the untagged startup message, SASL's answers (which share
- * PasswordMessage's tag), then the tagged session.
+ * A small PostgreSQL client (protocol 3.0) over a {@link BlockingConnection}: it starts a session
+ * with trust, a clear-text or MD5 password, or SCRAM-SHA-256, then runs simple queries
+ * ({@link #query}, or pipelined: {@link #queryAsync}) and extended-protocol statements with text
+ * parameters ({@link #execute}), and returns their rows as text. Each phase of the conversation is
+ * a {@code switchTo}: the one-byte answer to SSLRequest, the untagged startup message, SASL's
+ * answers (which share PasswordMessage's tag), then the tagged session.
  *
- * <p>Not thread-safe: one thread at a time, as with a JDBC connection. No TLS, no COPY.
+ * <p>Pipelining: PostgreSQL answers in order, each Query (or group ending in Sync) up to its
+ * ReadyForQuery, so {@link #queryAsync} writes its query and returns at once, and many may be in
+ * flight on the connection (1024 at most; a call past it waits). The first {@code queryAsync}
+ * hands the connection to a {@link RequestClient}, whose thread reads every reply from then on,
+ * matching them in order; until then the blocking calls read their replies on the caller's
+ * thread, which spares each round trip a hand-off between threads. A simple Query is its own
+ * transaction unless it opens one: an error fails that query's future alone, and the ones after
+ * it run. Frames PostgreSQL sends of its own accord (NoticeResponse, ParameterStatus,
+ * NotificationResponse) are part of the reply they arrive in, up to its ReadyForQuery; one that
+ * arrives with no query in flight answers nothing, which the request client takes for a protocol
+ * error: it closes the connection, and every later call fails. PostgreSQL sends them only within
+ * a reply, except a NotificationResponse to a session that ran LISTEN (this client is not for
+ * LISTEN) and the FATAL ErrorResponse of a server shutting down, which ends the session anyway.
+ *
+ * <p>{@link #query} and {@link #queryAsync} may be called from any threads at once (a blocking
+ * call holds the connection until its reply while nothing is pipelined);
+ * {@link #execute}, which keeps the prepared statements, from one thread at a time. A blocking
+ * call must not be made from a stage of one of this client's futures, which may run on the thread
+ * that reads the replies: it would wait out its timeout. No TLS, no COPY.
  */
 public final class PgClient implements Closeable {
 
@@ -98,26 +115,39 @@ public final class PgClient implements Closeable {
   private record Prepared(String name, List<PgResult.Column> columns) {}
 
   private final BlockingConnection<PgBackendMessage, PgFrontendMessage> connection;
-  private final Map<String, String> parameters = new HashMap<>();
+  private final Duration timeout;
+  /**
+   * Reads every reply from the first {@link #queryAsync} on, and owns the connection from then
+   * on; null before. Written under {@link #writing}.
+   */
+  private volatile RequestClient<PgFrontendMessage, PgBackendMessage> requests;
+  /**
+   * Held while a request's messages are written, so that a group of several (Parse to Sync) is
+   * not split by another thread's query (in order, every frame up to ReadyForQuery answers the
+   * group's first message); and, while nothing is pipelined, until its reply is read.
+   */
+  private final Object writing = new Object();
+  /** Written on the thread that reads the replies, as they come. */
+  private final Map<String, String> parameters = new ConcurrentHashMap<>();
   private int processId;
   private int secretKey;
-  private int status = 'I';
+  private volatile int status = 'I';
   private boolean endedByServer;
   /** The statements prepared, by SQL text, the one used last at the end. */
   private final LinkedHashMap<String, Prepared> prepared = new LinkedHashMap<>(16, 0.75f, true);
   /** Statements to close with the next execute: evicted, or no longer usable. */
   private final List<String> unused = new ArrayList<>();
   private int statements;
-  private boolean parseCompleted;
 
-  private PgClient(BlockingConnection<PgBackendMessage, PgFrontendMessage> connection) {
+  private PgClient(BlockingConnection<PgBackendMessage, PgFrontendMessage> connection, Duration timeout) {
     this.connection = connection;
+    this.timeout = timeout;
   }
 
   /**
    * How to connect.
    *
-   * @param timeout for connecting and for each read
+   * @param timeout for connecting, for each read of the startup, and for each query's reply
    * @param sslRequest whether to send SSLRequest first; the server must answer 'N', since this
    *     client does not speak TLS
    * @param parameters run-time parameters for the startup message besides user, database and
@@ -195,8 +225,8 @@ public final class PgClient implements Closeable {
       startup.add(new Parameter("client_encoding", "UTF8"));
       options.parameters().forEach((name, value) -> startup.add(new Parameter(name, value)));
       started.send(new StartupMessage(startup));
-      PgClient client = new PgClient(authenticate(started.switchTo(SESSION), user, password));
-      client.readResults(); // ParameterStatus, BackendKeyData, up to ReadyForQuery
+      PgClient client = new PgClient(authenticate(started.switchTo(SESSION), user, password), options.timeout());
+      client.startSession();
       return client;
     } catch (IOException | RuntimeException e) {
       started.close();
@@ -272,25 +302,97 @@ public final class PgClient implements Closeable {
     return message.get();
   }
 
+  /** Reads the session's start, up to ReadyForQuery: ParameterStatus, BackendKeyData. */
+  private void startSession() throws IOException {
+    List<PgBackendMessage> frames = readReply();
+    PgReply.of(frames, List.of()).resultsOrThrow();
+    for (PgBackendMessage message : frames) {
+      if (message instanceof BackendKeyData key) {
+        processId = key.processId();
+        secretKey = key.secretKey();
+      }
+    }
+  }
+
+  /** On the caller's thread, while nothing is pipelined: the frames up to ReadyForQuery. */
+  private List<PgBackendMessage> readReply() throws IOException {
+    List<PgBackendMessage> frames = new ArrayList<>();
+    PgBackendMessage message;
+    do {
+      message = next(connection);
+      frames.add(message);
+    } while (!endsReply(message));
+    return frames;
+  }
+
+  /**
+   * Whether {@code message} is a reply's last frame, ReadyForQuery; on the way, keeps what the
+   * frames report about the session. It runs on the thread that reads, frame after frame, so the
+   * status and parameters follow the server's order whichever thread asked.
+   */
+  private boolean endsReply(PgBackendMessage message) {
+    if (message instanceof ReadyForQuery ready) {
+      status = ready.status();
+      return true;
+    }
+    if (message instanceof ParameterStatus parameter) {
+      parameters.put(parameter.name(), parameter.value());
+    }
+    return false;
+  }
+
   /**
    * Runs {@code sql}, one or more statements separated by semicolons, with the simple query
-   * protocol: one result per statement, in order. An empty query gives one result with no columns
-   * and an empty tag (PostgreSQL's EmptyQueryResponse).
+   * protocol, and waits for its results, as {@link #queryAsync} describes them; once queries are
+   * pipelined, after those in flight.
    *
    * @throws PgException the server refused a statement; the results before it are lost, the
    *     session goes on
+   * @throws SocketTimeoutException no reply within the timeout of {@link Options}
+   * @throws IOException the connection ended
    */
   public List<PgResult> query(String sql) throws IOException {
-    connection.send(new Query(sql));
-    return readResults();
+    return PgReply.of(reply(List.of(new Query(Objects.requireNonNull(sql, "sql")))), List.of()).resultsOrThrow();
+  }
+
+  /**
+   * Writes {@code sql} as one simple Query and returns at once, with a future of its results: one
+   * per statement, in order. An empty query gives one result with no columns and an empty tag
+   * (PostgreSQL's EmptyQueryResponse). Queries sent one after another are pipelined, and answered
+   * in the order they were sent. The future's stages may run on the thread that reads the replies,
+   * and must not block there.
+   *
+   * <p>The future fails with a {@link PgException} if the server refused a statement (the session
+   * goes on; the results before it are lost), a {@link TimeoutException} if no reply came within
+   * the timeout of {@link Options}, an {@link IOException} if the connection ended.
+   */
+  public CompletableFuture<List<PgResult>> queryAsync(String sql) {
+    Query query = new Query(Objects.requireNonNull(sql, "sql"));
+    CompletableFuture<List<PgBackendMessage>> reply;
+    synchronized (writing) {
+      if (requests == null) {
+        // From now on a thread of the request client's reads; the read timeout no longer applies.
+        requests = RequestClient.over(connection, Correlation.inOrder(),
+            RequestOptions.defaults().withTimeout(timeout));
+      }
+      reply = requests.callMany(query, this::endsReply);
+    }
+    return reply.thenApply(frames -> {
+      try {
+        return PgReply.of(frames, List.of()).resultsOrThrow();
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    });
   }
 
   /**
    * Runs one statement with the extended protocol, its {@code $1, $2, ...} bound to
    * {@code parameters} as text, a null element being NULL, and the parameters' types left to the
    * server. Each SQL text is prepared once, as a named statement the client keeps (the 256 used
-   * last, as pgx and asyncpg do), so that running it again is Bind, Execute and Sync in one write,
-   * without the server parsing and planning it again.
+   * last, as pgx and asyncpg do), so that running it again is Bind, Execute and Sync, without the
+   * server parsing and planning it again. One thread at a time; queries of other threads may be
+   * in flight meanwhile.
    *
    * @throws PgException the server refused it; the session goes on. A statement the server no
    *     longer has or can no longer run as prepared (26000, or 0A000 after its table changed) is
@@ -304,7 +406,7 @@ public final class PgClient implements Closeable {
     }
     Prepared cached = prepared.get(sql);
     if (cached == null && prepared.size() >= MAX_PREPARED) {
-      // Room for the new one: the statement used longest ago is closed in the same write.
+      // Room for the new one: the statement used longest ago is closed in the same group.
       Iterator<Prepared> eldest = prepared.values().iterator();
       unused.add(eldest.next().name());
       eldest.remove();
@@ -324,99 +426,70 @@ public final class PgClient implements Closeable {
     }
     batch.add(EXECUTE_ALL);
     batch.add(SYNC);
-    connection.sendAll(batch);
-    parseCompleted = false;
-    List<PgResult> results;
-    try {
-      results = readResults(cached == null || cached.columns() == null ? List.of() : cached.columns());
-    } catch (PgException e) {
-      if (cached == null && parseCompleted) {
+    PgReply reply = PgReply.of(reply(batch),
+        cached == null || cached.columns() == null ? List.of() : cached.columns());
+    if (reply.error() != null) {
+      if (cached == null && reply.parseCompleted()) {
         prepared.put(sql, new Prepared(name, null)); // prepared, then Bind failed: its columns come next time
-      } else if (cached != null && (e.sqlState().equals("26000") || e.sqlState().equals("0A000"))) {
+      } else if (cached != null && (reply.error().sqlState().equals("26000")
+          || reply.error().sqlState().equals("0A000"))) {
         prepared.remove(sql);
         unused.add(name);
       }
-      throw e;
+      throw reply.error();
     }
-    if (results.size() != 1) {
-      throw new IOException("expected one result from Execute, got " + results.size());
+    if (reply.results().size() != 1) {
+      throw new IOException("expected one result from Execute, got " + reply.results().size());
     }
     if (cached == null || cached.columns() == null) {
-      prepared.put(sql, new Prepared(name, results.get(0).columns()));
+      prepared.put(sql, new Prepared(name, reply.results().get(0).columns()));
     }
-    return results.get(0);
+    return reply.results().get(0);
+  }
+
+  /**
+   * Writes {@code group}, messages up to a Sync (or one Query), and waits for the frames of its
+   * reply, up to ReadyForQuery. While nothing is pipelined the group is one write and the reply is
+   * read here. Once it is, the request client sends the first message, which every frame up to
+   * ReadyForQuery answers in order (PostgreSQL sends nothing of the group before it has read the
+   * first), and the rest follow in one write straight on the connection, before any other
+   * thread's query.
+   */
+  private List<PgBackendMessage> reply(List<PgFrontendMessage> group) throws IOException {
+    CompletableFuture<List<PgBackendMessage>> reply;
+    synchronized (writing) {
+      if (requests == null) {
+        connection.sendAll(group);
+        return readReply();
+      }
+      reply = requests.callMany(group.get(0), this::endsReply);
+      if (group.size() > 1 && !reply.isDone()) { // done already: refused, the connection has ended
+        try {
+          connection.sendAll(group.subList(1, group.size()));
+        } catch (IOException | RuntimeException e) {
+          requests.close(); // part of the group may have gone: the stream is lost
+          throw e;
+        }
+      }
+    }
+    return await(reply);
+  }
+
+  /** {@code reply}'s value, its failure thrown as {@link RequestClient#await} does; an interrupt as an IOException. */
+  private static <T> T await(CompletableFuture<T> reply) throws IOException {
+    try {
+      return RequestClient.await(reply);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the server");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
   }
 
   /** The named statements prepared and kept now, for tests. */
   int preparedStatements() {
     return prepared.size();
-  }
-
-  /** Reads up to ReadyForQuery: the results on the way, or the first error, thrown there. */
-  private List<PgResult> readResults() throws IOException {
-    return readResults(List.of());
-  }
-
-  /**
-   * Reads up to ReadyForQuery as {@link #readResults()} does; rows before any RowDescription have
-   * {@code columns}, those a prepared statement was described with.
-   */
-  private List<PgResult> readResults(List<PgResult.Column> described) throws IOException {
-    List<PgResult> results = new ArrayList<>(1);
-    List<PgResult.Column> columns = described;
-    List<PgResult.Row> rows = new ArrayList<>();
-    PgException error = null;
-    while (true) {
-      PgBackendMessage message = next(connection);
-      if (message instanceof DataRow row) {
-        rows.add(row(row));
-      } else if (message instanceof RowDescription description) {
-        columns = columns(description);
-      } else if (message instanceof CommandComplete complete) {
-        results.add(new PgResult(columns, rows, complete.tag()));
-        columns = List.of();
-        rows = new ArrayList<>();
-      } else if (message instanceof EmptyQueryResponse) {
-        results.add(new PgResult(List.of(), List.of(), ""));
-      } else if (message instanceof ReadyForQuery ready) {
-        status = ready.status();
-        if (error != null) {
-          throw error;
-        }
-        return results;
-      } else if (message instanceof ErrorResponse response) {
-        if (error == null) {
-          error = PgException.from(response);
-        }
-      } else if (message instanceof ParameterStatus parameter) {
-        parameters.put(parameter.name(), parameter.value());
-      } else if (message instanceof BackendKeyData key) {
-        processId = key.processId();
-        secretKey = key.secretKey();
-      } else if (message instanceof ParseComplete) {
-        parseCompleted = true;
-      } else if (!(message instanceof BindComplete || message instanceof NoData || message instanceof CloseComplete
-          || message instanceof NoticeResponse || message instanceof NotificationResponse)) {
-        throw new IOException("unexpected from the server: " + message);
-      }
-    }
-  }
-
-  private static List<PgResult.Column> columns(RowDescription description) {
-    List<PgResult.Column> columns = new ArrayList<>(description.fields().size());
-    for (FieldDescription field : description.fields()) {
-      columns.add(new PgResult.Column(field.name(), field.typeOid()));
-    }
-    return columns;
-  }
-
-  private static PgResult.Row row(DataRow row) {
-    List<Optional<String>> values = new ArrayList<>(row.columns().size());
-    for (Optional<Bytes> column : row.columns()) {
-      values.add(column.isEmpty() ? Optional.empty()
-          : Optional.of(new String(column.get().toByteArray(), StandardCharsets.UTF_8)));
-    }
-    return new PgResult.Row(values);
   }
 
   /** The run-time parameters the server reported (server_version, client_encoding, TimeZone, ...). */
@@ -440,11 +513,38 @@ public final class PgClient implements Closeable {
   }
 
   /**
-   * Ends the session: sends Terminate, then waits (at most the read timeout) for the server to
-   * close its end, so that neither side resets the other. Idempotent.
+   * Ends the session: sends Terminate after the queries in flight, then waits (at most the
+   * timeout) for the server to answer them and close its end, so that neither side resets the
+   * other. Idempotent.
    */
   @Override
   public void close() throws IOException {
+    RequestClient<PgFrontendMessage, PgBackendMessage> pipelined;
+    synchronized (writing) {
+      pipelined = requests;
+      if (pipelined == null) {
+        closeUnpipelined();
+        return;
+      }
+    }
+    if (!pipelined.isOpen()) {
+      return;
+    }
+    try {
+      pipelined.send(new Terminate()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      // The server closing its end, and nothing else, ends the connection without a cause.
+      endedByServer = pipelined.whenClosed().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .getCause() == null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the server is gone already, or did not close in time: closing is all that is left
+    } finally {
+      pipelined.close();
+    }
+  }
+
+  private void closeUnpipelined() throws IOException {
     if (!connection.isOpen()) {
       return;
     }

@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -97,6 +100,60 @@ abstract class PgClientContract {
       assertEquals("relation \"no_such_table\" does not exist", missing.serverMessage());
       assertEquals("42703", assertThrows(PgException.class, () -> client.query("SELECT nope")).sqlState());
       assertEquals(List.of(row("2")), client.query("SELECT 2").get(0).rows());
+    }
+  }
+
+  @Test
+  void aThousandPipelinedQueriesEachGetTheirOwnValueInOrder() throws Exception {
+    try (PgClient client = trusted().connect()) {
+      assertEquals(List.of(row("read on the caller's thread")), client.query("SELECT 'read on the caller''s thread'")
+          .get(0).rows());
+      List<CompletableFuture<List<PgResult>>> replies = new java.util.ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        replies.add(client.queryAsync("SELECT " + i));
+      }
+      for (int i = 0; i < 1000; i++) {
+        assertEquals(List.of(new PgResult(List.of(column("?column?", 23)), List.of(row(Integer.toString(i))),
+            "SELECT 1")), replies.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "query " + i);
+      }
+      assertEquals('I', client.transactionStatus());
+    }
+  }
+
+  @Test
+  void anErrorInAPipelineFailsOnlyItsOwnQuery() throws Exception {
+    try (PgClient client = trusted().connect()) {
+      CompletableFuture<List<PgResult>> before = client.queryAsync("SELECT 'before'");
+      CompletableFuture<List<PgResult>> refused = client.queryAsync("SELEKT 1");
+      CompletableFuture<List<PgResult>> after = client.queryAsync("SELECT 'after'");
+      CompletableFuture<PgResult> blocking = CompletableFuture.supplyAsync(() -> {
+        try {
+          return client.query("SELECT 'blocking'").get(0);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertEquals(List.of(row("before")), before.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(0).rows());
+      ExecutionException failed = assertThrows(ExecutionException.class,
+          () -> refused.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("42601", ((PgException) failed.getCause()).sqlState(), failed.toString());
+      assertEquals(List.of(row("after")), after.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(0).rows());
+      assertEquals(List.of(row("blocking")), blocking.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).rows());
+      assertEquals(List.of(row("then")), client.execute("SELECT 'then'", List.of()).rows(), "the session goes on");
+    }
+  }
+
+  @Test
+  void closeWaitsForThePipelinedQueriesBeforeItsTerminate() throws Exception {
+    PgClient client = trusted().connect();
+    List<CompletableFuture<List<PgResult>>> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      replies.add(client.queryAsync("SELECT " + i));
+    }
+    client.close();
+    assertTrue(client.endedByServer(), "the server closed its end after Terminate");
+    for (int i = 0; i < 100; i++) {
+      assertEquals(List.of(row(Integer.toString(i))), replies.get(i).getNow(null).get(0).rows());
     }
   }
 
