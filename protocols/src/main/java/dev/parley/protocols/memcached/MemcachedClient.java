@@ -1,11 +1,12 @@
 package dev.parley.protocols.memcached;
 
-import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.Conversation;
 import dev.parley.runtime.Correlation;
 import dev.parley.runtime.RequestClient;
 import dev.parley.runtime.RequestOptions;
+import dev.parley.runtime.nio.EventLoop;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -29,9 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A memcached client over one connection, binary protocol. Every command has an asynchronous
- * form, which pipelines (requests leave as they are made, and replies are matched as they come),
- * and a blocking form bounded by the client's timeout. Replies are matched by the runtime's
- * {@link RequestClient}, on a key made of the request's opaque and its opcode: a reply that
+ * form, which pipelines (requests leave as they are made, those made meanwhile in one write, and
+ * replies are matched as they come), and a blocking form bounded by the client's timeout. The
+ * runtime's {@link RequestClient} does the work, on an {@link EventLoop} of the client's own, and
+ * matches the replies on a key made of the request's opaque and its opcode: a reply that
  * carries no key in flight (an opaque nobody waits for, or another opcode than its request's) is a
  * protocol error, and every waiting request fails as the connection closes. A quiet request
  * passed over by a later reply got no answer: a GetQ missed.
@@ -40,8 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code false}; any other refusal completes the future with (and the blocking form throws) a
  * {@link MemcachedException} carrying the status, such as 0x0002 for an Add over an existing key
  * or a CAS mismatch. Writes return the item's new cas. The futures complete on the client's
- * reader thread: chain slow work with the {@code *Async} methods of {@link CompletableFuture}.
- * All methods may be called from any thread. Keys are UTF-8, 1 to 250 bytes. At most
+ * loop thread, where a blocking call would wait for ever and is refused: chain slow work with the
+ * {@code *Async} methods of {@link CompletableFuture}. All methods may be called from any thread. Keys are UTF-8, 1 to 250 bytes. At most
  * {@link #MAX_IN_FLIGHT} requests wait for replies at once (each key of a {@link #getMulti} is
  * one); a call past it waits for a slot.
  */
@@ -62,24 +64,43 @@ public final class MemcachedClient implements Closeable {
   private static final Correlation<MemcachedRequestMessage, MemcachedResponseMessage> BY_OPAQUE_AND_OPCODE =
       Correlation.byIntKey(r -> key(r.opaque(), r.typeId()), r -> key(r.opaque(), r.typeId()));
 
+  /** The client's own loop: it reads, writes and completes the futures. */
+  private final EventLoop loop;
   private final RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests;
   private final Duration timeout;
   private final AtomicInteger lastOpaque = new AtomicInteger();
 
-  private MemcachedClient(RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests,
+  private MemcachedClient(EventLoop loop, RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests,
       Duration timeout) {
+    this.loop = loop;
     this.requests = requests;
     this.timeout = timeout;
   }
 
   /**
-   * Connects to a memcached server; {@code timeout} bounds the connect and each blocking call.
+   * Connects to a memcached server and waits for the reply to a No-op, so that a server that is
+   * not there fails here; {@code timeout} bounds that and each blocking call.
    */
   public static MemcachedClient connect(InetSocketAddress address, Duration timeout) throws IOException {
-    BlockingConnection<MemcachedResponseMessage, MemcachedRequestMessage> connection = BlockingConnection.connect(
-        address, Conversation.of(MemcachedResponseProtocol.INSTANCE, MemcachedRequestProtocol.INSTANCE), timeout);
-    return new MemcachedClient(RequestClient.over(connection, BY_OPAQUE_AND_OPCODE,
-        RequestOptions.defaults().withMaxInFlight(MAX_IN_FLIGHT)), timeout);
+    EventLoop loop = EventLoop.start("memcached-client " + address);
+    RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests;
+    try {
+      requests = RequestClient.connect(loop, address,
+          Conversation.of(MemcachedResponseProtocol.INSTANCE, MemcachedRequestProtocol.INSTANCE), BY_OPAQUE_AND_OPCODE,
+          ConnectionOptions.defaults(), RequestOptions.defaults().withMaxInFlight(MAX_IN_FLIGHT));
+    } catch (IOException | RuntimeException e) {
+      loop.close();
+      throw e;
+    }
+    requests.whenClosed().thenRun(loop::close); // the loop is the client's alone: it ends with the connection
+    MemcachedClient client = new MemcachedClient(loop, requests, timeout);
+    try {
+      client.request(new Command<>(new Noop(0, 0, client.nextOpaque(), 0), MemcachedClient::ok)); // connected
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    return client;
   }
 
   /** The correlation key of a message with {@code opaque} and {@code opcode}; -1 for an opaque outside ours. */
@@ -121,6 +142,7 @@ public final class MemcachedClient implements Closeable {
   }
 
   public Map<String, MemcachedItem> getMulti(Collection<String> keys) throws IOException {
+    refuseOnLoop();
     return await(getMultiAsync(keys, timeout));
   }
 
@@ -277,6 +299,7 @@ public final class MemcachedClient implements Closeable {
   }
 
   public Map<String, String> stats() throws IOException {
+    refuseOnLoop();
     return await(statsAsync(timeout));
   }
 
@@ -313,10 +336,14 @@ public final class MemcachedClient implements Closeable {
     });
   }
 
-  /** Closes the connection; requests still waiting fail. Idempotent. */
+  /**
+   * Closes the connection; requests still waiting fail. Returns once they have (but at once on
+   * the client's own thread, in a stage, where they fail as soon as the stage returns). Idempotent.
+   */
   @Override
   public void close() throws IOException {
     requests.close();
+    loop.close(); // runs the close queued just before it, then waits for the loop's thread to end
   }
 
   /** Whether the client can still send. */
@@ -434,6 +461,14 @@ public final class MemcachedClient implements Closeable {
         throw io;
       }
       throw e;
+    }
+  }
+
+  /** As {@link RequestClient#request} refuses: on the loop, the reply could never be read. */
+  private void refuseOnLoop() {
+    if (loop.inLoop()) {
+      throw new IllegalStateException("a blocking call on the client's loop thread would wait for ever: use the"
+          + " *Async form and a stage");
     }
   }
 
