@@ -1,17 +1,19 @@
 package dev.parley.protocols.memcached;
 
-import dev.parley.runtime.BlockingConnection;
 import dev.parley.runtime.Bytes;
+import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.Conversation;
+import dev.parley.runtime.Correlation;
+import dev.parley.runtime.RequestClient;
+import dev.parley.runtime.RequestOptions;
+import dev.parley.runtime.nio.EventLoop;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,87 +23,114 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongFunction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A memcached client over one connection, binary protocol. Every command has an asynchronous
- * form, which pipelines (requests leave as they are made, several in one write when they queue up,
- * and replies are matched as they come), and a blocking form bounded by the client's timeout.
- * Each reply is matched to its request by its opaque, which must be the oldest request still
- * waiting (memcached answers in order); a quiet request passed over by a later reply succeeded
- * (a GetQ: missed). A reply out of that order, to no request or with another opcode is a protocol
- * error: every waiting request fails and the connection closes.
+ * form, which pipelines (requests leave as they are made, those made meanwhile in one write, and
+ * replies are matched as they come), and a blocking form bounded by the client's timeout. The
+ * runtime's {@link RequestClient} does the work, on an {@link EventLoop} of the client's own, and
+ * matches the replies on a key made of the request's opaque and its opcode: a reply that
+ * carries no key in flight (an opaque nobody waits for, or another opcode than its request's) is a
+ * protocol error, and every waiting request fails as the connection closes. A quiet request
+ * passed over by a later reply got no answer: a GetQ missed.
  *
  * <p>Outcomes: a get's miss is an empty {@code Optional}, a delete's or touch's miss is
  * {@code false}; any other refusal completes the future with (and the blocking form throws) a
  * {@link MemcachedException} carrying the status, such as 0x0002 for an Add over an existing key
  * or a CAS mismatch. Writes return the item's new cas. The futures complete on the client's
- * reader thread: chain slow work with the {@code *Async} methods of {@link CompletableFuture}.
- * All methods may be called from any thread. Keys are UTF-8, 1 to 250 bytes.
+ * loop thread, where a blocking call would wait for ever and is refused: chain slow work with the
+ * {@code *Async} methods of {@link CompletableFuture}. All methods may be called from any thread. Keys are UTF-8, 1 to 250 bytes. At most
+ * {@link #MAX_IN_FLIGHT} requests wait for replies at once (each key of a {@link #getMulti} is
+ * one); a call past it waits for a slot.
  */
 public final class MemcachedClient implements Closeable {
 
   /** The expiration of an increment or decrement that fails on an absent key instead of creating it. */
   public static final long NO_CREATE = MemcachedStore.NO_CREATE;
 
-  private final BlockingConnection<MemcachedResponseMessage, MemcachedRequestMessage> connection;
-  private final Duration timeout;
-  private final Thread reader;
-  private final Object lock = new Object();
-  /** Requests sent, in the order they were written, waiting for their replies; under lock. */
-  private final ArrayDeque<Pending<?>> pending = new ArrayDeque<>();
-  /** Requests made and not yet written; under lock. */
-  private List<MemcachedRequestMessage> unsent = new ArrayList<>();
-  /** Whether a thread is writing what is unsent; under lock. */
-  private boolean writing;
-  /** Why the client stopped, once it has; under lock. */
-  private IOException failure;
-  private long lastOpaque;
+  /** The most requests waiting for their replies at once. */
+  public static final int MAX_IN_FLIGHT = 1 << 16;
 
-  private MemcachedClient(BlockingConnection<MemcachedResponseMessage, MemcachedRequestMessage> connection,
-      Duration timeout, String name) {
-    this.connection = connection;
+  /**
+   * Opaques run over 23 bits, so that the key, {@code opaque << 8 | opcode}, is never negative:
+   * a reply whose opaque no request of ours carries gets the key -1, which matches none.
+   */
+  private static final int OPAQUE_MASK = (1 << 23) - 1;
+
+  private static final Correlation<MemcachedRequestMessage, MemcachedResponseMessage> BY_OPAQUE_AND_OPCODE =
+      Correlation.byIntKey(r -> key(r.opaque(), r.typeId()), r -> key(r.opaque(), r.typeId()));
+
+  /** The client's own loop: it reads, writes and completes the futures. */
+  private final EventLoop loop;
+  private final RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests;
+  private final Duration timeout;
+  private final AtomicInteger lastOpaque = new AtomicInteger();
+
+  private MemcachedClient(EventLoop loop, RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests,
+      Duration timeout) {
+    this.loop = loop;
+    this.requests = requests;
     this.timeout = timeout;
-    this.reader = new Thread(this::read, name);
-    this.reader.setDaemon(true);
   }
 
   /**
-   * Connects to a memcached server; {@code timeout} bounds the connect and each blocking call.
+   * Connects to a memcached server and waits for the reply to a No-op, so that a server that is
+   * not there fails here; {@code timeout} bounds that and each blocking call.
    */
   public static MemcachedClient connect(InetSocketAddress address, Duration timeout) throws IOException {
-    BlockingConnection<MemcachedResponseMessage, MemcachedRequestMessage> connection = BlockingConnection.connect(
-        address, Conversation.of(MemcachedResponseProtocol.INSTANCE, MemcachedRequestProtocol.INSTANCE), timeout);
-    MemcachedClient client = new MemcachedClient(connection, timeout, "memcached-client " + address);
-    client.reader.start();
+    EventLoop loop = EventLoop.start("memcached-client " + address);
+    RequestClient<MemcachedRequestMessage, MemcachedResponseMessage> requests;
+    try {
+      requests = RequestClient.connect(loop, address,
+          Conversation.of(MemcachedResponseProtocol.INSTANCE, MemcachedRequestProtocol.INSTANCE), BY_OPAQUE_AND_OPCODE,
+          ConnectionOptions.defaults(), RequestOptions.defaults().withMaxInFlight(MAX_IN_FLIGHT));
+    } catch (IOException | RuntimeException e) {
+      loop.close();
+      throw e;
+    }
+    requests.whenClosed().thenRun(loop::close); // the loop is the client's alone: it ends with the connection
+    MemcachedClient client = new MemcachedClient(loop, requests, timeout);
+    try {
+      client.request(new Command<>(new Noop(0, 0, client.nextOpaque(), 0), MemcachedClient::ok)); // connected
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
     return client;
+  }
+
+  /** The correlation key of a message with {@code opaque} and {@code opcode}; -1 for an opaque outside ours. */
+  private static int key(long opaque, int opcode) {
+    return (opaque & ~OPAQUE_MASK) != 0 ? -1 : (int) opaque << 8 | opcode;
+  }
+
+  private long nextOpaque() {
+    return lastOpaque.incrementAndGet() & OPAQUE_MASK;
   }
 
   // ---- get
 
   /** The item under {@code key}; empty on a miss. */
   public CompletableFuture<Optional<MemcachedItem>> getAsync(String key) {
-    Bytes k = key(key);
-    Pending<Optional<MemcachedItem>> get = new Pending<>(Get.TYPE_ID, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        GetResponse response = (GetResponse) r; // the opcode was checked: Get's response type
-        if (r.status() == MemcachedStatus.KEY_NOT_FOUND.code()) {
-          future.complete(Optional.empty());
-        } else {
-          future.complete(Optional.of(item(ok(r), response.extras(), response.value())));
-        }
-        return true;
-      }
-    };
-    return submit(get, opaque -> new Get(0, 0, opaque, 0, k));
+    return call(getCommand(key));
   }
 
   public Optional<MemcachedItem> get(String key) throws IOException {
-    return await(getAsync(key));
+    return request(getCommand(key));
+  }
+
+  private Command<Optional<MemcachedItem>> getCommand(String key) {
+    return new Command<>(new Get(0, 0, nextOpaque(), 0, key(key)), r -> {
+      if (r.status() == MemcachedStatus.KEY_NOT_FOUND.code()) {
+        return Optional.empty();
+      }
+      GetResponse hit = (GetResponse) ok(r); // the opcode is in the key: Get's response type
+      return Optional.of(item(hit, hit.extras(), hit.value()));
+    });
   }
 
   /**
@@ -109,49 +138,34 @@ public final class MemcachedClient implements Closeable {
    * gets no reply), then a No-op, whose reply says every GetQ before it has been answered.
    */
   public CompletableFuture<Map<String, MemcachedItem>> getMultiAsync(Collection<String> keys) {
-    Map<String, MemcachedItem> found = new LinkedHashMap<>(); // touched by the reader thread only
-    List<Pending<?>> batch = new ArrayList<>();
-    List<Bytes> encoded = new ArrayList<>();
-    for (String key : new LinkedHashSet<>(keys)) {
-      encoded.add(key(key));
-      batch.add(new Pending<Void>(GetQ.TYPE_ID, true) {
-        @Override
-        boolean reply(MemcachedResponseMessage r) throws IOException {
-          GetQResponse response = (GetQResponse) r;
-          found.put(key, item(ok(r), response.extras(), response.value()));
-          future.complete(null);
-          return true;
-        }
-      });
-    }
-    Pending<Map<String, MemcachedItem>> noop = new Pending<>(Noop.TYPE_ID, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        ok(r);
-        future.complete(found);
-        return true;
-      }
-    };
-    // A GetQ that fails (not a miss: a miss is silent) fails the batch.
-    for (Pending<?> getq : batch) {
-      getq.future.whenComplete((ok, error) -> {
-        if (error != null) {
-          noop.future.completeExceptionally(error);
-        }
-      });
-    }
-    batch.add(noop);
-    List<LongFunction<MemcachedRequestMessage>> requests = new ArrayList<>();
-    for (Bytes k : encoded) {
-      requests.add(opaque -> new GetQ(0, 0, opaque, 0, k));
-    }
-    requests.add(opaque -> new Noop(0, 0, opaque, 0));
-    submitAll(batch, requests);
-    return noop.future;
+    return getMultiAsync(keys, Duration.ZERO);
   }
 
   public Map<String, MemcachedItem> getMulti(Collection<String> keys) throws IOException {
-    return await(getMultiAsync(keys));
+    refuseOnLoop();
+    return await(getMultiAsync(keys, timeout));
+  }
+
+  private CompletableFuture<Map<String, MemcachedItem>> getMultiAsync(Collection<String> keys, Duration within) {
+    List<String> names = new ArrayList<>(new LinkedHashSet<>(keys));
+    List<Bytes> encoded = names.stream().map(MemcachedClient::key).toList(); // every key checked before any is sent
+    List<CompletableFuture<Optional<MemcachedResponseMessage>>> hits = new ArrayList<>(names.size());
+    for (Bytes k : encoded) {
+      hits.add(requests.callQuiet(new GetQ(0, 0, nextOpaque(), 0, k), within));
+    }
+    return read(requests.call(new Noop(0, 0, nextOpaque(), 0), within), noop -> {
+      ok(noop);
+      // The No-op's reply settled every GetQ before it: each has its hit, or is empty.
+      Map<String, MemcachedItem> found = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        Optional<MemcachedResponseMessage> hit = settled(hits.get(i));
+        if (hit.isPresent()) {
+          GetQResponse response = (GetQResponse) ok(hit.get()); // a GetQ that fails (a miss is silent) fails the batch
+          found.put(names.get(i), item(response, response.extras(), response.value()));
+        }
+      }
+      return found;
+    });
   }
 
   // ---- storage
@@ -162,76 +176,82 @@ public final class MemcachedClient implements Closeable {
   }
 
   public long set(String key, Bytes value, long flags, long expiration) throws IOException {
-    return await(setAsync(key, value, flags, expiration));
+    return cas(key, value, flags, expiration, 0);
   }
 
   /** Stores {@code value} only over the item whose cas is {@code cas}: else 0x0002 (another cas) or 0x0001 (none). */
   public CompletableFuture<Long> casAsync(String key, Bytes value, long flags, long expiration, long cas) {
-    return store(Set.TYPE_ID, key, flags, expiration, (opaque, extras, k) -> new Set(0, 0, opaque, cas, extras, k, value));
+    return call(casCommand(key, value, flags, expiration, cas));
   }
 
   public long cas(String key, Bytes value, long flags, long expiration, long cas) throws IOException {
-    return await(casAsync(key, value, flags, expiration, cas));
+    return request(casCommand(key, value, flags, expiration, cas));
+  }
+
+  private Command<Long> casCommand(String key, Bytes value, long flags, long expiration, long cas) {
+    return stored(new Set(0, 0, nextOpaque(), cas, new StorageExtras(flags, expiration), key(key), value));
   }
 
   /** Stores {@code value} only if {@code key} holds nothing: else 0x0002. */
   public CompletableFuture<Long> addAsync(String key, Bytes value, long flags, long expiration) {
-    return store(Add.TYPE_ID, key, flags, expiration, (opaque, extras, k) -> new Add(0, 0, opaque, 0, extras, k, value));
+    return call(addCommand(key, value, flags, expiration));
   }
 
   public long add(String key, Bytes value, long flags, long expiration) throws IOException {
-    return await(addAsync(key, value, flags, expiration));
+    return request(addCommand(key, value, flags, expiration));
+  }
+
+  private Command<Long> addCommand(String key, Bytes value, long flags, long expiration) {
+    return stored(new Add(0, 0, nextOpaque(), 0, new StorageExtras(flags, expiration), key(key), value));
   }
 
   /** Stores {@code value} only if {@code key} holds something: else 0x0001. */
   public CompletableFuture<Long> replaceAsync(String key, Bytes value, long flags, long expiration) {
-    return store(Replace.TYPE_ID, key, flags, expiration,
-        (opaque, extras, k) -> new Replace(0, 0, opaque, 0, extras, k, value));
+    return call(replaceCommand(key, value, flags, expiration));
   }
 
   public long replace(String key, Bytes value, long flags, long expiration) throws IOException {
-    return await(replaceAsync(key, value, flags, expiration));
+    return request(replaceCommand(key, value, flags, expiration));
+  }
+
+  private Command<Long> replaceCommand(String key, Bytes value, long flags, long expiration) {
+    return stored(new Replace(0, 0, nextOpaque(), 0, new StorageExtras(flags, expiration), key(key), value));
   }
 
   /** Appends {@code value} to what {@code key} holds: else 0x0005 (not stored). */
   public CompletableFuture<Long> appendAsync(String key, Bytes value) {
-    Bytes k = key(key);
-    return submit(casReply(Append.TYPE_ID), opaque -> new Append(0, 0, opaque, 0, k, value));
+    return call(stored(new Append(0, 0, nextOpaque(), 0, key(key), value)));
   }
 
   public long append(String key, Bytes value) throws IOException {
-    return await(appendAsync(key, value));
+    return request(stored(new Append(0, 0, nextOpaque(), 0, key(key), value)));
   }
 
   /** Prepends {@code value} to what {@code key} holds: else 0x0005 (not stored). */
   public CompletableFuture<Long> prependAsync(String key, Bytes value) {
-    Bytes k = key(key);
-    return submit(casReply(Prepend.TYPE_ID), opaque -> new Prepend(0, 0, opaque, 0, k, value));
+    return call(stored(new Prepend(0, 0, nextOpaque(), 0, key(key), value)));
   }
 
   public long prepend(String key, Bytes value) throws IOException {
-    return await(prependAsync(key, value));
+    return request(stored(new Prepend(0, 0, nextOpaque(), 0, key(key), value)));
   }
 
   /** Removes the item; false if there was none. */
   public CompletableFuture<Boolean> deleteAsync(String key) {
-    Bytes k = key(key);
-    return submit(found(Delete.TYPE_ID), opaque -> new Delete(0, 0, opaque, 0, k));
+    return call(found(new Delete(0, 0, nextOpaque(), 0, key(key))));
   }
 
   public boolean delete(String key) throws IOException {
-    return await(deleteAsync(key));
+    return request(found(new Delete(0, 0, nextOpaque(), 0, key(key))));
   }
 
   /** Sets the item's expiration; false if there is no item. */
   public CompletableFuture<Boolean> touchAsync(String key, long expiration) {
-    Bytes k = key(key);
-    TouchExtras extras = new TouchExtras(expiration);
-    return submit(found(Touch.TYPE_ID), opaque -> new Touch(0, 0, opaque, 0, extras, k));
+    return call(found(new Touch(0, 0, nextOpaque(), 0, new TouchExtras(expiration), key(key))));
   }
 
   public boolean touch(String key, long expiration) throws IOException {
-    return await(touchAsync(key, expiration));
+    return request(found(new Touch(0, 0, nextOpaque(), 0, new TouchExtras(expiration), key(key))));
   }
 
   // ---- counters
@@ -242,176 +262,131 @@ public final class MemcachedClient implements Closeable {
    * A value that is not a decimal number is 0x0006. The new value, unsigned.
    */
   public CompletableFuture<Long> incrementAsync(String key, long delta, long initial, long expiration) {
-    return count(Increment.TYPE_ID, key, new CounterExtras(delta, initial, expiration),
-        (opaque, extras, k) -> new Increment(0, 0, opaque, 0, extras, k));
+    return call(counted(new Increment(0, 0, nextOpaque(), 0, new CounterExtras(delta, initial, expiration), key(key))));
   }
 
   public long increment(String key, long delta, long initial, long expiration) throws IOException {
-    return await(incrementAsync(key, delta, initial, expiration));
+    return request(counted(new Increment(0, 0, nextOpaque(), 0, new CounterExtras(delta, initial, expiration), key(key))));
   }
 
   /** As {@link #incrementAsync}, subtracting, and stopping at 0. */
   public CompletableFuture<Long> decrementAsync(String key, long delta, long initial, long expiration) {
-    return count(Decrement.TYPE_ID, key, new CounterExtras(delta, initial, expiration),
-        (opaque, extras, k) -> new Decrement(0, 0, opaque, 0, extras, k));
+    return call(counted(new Decrement(0, 0, nextOpaque(), 0, new CounterExtras(delta, initial, expiration), key(key))));
   }
 
   public long decrement(String key, long delta, long initial, long expiration) throws IOException {
-    return await(decrementAsync(key, delta, initial, expiration));
+    return request(counted(new Decrement(0, 0, nextOpaque(), 0, new CounterExtras(delta, initial, expiration), key(key))));
   }
 
   // ---- the server
 
   /** The server's version. */
   public CompletableFuture<String> versionAsync() {
-    Pending<String> version = new Pending<>(Version.TYPE_ID, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        future.complete(((VersionResponse) ok(r)).version());
-        return true;
-      }
-    };
-    return submit(version, opaque -> new Version(0, 0, opaque, 0));
+    return call(versionCommand());
   }
 
   public String version() throws IOException {
-    return await(versionAsync());
+    return request(versionCommand());
+  }
+
+  private Command<String> versionCommand() {
+    return new Command<>(new Version(0, 0, nextOpaque(), 0), r -> ((VersionResponse) ok(r)).version());
   }
 
   /** The server's general statistics, by name, in the order it sent them. */
   public CompletableFuture<Map<String, String>> statsAsync() {
-    Map<String, String> stats = new LinkedHashMap<>();
-    Pending<Map<String, String>> stat = new Pending<>(Stat.TYPE_ID, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        StatResponse response = (StatResponse) ok(r);
-        if (response.name().isEmpty()) {
-          future.complete(stats); // the empty statistic ends the answer
-          return true;
-        }
-        stats.put(response.name(), response.value());
-        return false;
-      }
-    };
-    return submit(stat, opaque -> new Stat(0, 0, opaque, 0, ""));
+    return statsAsync(Duration.ZERO);
   }
 
   public Map<String, String> stats() throws IOException {
-    return await(statsAsync());
+    refuseOnLoop();
+    return await(statsAsync(timeout));
+  }
+
+  private CompletableFuture<Map<String, String>> statsAsync(Duration within) {
+    // The answer ends with the empty statistic, or with a refusal.
+    CompletableFuture<List<MemcachedResponseMessage>> answer = requests.callMany(new Stat(0, 0, nextOpaque(), 0, ""),
+        r -> r.status() != MemcachedStatus.NO_ERROR.code() || ((StatResponse) r).name().isEmpty(), within);
+    return read(answer, frames -> {
+      Map<String, String> stats = new LinkedHashMap<>();
+      for (MemcachedResponseMessage frame : frames) {
+        StatResponse stat = (StatResponse) ok(frame);
+        if (!stat.name().isEmpty()) {
+          stats.put(stat.name(), stat.value());
+        }
+      }
+      return stats;
+    });
   }
 
   /** Says goodbye: completes once the server has answered; the server then closes, and so does this client. */
   public CompletableFuture<Void> quitAsync() {
-    Pending<Void> quit = new Pending<>(Quit.TYPE_ID, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        ok(r);
-        future.complete(null);
-        return true;
-      }
-    };
-    return submit(quit, opaque -> new Quit(0, 0, opaque, 0));
+    return call(quitCommand());
   }
 
   public void quit() throws IOException {
-    await(quitAsync());
+    request(quitCommand());
     close();
   }
 
-  /** Closes the connection; requests still waiting fail. Idempotent. */
+  private Command<Void> quitCommand() {
+    return new Command<>(new Quit(0, 0, nextOpaque(), 0), r -> {
+      ok(r);
+      return null;
+    });
+  }
+
+  /**
+   * Closes the connection; requests still waiting fail. Returns once they have (but at once on
+   * the client's own thread, in a stage, where they fail as soon as the stage returns). Idempotent.
+   */
   @Override
   public void close() throws IOException {
-    stop(new IOException("the client was closed"));
+    requests.close();
+    loop.close(); // runs the close queued just before it, then waits for the loop's thread to end
   }
 
   /** Whether the client can still send. */
   public boolean isOpen() {
-    synchronized (lock) {
-      return failure == null;
-    }
+    return requests.isOpen();
   }
 
-  /** A request of one command from its opaque, its extras and its key: the command's record constructor. */
-  private interface Request<E> {
-    MemcachedRequestMessage make(long opaque, E extras, Bytes key);
+  // ---- replies
+
+  /** What a reply (or the frames of one) means to the caller: the command's outcome, or the refusal it says. */
+  private interface Reading<F, T> {
+    T read(F reply) throws IOException;
   }
 
-  private CompletableFuture<Long> store(int opcode, String key, long flags, long expiration,
-      Request<StorageExtras> request) {
-    StorageExtras extras = new StorageExtras(flags, expiration);
-    Bytes k = key(key);
-    return submit(casReply(opcode), opaque -> request.make(opaque, extras, k));
+  /** A request of one reply frame and what that reply means. */
+  private record Command<T>(MemcachedRequestMessage request, Reading<MemcachedResponseMessage, T> reading) {}
+
+  /** A write's command: its reply is the item's new cas, or the refusal. */
+  private static Command<Long> stored(MemcachedRequestMessage request) {
+    return new Command<>(request, r -> ok(r).cas());
   }
 
-  private CompletableFuture<Long> count(int opcode, String key, CounterExtras extras, Request<CounterExtras> request) {
-    Bytes k = key(key);
-    return submit(counterReply(opcode), opaque -> request.make(opaque, extras, k));
-  }
-
-  // ---- correlation
-
-  /** A request waiting for its reply: its opcode, whether it is quiet, and what its reply means. */
-  private abstract static class Pending<T> {
-    final int opcode;
-    final boolean quiet;
-    final CompletableFuture<T> future = new CompletableFuture<>();
-    long opaque;
-
-    Pending(int opcode, boolean quiet) {
-      this.opcode = opcode;
-      this.quiet = quiet;
-    }
-
-    /** A reply with this request's opaque and opcode; true when it is the last (a Stat has several). */
-    abstract boolean reply(MemcachedResponseMessage r) throws IOException;
-
-    /** A later request's reply came first: a quiet request succeeded, a GetQ missed. */
-    void passedOver() {
-      future.complete(null);
-    }
-  }
-
-  /** A write's reply: its cas, or the refusal. */
-  private static Pending<Long> casReply(int opcode) {
-    return new Pending<>(opcode, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        future.complete(ok(r).cas());
-        return true;
+  /** A command whose reply says whether the key was there: not found is false. */
+  private static Command<Boolean> found(MemcachedRequestMessage request) {
+    return new Command<>(request, r -> {
+      if (r.status() == MemcachedStatus.KEY_NOT_FOUND.code()) {
+        return false;
       }
-    };
+      ok(r);
+      return true;
+    });
   }
 
-  /** A reply that says whether the key was there: not found is false. */
-  private static Pending<Boolean> found(int opcode) {
-    return new Pending<>(opcode, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        if (r.status() == MemcachedStatus.KEY_NOT_FOUND.code()) {
-          future.complete(false);
-        } else {
-          ok(r);
-          future.complete(true);
-        }
-        return true;
+  /** A counter's command: its reply is the new value, 8 bytes. */
+  private static Command<Long> counted(MemcachedRequestMessage request) {
+    return new Command<>(request, r -> {
+      ok(r);
+      Bytes value = r instanceof IncrementResponse i ? i.value() : ((DecrementResponse) r).value();
+      if (value.size() != 8) {
+        throw new IOException("a counter's reply holds " + value.size() + " bytes, not 8");
       }
-    };
-  }
-
-  /** A counter's reply: the new value, 8 bytes. */
-  private static Pending<Long> counterReply(int opcode) {
-    return new Pending<>(opcode, false) {
-      @Override
-      boolean reply(MemcachedResponseMessage r) throws IOException {
-        ok(r);
-        Bytes value = r instanceof IncrementResponse i ? i.value() : ((DecrementResponse) r).value();
-        if (value.size() != 8) {
-          throw new IOException("a counter's reply holds " + value.size() + " bytes, not 8");
-        }
-        future.complete(value.asReadOnlyBuffer().getLong());
-        return true;
-      }
-    };
+      return value.asReadOnlyBuffer().getLong();
+    });
   }
 
   /** {@code r} if it is a success, else the refusal it says. */
@@ -440,142 +415,72 @@ public final class MemcachedClient implements Closeable {
     return Bytes.of(bytes);
   }
 
-  private <T> CompletableFuture<T> submit(Pending<T> request, LongFunction<MemcachedRequestMessage> message) {
-    submitAll(List.of(request), List.of(message));
-    return request.future;
+  // ---- calls
+
+  /** Sends the command; its future completes with what the reply means, on the reader thread. */
+  private <T> CompletableFuture<T> call(Command<T> command) {
+    return read(requests.call(command.request()), command.reading());
+  }
+
+  /** Sends the command and waits for its reply, within the client's timeout. */
+  private <T> T request(Command<T> command) throws IOException {
+    try {
+      return command.reading().read(requests.request(command.request(), timeout));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for a reply");
+    }
   }
 
   /**
-   * Sends the requests, each built with its opaque, in this order and with nothing between them.
-   * Whoever finds no write under way writes what is unsent, in batches, until nothing is left;
-   * the others return at once. The queue of waiting requests is in the order of the wire.
+   * A future of what {@code reply} means once it comes. Its failure is the reading's exception
+   * itself (a {@link MemcachedException}, say), not wrapped, as a caller of {@code whenComplete} sees it.
    */
-  private void submitAll(List<? extends Pending<?>> requests,
-      List<LongFunction<MemcachedRequestMessage>> messages) {
-    synchronized (lock) {
+  private static <F, T> CompletableFuture<T> read(CompletableFuture<F> reply, Reading<? super F, T> reading) {
+    CompletableFuture<T> outcome = new CompletableFuture<>();
+    reply.whenComplete((r, failure) -> {
       if (failure != null) {
-        IOException failed = new IOException("the client is closed: " + failure.getMessage(), failure);
-        requests.forEach(p -> p.future.completeExceptionally(failed));
+        outcome.completeExceptionally(failure);
         return;
-      }
-      for (int i = 0; i < requests.size(); i++) {
-        Pending<?> request = requests.get(i);
-        request.opaque = lastOpaque = (lastOpaque + 1) & 0xFFFF_FFFFL;
-        unsent.add(messages.get(i).apply(request.opaque));
-        pending.add(request);
-      }
-      if (writing) {
-        return;
-      }
-      writing = true;
-    }
-    while (true) {
-      List<MemcachedRequestMessage> batch;
-      synchronized (lock) {
-        if (unsent.isEmpty() || failure != null) {
-          writing = false;
-          return;
-        }
-        batch = unsent;
-        unsent = new ArrayList<>();
       }
       try {
-        connection.sendAll(batch);
+        outcome.complete(reading.read(r));
       } catch (IOException | RuntimeException e) {
-        synchronized (lock) {
-          writing = false;
-        }
-        stop(e instanceof IOException io ? io : new IOException("a request did not encode", e));
-        return;
+        outcome.completeExceptionally(e);
       }
+    });
+    return outcome;
+  }
+
+  /** A quiet request's outcome, which a later reply has settled; its failure thrown as it was. */
+  private static <T> T settled(CompletableFuture<T> quiet) throws IOException {
+    try {
+      return quiet.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
     }
   }
 
-  /** The reader thread: each reply to its request, until the connection ends. */
-  private void read() {
-    IOException end;
-    try {
-      while (true) {
-        Optional<MemcachedResponseMessage> reply = connection.receive();
-        if (reply.isEmpty()) {
-          end = new IOException("the server closed the connection");
-          break;
-        }
-        dispatch(reply.get());
-      }
-    } catch (IOException e) {
-      end = e;
-    }
-    stop(end);
-  }
-
-  private void dispatch(MemcachedResponseMessage r) throws IOException {
-    List<Pending<?>> passed = new ArrayList<>(0);
-    Pending<?> request;
-    boolean last;
-    synchronized (lock) {
-      while (true) {
-        request = pending.peek();
-        if (request == null) {
-          throw new IOException(String.format("a reply with opaque 0x%08x to no request waiting", r.opaque()));
-        }
-        if (request.opaque == r.opaque()) {
-          break;
-        }
-        if (!request.quiet) {
-          throw new IOException(String.format("a reply with opaque 0x%08x while the request with opaque 0x%08x "
-              + "(opcode 0x%02x), sent before it, waits for its own", r.opaque(), request.opaque, request.opcode));
-        }
-        passed.add(pending.poll());
-      }
-      if (r.typeId() != request.opcode) {
-        throw new IOException(String.format("a reply with opcode 0x%02x to the request with opcode 0x%02x (opaque 0x%08x)",
-            r.typeId(), request.opcode, r.opaque()));
-      }
-    }
-    for (Pending<?> quiet : passed) {
-      quiet.passedOver();
-    }
-    try {
-      last = request.reply(r);
-    } catch (MemcachedException refused) {
-      request.future.completeExceptionally(refused);
-      last = true;
-    }
-    if (last) {
-      synchronized (lock) {
-        pending.remove(request);
-      }
+  /** As {@link RequestClient#request} refuses: on the loop, the reply could never be read. */
+  private void refuseOnLoop() {
+    if (loop.inLoop()) {
+      throw new IllegalStateException("a blocking call on the client's loop thread would wait for ever: use the"
+          + " *Async form and a stage");
     }
   }
 
-  /** Stops the client: the connection closes and every waiting request fails with {@code why}. */
-  private void stop(IOException why) {
-    List<Pending<?>> failed;
-    synchronized (lock) {
-      if (failure == null) {
-        failure = why;
-      }
-      failed = new ArrayList<>(pending);
-      pending.clear();
-      unsent.clear();
-    }
+  /** The future's outcome, which its own timeout bounds; its failure as thrown. */
+  private static <T> T await(CompletableFuture<T> future) throws IOException {
     try {
-      connection.close();
-    } catch (IOException e) {
-      why.addSuppressed(e);
-    }
-    for (Pending<?> request : failed) {
-      request.future.completeExceptionally(why);
-    }
-  }
-
-  /** The future's value within the client's timeout; its failure as thrown. */
-  private <T> T await(CompletableFuture<T> future) throws IOException {
-    try {
-      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return future.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof TimeoutException) {
+        throw (SocketTimeoutException) new SocketTimeoutException(cause.getMessage()).initCause(cause);
+      }
       if (cause instanceof IOException io) {
         throw io;
       }
@@ -583,8 +488,6 @@ public final class MemcachedClient implements Closeable {
         throw runtime;
       }
       throw new IOException(cause);
-    } catch (TimeoutException e) {
-      throw new SocketTimeoutException("no reply within " + timeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted waiting for a reply");
