@@ -119,9 +119,10 @@ class BlockingHandlerTest {
     }
     assertEquals("open", next());
     assertEquals("close PROTOCOL_ERROR after 0 FrameTooLongException", next());
+    // Each server thread reports after its handler heard the close, so the two may come in either order.
     Loopback.waitFor(() -> reports.size() == 2);
-    assertEquals(IllegalStateException.class, reports.get(0).getCause().getClass(), "" + reports);
-    assertTrue(reports.get(1) instanceof FrameTooLongException, "" + reports);
+    assertTrue(reports.stream().anyMatch(r -> r.getCause() instanceof IllegalStateException), "" + reports);
+    assertTrue(reports.stream().anyMatch(r -> r instanceof FrameTooLongException), "" + reports);
   }
 
   @Test
