@@ -2,10 +2,10 @@ package dev.parley.protocols.modbus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.runtime.Bytes;
+import dev.parley.protocols.StreamCutter;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,30 +98,7 @@ class ModbusPropertyTest {
     for (M m : messages) {
       out.writeBytes(ModbusFramesTest.encode(protocol, m));
     }
-    byte[] stream = out.toByteArray();
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int strategy = rnd.nextInt(3);
-    FrameReader reader = new FrameReader(protocol.frameFormat(), 8 + rnd.nextInt(200));
-    List<M> read = new ArrayList<>();
-    for (int at = 0; at < stream.length; ) {
-      int chunk = Math.min(stream.length - at, switch (strategy) {
-        case 0 -> 1;
-        case 1 -> 1 + rnd.nextInt(40);
-        default -> stream.length;
-      });
-      ByteBuffer piece = ByteBuffer.wrap(stream, at, chunk);
-      for (int rounds = 0; piece.hasRemaining(); rounds++) {
-        assertTrue(rounds <= piece.capacity(), "the reader makes progress");
-        reader.feed(piece);
-        for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
-          read.add(protocol.decode(frame));
-        }
-      }
-      at += chunk;
-    }
-    reader.endOfStream();
-    assertNull(reader.nextFrame());
-    return read;
+    return StreamCutter.cut(protocol, out.toByteArray(), seed, 8); // 8: the header up to the function code
   }
 
   @Test

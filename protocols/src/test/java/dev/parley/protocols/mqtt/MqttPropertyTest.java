@@ -2,11 +2,10 @@ package dev.parley.protocols.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.runtime.Bytes;
-import dev.parley.runtime.FrameReader;
+import dev.parley.protocols.StreamCutter;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.testing.Property;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -124,29 +122,9 @@ class MqttPropertyTest {
     });
   }
 
-  /**
-   * Feeds {@code stream} to a frame reader in pieces of one byte, of up to 20 bytes, or whole,
-   * as {@code seed} chooses, and decodes each frame the reader cuts.
-   */
+  /** {@code stream} cut as {@code seed} chooses, each frame decoded. */
   static List<MqttMessage> split(byte[] stream, long seed) throws ProtocolException {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int pieces = rnd.nextInt(3);
-    FrameReader reader = new FrameReader(MQTT.frameFormat(), 5 + rnd.nextInt(64));
-    List<MqttMessage> out = new ArrayList<>();
-    for (int at = 0; at < stream.length; ) {
-      int n = Math.min(stream.length - at, pieces == 0 ? 1 : pieces == 1 ? 1 + rnd.nextInt(20) : stream.length);
-      ByteBuffer piece = ByteBuffer.wrap(stream, at, n);
-      while (piece.hasRemaining()) {
-        reader.feed(piece);
-        for (ByteBuffer frame; (frame = reader.nextFrame()) != null; ) {
-          out.add(MQTT.decode(frame));
-        }
-      }
-      at += n;
-    }
-    reader.endOfStream();
-    assertNull(reader.nextFrame());
-    return out;
+    return StreamCutter.cut(MQTT, stream, seed, 5); // 5: the fixed header with its longest remaining length
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.parley.protocols.pg.sasl.PgSaslResponseGenerators;
 import dev.parley.protocols.pg.sasl.PgSaslResponseProtocol;
 import dev.parley.protocols.pg.startup.PgStartupGenerators;
 import dev.parley.protocols.pg.startup.PgStartupProtocol;
+import dev.parley.protocols.StreamCutter;
 import dev.parley.runtime.FrameReader;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.Protocol;
@@ -134,24 +135,7 @@ class PgPropertyTest {
       SplittableRandom rnd = new SplittableRandom((Long) value[1]);
       ByteArrayOutputStream stream = new ByteArrayOutputStream();
       messages.forEach(m -> stream.writeBytes(s.frame().apply(m)));
-      byte[] bytes = stream.toByteArray();
-      // one byte at a time, in chunks of up to 97 bytes, or all at once, into a reader that starts small
-      int strategy = rnd.nextInt(3);
-      FrameReader reader = new FrameReader(s.protocol().frameFormat(), 8 + rnd.nextInt(64)); // 8: the largest header
-      List<M> read = new ArrayList<>();
-      for (int at = 0; at < bytes.length; ) {
-        int chunk = strategy == 0 ? 1 : strategy == 1 ? 1 + rnd.nextInt(97) : bytes.length - at;
-        ByteBuffer piece = ByteBuffer.wrap(bytes, at, Math.min(chunk, bytes.length - at));
-        at += piece.remaining();
-        for (int rounds = 0; piece.hasRemaining(); rounds++) {
-          assertTrue(rounds <= piece.capacity(), "the reader makes progress");
-          reader.feed(piece);
-          for (ByteBuffer frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
-            read.add(s.protocol().decode(frame));
-          }
-        }
-      }
-      reader.endOfStream();
+      List<M> read = StreamCutter.cut(s.protocol(), stream.toByteArray(), rnd.nextLong(), 8); // 8: the largest header
       assertEquals(messages, read);
     });
   }
