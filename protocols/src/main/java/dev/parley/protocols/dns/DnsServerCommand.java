@@ -1,11 +1,11 @@
 package dev.parley.protocols.dns;
 
+import dev.parley.protocols.Serving;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,16 +52,10 @@ public final class DnsServerCommand implements Callable<Integer> {
       return 1;
     }
     DnsServer server = DnsServer.builder(zone).start(new InetSocketAddress(bind, port));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close(Duration.ofSeconds(1));
-      stopped.countDown();
-    }, "dns-server-shutdown"));
     InetSocketAddress address = server.address();
     out.printf("dns-server listening on %s:%d (TCP), zone %s, %d records%n", address.getHostString(),
         address.getPort(), zone.apex(), zone.records().size());
     out.flush();
-    stopped.await(); // the shutdown hook ends the wait; the JVM then exits with the signal's status
-    return 0;
+    return Serving.untilTerminated("dns-server", () -> server.close(Duration.ofSeconds(1)));
   }
 }

@@ -1,10 +1,10 @@
 package dev.parley.protocols.memcached;
 
+import dev.parley.protocols.Serving;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,16 +47,9 @@ public final class MemcachedServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     MemcachedServer server = MemcachedServer.builder().maxBytes(memoryMib << 20)
         .start(new InetSocketAddress(bind, port));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      server.close(Duration.ofSeconds(drainSeconds));
-      stopped.countDown();
-    }, "memcached-server-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     InetSocketAddress address = server.address();
     out.printf("memcached-server listening on %s:%d (binary protocol)%n", address.getHostString(), address.getPort());
     out.flush();
-    stopped.await(); // the shutdown hook ends the wait; the JVM then exits with the signal's status
-    return 0;
+    return Serving.untilTerminated("memcached-server", () -> server.close(Duration.ofSeconds(drainSeconds)));
   }
 }

@@ -1,8 +1,8 @@
 package dev.parley.protocols.modbus;
 
+import dev.parley.protocols.Serving;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,16 +43,10 @@ public final class ModbusServerCommand implements Callable<Integer> {
       }
     }
     ModbusServer server = ModbusServer.start(new InetSocketAddress(bind, port), coils, registers);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "modbus-server-stop"));
     InetSocketAddress at = server.address();
     spec.commandLine().getOut().printf("modbus-server listening on %s:%d (%d coils, %d registers)%n",
         at.getAddress().getHostAddress(), at.getPort(), coils, registers);
     spec.commandLine().getOut().flush();
-    stopped.await();
-    return 0;
+    return Serving.untilTerminated("modbus-server", server::close);
   }
 }

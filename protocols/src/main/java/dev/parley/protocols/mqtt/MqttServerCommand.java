@@ -1,8 +1,8 @@
 package dev.parley.protocols.mqtt;
 
+import dev.parley.protocols.Serving;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,15 +25,9 @@ public final class MqttServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MqttBroker broker = MqttBroker.start(new InetSocketAddress(bind, port));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      broker.close();
-      stopped.countDown();
-    }, "mqtt-server-stop"));
     InetSocketAddress at = broker.address();
     System.out.println("mqtt-server listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
     System.out.flush();
-    stopped.await();
-    return 0;
+    return Serving.untilTerminated("mqtt-server", broker::close);
   }
 }

@@ -1,10 +1,10 @@
 package dev.parley.protocols.pg;
 
+import dev.parley.protocols.Serving;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,18 +54,14 @@ public final class PgServerCommand implements Callable<Integer> {
       return 2;
     }
     PgServer server = PgServer.start(new InetSocketAddress(bind, port), auth);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close(Duration.ofSeconds(2)); // stop accepting, let replies already queued leave
-      out.println("pg-server: stopped");
-      out.flush();
-      stopped.countDown();
-    }, "pg-server-stop"));
     out.println("pg-server: listening on " + server.address().getAddress().getHostAddress() + ":"
         + server.address().getPort() + " (" + auth.method().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
         + ")");
     out.flush();
-    stopped.await(); // until the shutdown hook has closed the server
-    return 0;
+    return Serving.untilTerminated("pg-server", () -> {
+      server.close(Duration.ofSeconds(2)); // stop accepting, let replies already queued leave
+      out.println("pg-server: stopped");
+      out.flush();
+    });
   }
 }
