@@ -59,14 +59,13 @@ public final class BlockingConnection<I, O> implements Closeable {
   private static final int WRITE_CHUNK = 64 * 1024;
 
   // Not final: a phase change replaces them, between two frames, holding both locks.
-  private Protocol<I> receives;
-  private Protocol<O> sends;
+  private volatile Conversation<I, O> conversation;
   private final InputStream in;
   private final OutputStream out;
   private final Socket socket;
   private final Closeable resource;
   private final FrameReader reader;
-  private FrameWriter<O> writer;
+  private final FrameWriter<O> writer;
   private final Object readLock = new Object();
   private final Object writeLock = new Object();
   private volatile boolean closed;
@@ -88,14 +87,13 @@ public final class BlockingConnection<I, O> implements Closeable {
   private BlockingConnection(Conversation<I, O> conversation, InputStream in, OutputStream out, Socket socket,
       Closeable resource) {
     Objects.requireNonNull(conversation, "conversation");
-    this.receives = conversation.receives();
-    this.sends = conversation.sends();
+    this.conversation = conversation;
     this.in = in;
     this.out = out;
     this.socket = socket;
     this.resource = resource;
-    this.reader = new FrameReader(receives.frameFormat());
-    this.writer = new FrameWriter<>(sends);
+    this.reader = new FrameReader(conversation.receives().frameFormat());
+    this.writer = new FrameWriter<>(conversation.sends());
   }
 
   /** A connection over a connected socket, which it now owns; 30 s frame and write timeouts. */
@@ -178,11 +176,7 @@ public final class BlockingConnection<I, O> implements Closeable {
 
   /** What the connection receives and sends now. */
   public Conversation<I, O> conversation() {
-    synchronized (readLock) {
-      synchronized (writeLock) {
-        return new Conversation<>(receives, sends);
-      }
-    }
+    return conversation;
   }
 
   /**
@@ -203,9 +197,8 @@ public final class BlockingConnection<I, O> implements Closeable {
     synchronized (readLock) {
       synchronized (writeLock) {
         reader.reformat(next.receives().frameFormat());
-        switched.receives = next.receives();
-        switched.sends = next.sends();
-        switched.writer = writer.reframe(next.sends());
+        writer.reframe(next.sends()); // the same writer, as the same connection is
+        switched.conversation = next;
       }
     }
     return switched;
@@ -444,7 +437,7 @@ public final class BlockingConnection<I, O> implements Closeable {
   /** The message in {@code body}; a decoder's own failure counts as a frame that does not decode. */
   private I decode(ByteBuffer body) throws ProtocolException {
     try {
-      return receives.decode(body);
+      return conversation.receives().decode(body);
     } catch (RuntimeException e) {
       throw MalformedFrameException.decoderFailed(e);
     }

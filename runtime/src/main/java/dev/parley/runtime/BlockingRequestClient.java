@@ -80,7 +80,7 @@ final class BlockingRequestClient<Q, R> extends RequestClient<Q, R> {
         }
       }
     } catch (IOException e) {
-      reason = HandlerSession.reasonFor(e);
+      reason = CloseReason.ofRead(e);
       cause = e;
     } catch (RuntimeException e) {
       reason = CloseReason.HANDLER_ERROR; // a key function or a last-frame predicate threw

@@ -29,5 +29,25 @@ public enum CloseReason {
   /** The runtime could not serve the connection, such as for an {@link OutOfMemoryError}. */
   ERROR,
   /** The event loop stopped, or the server closed. */
-  STOPPED
+  STOPPED;
+
+  /**
+   * Why a connection read on a thread ended, from what its read threw: a {@link BlockingServer}'s
+   * handler and a request client's reader hear the same reasons the event loop gives.
+   */
+  static CloseReason ofRead(Exception e) {
+    if (e instanceof ProtocolException) {
+      return PROTOCOL_ERROR;
+    }
+    if (e instanceof FrameTimeoutException) {
+      return FRAME_TIMEOUT;
+    }
+    if (e instanceof WriteTimeoutException) {
+      return WRITE_TIMEOUT;
+    }
+    if (e instanceof java.net.SocketTimeoutException) {
+      return IDLE_TIMEOUT; // the idle timeout is each read's on a thread
+    }
+    return IO_ERROR;
+  }
 }

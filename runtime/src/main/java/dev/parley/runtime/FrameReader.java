@@ -110,12 +110,11 @@ public final class FrameReader {
    * bytes while no frame needs more.
    */
   public FrameReader(FrameFormat format, int bufferSize) {
-    if (!format.hasHeader() && bufferSize < format.lengthSize()) {
-      throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the length prefix");
-    }
-    if (format.hasHeader() && bufferSize < Math.max(1, format.sizeKnownAfter())) {
-      throw new IllegalArgumentException("bufferSize " + bufferSize + " is smaller than the "
-          + Math.max(1, format.sizeKnownAfter()) + " bytes of a header that give a frame's size");
+    if (bufferSize < sizeBytes(format)) {
+      throw new IllegalArgumentException(format.hasHeader()
+          ? "bufferSize " + bufferSize + " is smaller than the " + sizeBytes(format)
+              + " bytes of a header that give a frame's size"
+          : "bufferSize " + bufferSize + " is smaller than the length prefix");
     }
     adopt(format);
     this.maxReadSize = bufferSize;
@@ -138,12 +137,17 @@ public final class FrameReader {
    *     this reader's buffer may hold
    */
   public void reformat(FrameFormat next) {
-    if (next.hasHeader() ? maxReadSize < Math.max(1, next.sizeKnownAfter()) : maxReadSize < next.lengthSize()) {
+    if (maxReadSize < sizeBytes(next)) {
       throw new IllegalArgumentException("the read buffer of " + maxReadSize + " bytes cannot hold the bytes that"
           + " give a frame's size in " + next);
     }
     adopt(next);
     bodyLength = -1; // a length read under the old layout means nothing under the new one
+  }
+
+  /** The bytes at a frame's front that give its size: the prefix, or the header up to what sizes it. */
+  private static int sizeBytes(FrameFormat format) {
+    return format.hasHeader() ? Math.max(1, format.sizeKnownAfter()) : format.lengthSize();
   }
 
   private void adopt(FrameFormat next) {

@@ -2,7 +2,6 @@ package dev.parley.runtime;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -60,7 +59,7 @@ final class HandlerSession<I, O> implements Connection<I, O> {
       if (closedHere) {
         reason = CloseReason.CLOSED;
       } else {
-        reason = reasonFor(e);
+        reason = CloseReason.ofRead(e);
         cause = e;
       }
     } catch (Error e) {
@@ -79,23 +78,6 @@ final class HandlerSession<I, O> implements Connection<I, O> {
       // The server's error hook hears it, as it hears a session's failure.
       throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
     }
-  }
-
-  /** Why a connection served on a thread ended, from what its read threw; a request client's reader says the same. */
-  static CloseReason reasonFor(Exception e) {
-    if (e instanceof ProtocolException) {
-      return CloseReason.PROTOCOL_ERROR;
-    }
-    if (e instanceof FrameTimeoutException) {
-      return CloseReason.FRAME_TIMEOUT;
-    }
-    if (e instanceof WriteTimeoutException) {
-      return CloseReason.WRITE_TIMEOUT;
-    }
-    if (e instanceof SocketTimeoutException) {
-      return CloseReason.IDLE_TIMEOUT; // the idle timeout is each read's on a thread
-    }
-    return CloseReason.IO_ERROR;
   }
 
   /** A handler's exception, carried out of the receive loop so that it is told from the connection's own. */

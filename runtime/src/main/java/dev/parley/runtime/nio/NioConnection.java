@@ -9,7 +9,6 @@ import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.Handler;
 import dev.parley.runtime.MalformedFrameException;
-import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.WriteTimeoutException;
 import java.io.IOException;
@@ -58,12 +57,11 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** The socket, or null for a connection over another {@link Endpoint}. */
   private final SocketChannel channel;
   // Not final: a phase change replaces them between two frames, on the loop's thread.
-  private Protocol<I> receives;
-  private Protocol<O> sends;
+  private Conversation<I, O> conversation;
   private Handler<I, O> handler;
   private final ConnectionOptions options;
   private final FrameReader reader;
-  private FrameWriter<O> writer;
+  private final FrameWriter<O> writer;
   private final boolean accepted;
   /** What is read and written, once the connection is open. */
   private Endpoint endpoint;
@@ -104,23 +102,22 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       ConnectionOptions options, EventLoop.Acceptor<?, ?> origin, boolean accepted) {
     this.loop = loop;
     this.channel = channel;
-    this.receives = conversation.receives();
-    this.sends = conversation.sends();
+    this.conversation = conversation;
     this.handler = Objects.requireNonNull(handler, "handler");
     this.options = options;
     this.origin = origin;
     this.accepted = accepted;
-    this.reader = new FrameReader(receives.frameFormat());
-    long largestFrame = sends.frameFormat().largestFrameSize();
+    this.reader = new FrameReader(conversation.receives().frameFormat());
+    long largestFrame = conversation.sends().frameFormat().largestFrameSize();
     int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
-    this.writer = new FrameWriter<>(sends, maxPending);
+    this.writer = new FrameWriter<>(conversation.sends(), maxPending);
     this.lastReceived = loop.now();
     this.lastActive = lastReceived;
   }
 
   @Override
   public Conversation<I, O> conversation() {
-    return new Conversation<>(receives, sends);
+    return conversation;
   }
 
   /**
@@ -141,9 +138,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     NioConnection<J, P> switched = (NioConnection<J, P>) (NioConnection<?, ?>) this;
     reader.reformat(next.receives().frameFormat());
-    switched.receives = next.receives();
-    switched.sends = next.sends();
-    switched.writer = writer.reframe(next.sends());
+    writer.reframe(next.sends()); // the same writer, as the same connection is
+    switched.conversation = next;
     switched.handler = handler;
     return switched;
   }
@@ -328,7 +324,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       frameDeadline = 0;
       I message;
       try {
-        message = receives.decode(body);
+        message = conversation.receives().decode(body);
       } catch (RuntimeException e) {
         throw MalformedFrameException.decoderFailed(e);
       }
