@@ -1,6 +1,5 @@
 package dev.parley.protocols.dns;
 
-import dev.parley.runtime.Bytes;
 import dev.parley.runtime.MalformedFrameException;
 
 /**
@@ -32,8 +31,7 @@ sealed interface DnsRequest {
   /**
    * A message of at least a header whose sections do not decode.
    *
-   * @param message the bytes of the message, after the frame's length
    * @param problem why it does not decode
    */
-  record Unparsed(int id, DnsFlags flags, Bytes message, MalformedFrameException problem) implements DnsRequest {}
+  record Unparsed(int id, DnsFlags flags, MalformedFrameException problem) implements DnsRequest {}
 }

@@ -1,6 +1,5 @@
 package dev.parley.protocols.dns;
 
-import dev.parley.runtime.Bytes;
 import dev.parley.runtime.FrameFormat;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.Protocol;
@@ -30,23 +29,15 @@ final class DnsRequestProtocol implements Protocol<DnsRequest> {
     return DnsProtocol.INSTANCE.frameFormat();
   }
 
+  /** Not written: a server reads requests and writes {@link Message}s. */
   @Override
   public int encodedSize(DnsRequest request) {
-    if (request instanceof DnsRequest.Parsed parsed) {
-      return DnsProtocol.INSTANCE.encodedSize(parsed.message());
-    }
-    return LENGTH_SIZE + ((DnsRequest.Unparsed) request).message().size();
+    throw new UnsupportedOperationException("DnsRequestProtocol only reads; answers are written as DnsProtocol's Messages");
   }
 
   @Override
   public void encode(DnsRequest request, ByteBuffer out) {
-    if (request instanceof DnsRequest.Parsed parsed) {
-      DnsProtocol.INSTANCE.encode(parsed.message(), out);
-    } else {
-      Bytes message = ((DnsRequest.Unparsed) request).message();
-      out.put((byte) (message.size() >> 8)).put((byte) message.size());
-      message.writeTo(out);
-    }
+    throw new UnsupportedOperationException("DnsRequestProtocol only reads; answers are written as DnsProtocol's Messages");
   }
 
   @Override
@@ -60,8 +51,8 @@ final class DnsRequestProtocol implements Protocol<DnsRequest> {
       }
       int id = (frame.get(start + LENGTH_SIZE) & 0xFF) << 8 | (frame.get(start + LENGTH_SIZE + 1) & 0xFF);
       DnsFlags flags = DnsFlags.decode(frame.duplicate().position(start + LENGTH_SIZE + 2));
-      Bytes message = Bytes.read(frame.position(start + LENGTH_SIZE), frame.limit() - start - LENGTH_SIZE);
-      return new DnsRequest.Unparsed(id, flags, message, problem);
+      frame.position(frame.limit());
+      return new DnsRequest.Unparsed(id, flags, problem);
     }
   }
 }

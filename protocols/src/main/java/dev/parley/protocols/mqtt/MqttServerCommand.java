@@ -4,7 +4,9 @@ import dev.parley.protocols.Serving;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mqtt-server}: the {@link MqttBroker} from the command line, until SIGTERM (or Ctrl-C),
@@ -22,12 +24,16 @@ public final class MqttServerCommand implements Callable<Integer> {
   @Option(names = "--bind", paramLabel = "ADDR", description = "the address to listen on (default: ${DEFAULT-VALUE})")
   String bind = "127.0.0.1";
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     MqttBroker broker = MqttBroker.start(new InetSocketAddress(bind, port));
     InetSocketAddress at = broker.address();
-    System.out.println("mqtt-server listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
-    System.out.flush();
+    spec.commandLine().getOut().println("mqtt-server listening on " + at.getAddress().getHostAddress() + ":"
+        + at.getPort());
+    spec.commandLine().getOut().flush();
     return Serving.untilTerminated("mqtt-server", broker::close);
   }
 }
