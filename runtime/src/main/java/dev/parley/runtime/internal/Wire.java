@@ -315,9 +315,7 @@ public final class Wire {
    * value of 64 bits comes back in a long's bits.
    */
   public static long uvarint(ByteBuffer in, int maxBytes, String field) throws MalformedFrameException {
-    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
-      throw new IllegalArgumentException("maxBytes " + maxBytes);
-    }
+    checkMaxBytes(maxBytes);
     int at = in.position();
     int end = in.limit();
     long value = 0;
@@ -846,9 +844,7 @@ public final class Wire {
 
   /** {@link #checkUvarint(long, int, String)} for element {@code index} of list {@code field}. */
   public static long checkUvarint(long value, int maxBytes, String field, int index) {
-    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
-      throw new IllegalArgumentException("maxBytes " + maxBytes);
-    }
+    checkMaxBytes(maxBytes);
     if (maxBytes < MAX_VARINT_BYTES && value < 0) {
       // Below ten bytes no value has bit 63 set: a negative value is one, not a large unsigned one.
       throw new IllegalArgumentException(label(field, index) + " is " + value + ", outside what a " + maxBytes
@@ -872,9 +868,7 @@ public final class Wire {
 
   /** {@link #checkZigzag(long, int, String)} for element {@code index} of list {@code field}. */
   public static long checkZigzag(long value, int maxBytes, String field, int index) {
-    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
-      throw new IllegalArgumentException("maxBytes " + maxBytes);
-    }
+    checkMaxBytes(maxBytes);
     if (maxBytes < MAX_VARINT_BYTES && zigzag(value) >>> 7 * maxBytes != 0) {
       long bound = 1L << 7 * maxBytes - 1;
       throw new IllegalArgumentException(label(field, index) + " is " + value + ", outside what a " + maxBytes
@@ -962,9 +956,7 @@ public final class Wire {
 
   /** The largest length or count a varint of {@code maxBytes} bytes holds, at most a Java array's. */
   private static long varintMax(int maxBytes) {
-    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
-      throw new IllegalArgumentException("maxBytes " + maxBytes);
-    }
+    checkMaxBytes(maxBytes);
     return maxBytes >= 5 ? Integer.MAX_VALUE : (1L << 7 * maxBytes) - 1;
   }
 
@@ -1083,5 +1075,12 @@ public final class Wire {
   /** Checks element {@code index} of list {@code field} with its codec, named {@code field[index]}. */
   public static <T> void checkExtern(dev.parley.runtime.ExternCodec<T> codec, T value, String field, int index) {
     codec.check(value, label(field, index));
+  }
+
+  /** A varint's most bytes, as a schema may give it: 1 to {@link #MAX_VARINT_BYTES}. */
+  private static void checkMaxBytes(int maxBytes) {
+    if (maxBytes < 1 || maxBytes > MAX_VARINT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
   }
 }
