@@ -1,5 +1,6 @@
 package dev.parley.runtime;
 
+import dev.parley.runtime.internal.TlsChannel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,9 +61,16 @@ public final class BlockingConnection<I, O> implements Closeable {
 
   // Not final: a phase change replaces them, between two frames, holding both locks.
   private volatile Conversation<I, O> conversation;
-  private final InputStream in;
-  private final OutputStream out;
+  // Not final: starting TLS replaces them with the TLS channel's, holding both locks.
+  private InputStream in;
+  private OutputStream out;
   private final Socket socket;
+  /** The TLS records the connection's bytes travel in, once TLS has started; null for plaintext. */
+  private volatile TlsChannel tls;
+  /** The socket's own streams, under TLS if it starts; null for a connection over streams. */
+  private SocketBytes socketBytes;
+  /** The name a client connected to, for TLS to verify; null when it connected to an address. */
+  private String peerHost;
   private final Closeable resource;
   private final FrameReader reader;
   private final FrameWriter<O> writer;
@@ -107,6 +115,7 @@ public final class BlockingConnection<I, O> implements Closeable {
     socket.setTcpNoDelay(true);
     BlockingConnection<I, O> connection =
         new BlockingConnection<>(conversation, socket.getInputStream(), socket.getOutputStream(), socket, socket);
+    connection.socketBytes = connection.new SocketBytes(connection.in, connection.out);
     connection.socketTimeoutMillis = socket.getSoTimeout();
     connection.readTimeoutMillis = connection.socketTimeoutMillis;
     connection.setFrameTimeout(DEFAULT_TIMEOUT);
@@ -120,6 +129,7 @@ public final class BlockingConnection<I, O> implements Closeable {
    */
   static <I, O> BlockingConnection<I, O> accepted(Socket socket, Conversation<I, O> conversation,
       ConnectionOptions options) throws IOException {
+    // TLS, if the options ask for it, starts on the connection's own thread: see BlockingServer.
     BlockingConnection<I, O> connection = over(socket, conversation);
     connection.deferSendFailures = true;
     connection.apply(options);
@@ -167,10 +177,238 @@ public final class BlockingConnection<I, O> implements Closeable {
     Socket socket = new Socket();
     try {
       socket.connect(address, Math.toIntExact(Math.max(1, timeout.toMillis())));
-      return over(socket, conversation);
+      BlockingConnection<I, O> connection = over(socket, conversation);
+      connection.peerHost = address.getHostString();
+      return connection;
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
+    }
+  }
+
+  /**
+   * Connects to {@code address} within {@code options}' frame timeout (30 s when it has none) and
+   * applies the options; with {@link ConnectionOptions#tls()} set, the TLS handshake is done, under
+   * the frame deadline, before this returns.
+   *
+   * @throws javax.net.ssl.SSLException if the handshake failed (an untrusted certificate, a host
+   *     name the certificate does not name); the connection is closed
+   * @throws FrameTimeoutException if the handshake did not finish within the frame timeout
+   */
+  public static <I, O> BlockingConnection<I, O> connect(InetSocketAddress address, Conversation<I, O> conversation,
+      ConnectionOptions options) throws IOException {
+    Duration timeout = options.frameTimeout().isZero() ? DEFAULT_TIMEOUT : options.frameTimeout();
+    BlockingConnection<I, O> connection = connect(address, conversation, timeout);
+    try {
+      connection.apply(options);
+      if (options.tls().isPresent()) {
+        connection.startTls(options.tls().get());
+      }
+      return connection;
+    } catch (IOException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** As {@link #connect(InetSocketAddress, Conversation, ConnectionOptions)}, for a symmetric protocol. */
+  public static <M> BlockingConnection<M, M> connect(InetSocketAddress address, Protocol<M> protocol,
+      ConnectionOptions options) throws IOException {
+    return connect(address, Conversation.of(protocol), options);
+  }
+
+  /**
+   * Starts TLS between two frames, as {@link Connection#startTls} describes, and does the whole
+   * handshake before it returns, under the frame deadline. Call it between a {@code receive} and
+   * the next (it waits for other threads' sends and receives). Bytes already read after the last
+   * frame taken are refused: the peer must wait for the answer before it starts TLS.
+   *
+   * @throws javax.net.ssl.SSLException if the handshake failed, or plaintext bytes followed the
+   *     last frame; the connection is closed
+   * @throws FrameTimeoutException if the handshake did not finish within the frame timeout; the
+   *     connection is closed
+   * @throws IllegalStateException if TLS has started already
+   */
+  public void startTls(Tls settings) throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    if (socket == null) {
+      throw new UnsupportedOperationException("TLS needs a socket");
+    }
+    synchronized (readLock) {
+      synchronized (writeLock) {
+        ensureOpen();
+        if (tls != null) {
+          throw new IllegalStateException("TLS has started already");
+        }
+        try {
+          if (reader.buffered() > 0) {
+            throw new javax.net.ssl.SSLException(reader.buffered() + " plaintext bytes followed the request to start"
+                + " TLS, before the handshake: refused, since anyone on the path could have put them there");
+          }
+          SocketAddress remote = socket.getRemoteSocketAddress();
+          InetSocketAddress address = remote instanceof InetSocketAddress inet ? inet : null;
+          String host = peerHost != null ? peerHost : address == null ? null : address.getHostString();
+          TlsChannel channel = new TlsChannel(settings.newEngine(host, address == null ? -1 : address.getPort()),
+              socketBytes);
+          try {
+            handshake(channel);
+          } catch (IOException | RuntimeException e) {
+            alert(channel);
+            throw e;
+          }
+          tls = channel;
+          in = new TlsInput(channel);
+          out = new TlsOutput(channel);
+        } catch (IOException | RuntimeException e) {
+          close();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Tells the peer why the handshake failed (the engine's alert), if the socket takes it at once. */
+  private void alert(TlsChannel channel) {
+    WriteWatchdog.INSTANCE.watch(this);
+    writeStarted = System.nanoTime() | 1;
+    try {
+      channel.closeOutbound();
+    } catch (IOException | RuntimeException e) {
+      // the peer is gone: nothing to tell
+    } finally {
+      writeStarted = 0;
+      WriteWatchdog.INSTANCE.unwatch(this);
+    }
+  }
+
+  /** Does the whole handshake, each read within what is left of the frame deadline. */
+  private void handshake(TlsChannel channel) throws IOException {
+    if (frameTimeoutNanos > 0) {
+      socketBytes.deadline = System.nanoTime() + frameTimeoutNanos;
+    }
+    try {
+      while (!channel.handshake()) {
+        // a blocking socket moves it on at every turn
+      }
+    } catch (SocketTimeoutException e) {
+      FrameTimeoutException timeout = new FrameTimeoutException("the TLS handshake did not finish within "
+          + TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos) + " ms");
+      timeout.initCause(e);
+      throw timeout;
+    } finally {
+      socketBytes.deadline = 0;
+    }
+  }
+
+  /** Whether the connection's bytes travel in TLS records. */
+  public boolean isSecure() {
+    return tls != null;
+  }
+
+  /** The TLS session, once TLS has started: the peer's certificates, the protocol and cipher. */
+  public Optional<javax.net.ssl.SSLSession> tlsSession() {
+    TlsChannel channel = tls;
+    return channel == null ? Optional.empty() : Optional.of(channel.engine().getSession());
+  }
+
+  /**
+   * The socket's streams as a channel, for TLS to carry its records in. During the handshake
+   * each read waits at most what is left of the frame deadline.
+   */
+  private final class SocketBytes implements java.nio.channels.ByteChannel {
+    private final InputStream input;
+    private final OutputStream output;
+    /** When the handshake must be done, or 0 when none is under way. */
+    volatile long deadline;
+
+    SocketBytes(InputStream input, OutputStream output) {
+      this.input = input;
+      this.output = output;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      long due = deadline;
+      if (due != 0) {
+        long left = due - System.nanoTime();
+        if (left <= 0) {
+          throw new SocketTimeoutException("the TLS handshake's deadline passed");
+        }
+        socketTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));
+      }
+      int n = input.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      int n = src.remaining();
+      output.write(src.array(), src.arrayOffset() + src.position(), n);
+      src.position(src.limit());
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return !socket.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /** Plaintext read from a TLS channel over a blocking socket. */
+  private static final class TlsInput extends InputStream {
+    private final TlsChannel channel;
+
+    TlsInput(TlsChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      ByteBuffer dst = ByteBuffer.wrap(bytes, offset, length);
+      int n;
+      do {
+        n = channel.read(dst); // 0 only for a record with no application bytes, such as a ticket
+      } while (n == 0);
+      return n;
+    }
+  }
+
+  /** Plaintext written to a TLS channel over a blocking socket. */
+  private static final class TlsOutput extends OutputStream {
+    private final TlsChannel channel;
+
+    TlsOutput(TlsChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ByteBuffer src = ByteBuffer.wrap(bytes, offset, length);
+      while (src.hasRemaining()) {
+        channel.write(src);
+      }
     }
   }
 
@@ -397,10 +635,14 @@ public final class BlockingConnection<I, O> implements Closeable {
   void checkWrite(long now) {
     long started = writeStarted;
     long timeout = writeTimeoutNanos;
-    if (started != 0 && timeout > 0 && now - started > timeout && !closed) {
-      writeTimedOut = true;
+    if (started != 0 && timeout > 0 && now - started > timeout) {
       try {
-        close();
+        if (!closed) {
+          writeTimedOut = true;
+          close();
+        } else {
+          resource.close(); // a close_notify the peer does not take: the close goes on without it
+        }
       } catch (IOException e) {
         // closed all the same; the blocked write fails now
       }
@@ -571,6 +813,10 @@ public final class BlockingConnection<I, O> implements Closeable {
       return;
     }
     synchronized (writeLock) {
+      TlsChannel channel = tls;
+      if (channel != null) {
+        channel.closeOutbound(); // close_notify, then the FIN
+      }
       socket.shutdownOutput();
     }
   }
@@ -586,6 +832,12 @@ public final class BlockingConnection<I, O> implements Closeable {
       return;
     }
     closed = true;
+    TlsChannel channel = tls;
+    if (channel != null && outputFailed == null) {
+      // close_notify, unless another thread's write is blocked (it fails when the socket closes);
+      // watched, so that a peer that reads nothing cannot hold the close for longer than the write timeout
+      alert(channel);
+    }
     resource.close();
   }
 

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -241,7 +242,16 @@ public final class BlockingServer<I, O> implements Closeable {
 
   private void run(BlockingConnection<I, O> connection, SocketAddress peer) {
     try {
-      settings.session.serve(connection);
+      // TLS on this thread, under the frame deadline: a slow handshake holds no other connection.
+      Optional<Tls> tls = settings.options.tls();
+      if (tls.isPresent() && settings.session instanceof HandlerSession.Sessions<I, O> handlers) {
+        handlers.serve(connection, tls.get());
+      } else {
+        if (tls.isPresent()) {
+          connection.startTls(tls.get());
+        }
+        settings.session.serve(connection);
+      }
     } catch (Throwable e) {
       if (!closed) {
         errors.onError(peer, e);

@@ -26,6 +26,12 @@ public enum CloseReason {
   SLOW_PEER,
   /** The handler threw. */
   HANDLER_ERROR,
+  /**
+   * TLS failed: the handshake (an untrusted or misnamed certificate, a missing client
+   * certificate, a peer that does not speak TLS, no version in common), a record that did not
+   * verify, a refused renegotiation, or plaintext after a request to start TLS.
+   */
+  TLS_ERROR,
   /** The runtime could not serve the connection, such as for an {@link OutOfMemoryError}. */
   ERROR,
   /** The event loop stopped, or the server closed. */
@@ -36,6 +42,9 @@ public enum CloseReason {
    * handler and a request client's reader hear the same reasons the event loop gives.
    */
   static CloseReason ofRead(Exception e) {
+    if (e instanceof javax.net.ssl.SSLException) {
+      return TLS_ERROR;
+    }
     if (e instanceof ProtocolException) {
       return PROTOCOL_ERROR;
     }

@@ -59,4 +59,21 @@ public interface Connection<I, O> {
    * @throws IllegalStateException if called from another thread, or after the connection closed
    */
   <J, P> Connection<J, P> switchTo(Conversation<J, P> next, Handler<J, P> handler);
+
+  /**
+   * Starts TLS between two frames: what was sent before this call leaves in plaintext (the
+   * {@code S} that answers PostgreSQL's SSLRequest), then the handshake, under the frame deadline;
+   * every byte after it, both ways, travels in TLS records. Frames wait for the handshake; a
+   * handler that changes the conversation as well calls {@link #switchTo} after this. Call it from
+   * the handler, on the connection's own thread; on a thread, the handshake is done when it
+   * returns.
+   *
+   * <p>Bytes that arrived after the frame being handled, before the handshake, are refused (the
+   * connection closes with {@link CloseReason#TLS_ERROR}): the peer must wait for the answer
+   * before it starts TLS, so such bytes are plaintext that anyone on the path could have put there.
+   *
+   * @return false if the connection closed, for that or because the handshake failed
+   * @throws IllegalStateException if called from another thread, or when TLS has started already
+   */
+  boolean startTls(Tls settings);
 }

@@ -2,6 +2,7 @@ package dev.parley.runtime;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Limits for the connections of a listener or of one connect, on either transport. Every limit a
@@ -23,9 +24,11 @@ import java.util.Objects;
  *     over frames (they wait in the socket and in its read buffer); 1 MiB by default
  * @param lowWaterMark (event loop) it takes up again once fewer than this many are queued; 256 KiB by default,
  *     at least 1
+ * @param tls TLS from the first byte, the handshake under the frame deadline; empty for plaintext, the
+ *     default
  */
 public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
-    int maxPendingBytes, int highWaterMark, int lowWaterMark) {
+    int maxPendingBytes, int highWaterMark, int lowWaterMark, Optional<Tls> tls) {
 
   /** The default frame deadline and write timeout. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -36,7 +39,14 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
   /** The default low-water mark of the queue: 256 KiB. */
   public static final int DEFAULT_LOW_WATER_MARK = 256 << 10;
 
+  /** Options without TLS. */
+  public ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxPendingBytes,
+      int highWaterMark, int lowWaterMark) {
+    this(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark, Optional.empty());
+  }
+
   public ConnectionOptions {
+    Objects.requireNonNull(tls, "tls");
     nonNegative(idleTimeout, "idleTimeout");
     nonNegative(frameTimeout, "frameTimeout");
     nonNegative(writeTimeout, "writeTimeout");
@@ -66,15 +76,15 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
   }
 
   public ConnectionOptions withIdleTimeout(Duration timeout) {
-    return new ConnectionOptions(timeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark);
+    return new ConnectionOptions(timeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark, tls);
   }
 
   public ConnectionOptions withFrameTimeout(Duration timeout) {
-    return new ConnectionOptions(idleTimeout, timeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark);
+    return new ConnectionOptions(idleTimeout, timeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark, tls);
   }
 
   public ConnectionOptions withWriteTimeout(Duration timeout) {
-    return new ConnectionOptions(idleTimeout, frameTimeout, timeout, maxPendingBytes, highWaterMark, lowWaterMark);
+    return new ConnectionOptions(idleTimeout, frameTimeout, timeout, maxPendingBytes, highWaterMark, lowWaterMark, tls);
   }
 
   /**
@@ -84,15 +94,27 @@ public record ConnectionOptions(Duration idleTimeout, Duration frameTimeout, Dur
    */
   public ConnectionOptions withMaxPendingBytes(int bytes) {
     if (2L * highWaterMark <= bytes) {
-      return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, highWaterMark, lowWaterMark);
+      return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, highWaterMark, lowWaterMark, tls);
     }
     int high = Math.max(1, bytes / 2);
     return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, bytes, high,
-        Math.max(1, Math.min(lowWaterMark, high / 4)));
+        Math.max(1, Math.min(lowWaterMark, high / 4)), tls);
   }
 
   /** Reading pauses when {@code high} bytes are queued and resumes below {@code low}. */
   public ConnectionOptions withWaterMarks(int low, int high) {
-    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, high, low);
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, high, low, tls);
+  }
+
+  /** Connections that speak TLS from their first byte, as {@code settings} says (a client's, or a server's). */
+  public ConnectionOptions withTls(Tls settings) {
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark,
+        Optional.of(settings));
+  }
+
+  /** Connections in plaintext. */
+  public ConnectionOptions withoutTls() {
+    return new ConnectionOptions(idleTimeout, frameTimeout, writeTimeout, maxPendingBytes, highWaterMark, lowWaterMark,
+        Optional.empty());
   }
 }

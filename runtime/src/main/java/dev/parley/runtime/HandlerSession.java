@@ -18,6 +18,8 @@ final class HandlerSession<I, O> implements Connection<I, O> {
   private BlockingConnection<I, O> connection;
   private Handler<I, O> handler;
   private final Thread thread = Thread.currentThread();
+  /** Why starting TLS failed and closed the connection, for the handler to hear; null otherwise. */
+  private IOException tlsFailure;
   /** Set when this side closed the connection, so that the handler hears CLOSED, not an error. */
   private volatile boolean closedHere;
 
@@ -26,17 +28,39 @@ final class HandlerSession<I, O> implements Connection<I, O> {
     this.handler = handler;
   }
 
-  static <I, O> BlockingServer.Session<I, O> of(Supplier<? extends Handler<I, O>> handlers) {
-    return connection -> {
-      Handler<I, O> handler = Objects.requireNonNull(handlers.get(), "the handler factory gave null");
-      new HandlerSession<>(connection, handler).run();
-    };
+  static <I, O> Sessions<I, O> of(Supplier<? extends Handler<I, O>> handlers) {
+    return new Sessions<>(handlers);
   }
 
-  private void run() throws IOException {
+  /**
+   * A handler from the factory for each connection. With TLS, the handshake is the session's
+   * first act, so that the handler hears why it failed, as on the event loop.
+   */
+  static final class Sessions<I, O> implements BlockingServer.Session<I, O> {
+    private final Supplier<? extends Handler<I, O>> handlers;
+
+    Sessions(Supplier<? extends Handler<I, O>> handlers) {
+      this.handlers = handlers;
+    }
+
+    @Override
+    public void serve(BlockingConnection<I, O> connection) throws IOException {
+      serve(connection, null);
+    }
+
+    void serve(BlockingConnection<I, O> connection, Tls tls) throws IOException {
+      Handler<I, O> handler = Objects.requireNonNull(handlers.get(), "the handler factory gave null");
+      new HandlerSession<>(connection, handler).run(tls);
+    }
+  }
+
+  private void run(Tls tls) throws IOException {
     CloseReason reason;
     Throwable cause = null;
     try {
+      if (tls != null) {
+        connection.startTls(tls); // onOpen follows the handshake, as on the event loop
+      }
       try {
         handler.onOpen(this);
       } catch (Throwable e) {
@@ -56,7 +80,10 @@ final class HandlerSession<I, O> implements Connection<I, O> {
       reason = CloseReason.HANDLER_ERROR;
       cause = e.getCause();
     } catch (Exception e) {
-      if (closedHere) {
+      if (tlsFailure != null) {
+        reason = CloseReason.ofRead(tlsFailure);
+        cause = tlsFailure;
+      } else if (closedHere) {
         reason = CloseReason.CLOSED;
       } else {
         reason = CloseReason.ofRead(e);
@@ -109,6 +136,24 @@ final class HandlerSession<I, O> implements Connection<I, O> {
       connection.close();
     } catch (IOException e) {
       // closed all the same
+    }
+  }
+
+  /** Does the whole handshake on this thread; a failure closes the connection, and the handler hears why. */
+  @Override
+  public boolean startTls(Tls settings) {
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("startTls is for the connection's own thread, from its handler");
+    }
+    if (!connection.isOpen()) {
+      return false;
+    }
+    try {
+      connection.startTls(settings);
+      return true;
+    } catch (IOException e) {
+      tlsFailure = e;
+      return false;
     }
   }
 

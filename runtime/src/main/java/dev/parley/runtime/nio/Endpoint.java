@@ -22,6 +22,36 @@ interface Endpoint extends ByteChannel {
   /** The peer's address, or null when there is none. */
   SocketAddress remoteAddress();
 
+  /**
+   * Writes what the endpoint holds of its own (a TLS endpoint's wrapped records), as far as the
+   * peer takes it.
+   *
+   * @return true when nothing is left
+   */
+  default boolean flushBuffered() throws IOException {
+    return true;
+  }
+
+  /** Whether bytes the endpoint holds of its own wait to be written. */
+  default boolean hasUnsent() {
+    return false;
+  }
+
+  /** Whether bytes already read wait in the endpoint, which no readiness event will announce. */
+  default boolean hasBufferedInput() {
+    return false;
+  }
+
+  /** Gives back the buffers of its own that hold nothing, as the connection's do when quiet. */
+  default void release() {
+    // none
+  }
+
+  /** Bytes of buffers of its own held now. */
+  default int bufferBytes() {
+    return 0;
+  }
+
   /** A socket channel and its selection key. */
   static Endpoint of(SocketChannel channel, SelectionKey key) {
     return new Endpoint() {

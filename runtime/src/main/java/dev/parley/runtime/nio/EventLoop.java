@@ -193,6 +193,7 @@ public final class EventLoop implements Closeable {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       connection = new NioConnection<>(this, channel, conversation, handler, options, null);
+      connection.peerHost = address.getHostString();
     } catch (IOException e) {
       channel.close();
       throw e;

@@ -10,8 +10,11 @@ import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.Handler;
 import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.ProtocolException;
+import dev.parley.runtime.Tls;
 import dev.parley.runtime.WriteTimeoutException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,6 +22,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 /**
  * One connection of an {@link EventLoop}. {@link #send} may be called from any thread; the rest
@@ -34,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Phases: {@link #switchTo}, from a handler, changes what the connection receives and sends,
  * and the handler of what follows, between two frames; frames of the next phase that arrived with
  * the last of this one are kept and handed to the next handler.
+ *
+ * <p>TLS: with {@link ConnectionOptions#tls()} set, the handshake comes first, under the frame
+ * deadline, and {@link Handler#onOpen} follows it; {@link #startTls}, from a handler, starts TLS
+ * between two frames of a plaintext conversation.
  *
  * @param <I> the messages received
  * @param <O> the messages sent
@@ -86,6 +95,12 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   private long lingerDeadline;
   /** When the peer last took bytes, or when the queue last became non-empty. */
   private long lastWriteProgress;
+  /** The TLS records the connection's bytes travel in, or null for plaintext. */
+  private TlsEndpoint tls;
+  /** The TLS handshake is under way: no frame moves until it is done. */
+  private boolean handshaking;
+  /** The name a client connected to, for TLS to verify; null when it connected to an address. */
+  String peerHost;
   /** The peer's address, kept when the connection opens: a closed channel no longer says it. */
   private volatile SocketAddress peer;
   /** The listener that accepted this connection, or null for one this side made. */
@@ -142,6 +157,81 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     switched.conversation = next;
     switched.handler = handler;
     return switched;
+  }
+
+  /**
+   * See {@link Connection#startTls}: on the loop's thread only, from a handler. What was sent
+   * before the call leaves in plaintext, ahead of the handshake; what is sent after it waits for
+   * the handshake and leaves encrypted. Frames wait likewise until it is done.
+   */
+  @Override
+  public boolean startTls(Tls settings) {
+    Objects.requireNonNull(settings, "settings");
+    if (!loop.inLoop()) {
+      throw new IllegalStateException("startTls is for the loop's thread: call it from the handler");
+    }
+    if (closed) {
+      return false;
+    }
+    if (tls != null) {
+      throw new IllegalStateException("TLS has started already");
+    }
+    if (reader.buffered() > 0) {
+      close(CloseReason.TLS_ERROR, new SSLException(reader.buffered() + " plaintext bytes followed the request to"
+          + " start TLS, before the handshake: refused, since anyone on the path could have put them there"));
+      return false;
+    }
+    ByteBuffer plaintext = null;
+    if (writer.hasPending()) {
+      PendingBytes pending = new PendingBytes(writer.pending());
+      try {
+        writer.flushTo(pending);
+      } catch (IOException e) {
+        throw new IllegalStateException("unreachable: memory takes every byte", e);
+      }
+      plaintext = pending.bytes.flip();
+    }
+    if (!options.frameTimeout().isZero()) {
+      frameDeadline = loop.now() + options.frameTimeout().toNanos(); // the handshake, like a frame
+    }
+    beginTls(settings, plaintext);
+    return !closed;
+  }
+
+  /** The plaintext queued before TLS started, taken out of the queue to be written ahead of the handshake. */
+  private static final class PendingBytes implements java.nio.channels.WritableByteChannel {
+    final ByteBuffer bytes;
+
+    PendingBytes(int size) {
+      bytes = ByteBuffer.allocate(size);
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      bytes.put(src);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      // nothing to close
+    }
+  }
+
+  /** Whether the connection's bytes travel in TLS records (or will, once the handshake under way is done). */
+  public boolean isSecure() {
+    return tls != null;
+  }
+
+  /** The TLS session, once the handshake is done: the peer's certificates, the protocol and cipher. */
+  public Optional<javax.net.ssl.SSLSession> tlsSession() {
+    return tls == null || handshaking ? Optional.empty() : Optional.of(tls.tls().engine().getSession());
   }
 
   /** The peer's address, once connected. */
@@ -246,13 +336,25 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   void opened(Endpoint endpoint) {
     this.endpoint = endpoint;
     this.peer = endpoint.remoteAddress();
-    this.open = true;
     long now = loop.now();
     lastReceived = now;
     lastActive = now;
-    if (accepted && !options.frameTimeout().isZero()) {
-      frameDeadline = now + options.frameTimeout().toNanos(); // the first frame, from the accept
+    Optional<Tls> settings = options.tls();
+    if ((accepted || settings.isPresent()) && !options.frameTimeout().isZero()) {
+      // The first frame, from the accept; the handshake of a client's TLS.
+      frameDeadline = now + options.frameTimeout().toNanos();
     }
+    if (settings.isPresent()) {
+      beginTls(settings.get(), null); // open() follows the handshake
+      return;
+    }
+    open();
+  }
+
+  /** The connection is up (after its TLS handshake, if any): the handler hears of it. */
+  private void open() {
+    this.open = true;
+    long now = loop.now();
     updateInterest();
     try {
       handler.onOpen(this);
@@ -266,7 +368,67 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
   }
 
+  /** Wraps the endpoint in TLS and starts the handshake; {@code plaintext} leaves ahead of it. */
+  private void beginTls(Tls settings, ByteBuffer plaintext) {
+    SSLEngine engine;
+    try {
+      InetSocketAddress remote = peer instanceof InetSocketAddress address ? address : null;
+      String host = peerHost != null ? peerHost : remote == null ? null : remote.getHostString();
+      engine = settings.newEngine(host, remote == null ? -1 : remote.getPort());
+    } catch (RuntimeException e) {
+      close(CloseReason.TLS_ERROR, e);
+      return;
+    }
+    tls = new TlsEndpoint(endpoint, engine, plaintext);
+    endpoint = tls;
+    handshaking = true;
+    continueHandshake();
+  }
+
+  /** Moves the TLS handshake on; once it is done, the connection opens, or its conversation goes on. */
+  private void continueHandshake() {
+    boolean done;
+    try {
+      done = tls.handshake();
+    } catch (SSLException | EOFException e) {
+      close(CloseReason.TLS_ERROR, e);
+      return;
+    } catch (IOException e) {
+      close(CloseReason.IO_ERROR, e);
+      return;
+    } catch (RuntimeException e) {
+      close(CloseReason.TLS_ERROR, e); // the engine's own failure on input it could not take
+      return;
+    }
+    if (!done) {
+      updateInterest();
+      return;
+    }
+    handshaking = false;
+    if (open || !accepted) {
+      frameDeadline = 0; // an accepted connection's first frame is still due within the deadline of its accept
+    }
+    if (!open) {
+      open();
+    } else {
+      updateInterest();
+      if (writer.hasPending()) {
+        lastWriteProgress = loop.now();
+        flush();
+      }
+    }
+    if (!closed && endpoint.hasBufferedInput()) {
+      readable(); // records that came with the handshake's last flight
+    }
+  }
+
   void readable() {
+    if (handshaking) {
+      if (!closed) {
+        continueHandshake();
+      }
+      return;
+    }
     if (lingerDeadline != 0) {
       drop();
       return;
@@ -276,6 +438,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     try {
       for (int reads = 0; reads < READS_PER_EVENT && !closed; reads++) {
+        if (handshaking) {
+          continueHandshake(); // a handler started TLS
+          return;
+        }
         int n = reader.readFrom(endpoint);
         if (n > 0) {
           lastReceived = loop.now();
@@ -294,8 +460,13 @@ public final class NioConnection<I, O> implements Connection<I, O> {
           return;
         }
       }
+      if (!closed && endpoint.hasBufferedInput()) {
+        loop.execute(this::readable); // records read already, which no readiness event announces
+      }
     } catch (ProtocolException e) {
       closeAfterQueue(CloseReason.PROTOCOL_ERROR, e);
+    } catch (SSLException e) {
+      close(CloseReason.TLS_ERROR, e);
     } catch (IOException e) {
       close(CloseReason.IO_ERROR, withWriteFailure(e));
     }
@@ -388,6 +559,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     updateInterest();
+    if (endpoint.hasBufferedInput()) {
+      readable(); // records read before the pause, which no readiness event announces
+    }
   }
 
   /**
@@ -438,13 +612,19 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** Writes what the peer will take; asks for OP_WRITE only while something is left. */
   void flush() {
     scheduledFlush = false;
+    if (handshaking) {
+      if (!closed) {
+        continueHandshake();
+      }
+      return;
+    }
     if (closed || !open || outputFailed != null) {
       return;
     }
     int before = writer.pending();
     boolean empty;
     try {
-      empty = writer.flushTo(endpoint);
+      empty = writer.flushTo(endpoint) && endpoint.flushBuffered();
     } catch (IOException e) {
       writeFailed(e);
       return;
@@ -512,6 +692,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed || endpoint == null) {
       return;
     }
+    if (handshaking) {
+      endpoint.interest(0); // the TLS endpoint asks for what the handshake needs
+      return;
+    }
     int ops = 0;
     if (lingerDeadline != 0 || (!paused && !closing && !endSeen && open)) {
       ops |= SelectionKey.OP_READ;
@@ -523,12 +707,12 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   }
 
   boolean hasPending() {
-    return writer.hasPending();
+    return writer.hasPending() || (endpoint != null && endpoint.hasUnsent());
   }
 
   /** Closes the connection if one of its deadlines has passed; gives back buffers when quiet. */
   void checkTimers(long now) {
-    if (closed || !open) {
+    if (closed || (!open && !handshaking)) {
       return;
     }
     // While reading is paused or the queue is draining before a close, this side is not reading:
@@ -546,7 +730,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     if (frameDeadline != 0 && now - frameDeadline > 0) {
-      String what = reader.buffered() == 0
+      String what = handshaking
+          ? "the TLS handshake did not finish within " + options.frameTimeout().toMillis() + " ms"
+          : reader.buffered() == 0
           ? "no frame arrived within " + options.frameTimeout().toMillis() + " ms of the accept"
           : "a frame did not arrive whole within " + options.frameTimeout().toMillis() + " ms of its first byte ("
               + reader.buffered() + " bytes of it arrived)";
@@ -568,6 +754,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (now - lastActive > RELEASE_AFTER_NANOS) {
       reader.release();
       writer.release();
+      endpoint.release();
     }
   }
 
@@ -577,7 +764,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
 
   /** Bytes of buffers this connection holds now, for its read and its write queue. */
   int bufferBytes() {
-    return reader.capacity() + writer.capacity();
+    return reader.capacity() + writer.capacity() + (endpoint == null ? 0 : endpoint.bufferBytes());
   }
 
   void close(CloseReason reason, Throwable cause) {
