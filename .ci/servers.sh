@@ -5,7 +5,10 @@
 # (PARLEY_PG_PORT, PARLEY_MEMCACHED_PORT), so that two runs on one machine need not meet.
 #
 #   PARLEY_PG          PostgreSQL 15; roles: postgres (trust), parley_md5 (md5, password "md5-secret"),
-#                      parley_scram (scram-sha-256, password "scram-secret")
+#                      parley_scram (scram-sha-256, password "scram-secret"); ssl=on, with a
+#                      self-signed certificate for localhost and 127.0.0.1 made here
+#   PARLEY_PG_CERT     that certificate (PEM), for clients to trust
+#   PARLEY_OPENSSL     openssl, for TLS against s_server and s_client (its path)
 #   PARLEY_MEMCACHED   memcached, binary protocol only
 #   PARLEY_DNSMASQ     dnsmasq over TCP (and UDP), static records under parley.test (port preset:
 #                      PARLEY_DNSMASQ_PORT)
@@ -33,6 +36,7 @@ servers_install() {
   command -v memcached >/dev/null || missing+=(memcached libmemcached-tools)
   { command -v dnsmasq >/dev/null && command -v dig >/dev/null; } || missing+=(dnsmasq-base bind9-dnsutils)
   command -v mosquitto >/dev/null || missing+=(mosquitto mosquitto-clients)
+  command -v openssl >/dev/null || missing+=(openssl)
   if [ ${#missing[@]} -eq 0 ]; then
     return
   fi
@@ -81,8 +85,14 @@ host all parley_md5 127.0.0.1/32 md5
 host all parley_scram 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
 HBA
+  # A certificate of the day for TLS; the server wants its key readable by its own user alone.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$pg/server.key" -out "$pg/server.crt" 2>/dev/null
+  chown postgres:postgres "$pg/server.key" "$pg/server.crt"
+  chmod 600 "$pg/server.key"
   as_postgres "$PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $PARLEY_PG_PORT -k $pg -c ssl=off -c fsync=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PARLEY_PG_PORT -k $pg -c ssl=on -c ssl_cert_file=$pg/server.crt \
+      -c ssl_key_file=$pg/server.key -c fsync=off" start >/dev/null
   if ! servers_wait 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PARLEY_PG_PORT"; then
     echo "PostgreSQL did not come up within 30 s:"; cat "$pg/server.log"; return 1
   fi
@@ -93,6 +103,8 @@ SET password_encryption = 'scram-sha-256';
 CREATE ROLE parley_scram LOGIN PASSWORD 'scram-secret';
 SQL
   export PARLEY_PG=127.0.0.1:$PARLEY_PG_PORT
+  export PARLEY_PG_CERT=$pg/server.crt
+  export PARLEY_OPENSSL=$(command -v openssl)
 
   echo "== starting memcached on 127.0.0.1:$PARLEY_MEMCACHED_PORT"
   memcached -u memcache -l 127.0.0.1 -p "$PARLEY_MEMCACHED_PORT" -U 0 -m 64 -B binary &

@@ -35,7 +35,42 @@ public final class RealServers {
     return require("PARLEY_MOSQUITTO", "Mosquitto (apt-get install mosquitto mosquitto-clients)");
   }
 
+  /** The certificate (PEM) of the real PostgreSQL's TLS, made by {@code .ci/servers.sh}. */
+  public static java.nio.file.Path postgresCertificate() {
+    return java.nio.file.Path.of(announced("PARLEY_PG_CERT", "the certificate of PostgreSQL's TLS"));
+  }
+
+  /** openssl, for TLS against its s_server and s_client. */
+  public static String openssl() {
+    return announced("PARLEY_OPENSSL", "openssl (apt-get install openssl)");
+  }
+
+  /** A client's TLS context that trusts the certificate in {@code pem} and nothing else. */
+  public static javax.net.ssl.SSLContext trusting(java.nio.file.Path pem) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("server",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, trustManagers.getTrustManagers(), null);
+      return context;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + pem, e);
+    }
+  }
+
   private static InetSocketAddress require(String variable, String server) {
+    String where = announced(variable, server);
+    int colon = where.lastIndexOf(':');
+    return new InetSocketAddress(where.substring(0, colon), Integer.parseInt(where.substring(colon + 1)));
+  }
+
+  /** The value of {@code variable}; the test is skipped without it, and fails under CI=true. */
+  private static String announced(String variable, String server) {
     String where = System.getenv(variable);
     if (where == null || where.isBlank()) {
       String why = variable + " is not set: this test needs " + server + ", started as .ci/servers.sh does"
@@ -45,7 +80,6 @@ public final class RealServers {
       }
       Assumptions.abort(why);
     }
-    int colon = where.lastIndexOf(':');
-    return new InetSocketAddress(where.substring(0, colon), Integer.parseInt(where.substring(colon + 1)));
+    return where;
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.protocols.pg;
 import dev.parley.protocols.pg.answer.PgEncryptionAnswerMessage;
 import dev.parley.protocols.pg.answer.PgEncryptionAnswerProtocol;
 import dev.parley.protocols.pg.answer.Unwilling;
+import dev.parley.protocols.pg.answer.WillingSsl;
 import dev.parley.protocols.pg.backend.Authentication;
 import dev.parley.protocols.pg.backend.AuthenticationCleartextPassword;
 import dev.parley.protocols.pg.backend.AuthenticationMd5Password;
@@ -45,6 +46,7 @@ import dev.parley.runtime.Conversation;
 import dev.parley.runtime.Correlation;
 import dev.parley.runtime.RequestClient;
 import dev.parley.runtime.RequestOptions;
+import dev.parley.runtime.Tls;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -148,34 +150,41 @@ public final class PgClient implements Closeable {
    * How to connect.
    *
    * @param timeout for connecting, for each read of the startup, and for each query's reply
-   * @param sslRequest whether to send SSLRequest first; the server must answer 'N', since this
-   *     client does not speak TLS
+   * @param sslRequest whether to send SSLRequest first without TLS: the server must answer 'N'
    * @param parameters run-time parameters for the startup message besides user, database and
    *     client_encoding, such as application_name
+   * @param tls TLS to require: SSLRequest, the server's 'S', the handshake (under the timeout), then
+   *     the startup message inside TLS; a server that answers 'N' is refused. Empty for plaintext
    */
-  public record Options(Duration timeout, boolean sslRequest, Map<String, String> parameters) {
+  public record Options(Duration timeout, boolean sslRequest, Map<String, String> parameters, Optional<Tls> tls) {
     public Options {
       Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(tls, "tls");
       parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    /** 30 s, no SSLRequest, no extra parameters. */
+    /** 30 s, no SSLRequest, no TLS, no extra parameters. */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(30), false, Map.of());
+      return new Options(Duration.ofSeconds(30), false, Map.of(), Optional.empty());
     }
 
     public Options withTimeout(Duration timeout) {
-      return new Options(timeout, sslRequest, parameters);
+      return new Options(timeout, sslRequest, parameters, tls);
     }
 
     public Options withSslRequest(boolean sslRequest) {
-      return new Options(timeout, sslRequest, parameters);
+      return new Options(timeout, sslRequest, parameters, tls);
     }
 
     public Options withParameter(String name, String value) {
       Map<String, String> more = new LinkedHashMap<>(parameters);
       more.put(name, value);
-      return new Options(timeout, sslRequest, more);
+      return new Options(timeout, sslRequest, more, tls);
+    }
+
+    /** TLS, as PostgreSQL's {@code sslmode=verify-full} asks when {@code settings} verifies the host name. */
+    public Options withTls(Tls settings) {
+      return new Options(timeout, sslRequest, parameters, Optional.of(settings));
     }
   }
 
@@ -199,15 +208,21 @@ public final class PgClient implements Closeable {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(database, "database");
     BlockingConnection<PgBackendMessage, PgStartupMessage> started;
-    if (options.sslRequest()) {
+    if (options.sslRequest() || options.tls().isPresent()) {
       BlockingConnection<PgEncryptionAnswerMessage, PgStartupMessage> asking = BlockingConnection.connect(address,
           Conversation.of(PgEncryptionAnswerProtocol.INSTANCE, PgStartupProtocol.INSTANCE), options.timeout());
       try {
         asking.setReadTimeout(options.timeout());
+        asking.setFrameTimeout(options.timeout());
         asking.send(new SslRequest());
         PgEncryptionAnswerMessage answer = next(asking);
-        if (!(answer instanceof Unwilling)) {
-          throw new IOException("the server answered SSLRequest with " + answer + ": PgClient does not speak TLS");
+        if (options.tls().isPresent()) {
+          if (!(answer instanceof WillingSsl)) {
+            throw new IOException("the server answered SSLRequest with " + answer + ", and TLS is required");
+          }
+          asking.startTls(options.tls().get()); // refuses plaintext sent after the 'S' (CVE-2021-23222)
+        } else if (!(answer instanceof Unwilling)) {
+          throw new IOException("the server answered SSLRequest with " + answer + ", and TLS was not asked for");
         }
       } catch (IOException | RuntimeException e) {
         asking.close();
@@ -490,6 +505,11 @@ public final class PgClient implements Closeable {
   /** The named statements prepared and kept now, for tests. */
   int preparedStatements() {
     return prepared.size();
+  }
+
+  /** Whether the session runs inside TLS. */
+  public boolean isSecure() {
+    return connection.isSecure();
   }
 
   /** The run-time parameters the server reported (server_version, client_encoding, TimeZone, ...). */

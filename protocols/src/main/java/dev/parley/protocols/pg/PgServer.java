@@ -16,6 +16,7 @@ import dev.parley.runtime.ConnectionOptions;
 import dev.parley.runtime.Conversation;
 import dev.parley.runtime.ErrorHook;
 import dev.parley.runtime.ListenOptions;
+import dev.parley.runtime.Tls;
 import dev.parley.runtime.nio.EventLoop;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small PostgreSQL server (protocol 3.0) on an {@link EventLoop}, one handler per connection,
- * whose phases are {@code switchTo}s: SSLRequest and GSSENCRequest answered 'N', the startup
+ * whose phases are {@code switchTo}s: SSLRequest answered 'S' and TLS started when the server
+ * has a certificate ({@link #start(InetSocketAddress, PgAuth, ErrorHook, Tls)}), 'N' otherwise,
+ * as GSSENCRequest always is; the startup
  * message, the password (MD5) or SCRAM-SHA-256's two rounds, then the session, with the simple
  * and the extended query protocols. Its SQL is small ({@link Sql}): SELECT of literals and
  * parameters, the table {@code kv(k text PRIMARY KEY, v text)} shared by all sessions, and SET,
@@ -51,14 +54,16 @@ public final class PgServer implements Closeable {
 
   private final EventLoop loop;
   private final PgAuth auth;
+  private final Optional<Tls> tls;
   private final Optional<Scram.Verifier> verifier;
   private final Database database = new Database();
   private final AtomicInteger processIds = new AtomicInteger(1000);
   private InetSocketAddress address;
 
-  private PgServer(EventLoop loop, PgAuth auth) {
+  private PgServer(EventLoop loop, PgAuth auth, Optional<Tls> tls) {
     this.loop = loop;
     this.auth = auth;
+    this.tls = tls;
     // Computed once: 4096 rounds of HMAC would stall the event loop at every connection.
     this.verifier = auth.method() == PgAuth.Method.SCRAM_SHA_256
         ? Optional.of(new Scram.Verifier(auth.password().orElseThrow())) : Optional.empty();
@@ -71,8 +76,21 @@ public final class PgServer implements Closeable {
 
   /** Starts a server on {@code bind} on an event loop of its own, which reports to {@code errors}. */
   public static PgServer start(InetSocketAddress bind, PgAuth auth, ErrorHook errors) throws IOException {
+    return start(bind, auth, errors, Optional.empty());
+  }
+
+  /**
+   * Starts a server that answers SSLRequest with 'S' and starts TLS as {@code tls} says (a
+   * server's); clients that send no SSLRequest are still served in plaintext.
+   */
+  public static PgServer start(InetSocketAddress bind, PgAuth auth, ErrorHook errors, Tls tls) throws IOException {
+    return start(bind, auth, errors, Optional.of(tls));
+  }
+
+  private static PgServer start(InetSocketAddress bind, PgAuth auth, ErrorHook errors, Optional<Tls> tls)
+      throws IOException {
     EventLoop loop = EventLoop.start("pg-server", errors);
-    PgServer server = new PgServer(loop, auth);
+    PgServer server = new PgServer(loop, auth, tls);
     try {
       server.address = loop.listen(bind, STARTUP, () -> new ServerStartup(server), ConnectionOptions.defaults(),
           ListenOptions.defaults());
@@ -95,6 +113,10 @@ public final class PgServer implements Closeable {
 
   PgAuth auth() {
     return auth;
+  }
+
+  Optional<Tls> tls() {
+    return tls;
   }
 
   Optional<Scram.Verifier> verifier() {

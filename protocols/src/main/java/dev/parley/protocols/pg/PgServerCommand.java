@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "SELECT of literals, a table kv(k text, v text), SET and SHOW.",
         "Connect with: psql -h 127.0.0.1 -p 15432 -U postgres",
         "or: jdbc:postgresql://127.0.0.1:15432/postgres",
-        "SSLRequest is answered 'N' (no TLS). Stops cleanly on SIGTERM.", ""})
+        "SSLRequest is answered 'N', or 'S' and TLS with --tls-keystore. Stops cleanly on SIGTERM.", ""})
 public final class PgServerCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "15432",
@@ -34,6 +34,14 @@ public final class PgServerCommand implements Callable<Integer> {
   @Option(names = "--auth", paramLabel = "METHOD", defaultValue = "scram-sha-256",
       description = "how --password is asked for: scram-sha-256 or md5 (default: ${DEFAULT-VALUE})")
   String method;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE",
+      description = "answer SSLRequest with 'S' and TLS 1.3/1.2, with the key and certificate of this PKCS12 key store")
+  java.nio.file.Path keyStore;
+
+  @Option(names = "--tls-password", paramLabel = "P", defaultValue = "",
+      description = "the password of --tls-keystore and of its key")
+  String keyStorePassword;
 
   @Spec
   CommandSpec spec;
@@ -53,15 +61,44 @@ public final class PgServerCommand implements Callable<Integer> {
       err.println("pg-server: --auth is scram-sha-256 or md5, not " + method);
       return 2;
     }
-    PgServer server = PgServer.start(new InetSocketAddress(bind, port), auth);
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    PgServer server;
+    if (keyStore == null) {
+      server = PgServer.start(address, auth);
+    } else {
+      javax.net.ssl.SSLContext context;
+      try {
+        context = serverContext(keyStore, keyStorePassword.toCharArray());
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        err.println("pg-server: cannot read the key store " + keyStore + ": " + e.getMessage());
+        return 2;
+      }
+      server = PgServer.start(address, auth, dev.parley.runtime.ErrorHook.logging(),
+          dev.parley.runtime.Tls.server(context));
+    }
     out.println("pg-server: listening on " + server.address().getAddress().getHostAddress() + ":"
         + server.address().getPort() + " (" + auth.method().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-        + ")");
+        + (keyStore == null ? "" : ", TLS") + ")");
     out.flush();
     return Serving.untilTerminated("pg-server", () -> {
       server.close(Duration.ofSeconds(2)); // stop accepting, let replies already queued leave
       out.println("pg-server: stopped");
       out.flush();
     });
+  }
+
+  /** A server's TLS context with the key and certificate of a PKCS12 key store. */
+  static javax.net.ssl.SSLContext serverContext(java.nio.file.Path path, char[] password)
+      throws java.io.IOException, java.security.GeneralSecurityException {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+      store.load(in, password);
+    }
+    javax.net.ssl.KeyManagerFactory keys =
+        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, password);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.protocols.pg;
 
 import dev.parley.protocols.pg.answer.PgEncryptionAnswerMessage;
 import dev.parley.protocols.pg.answer.Unwilling;
+import dev.parley.protocols.pg.answer.WillingSsl;
 import dev.parley.protocols.pg.backend.Authentication;
 import dev.parley.protocols.pg.backend.AuthenticationMd5Password;
 import dev.parley.protocols.pg.backend.AuthenticationOk;
@@ -47,6 +48,8 @@ final class ServerStartup implements Handler<Inbound<PgStartupMessage>, PgEncryp
   private static final Handler<Inbound<PgFrontendMessage>, PgBackendMessage> CLOSING = (c, m) -> { };
 
   private final PgServer server;
+  /** TLS has started: a second SSLRequest inside it is answered 'N', as PostgreSQL does. */
+  private boolean secure;
 
   ServerStartup(PgServer server) {
     this.server = server;
@@ -62,8 +65,11 @@ final class ServerStartup implements Handler<Inbound<PgStartupMessage>, PgEncryp
       return;
     }
     PgStartupMessage message = ((Inbound.Message<PgStartupMessage>) inbound).message();
-    if (message instanceof SslRequest || message instanceof GssEncRequest) {
-      c.send(new Unwilling()); // 'N': the client goes on in plain text, with its startup message
+    if (message instanceof SslRequest && server.tls().isPresent() && !secure) {
+      c.send(new WillingSsl()); // 'S', in plaintext; then the handshake, and the startup message inside TLS
+      secure = c.startTls(server.tls().get());
+    } else if (message instanceof SslRequest || message instanceof GssEncRequest) {
+      c.send(new Unwilling()); // 'N': the client goes on as it is, with its startup message
     } else if (message instanceof CancelRequest) {
       c.close(); // every query has run to its end already: nothing to cancel
     } else if (message instanceof StartupMessage startup) {

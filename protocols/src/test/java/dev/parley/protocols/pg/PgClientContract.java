@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.runtime.Tls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -208,13 +209,45 @@ abstract class PgClientContract {
     }
   }
 
+  /** A login as {@code method} says to a server that answers SSLRequest with 'S'. */
+  abstract Login secure(PgAuth.Method method);
+
+  /** A client's TLS that trusts the certificate of the servers of {@link #secure}. */
+  abstract Tls clientTls();
+
+  private PgClient connectOverTls(Login login, Tls tls) throws java.io.IOException {
+    return PgClient.connect(login.address(), login.user(), login.password(), "postgres",
+        PgClient.Options.defaults().withTimeout(TIMEOUT).withTls(tls));
+  }
+
   @Test
-  void anSslRequestAnsweredNoGoesOnInPlainText() throws Exception {
-    Login login = trusted();
-    try (PgClient client = PgClient.connect(login.address(), login.user(), null, "postgres",
-        PgClient.Options.defaults().withTimeout(TIMEOUT).withSslRequest(true))) {
-      assertEquals(List.of(row("plain")), client.query("SELECT 'plain'").get(0).rows());
+  void tlsIsNegotiatedAndTheSessionRunsInsideIt() throws Exception {
+    try (PgClient client = connectOverTls(secure(PgAuth.Method.TRUST), clientTls())) {
+      assertTrue(client.isSecure());
+      assertEquals(List.of(row("secret")), client.query("SELECT 'secret'").get(0).rows());
+      assertEquals(List.of(row("p")), client.execute("SELECT $1::text", List.of("p")).rows());
     }
+  }
+
+  @Test
+  void md5AndScramLoginsRunInsideTlsAndAWrongPasswordIsStill28P01() throws Exception {
+    for (PgAuth.Method method : List.of(PgAuth.Method.MD5, PgAuth.Method.SCRAM_SHA_256)) {
+      Login login = secure(method);
+      try (PgClient client = connectOverTls(login, clientTls())) {
+        assertTrue(client.isSecure());
+        assertEquals(List.of(row(method.name())), client.query("SELECT '" + method.name() + "'").get(0).rows());
+      }
+      Login wrong = new Login(login.address(), login.user(), "wrong");
+      assertEquals("28P01", assertThrows(PgException.class, () -> connectOverTls(wrong, clientTls())).sqlState());
+    }
+  }
+
+  @Test
+  void aCertificateForAnotherHostIsRefusedBeforeTheStartupMessage() {
+    javax.net.ssl.SSLException refused = assertThrows(javax.net.ssl.SSLException.class,
+        () -> connectOverTls(secure(PgAuth.Method.TRUST), clientTls().withServerName("db.example.org")));
+    assertTrue(refused.toString().contains("db.example.org") || String.valueOf(refused.getCause())
+        .contains("db.example.org"), refused.toString());
   }
 
   @Test

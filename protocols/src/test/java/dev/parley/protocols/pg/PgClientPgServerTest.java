@@ -1,8 +1,13 @@
 package dev.parley.protocols.pg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.runtime.TestTls;
+import dev.parley.runtime.Tls;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -14,15 +19,45 @@ import org.junit.jupiter.api.Test;
 class PgClientPgServerTest extends PgClientContract {
 
   private static PgTestServers servers;
+  private static PgTestServers secureServers;
 
   @BeforeAll
   static void start() throws Exception {
     servers = PgTestServers.start();
+    secureServers = PgTestServers.startWithTls();
   }
 
   @AfterAll
   static void stop() {
     servers.close();
+    secureServers.close();
+  }
+
+  @Override
+  Login secure(PgAuth.Method method) {
+    return withAddress(login(method), secureServers.of(method).address());
+  }
+
+  private static Login withAddress(Login login, InetSocketAddress address) {
+    return new Login(address, login.user(), login.password());
+  }
+
+  @Override
+  Tls clientTls() {
+    return Tls.client(TestTls.clientContext());
+  }
+
+  @Test
+  void anSslRequestAnsweredNoGoesOnInPlainText() throws Exception {
+    Login login = trusted();
+    try (PgClient client = PgClient.connect(login.address(), login.user(), null, "postgres",
+        PgClient.Options.defaults().withTimeout(TIMEOUT).withSslRequest(true))) {
+      assertFalse(client.isSecure());
+      assertEquals(List.of(row("plain")), client.query("SELECT 'plain'").get(0).rows());
+    }
+    IOException refused = assertThrows(IOException.class, () -> PgClient.connect(login.address(), login.user(), null,
+        "postgres", PgClient.Options.defaults().withTimeout(TIMEOUT).withTls(clientTls())));
+    assertTrue(refused.getMessage().contains("TLS is required"), refused.getMessage());
   }
 
   @Override

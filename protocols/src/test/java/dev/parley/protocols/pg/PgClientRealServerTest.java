@@ -2,8 +2,10 @@ package dev.parley.protocols.pg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.protocols.RealServers;
+import dev.parley.runtime.Tls;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,35 @@ class PgClientRealServerTest extends PgClientContract {
       case MD5 -> new Login(RealServers.postgres(), "parley_md5", PgTestServers.MD5_PASSWORD);
       case SCRAM_SHA_256 -> new Login(RealServers.postgres(), "parley_scram", PgTestServers.SCRAM_PASSWORD);
     };
+  }
+
+  /** The real server answers SSLRequest with 'S': it runs with ssl=on. */
+  @Override
+  Login secure(PgAuth.Method method) {
+    return login(method);
+  }
+
+  /** Trusts the certificate .ci/servers.sh made for the real server. */
+  @Override
+  Tls clientTls() {
+    return Tls.client(RealServers.trusting(RealServers.postgresCertificate()));
+  }
+
+  @Test
+  void theRealServerSaysTheSessionIsEncryptedWithTls13() throws Exception {
+    try (PgClient client = PgClient.connect(RealServers.postgres(), "postgres", null, "postgres",
+        PgClient.Options.defaults().withTimeout(TIMEOUT).withTls(clientTls()))) {
+      assertEquals(List.of(row("true", "TLSv1.3")), client.query(
+          "SELECT ssl::text, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").get(0).rows());
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotAskForTlsRefusesTheRealServersYes() {
+    java.io.IOException refused = assertThrows(java.io.IOException.class, () -> PgClient.connect(
+        RealServers.postgres(), "postgres", null, "postgres",
+        PgClient.Options.defaults().withTimeout(TIMEOUT).withSslRequest(true)));
+    assertTrue(refused.getMessage().contains("TLS was not asked for"), refused.getMessage());
   }
 
   @Test

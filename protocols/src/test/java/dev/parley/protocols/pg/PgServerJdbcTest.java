@@ -194,6 +194,34 @@ class PgServerJdbcTest {
         "jdbc:postgresql://127.0.0.1:" + trust.address().getPort() + "/postgres", properties)).getSQLState());
   }
 
+  @Test
+  void theDriverWithSslmodeRequireRunsItsSessionInsideTls() throws Exception {
+    try (PgTestServers secure = PgTestServers.startWithTls()) {
+      for (String method : List.of("trust", "scram", "md5")) {
+        PgServer server = method.equals("trust") ? secure.trust() : method.equals("scram") ? secure.scram()
+            : secure.md5();
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        if (!method.equals("trust")) {
+          properties.setProperty("password", method.equals("scram") ? PgTestServers.SCRAM_PASSWORD
+              : PgTestServers.MD5_PASSWORD);
+        }
+        properties.setProperty("sslmode", "require"); // encrypted, the certificate not checked
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("socketTimeout", "20");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.address().getPort()
+            + "/postgres", properties); PreparedStatement p = c.prepareStatement("SELECT ?::text")) {
+          p.setString(1, "over TLS with " + method);
+          assertEquals(List.of("over TLS with " + method), strings(p.executeQuery()));
+          try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO kv (k, v) VALUES ('tls-" + method + "', 'sealed')");
+          }
+        }
+        assertEquals(java.util.Optional.of("sealed"), server.kv().get("tls-" + method));
+      }
+    }
+  }
+
   private static List<String> strings(ResultSet rs) throws SQLException {
     try (rs) {
       List<String> values = new ArrayList<>();

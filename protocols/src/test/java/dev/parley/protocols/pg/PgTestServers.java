@@ -1,5 +1,8 @@
 package dev.parley.protocols.pg;
 
+import dev.parley.runtime.ErrorHook;
+import dev.parley.runtime.TestTls;
+import dev.parley.runtime.Tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,6 +20,16 @@ record PgTestServers(PgServer trust, PgServer md5, PgServer scram) implements Au
     InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     return new PgTestServers(PgServer.start(any, PgAuth.trust()), PgServer.start(any, PgAuth.md5(MD5_PASSWORD)),
         PgServer.start(any, PgAuth.scramSha256(SCRAM_PASSWORD)));
+  }
+
+  /** The same three, answering SSLRequest with 'S' and TLS, with the test certificate of {@link TestTls}. */
+  static PgTestServers startWithTls() throws IOException {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    Tls tls = Tls.server(TestTls.serverContext());
+    ErrorHook quiet = (where, error) -> { };
+    return new PgTestServers(PgServer.start(any, PgAuth.trust(), quiet, tls),
+        PgServer.start(any, PgAuth.md5(MD5_PASSWORD), quiet, tls),
+        PgServer.start(any, PgAuth.scramSha256(SCRAM_PASSWORD), quiet, tls));
   }
 
   /** The server that authenticates as {@code method} does. */
