@@ -922,11 +922,11 @@ public final class EventLoop implements Closeable {
       try {
         to.handoffs.add(this);
         to.execute(this);
-      } catch (Error e) {
+      } catch (RuntimeException | Error e) {
         if (to.handoffs.remove(this)) {
           from.release(channel); // not queued, or queued and no longer to be taken
         }
-        throw e; // the accepting loop pauses, as for any Error while accepting
+        throw e; // the accepting loop pauses, as for any failure while accepting
       }
       // Ended before or while it was queued: its last look at the hand-offs may have come before this one.
       if (to.stopped.isDone() && to.handoffs.remove(this)) {
