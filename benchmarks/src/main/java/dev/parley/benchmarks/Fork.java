@@ -1,5 +1,6 @@
 package dev.parley.benchmarks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,16 +22,21 @@ final class Fork {
    * @throws IllegalStateException if it failed or did not end within {@code minutes}
    */
   static String run(Class<?> main, long minutes, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    Process fork = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process fork = start(main, args);
     String output = new String(fork.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
     if (!fork.waitFor(minutes, TimeUnit.MINUTES) || fork.exitValue() != 0) {
       fork.destroyForcibly();
       throw new IllegalStateException(String.join(" ", args) + " failed: " + output);
     }
     return output;
+  }
+
+  /** Starts {@code main} with {@code args} as {@link #run} does, for a caller that reads what it prints as it comes. */
+  static Process start(Class<?> main, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }

@@ -27,10 +27,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -83,6 +85,10 @@ public final class EventLoop implements Closeable {
   private final List<Acceptor<?, ?>> acceptors = new ArrayList<>();
   private final ArrayDeque<NioConnection<?, ?>> toFlush = new ArrayDeque<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  /** Connections a listener of another loop accepted for this one, not yet taken; given back if this loop ends first. */
+  private final Set<Handoff<?, ?>> handoffs = ConcurrentHashMap.newKeySet();
+  /** In a group, the loop that accepts for this one: it pauses too when an {@link Error} costs this loop a connection. */
+  volatile EventLoop accepting;
   private volatile boolean stopping;
   private volatile Throwable failure;
   /** Connections refused at a listener's limit, all listeners together. */
@@ -145,6 +151,17 @@ public final class EventLoop implements Closeable {
   public <I, O> InetSocketAddress listen(InetSocketAddress bind, Conversation<I, O> conversation,
       Supplier<? extends Handler<I, O>> handlers, ConnectionOptions options, ListenOptions limits)
       throws IOException {
+    return listen(bind, conversation, handlers, options, limits, null);
+  }
+
+  /**
+   * Listens as the public method does, but serves each accepted connection on the loop
+   * {@code workers} gives (null when none can), or on this loop when {@code workers} is null:
+   * how an {@link EventLoopGroup} accepts on one loop and serves on all.
+   */
+  <I, O> InetSocketAddress listen(InetSocketAddress bind, Conversation<I, O> conversation,
+      Supplier<? extends Handler<I, O>> handlers, ConnectionOptions options, ListenOptions limits,
+      Supplier<EventLoop> workers) throws IOException {
     java.util.Objects.requireNonNull(conversation, "conversation");
     java.util.Objects.requireNonNull(handlers, "handlers");
     ServerSocketChannel server = ServerSocketChannel.open();
@@ -158,7 +175,7 @@ public final class EventLoop implements Closeable {
     }
     try {
       call(() -> {
-        Acceptor<I, O> acceptor = new Acceptor<>(server, conversation, handlers, options, limits);
+        Acceptor<I, O> acceptor = new Acceptor<>(server, conversation, handlers, options, limits, workers);
         acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
         acceptors.add(acceptor);
         return null;
@@ -277,7 +294,7 @@ public final class EventLoop implements Closeable {
     }
     connection.slot = -1;
     if (connection.origin != null) {
-      connection.origin.open--;
+      connection.origin.open.decrementAndGet();
     }
   }
 
@@ -297,10 +314,32 @@ public final class EventLoop implements Closeable {
    */
   void failedWith(NioConnection<?, ?> connection, Throwable error) {
     reserve = null; // room for the rest of this path, and for the collector to breathe
+    pauseAccepting();
+    EventLoop accepting = this.accepting;
+    if (accepting != null) {
+      try {
+        accepting.execute(accepting::pauseAccepting);
+      } catch (Throwable e) {
+        // the memory for the task was not there: this loop's own pause stands
+      }
+    }
+    report(connection, error);
+  }
+
+  private void pauseAccepting() {
     for (int i = 0; i < acceptors.size(); i++) {
       acceptors.get(i).pause(MAX_ACCEPT_PAUSE_NANOS);
     }
-    report(connection, error);
+  }
+
+  /** Whether the loop takes new connections: neither stopping nor ended. */
+  boolean isServing() {
+    return !stopping && !stopped.isDone() && failure == null;
+  }
+
+  /** Closes the selector under the loop, as a selector that fails would: for tests of what a loop's end costs. */
+  void breakSelector() throws IOException {
+    selector.close();
   }
 
   /** Takes back the memory reserve given up after an {@link Error}, once memory allows, at most once a second. */
@@ -380,6 +419,7 @@ public final class EventLoop implements Closeable {
       }
     } finally {
       closeEverything();
+      giveBackHandoffs();
     }
   }
 
@@ -442,6 +482,15 @@ public final class EventLoop implements Closeable {
       stopped.completeExceptionally(failure);
     } else {
       stopped.complete(null);
+    }
+  }
+
+  /** After the loop ended: connections handed to it and not taken are closed, and their listeners' counts given back. */
+  private void giveBackHandoffs() {
+    for (Handoff<?, ?> handoff : handoffs) {
+      if (handoffs.remove(handoff)) {
+        handoff.from.release(handoff.channel);
+      }
     }
   }
 
@@ -660,9 +709,14 @@ public final class EventLoop implements Closeable {
     private final Supplier<? extends Handler<I, O>> handlers;
     private final ConnectionOptions options;
     private final ListenOptions limits;
+    /** Which loop serves the next connection; null: this one. */
+    private final Supplier<EventLoop> workers;
     private SelectionKey key;
-    /** Connections of this listener open now. */
-    int open;
+    /**
+     * Connections of this listener open now, or on their way to the loop that serves them: counted
+     * when accepted, given back when closed, on whichever loop serves them.
+     */
+    final AtomicInteger open = new AtomicInteger();
     /** Refusals since the listener was last below its limit; the first of an episode is reported. */
     private long refusedInEpisode;
     private boolean paused;
@@ -672,12 +726,13 @@ public final class EventLoop implements Closeable {
     private long failuresInEpisode;
 
     Acceptor(ServerSocketChannel server, Conversation<I, O> conversation, Supplier<? extends Handler<I, O>> handlers,
-        ConnectionOptions options, ListenOptions limits) {
+        ConnectionOptions options, ListenOptions limits, Supplier<EventLoop> workers) {
       this.server = server;
       this.conversation = conversation;
       this.handlers = handlers;
       this.options = options;
       this.limits = limits;
+      this.workers = workers;
     }
 
     void accept() throws IOException {
@@ -696,45 +751,88 @@ public final class EventLoop implements Closeable {
           return;
         }
         acceptSucceeded();
-        if (open >= limits.maxConnections()) {
+        if (open.get() >= limits.maxConnections()) {
           refuse(channel);
           continue;
         }
         if (refusedInEpisode > 0) {
           refusedInEpisode = 0;
         }
+        open.incrementAndGet();
         serve(channel);
       }
     }
 
+    /**
+     * Makes {@code channel} ready and gets its handler here, on the accepting loop (so that the
+     * factory is called on one thread, as it always is), then opens it on the loop that serves it.
+     */
     private void serve(SocketChannel channel) {
-      NioConnection<I, O> connection = null;
+      Handler<I, O> handler;
       try {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        Handler<I, O> handler = handlers.get();
+        handler = handlers.get();
         if (handler == null) {
           throw new IllegalStateException("the handler factory of a listener gave null");
         }
-        connection = new NioConnection<>(EventLoop.this, channel, conversation, handler, options, this);
-        remember(connection);
-        open++;
-        connection.opened(channel.register(selector, SelectionKey.OP_READ, connection));
       } catch (IOException | RuntimeException e) {
-        closeQuietly(channel); // this connection only; it never reached a handler
-        if (connection != null) {
-          forget(connection);
-        }
+        release(channel); // this connection only; it never reached a handler
         if (e instanceof RuntimeException) {
           report(null, e); // a Protocol or options that cannot serve a connection: someone must hear
+        }
+        return;
+      } catch (Error e) {
+        release(channel);
+        failedWith(null, e);
+        return;
+      }
+      EventLoop on = workers == null ? EventLoop.this : workers.get();
+      if (on == EventLoop.this) {
+        open(on, channel, handler);
+      } else if (on == null) {
+        release(channel);
+        report(null, new IOException("no loop of the group is left to serve a connection: closed it"));
+      } else {
+        new Handoff<>(on, this, channel, handler).send();
+      }
+    }
+
+    /** Opens the connection of {@code channel} on {@code on}, on its thread. */
+    void open(EventLoop on, SocketChannel channel, Handler<I, O> handler) {
+      NioConnection<I, O> connection = null;
+      boolean remembered = false; // once it is, the connection gives the listener's count back when it closes
+      try {
+        connection = new NioConnection<>(on, channel, conversation, handler, options, this);
+        on.remember(connection);
+        remembered = true;
+        connection.opened(channel.register(on.selector, SelectionKey.OP_READ, connection));
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(channel); // this connection only
+        if (remembered) {
+          on.forget(connection);
+        } else {
+          open.decrementAndGet();
+        }
+        if (e instanceof RuntimeException) {
+          on.report(null, e); // a Protocol or options that cannot serve a connection: someone must hear
         }
       } catch (Error e) {
         closeQuietly(channel);
         if (connection != null) {
           connection.close(CloseReason.ERROR, e);
         }
-        failedWith(null, e);
+        if (!remembered) {
+          open.decrementAndGet();
+        }
+        on.failedWith(null, e);
       }
+    }
+
+    /** Closes an accepted connection that never opened, and gives back its count. */
+    void release(SocketChannel channel) {
+      closeQuietly(channel);
+      open.decrementAndGet();
     }
 
     private void refuse(SocketChannel channel) {
@@ -799,6 +897,53 @@ public final class EventLoop implements Closeable {
         return server.getLocalAddress();
       } catch (IOException e) {
         return null;
+      }
+    }
+  }
+
+  /**
+   * A connection accepted by a listener on one loop, on its way to the loop that serves it. It is
+   * taken once: by that loop, which opens it (or closes it when stopping), or, when that loop ends
+   * first, by whoever finds it untaken, which closes it and gives back the listener's count.
+   */
+  private static final class Handoff<I, O> implements Runnable {
+    private final EventLoop to;
+    private final Acceptor<I, O> from;
+    private final SocketChannel channel;
+    private final Handler<I, O> handler;
+
+    Handoff(EventLoop to, Acceptor<I, O> from, SocketChannel channel, Handler<I, O> handler) {
+      this.to = to;
+      this.from = from;
+      this.channel = channel;
+      this.handler = handler;
+    }
+
+    void send() {
+      try {
+        to.handoffs.add(this);
+        to.execute(this);
+      } catch (RuntimeException | Error e) {
+        if (to.handoffs.remove(this)) {
+          from.release(channel); // not queued, or queued and no longer to be taken
+        }
+        throw e; // the accepting loop pauses, as for any failure while accepting
+      }
+      // Ended before or while it was queued: its last look at the hand-offs may have come before this one.
+      if (to.stopped.isDone() && to.handoffs.remove(this)) {
+        from.release(channel);
+      }
+    }
+
+    @Override
+    public void run() {
+      if (!to.handoffs.remove(this)) {
+        return;
+      }
+      if (to.stopping) {
+        from.release(channel);
+      } else {
+        from.open(to, channel, handler);
       }
     }
   }
