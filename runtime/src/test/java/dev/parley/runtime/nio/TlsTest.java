@@ -596,6 +596,7 @@ class TlsTest {
    */
   static final class StartTlsServer implements Handler<Bytes, Bytes> {
     final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    volatile Throwable cause;
 
     @Override
     public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
@@ -609,6 +610,7 @@ class TlsTest {
 
     @Override
     public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
+      this.cause = cause;
       closed.complete(reason);
     }
   }
@@ -645,7 +647,7 @@ class TlsTest {
         blocking.close();
       }
     }
-    assertEquals(CloseReason.PEER_CLOSED, handler.closed.get(20, TimeUnit.SECONDS));
+    assertEquals(CloseReason.PEER_CLOSED, handler.closed.get(20, TimeUnit.SECONDS), () -> String.valueOf(handler.cause));
   }
 
   @Test
