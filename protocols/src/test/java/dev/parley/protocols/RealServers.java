@@ -2,7 +2,16 @@ package dev.parley.protocols;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -36,8 +45,8 @@ public final class RealServers {
   }
 
   /** The certificate (PEM) of the real PostgreSQL's TLS, made by {@code .ci/servers.sh}. */
-  public static java.nio.file.Path postgresCertificate() {
-    return java.nio.file.Path.of(announced("PARLEY_PG_CERT", "the certificate of PostgreSQL's TLS"));
+  public static Path postgresCertificate() {
+    return Path.of(announced("PARLEY_PG_CERT", "the certificate of PostgreSQL's TLS"));
   }
 
   /** openssl, for TLS against its s_server and s_client. */
@@ -46,19 +55,19 @@ public final class RealServers {
   }
 
   /** A client's TLS context that trusts the certificate in {@code pem} and nothing else. */
-  public static javax.net.ssl.SSLContext trusting(java.nio.file.Path pem) {
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
-      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+  public static SSLContext trusting(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("server",
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-      javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
-          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+          CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
       trustManagers.init(trust);
-      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trustManagers.getTrustManagers(), null);
       return context;
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot trust " + pem, e);
     }
   }

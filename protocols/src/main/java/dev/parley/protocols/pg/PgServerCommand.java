@@ -1,14 +1,24 @@
 package dev.parley.protocols.pg;
 
 import dev.parley.protocols.Serving;
+import dev.parley.runtime.ErrorHook;
+import dev.parley.runtime.Tls;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code parley-protocols pg-server}: runs a {@link PgServer} until SIGTERM or Ctrl-C. */
 @Command(name = "pg-server", mixinStandardHelpOptions = true,
@@ -37,7 +47,7 @@ public final class PgServerCommand implements Callable<Integer> {
 
   @Option(names = "--tls-keystore", paramLabel = "FILE",
       description = "answer SSLRequest with 'S' and TLS 1.3/1.2, with the key and certificate of this PKCS12 key store")
-  java.nio.file.Path keyStore;
+  Path keyStore;
 
   @Option(names = "--tls-password", paramLabel = "P", defaultValue = "",
       description = "the password of --tls-keystore and of its key")
@@ -66,15 +76,15 @@ public final class PgServerCommand implements Callable<Integer> {
     if (keyStore == null) {
       server = PgServer.start(address, auth);
     } else {
-      javax.net.ssl.SSLContext context;
+      SSLContext context;
       try {
         context = serverContext(keyStore, keyStorePassword.toCharArray());
-      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      } catch (IOException | GeneralSecurityException e) {
         err.println("pg-server: cannot read the key store " + keyStore + ": " + e.getMessage());
         return 2;
       }
-      server = PgServer.start(address, auth, dev.parley.runtime.ErrorHook.logging(),
-          dev.parley.runtime.Tls.server(context));
+      server = PgServer.start(address, auth, ErrorHook.logging(),
+          Tls.server(context));
     }
     out.println("pg-server: listening on " + server.address().getAddress().getHostAddress() + ":"
         + server.address().getPort() + " (" + auth.method().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
@@ -88,16 +98,16 @@ public final class PgServerCommand implements Callable<Integer> {
   }
 
   /** A server's TLS context with the key and certificate of a PKCS12 key store. */
-  static javax.net.ssl.SSLContext serverContext(java.nio.file.Path path, char[] password)
-      throws java.io.IOException, java.security.GeneralSecurityException {
-    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+  static SSLContext serverContext(Path path, char[] password)
+      throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(path)) {
       store.load(in, password);
     }
-    javax.net.ssl.KeyManagerFactory keys =
-        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory keys =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, password);
-    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, null);
     return context;
   }
