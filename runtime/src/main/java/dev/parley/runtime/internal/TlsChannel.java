@@ -1,6 +1,5 @@
 package dev.parley.runtime.internal;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -72,8 +71,7 @@ public final class TlsChannel implements ByteChannel {
    *
    * @return true once it is done and its last bytes have left
    * @throws SSLException if it failed: an untrusted or misnamed certificate, a peer that is not
-   *     speaking TLS, no protocol in common
-   * @throws EOFException if the peer closed during it
+   *     speaking TLS, no protocol in common, a peer that closed during it
    */
   public boolean handshake() throws IOException {
     if (!started) {
@@ -115,7 +113,7 @@ public final class TlsChannel implements ByteChannel {
     if (netIn == null || !netIn.hasRemaining()) {
       int n = readNet();
       if (n < 0) {
-        throw new EOFException("the peer closed the connection during the TLS handshake");
+        throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
       }
       if (n == 0) {
         return false;
@@ -129,7 +127,7 @@ public final class TlsChannel implements ByteChannel {
         }
         int n = readNet();
         if (n < 0) {
-          throw new EOFException("the peer closed the connection during the TLS handshake");
+          throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
         }
         return n > 0;
       }

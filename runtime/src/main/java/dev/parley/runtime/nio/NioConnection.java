@@ -12,7 +12,6 @@ import dev.parley.runtime.MalformedFrameException;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.Tls;
 import dev.parley.runtime.WriteTimeoutException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -390,7 +389,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     boolean done;
     try {
       done = tls.handshake();
-    } catch (SSLException | EOFException e) {
+    } catch (SSLException e) {
       close(CloseReason.TLS_ERROR, e);
       return;
     } catch (IOException e) {

@@ -26,27 +26,7 @@ final class TlsEndpoint implements Endpoint {
   TlsEndpoint(Endpoint raw, SSLEngine engine, ByteBuffer plaintext) {
     this.raw = raw;
     this.plaintext = plaintext != null && plaintext.hasRemaining() ? plaintext : null;
-    this.tls = new TlsChannel(engine, new java.nio.channels.ByteChannel() {
-      @Override
-      public int read(ByteBuffer dst) throws IOException {
-        return raw.read(dst);
-      }
-
-      @Override
-      public int write(ByteBuffer src) throws IOException {
-        return raw.write(src);
-      }
-
-      @Override
-      public boolean isOpen() {
-        return raw.isOpen();
-      }
-
-      @Override
-      public void close() throws IOException {
-        raw.close();
-      }
-    });
+    this.tls = new TlsChannel(engine, raw);
   }
 
   TlsChannel tls() {

@@ -16,7 +16,6 @@ import dev.parley.runtime.nio.MemoryPeer.Chunking;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -56,11 +55,6 @@ class MemoryTlsTest {
   @AfterEach
   void stop() {
     loop.close(Duration.ofSeconds(1));
-  }
-
-  private static long seed() {
-    String given = System.getProperty("parley.seed");
-    return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
   }
 
   /** Records each frame and echoes it upper-cased. */
@@ -183,7 +177,7 @@ class MemoryTlsTest {
 
   @Test
   void framesReachTheHandlerWholeInOrderUnderEverySplittingOfTheirRecords() throws Exception {
-    long seed = seed();
+    long seed = MemoryTransportTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     for (LongFunction<Chunking> reads : MemoryTransportTest.CHUNKINGS) {
       for (LongFunction<Chunking> writes : MemoryTransportTest.CHUNKINGS) {
@@ -203,7 +197,7 @@ class MemoryTlsTest {
 
   @Test
   void aCorruptedRecordClosesTheConnectionAsATlsErrorAndHandsNothingOver() throws Exception {
-    long seed = seed();
+    long seed = MemoryTransportTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     for (LongFunction<Chunking> reads : MemoryTransportTest.CHUNKINGS) {
       TlsPeer peer = open(reads.apply(rnd.nextLong()), Chunking.whole(), rnd);
@@ -221,7 +215,7 @@ class MemoryTlsTest {
 
   @Test
   void anAbsurdLengthInsideARecordIsAProtocolErrorAfterTheRepliesBeforeIt() throws Exception {
-    long seed = seed();
+    long seed = MemoryTransportTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     for (LongFunction<Chunking> reads : MemoryTransportTest.CHUNKINGS) {
       TlsPeer peer = open(reads.apply(rnd.nextLong()), Chunking.whole(), rnd);
@@ -243,7 +237,7 @@ class MemoryTlsTest {
 
   @Test
   void theServersCloseNotifyFollowsItsLastReply() throws Exception {
-    long seed = seed();
+    long seed = MemoryTransportTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);
     TlsPeer peer = open(Chunking.random(rnd.nextLong(), 17), Chunking.random(rnd.nextLong(), 17), rnd);
     peer.sendEncrypted(MemoryTransportTest.frames(List.of(MemoryTransportTest.text("last"))));

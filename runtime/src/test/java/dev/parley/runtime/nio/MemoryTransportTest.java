@@ -64,7 +64,7 @@ class MemoryTransportTest {
     loop.close(Duration.ofSeconds(1));
   }
 
-  private static long seed() {
+  static long seed() {
     String given = System.getProperty("parley.seed");
     return given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given);
   }

@@ -107,6 +107,19 @@ class TlsTest {
     }
   }
 
+  /** A client's handler that only records how its connection closed. */
+  static Handler<Bytes, Bytes> closesInto(CompletableFuture<CloseReason> closed) {
+    return new Handler<>() {
+      @Override
+      public void onMessage(Connection<Bytes, Bytes> c, Bytes message) {}
+
+      @Override
+      public void onClose(Connection<Bytes, Bytes> c, CloseReason reason, Throwable cause) {
+        closed.complete(reason);
+      }
+    };
+  }
+
   static Bytes upper(Bytes message) {
     byte[] bytes = message.toByteArray();
     for (int i = 0; i < bytes.length; i++) {
@@ -422,15 +435,7 @@ class TlsTest {
           .withFrameTimeout(Duration.ofMillis(300));
       assertThrows(FrameTimeoutException.class, () -> blockingClientExchange(address, options, List.of()));
       CompletableFuture<CloseReason> closed = new CompletableFuture<>();
-      loop.connect(address, Conversation.of(PROTOCOL), new Handler<Bytes, Bytes>() {
-        @Override
-        public void onMessage(Connection<Bytes, Bytes> c, Bytes message) {}
-
-        @Override
-        public void onClose(Connection<Bytes, Bytes> c, CloseReason reason, Throwable cause) {
-          closed.complete(reason);
-        }
-      }, options);
+      loop.connect(address, Conversation.of(PROTOCOL), closesInto(closed), options);
       assertEquals(CloseReason.FRAME_TIMEOUT, closed.get(20, TimeUnit.SECONDS));
     }
   }
@@ -572,15 +577,7 @@ class TlsTest {
         }
       } else {
         CompletableFuture<CloseReason> closed = new CompletableFuture<>();
-        NioConnection<Bytes, Bytes> connection = loop.connect(address, Conversation.of(PROTOCOL), new Handler<>() {
-          @Override
-          public void onMessage(Connection<Bytes, Bytes> c, Bytes message) {}
-
-          @Override
-          public void onClose(Connection<Bytes, Bytes> c, CloseReason reason, Throwable cause) {
-            closed.complete(reason);
-          }
-        }, options);
+        NioConnection<Bytes, Bytes> connection = loop.connect(address, Conversation.of(PROTOCOL), closesInto(closed), options);
         connection.send(text("hi"));
         assertEquals(CloseReason.TLS_ERROR, closed.get(20, TimeUnit.SECONDS));
       }
