@@ -196,6 +196,45 @@ class MemoryTlsTest {
   }
 
   @Test
+  void aFrameOfTheLargestSizeCrossesInRecordsCutAnyWay() throws Exception {
+    long seed = MemoryTransportTest.seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (LongFunction<Chunking> chunking : MemoryTransportTest.CHUNKINGS.subList(2, 4)) { // not a byte a read
+      TlsPeer peer = open(chunking.apply(rnd.nextLong()), chunking.apply(rnd.nextLong()), rnd);
+      Bytes largest = TlsTest.body(TlsTest.MAX, seed);
+      byte[] frame = MemoryTransportTest.frames(List.of(largest));
+      peer.sendEncrypted(frame);
+      for (int i = 0; i < 100_000 && peer.plaintext.size() < frame.length; i++) {
+        peer.pump();
+      }
+      assertEquals(List.of(largest), received, "seed " + seed);
+      assertEquals(List.of(TlsTest.upper(largest)), MemoryTransportTest.parse(peer.plaintext.toByteArray()),
+          "seed " + seed);
+    }
+  }
+
+  @Test
+  void aBodyThatDoesNotDecodeInsideTlsIsAProtocolErrorAfterTheRepliesBeforeIt() throws Exception {
+    long seed = MemoryTransportTest.seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (LongFunction<Chunking> reads : MemoryTransportTest.CHUNKINGS) {
+      TlsPeer peer = open(reads.apply(rnd.nextLong()), Chunking.whole(), rnd);
+      peer.sendEncrypted(MemoryTransportTest.frames(List.of(MemoryTransportTest.text("one"),
+          Bytes.of((byte) 0xEE, (byte) 1))));
+      for (int i = 0; i < 1000 && closes.isEmpty(); i++) {
+        peer.pump();
+        peer.peer.endInput();
+      }
+      Loopback.waitFor(() -> !closes.isEmpty());
+      peer.pump();
+      assertEquals(List.of(MemoryTransportTest.text("ONE")), MemoryTransportTest.parse(peer.plaintext.toByteArray()),
+          "seed " + seed);
+      assertEquals(List.of(CloseReason.PROTOCOL_ERROR), closes, "seed " + seed);
+      assertInstanceOf(dev.parley.runtime.MalformedFrameException.class, causes.get(0));
+    }
+  }
+
+  @Test
   void aCorruptedRecordClosesTheConnectionAsATlsErrorAndHandsNothingOver() throws Exception {
     long seed = MemoryTransportTest.seed();
     SplittableRandom rnd = new SplittableRandom(seed);

@@ -146,6 +146,9 @@ class TlsTest {
     /** How the last connection closed. */
     CloseReason lastClose() throws Exception;
 
+    /** Connections the server holds now: with their threads on the blocking server. */
+    int connections();
+
     @Override
     void close() throws IOException;
   }
@@ -167,6 +170,11 @@ class TlsTest {
       public CloseReason lastClose() throws Exception {
         waitFor(() -> !handlers.isEmpty());
         return handlers.get(handlers.size() - 1).closed.get(20, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public int connections() {
+        return loop.connectionCount();
       }
 
       @Override
@@ -193,6 +201,11 @@ class TlsTest {
       public CloseReason lastClose() throws Exception {
         waitFor(() -> !handlers.isEmpty());
         return handlers.get(handlers.size() - 1).closed.get(20, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public int connections() {
+        return server.connectionCount();
       }
 
       @Override
@@ -304,6 +317,7 @@ class TlsTest {
       assertTrue(failure instanceof SSLException || failure instanceof java.io.EOFException
           || failure.getCause() instanceof SSLException, "client failure: " + failure);
       assertEquals(CloseReason.TLS_ERROR, server.lastClose());
+      waitFor(() -> server.connections() == 0); // no connection, and on threads no thread, left
     }
     waitFor(() -> loop.connectionCount() == 0);
     assertEquals(0, loopBufferBytes());
