@@ -9,9 +9,12 @@ import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.Handler;
 import dev.parley.runtime.MalformedFrameException;
+import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.WriteTimeoutException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -53,6 +56,19 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** A connection quiet for this long gives its read and write buffers back. */
   static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  private static final VarHandle OUTBOX;
+  private static final VarHandle OUTBOX_BYTES;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OUTBOX = lookup.findVarHandle(NioConnection.class, "outbox", Sent.class);
+      OUTBOX_BYTES = lookup.findVarHandle(NioConnection.class, "outboxBytes", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final EventLoop loop;
   /** The socket, or null for a connection over another {@link Endpoint}. */
   private final SocketChannel channel;
@@ -92,6 +108,14 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   final EventLoop.Acceptor<?, ?> origin;
   /** Where the loop keeps this connection in its list, or -1 when it is not there. */
   int slot = -1;
+  /**
+   * Messages sent from other threads and not yet queued, the latest first; null when there are
+   * none. Whoever sends onto an empty outbox asks the loop, once, to take it all: a thread that
+   * sends many messages costs the loop one task, not one a message.
+   */
+  private volatile Sent<O> outbox;
+  /** The frame bytes of the messages in the outbox, counted in {@link #pendingBytes()}. */
+  private volatile int outboxBytes;
 
   NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
       ConnectionOptions options, EventLoop.Acceptor<?, ?> origin) {
@@ -136,6 +160,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed) {
       throw new IllegalStateException("the connection is closed");
     }
+    takeOutbox(); // messages sent before the switch are of this phase
     NioConnection<J, P> switched = (NioConnection<J, P>) (NioConnection<?, ?>) this;
     reader.reformat(next.receives().frameFormat());
     writer.reframe(next.sends()); // the same writer, as the same connection is
@@ -166,10 +191,15 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     return !closed;
   }
 
-  /** Bytes queued for the peer and not yet taken; read on the loop's thread for an exact figure. */
+  /**
+   * Bytes queued for the peer and not yet taken, those of messages sent from other threads and
+   * not yet handed to the loop included (as their protocol sized them); read on the loop's thread
+   * for an exact figure. A thread that sends while this is below a bound of its own stays within
+   * it as a handler that sends from {@link Handler#onDrained} does.
+   */
   @Override
   public int pendingBytes() {
-    return writer.pending();
+    return writer.pending() + outboxBytes;
   }
 
   /** The hard bound on {@link #pendingBytes()}: past it the connection closes as a slow peer. */
@@ -185,9 +215,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /**
    * Queues {@code message} for the peer. On the loop's thread the frame is encoded at once and
    * leaves after the current event (replies to a read go out together); from another thread it
-   * is handed to the loop. A frame that would take the queue past {@link #maxPendingBytes()}
-   * closes the connection with {@link CloseReason#SLOW_PEER}. After a write failed, frames are
-   * dropped (the failure is the close cause the handler hears).
+   * is handed to the loop, which encodes what a thread sent in the order it was sent, before any
+   * message the loop's thread sends after. A frame that would take the queue past
+   * {@link #maxPendingBytes()} closes the connection with {@link CloseReason#SLOW_PEER}. After a
+   * write failed, frames are dropped (the failure is the close cause the handler hears).
    *
    * @return false if the connection is closed, closing, or cannot write, or this send closed it
    * @throws IllegalArgumentException on the loop's thread, if the message does not encode (nothing
@@ -195,12 +226,76 @@ public final class NioConnection<I, O> implements Connection<I, O> {
    */
   @Override
   public boolean send(O message) {
+    if (!loop.inLoop()) {
+      return sendLater(message);
+    }
+    if (outbox != null) {
+      takeOutbox(); // what other threads sent before leaves first
+    }
+    return queue(message);
+  }
+
+  /** From another thread: puts {@code message} in the outbox, asking the loop to take it if it was empty. */
+  private boolean sendLater(O message) {
     if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
-    if (!loop.inLoop()) {
-      loop.execute(() -> send(message));
-      return true;
+    Sent<O> sent = new Sent<>(message, frameBytes(message));
+    OUTBOX_BYTES.getAndAdd(this, sent.bytes);
+    Sent<O> latest;
+    do {
+      latest = outbox;
+      sent.next = latest;
+    } while (!OUTBOX.compareAndSet(this, latest, sent));
+    if (latest == null) {
+      loop.execute(this::takeOutbox);
+    }
+    return true;
+  }
+
+  /** The size of {@code message}'s frame, for {@link #pendingBytes()}; 0 if it does not size (the loop will say). */
+  private int frameBytes(O message) {
+    Protocol<O> protocol = conversation.sends();
+    try {
+      return protocol.frameFormat().bodyOffset() + protocol.encodedSize(message);
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Queues every message of the outbox, in the order they were sent; one that does not encode is
+   * reported and the others go on. On the loop's thread.
+   */
+  @SuppressWarnings("unchecked")
+  private void takeOutbox() {
+    Sent<O> sent = (Sent<O>) OUTBOX.getAndSet(this, null);
+    Sent<O> first = null;
+    int bytes = 0;
+    while (sent != null) { // the latest first: turn it round
+      Sent<O> earlier = sent.next;
+      sent.next = first;
+      first = sent;
+      bytes += sent.bytes;
+      sent = earlier;
+    }
+    try {
+      for (sent = first; sent != null; sent = sent.next) {
+        try {
+          queue(sent.message);
+        } catch (RuntimeException e) {
+          loop.report(this, e);
+        }
+      }
+    } finally {
+      OUTBOX_BYTES.getAndAdd(this, -bytes);
+    }
+  }
+
+  /** On the loop's thread: encodes {@code message} into the queue, and flushes at the end of the round. */
+  private boolean queue(O message) {
+    if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
+      return false;
     }
     boolean wasEmpty = !writer.hasPending();
     if (!writer.enqueue(message)) {
@@ -231,9 +326,13 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   @Override
   public void closeWhenSent() {
     if (loop.inLoop()) {
+      takeOutbox();
       closeAfterQueue(CloseReason.CLOSED, null);
     } else {
-      loop.execute(() -> closeAfterQueue(CloseReason.CLOSED, null));
+      loop.execute(() -> {
+        takeOutbox(); // this thread's sends, which another thread's task may not have taken yet
+        closeAfterQueue(CloseReason.CLOSED, null);
+      });
     }
   }
 
@@ -610,5 +709,17 @@ public final class NioConnection<I, O> implements Connection<I, O> {
 
   SocketChannel channel() {
     return channel;
+  }
+
+  /** A message in the outbox: what was sent, its frame's size, and the message sent before it. */
+  private static final class Sent<O> {
+    final O message;
+    final int bytes;
+    Sent<O> next;
+
+    Sent(O message, int bytes) {
+      this.message = message;
+      this.bytes = bytes;
+    }
   }
 }
