@@ -57,13 +57,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final VarHandle OUTBOX;
-  private static final VarHandle OUTBOX_BYTES;
 
   static {
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      OUTBOX = lookup.findVarHandle(NioConnection.class, "outbox", Sent.class);
-      OUTBOX_BYTES = lookup.findVarHandle(NioConnection.class, "outboxBytes", int.class);
+      OUTBOX = MethodHandles.lookup().findVarHandle(NioConnection.class, "outbox", Sent.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -111,11 +108,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /**
    * Messages sent from other threads and not yet queued, the latest first; null when there are
    * none. Whoever sends onto an empty outbox asks the loop, once, to take it all: a thread that
-   * sends many messages costs the loop one task, not one a message.
+   * sends many messages costs the loop one task, not one a message, and costs itself one atomic
+   * operation a message.
    */
   private volatile Sent<O> outbox;
-  /** The frame bytes of the messages in the outbox, counted in {@link #pendingBytes()}. */
-  private volatile int outboxBytes;
 
   NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
       ConnectionOptions options, EventLoop.Acceptor<?, ?> origin) {
@@ -199,7 +195,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
    */
   @Override
   public int pendingBytes() {
-    return writer.pending() + outboxBytes;
+    Sent<O> latest = outbox;
+    return (int) Math.min(Integer.MAX_VALUE, (long) writer.pending() + (latest == null ? 0 : latest.outboxBytes));
   }
 
   /** The hard bound on {@link #pendingBytes()}: past it the connection closes as a slow peer. */
@@ -240,12 +237,13 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
-    Sent<O> sent = new Sent<>(message, frameBytes(message));
-    OUTBOX_BYTES.getAndAdd(this, sent.bytes);
+    Sent<O> sent = new Sent<>(message);
+    int bytes = frameBytes(message);
     Sent<O> latest;
     do {
       latest = outbox;
       sent.next = latest;
+      sent.outboxBytes = (int) Math.min(Integer.MAX_VALUE, (long) bytes + (latest == null ? 0 : latest.outboxBytes));
     } while (!OUTBOX.compareAndSet(this, latest, sent));
     if (latest == null) {
       loop.execute(this::takeOutbox);
@@ -271,24 +269,18 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   private void takeOutbox() {
     Sent<O> sent = (Sent<O>) OUTBOX.getAndSet(this, null);
     Sent<O> first = null;
-    int bytes = 0;
     while (sent != null) { // the latest first: turn it round
       Sent<O> earlier = sent.next;
       sent.next = first;
       first = sent;
-      bytes += sent.bytes;
       sent = earlier;
     }
-    try {
-      for (sent = first; sent != null; sent = sent.next) {
-        try {
-          queue(sent.message);
-        } catch (RuntimeException e) {
-          loop.report(this, e);
-        }
+    for (sent = first; sent != null; sent = sent.next) {
+      try {
+        queue(sent.message);
+      } catch (RuntimeException e) {
+        loop.report(this, e);
       }
-    } finally {
-      OUTBOX_BYTES.getAndAdd(this, -bytes);
     }
   }
 
@@ -711,15 +703,17 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     return channel;
   }
 
-  /** A message in the outbox: what was sent, its frame's size, and the message sent before it. */
+  /**
+   * A message in the outbox, the message sent before it, and the frame bytes of both and of all
+   * before them: the latest's is the outbox's, read without adding up.
+   */
   private static final class Sent<O> {
     final O message;
-    final int bytes;
     Sent<O> next;
+    int outboxBytes;
 
-    Sent(O message, int bytes) {
+    Sent(O message) {
       this.message = message;
-      this.bytes = bytes;
     }
   }
 }
