@@ -30,12 +30,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Framing throughput over 127.0.0.1: one connection, one way, frames of a 64-byte or a 4 KiB body,
  * for a raw {@code SocketChannel} baseline, Parley's framing, its blocking connection, its event
- * loop, and Netty. Each transport runs in a JVM of its own, twice to warm up and then three times,
- * each run bounded to a minute; the median is reported.
+ * loop, and Netty. The event loop and Netty are measured on both ends, and on one end with the
+ * raw baseline's side on the other: receiving, sending from the loop's thread, and sending from
+ * an application thread. Each transport runs in a JVM of its own, twice to warm up and then three
+ * times, each run bounded to a minute; the median is reported.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
  * [SMALL_FRAMES [LARGE_FRAMES [TRANSPORT...]]]}, transports named as in {@link Transport}; the
@@ -50,20 +53,41 @@ public final class FramingThroughput {
 
   private FramingThroughput() {}
 
-  /** The transports measured. */
+  /**
+   * The transports measured. Those named for one direction have the event loop (or Netty) on one
+   * side only, the other side being the raw baseline's: {@code _RECEIVE} reads what a raw sender
+   * writes, {@code _SEND} writes from the loop's thread (refilling on {@code onDrained}) to a raw
+   * receiver, {@code _SEND_OFF_LOOP} from an application thread.
+   */
   enum Transport {
     RAW("raw SocketChannel, batched"),
     FRAMING("Parley FrameWriter/FrameReader"),
     BLOCKING("Parley blocking, frames to handler"),
     BLOCKING_DECODE("Parley blocking, decoded records"),
-    EVENT_LOOP("Parley event loop, frames to handler"),
-    EVENT_LOOP_DECODE("Parley event loop, decoded records"),
-    NETTY("Netty 4.2 NIO, LengthField codecs");
+    EVENT_LOOP("Parley event loop both ends, frames to handler"),
+    EVENT_LOOP_DECODE("Parley event loop both ends, decoded records"),
+    EVENT_LOOP_RECEIVE("Parley event loop receiving from raw"),
+    EVENT_LOOP_SEND("Parley event loop sending on the loop, to raw"),
+    EVENT_LOOP_SEND_OFF_LOOP("Parley event loop sending off the loop, to raw"),
+    NETTY("Netty 4.2 NIO both ends, LengthField codecs"),
+    NETTY_RECEIVE("Netty receiving from raw"),
+    NETTY_SEND("Netty sending on the loop, to raw"),
+    NETTY_SEND_OFF_LOOP("Netty sending off the loop, to raw");
 
     final String label;
 
     Transport(String label) {
       this.label = label;
+    }
+
+    /** The Netty transport that does what this one does, the anchor of its ratio to Netty. */
+    Transport netty() {
+      return switch (this) {
+        case EVENT_LOOP_RECEIVE, NETTY_RECEIVE -> NETTY_RECEIVE;
+        case EVENT_LOOP_SEND, NETTY_SEND -> NETTY_SEND;
+        case EVENT_LOOP_SEND_OFF_LOOP, NETTY_SEND_OFF_LOOP -> NETTY_SEND_OFF_LOOP;
+        default -> NETTY;
+      };
     }
   }
 
@@ -175,13 +199,24 @@ public final class FramingThroughput {
       case BLOCKING_DECODE -> blocking(payload, frames, BenchProtocol.INSTANCE);
       case EVENT_LOOP -> eventLoop(payload, frames, new FramesOnly(payload.message));
       case EVENT_LOOP_DECODE -> eventLoop(payload, frames, BenchProtocol.INSTANCE);
+      case EVENT_LOOP_RECEIVE -> eventLoopReceiving(payload, frames);
+      case EVENT_LOOP_SEND -> eventLoopSending(payload, frames, true);
+      case EVENT_LOOP_SEND_OFF_LOOP -> eventLoopSending(payload, frames, false);
       case NETTY -> NettyFraming.run(payload, frames);
+      case NETTY_RECEIVE -> NettyFraming.receiving(payload, frames);
+      case NETTY_SEND -> NettyFraming.sending(payload, frames, true);
+      case NETTY_SEND_OFF_LOOP -> NettyFraming.sending(payload, frames, false);
     };
   }
 
   /** The floor: the same bytes written in 64 KiB batches, prefixes parsed from a reused buffer. */
   static double raw(Payload payload, int frames) throws Exception {
-    return overChannels(frames, in -> {
+    return overChannels(rawReceiver(payload, frames), rawSender(payload, frames));
+  }
+
+  /** The raw baseline's receiving side: reads into a reused buffer and counts frames by their prefixes. */
+  static ChannelSide rawReceiver(Payload payload, int frames) {
+    return in -> {
       ByteBuffer buffer = ByteBuffer.allocate(Math.max(64 * 1024, 2 * payload.frameSize()));
       long count = 0;
       while (count < frames && in.read(buffer) >= 0) {
@@ -192,7 +227,15 @@ public final class FramingThroughput {
         }
         buffer.compact();
       }
-    }, out -> {
+      if (count != frames) {
+        throw new IllegalStateException(count + " frames arrived, not " + frames);
+      }
+    };
+  }
+
+  /** The raw baseline's sending side: prebuilt frames, written 64 KiB at a time. */
+  static ChannelSide rawSender(Payload payload, int frames) {
+    return out -> {
       int perBatch = payload.framesPerBatch();
       ByteBuffer batch = ByteBuffer.allocate(payload.frameSize() * perBatch);
       byte[] frame = payload.frame();
@@ -207,7 +250,7 @@ public final class FramingThroughput {
         }
         sent += n;
       }
-    });
+    };
   }
 
   /**
@@ -215,7 +258,7 @@ public final class FramingThroughput {
    * cuts them with a FrameReader and counts them, the cost the runtime adds before any handler.
    */
   static double framing(Payload payload, int frames) throws Exception {
-    return overChannels(frames, in -> {
+    return overChannels(in -> {
       FrameReader reader = new FrameReader(BenchProtocol.INSTANCE.frameFormat());
       long count = 0;
       while (count < frames && reader.readFrom(in) >= 0) {
@@ -242,7 +285,27 @@ public final class FramingThroughput {
     void run(SocketChannel channel) throws Exception;
   }
 
-  private static double overChannels(int frames, ChannelSide receiver, ChannelSide sender) throws Exception {
+  private static double overChannels(ChannelSide receiver, ChannelSide sender) throws Exception {
+    return toRawReceiver(receiver, address -> {
+      try (SocketChannel out = SocketChannel.open(address)) {
+        long start = System.nanoTime();
+        sender.run(out);
+        return start;
+      }
+    });
+  }
+
+  /** A sending side that connects to the receiver at an address, sends, and says when it started. */
+  interface Sender {
+    long send(InetSocketAddress address) throws Exception;
+  }
+
+  /**
+   * Runs {@code receiver} on a blocking channel accepted on a thread of its own, and
+   * {@code sender} against it; returns the seconds from the sender's start until the receiver
+   * is done.
+   */
+  static double toRawReceiver(ChannelSide receiver, Sender sender) throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(ANY)) {
       ExecutorService reading = Executors.newSingleThreadExecutor();
       try {
@@ -252,11 +315,8 @@ public final class FramingThroughput {
             return System.nanoTime();
           }
         });
-        try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
-          long start = System.nanoTime();
-          sender.run(out);
-          return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
-        }
+        long start = sender.send((InetSocketAddress) server.getLocalAddress());
+        return (received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
       } finally {
         reading.shutdownNow();
       }
@@ -307,44 +367,122 @@ public final class FramingThroughput {
   static double eventLoop(Payload payload, int frames, Protocol<BenchMessage> protocol) throws Exception {
     try (EventLoop serverLoop = EventLoop.start("bench-server"); EventLoop clientLoop = EventLoop.start("bench-client")) {
       CompletableFuture<Long> done = new CompletableFuture<>();
-      InetSocketAddress address = serverLoop.listen(ANY, protocol, new Handler<>() {
-        int count;
-
-        @Override
-        public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {
-          if (++count == frames) {
-            done.complete(System.nanoTime());
-          }
-        }
-      }, ConnectionOptions.defaults());
-      long[] start = new long[1];
-      NioConnection<BenchMessage, BenchMessage> out = clientLoop.connect(address, protocol, new Handler<>() {
-        int sent;
-
-        @Override
-        public void onOpen(Connection<BenchMessage, BenchMessage> connection) {
-          start[0] = System.nanoTime();
-          refill(connection);
-        }
-
-        private void refill(Connection<BenchMessage, BenchMessage> connection) {
-          while (sent < frames && connection.pendingBytes() < 4 * BATCH_BYTES) {
-            connection.send(payload.message);
-            sent++;
-          }
-        }
-
-        @Override
-        public void onDrained(Connection<BenchMessage, BenchMessage> connection) {
-          refill(connection);
-        }
-
-        @Override
-        public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {}
-      }, ConnectionOptions.defaults());
+      InetSocketAddress address = listenCounting(serverLoop, protocol, frames, done);
+      Sending sending = new Sending(payload.message, frames, null);
+      NioConnection<BenchMessage, BenchMessage> out =
+          clientLoop.connect(address, protocol, sending, ConnectionOptions.defaults());
       long end = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.close();
-      return (end - start[0]) / 1e9;
+      return (end - sending.started.get()) / 1e9;
+    }
+  }
+
+  /** Listens on {@code loop} with a handler that counts frames and completes {@code done} at the last. */
+  private static InetSocketAddress listenCounting(EventLoop loop, Protocol<BenchMessage> protocol, int frames,
+      CompletableFuture<Long> done) throws java.io.IOException {
+    return loop.listen(ANY, protocol, new Handler<>() {
+      int count;
+
+      @Override
+      public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {
+        if (++count == frames) {
+          done.complete(System.nanoTime());
+        }
+      }
+    }, ConnectionOptions.defaults());
+  }
+
+  /**
+   * The sending side's handler: refills the queue to 256 KiB on each {@code onDrained}, or, when
+   * an application thread sends, wakes that thread.
+   */
+  private static final class Sending implements Handler<BenchMessage, BenchMessage> {
+    private final BenchMessage message;
+    private final int frames;
+    private final Thread application;
+    private int sent;
+    /** When the connection opened, in nanoseconds. */
+    final CompletableFuture<Long> started = new CompletableFuture<>();
+
+    /** {@code application} is the thread that sends, or null for sending from the handler. */
+    Sending(BenchMessage message, int frames, Thread application) {
+      this.message = message;
+      this.frames = frames;
+      this.application = application;
+    }
+
+    @Override
+    public void onOpen(Connection<BenchMessage, BenchMessage> connection) {
+      started.complete(System.nanoTime());
+      onDrained(connection);
+    }
+
+    @Override
+    public void onWritable(Connection<BenchMessage, BenchMessage> connection) {
+      if (application != null) {
+        LockSupport.unpark(application);
+      }
+    }
+
+    @Override
+    public void onDrained(Connection<BenchMessage, BenchMessage> connection) {
+      if (application != null) {
+        LockSupport.unpark(application);
+        return;
+      }
+      while (sent < frames && connection.pendingBytes() < 4 * BATCH_BYTES) {
+        connection.send(message);
+        sent++;
+      }
+    }
+
+    @Override
+    public void onMessage(Connection<BenchMessage, BenchMessage> connection, BenchMessage message) {}
+  }
+
+  /** A raw sender's 64 KiB batches into an event loop, whose handler counts the frames. */
+  static double eventLoopReceiving(Payload payload, int frames) throws Exception {
+    try (EventLoop loop = EventLoop.start("bench-server")) {
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      InetSocketAddress address = listenCounting(loop, new FramesOnly(payload.message), frames, done);
+      try (SocketChannel out = SocketChannel.open(address)) {
+        long start = System.nanoTime();
+        rawSender(payload, frames).run(out);
+        return (done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start) / 1e9;
+      }
+    }
+  }
+
+  /**
+   * An event loop's connection sending to a raw receiver: from the loop's thread, refilling its
+   * queue to 256 KiB on each {@code onDrained}; or from this thread, which sends while the
+   * connection is writable (fewer than 128 KiB queued, counting what it sent and the loop has not
+   * taken yet) and waits for {@code onWritable} (below 64 KiB) otherwise, as Netty's sender waits
+   * for its channel's writability with the same marks.
+   */
+  static double eventLoopSending(Payload payload, int frames, boolean onLoop) throws Exception {
+    try (EventLoop loop = EventLoop.start("bench-client")) {
+      return toRawReceiver(rawReceiver(payload, frames), address -> {
+        Sending sending = new Sending(payload.message, frames, onLoop ? null : Thread.currentThread());
+        NioConnection<BenchMessage, BenchMessage> out = loop.connect(address, new FramesOnly(payload.message), sending,
+            ConnectionOptions.defaults().withWaterMarks(BATCH_BYTES, 2 * BATCH_BYTES)); // Netty's sender's marks
+        long start = sending.started.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!onLoop) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+          for (int sent = 0; sent < frames; sent++) {
+            while (!out.isWritable()) {
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+              if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the queue did not drain");
+              }
+            }
+            if (!out.send(payload.message)) {
+              throw new IllegalStateException("the connection closed after " + sent + " frames");
+            }
+          }
+        }
+        return start;
+      });
     }
   }
 }

@@ -23,60 +23,97 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Netty anchor: the same frames (4-byte big-endian length, then the body) through Netty 4.2's
  * NIO transport, {@code LengthFieldPrepender} on the sending side and
  * {@code LengthFieldBasedFrameDecoder} on the receiving side, whose handler gets each frame as a
  * {@code ByteBuf} and releases it. The sender writes a 64 KiB batch, flushes, and goes on while
- * the channel is writable (high water mark 128 KiB, as Parley's sender keeps queued).
+ * the channel is writable (high water mark 128 KiB). {@link #receiving} and {@link #sending} put
+ * Netty on one side only, the raw baseline's side on the other; sending off the loop writes from
+ * an application thread, which Netty hands to its loop as a task a write.
  */
 final class NettyFraming {
 
   private NettyFraming() {}
 
+  /** Netty on both ends. */
   static double run(FramingThroughput.Payload payload, int frames) throws Exception {
-    EventLoopGroup server = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup client = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup server = group();
+    EventLoopGroup client = group();
+    Sender sender = new Sender(payload, frames, true);
     try {
       CompletableFuture<Long> done = new CompletableFuture<>();
-      Channel listening = new ServerBootstrap()
-          .group(server)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-              channel.pipeline().addLast(
-                  new LengthFieldBasedFrameDecoder(16 * 1024 * 1024, 0, 4, 0, 4),
-                  new Receiver(frames, done));
-            }
-          })
-          .bind(FramingThroughput.ANY).sync().channel();
-      ByteBuf body = Unpooled.directBuffer(payload.bodySize());
-      body.writeBytes(Arrays.copyOfRange(payload.frame(), 4, payload.frameSize()));
-      Sender sender = new Sender(body, frames, payload.framesPerBatch());
-      Channel out = new Bootstrap()
-          .group(client)
-          .channel(NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-              new WriteBufferWaterMark(FramingThroughput.BATCH_BYTES, 2 * FramingThroughput.BATCH_BYTES))
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-              channel.pipeline().addLast(new LengthFieldPrepender(4), sender);
-            }
-          })
-          .connect((InetSocketAddress) listening.localAddress()).sync().channel();
+      Channel listening = listen(server, frames, done);
+      Channel out = sender.connect(client, (InetSocketAddress) listening.localAddress());
       long end = done.get(60, TimeUnit.SECONDS);
       out.close().sync();
       listening.close().sync();
-      body.release();
       return (end - sender.start) / 1e9;
     } finally {
       client.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       server.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      sender.release();
     }
+  }
+
+  /** A raw sender's 64 KiB batches into Netty, whose handler counts the frames. */
+  static double receiving(FramingThroughput.Payload payload, int frames) throws Exception {
+    EventLoopGroup server = group();
+    try {
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      Channel listening = listen(server, frames, done);
+      try (java.nio.channels.SocketChannel out =
+          java.nio.channels.SocketChannel.open(listening.localAddress())) {
+        long start = System.nanoTime();
+        FramingThroughput.rawSender(payload, frames).run(out);
+        long end = done.get(60, TimeUnit.SECONDS);
+        listening.close().sync();
+        return (end - start) / 1e9;
+      }
+    } finally {
+      server.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  /** Netty sending to a raw receiver, from its loop's thread or from this one. */
+  static double sending(FramingThroughput.Payload payload, int frames, boolean onLoop) throws Exception {
+    EventLoopGroup client = group();
+    Sender sender = new Sender(payload, frames, onLoop);
+    try {
+      return FramingThroughput.toRawReceiver(FramingThroughput.rawReceiver(payload, frames), address -> {
+        Channel out = sender.connect(client, address);
+        if (!onLoop) {
+          sender.sendFromThisThread(out);
+        }
+        return sender.start;
+      });
+    } finally {
+      client.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      sender.release();
+    }
+  }
+
+  private static EventLoopGroup group() {
+    return new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  /** A listener whose connections cut frames and count them, completing {@code done} at the last. */
+  private static Channel listen(EventLoopGroup group, int frames, CompletableFuture<Long> done)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            channel.pipeline().addLast(
+                new LengthFieldBasedFrameDecoder(16 * 1024 * 1024, 0, 4, 0, 4),
+                new Receiver(frames, done));
+          }
+        })
+        .bind(FramingThroughput.ANY).sync().channel();
   }
 
   /** Counts frames and releases them. */
@@ -105,18 +142,73 @@ final class NettyFraming {
     }
   }
 
-  /** Writes batches while the channel is writable, and again when it becomes writable. */
+  /**
+   * Writes batches while the channel is writable, and again when it becomes writable: on the
+   * channel's event loop, or from the thread that runs it, which waits while the channel is not
+   * writable.
+   */
   private static final class Sender extends ChannelInboundHandlerAdapter {
-    private final ByteBuf body;
+    private final FramingThroughput.Payload payload;
     private final int frames;
     private final int perBatch;
+    private final boolean onLoop;
+    private ByteBuf body;
     private int sent;
+    private volatile Thread application;
     volatile long start;
 
-    Sender(ByteBuf body, int frames, int perBatch) {
-      this.body = body;
+    Sender(FramingThroughput.Payload payload, int frames, boolean onLoop) {
+      this.payload = payload;
       this.frames = frames;
-      this.perBatch = perBatch;
+      this.perBatch = payload.framesPerBatch();
+      this.onLoop = onLoop;
+    }
+
+    /** Connects to {@code address}; on the loop, sending starts once the channel is active. */
+    Channel connect(EventLoopGroup client, InetSocketAddress address) throws InterruptedException {
+      body = Unpooled.directBuffer(payload.bodySize());
+      body.writeBytes(Arrays.copyOfRange(payload.frame(), 4, payload.frameSize()));
+      application = Thread.currentThread();
+      Channel out = new Bootstrap()
+          .group(client)
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+              new WriteBufferWaterMark(FramingThroughput.BATCH_BYTES, 2 * FramingThroughput.BATCH_BYTES))
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+              channel.pipeline().addLast(new LengthFieldPrepender(4), Sender.this);
+            }
+          })
+          .connect(address).sync().channel();
+      while (start == 0) {
+        Thread.onSpinWait(); // channelActive comes right after the connect
+      }
+      return out;
+    }
+
+    /** Writes every frame from the calling thread, a batch and a flush at a time while the channel is writable. */
+    void sendFromThisThread(Channel out) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (sent < frames) {
+        while (!out.isWritable()) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+          if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("the channel did not become writable");
+          }
+        }
+        for (int n = 0; n < perBatch && sent < frames; n++, sent++) {
+          out.write(body.retainedDuplicate(), out.voidPromise());
+        }
+        out.flush();
+      }
+    }
+
+    void release() {
+      if (body != null) {
+        body.release();
+      }
     }
 
     @Override
@@ -137,6 +229,12 @@ final class NettyFraming {
 
     private void pump(ChannelHandlerContext context) {
       Channel channel = context.channel();
+      if (!onLoop) {
+        if (channel.isWritable()) {
+          LockSupport.unpark(application);
+        }
+        return;
+      }
       while (sent < frames && channel.isWritable()) {
         for (int n = 0; n < perBatch && sent < frames; n++, sent++) {
           context.write(body.retainedDuplicate(), context.voidPromise());

@@ -49,6 +49,14 @@ public interface Connection<I, O> {
   int pendingBytes();
 
   /**
+   * Whether fewer bytes than the high-water mark of its {@link ConnectionOptions} are queued, from
+   * any thread. Once it says false, {@link Handler#onWritable} follows when the queue falls below
+   * the low-water mark. Always true on an open connection served on a thread, which writes before
+   * send returns.
+   */
+  boolean isWritable();
+
+  /**
    * Changes the conversation between two frames: every frame after the one being handled is cut
    * and decoded as {@code next} receives, and goes to {@code handler}; every message sent after
    * this call is written as {@code next} sends, after those already queued. Bytes of the next

@@ -33,9 +33,11 @@ public final class FrameWriter<M> {
   /**
    * A queue grown by a burst keeps its buffer up to this size, so that a sender that keeps a
    * steady amount queued does not reallocate on every refill; a larger buffer is given back once
-   * everything in it has been sent.
+   * everything in it has been sent. Twice the 256 KiB a sender typically keeps queued: one that
+   * sends while less than that is queued passes it by a frame, which doubling makes 512 KiB, and
+   * a buffer given back there was allocated again, from 4 KiB up, on every refill.
    */
-  static final int KEPT_CAPACITY = 256 * 1024;
+  static final int KEPT_CAPACITY = 512 * 1024;
 
   private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 

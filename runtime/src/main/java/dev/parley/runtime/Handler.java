@@ -31,6 +31,14 @@ public interface Handler<I, O> {
   default void onDrained(Connection<I, O> connection) throws Exception {}
 
   /**
+   * The queue for the peer, which had reached the high-water mark ({@link Connection#isWritable()}
+   * said false), is back below the low-water mark: a producer that stopped there may go on, with
+   * bytes still queued, so the socket never waits for it. Netty's {@code channelWritabilityChanged}.
+   * Only the event loop queues.
+   */
+  default void onWritable(Connection<I, O> connection) throws Exception {}
+
+  /**
    * The connection closed; called once per connection, to the handler of its last phase.
    *
    * @param cause what went wrong, or null for {@link CloseReason#PEER_CLOSED},

@@ -158,6 +158,11 @@ final class HandlerSession<I, O> implements Connection<I, O> {
   }
 
   @Override
+  public boolean isWritable() {
+    return connection.isOpen();
+  }
+
+  @Override
   public void closeWhenSent() {
     close(); // every send has been written before it returned
   }

@@ -253,10 +253,10 @@ class FramingPropertiesTest {
       assertTrue(writer.flushTo(sink), "all sent");
       assertEquals(32 * 1024, writer.capacity(), "a steady queue of 32 KiB keeps its buffer, round " + round);
     }
-    for (int i = 0; i < 512; i++) {
+    for (int i = 0; i < 1024; i++) {
       writer.enqueue(Bytes.of(new byte[1020]));
     }
-    assertTrue(writer.capacity() > 256 * 1024);
+    assertTrue(writer.capacity() > 512 * 1024);
     assertTrue(writer.flushTo(sink));
     assertEquals(0, writer.capacity(), "a burst's buffer is given back once sent");
     writer.enqueue(Bytes.of(new byte[10]));
@@ -265,6 +265,23 @@ class FramingPropertiesTest {
     assertTrue(writer.flushTo(sink));
     assertTrue(writer.release());
     assertEquals(0, writer.capacity());
+  }
+
+  @Test
+  void aSenderThatRefillsToQuarterOfAMebibyteKeepsItsBufferThoughItPassesItByAFrame() throws Exception {
+    FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(1 << 20));
+    java.nio.channels.WritableByteChannel sink = java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream());
+    int capacity = -1;
+    for (int round = 0; round < 3; round++) {
+      while (writer.pending() < 256 * 1024) {
+        writer.enqueue(Bytes.of(new byte[64]));
+      }
+      assertTrue(writer.flushTo(sink), "all sent");
+      if (round > 0) {
+        assertEquals(capacity, writer.capacity(), "the buffer is kept, round " + round);
+      }
+      capacity = writer.capacity();
+    }
   }
 
   @Test

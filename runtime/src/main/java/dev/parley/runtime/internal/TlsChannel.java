@@ -48,6 +48,8 @@ public final class TlsChannel implements ByteChannel {
   /** The peer's close_notify came, or its stream ended. */
   private boolean inboundDone;
   private volatile boolean closeNotifyReceived;
+  /** A record refused after application bytes that came before it, thrown once they are taken. */
+  private SSLException refused;
   private volatile boolean outboundClosed;
   private boolean started;
 
@@ -156,6 +158,9 @@ public final class TlsChannel implements ByteChannel {
     if (taken > 0 || !dst.hasRemaining()) {
       return taken;
     }
+    if (refused != null) {
+      throw refused;
+    }
     if (inboundDone) {
       return -1;
     }
@@ -177,7 +182,16 @@ public final class TlsChannel implements ByteChannel {
       }
       SSLEngineResult result = unwrapInto(direct ? dst : appIn());
       if (result.getStatus() != SSLEngineResult.Status.CLOSED) {
-        afterHandshake(result);
+        try {
+          afterHandshake(result);
+        } catch (SSLException e) {
+          int now = produced + (direct ? result.bytesProduced() : takeApp(dst));
+          if (now == 0 && (appIn == null || !appIn.hasRemaining())) {
+            throw e;
+          }
+          refused = e; // the bytes before the refused record are the reader's first
+          return now;
+        }
       }
       switch (result.getStatus()) {
         case OK -> {

@@ -21,18 +21,19 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -80,6 +81,12 @@ public final class EventLoop implements Closeable {
   private final Thread thread;
   private final ErrorHook errors;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /**
+   * Set just before the loop looks at {@link #tasks} for the last time before a select that may
+   * sleep, cleared when it wakes: a task queued from another thread wakes the selector only then,
+   * and only once, so that a thread that sends many messages does not make a system call for each.
+   */
+  private final AtomicBoolean mayBeSleeping = new AtomicBoolean();
   /** Open connections; each knows its slot, so that removing one is O(1). */
   private final ArrayList<NioConnection<?, ?>> connections = new ArrayList<>();
   private final List<Acceptor<?, ?>> acceptors = new ArrayList<>();
@@ -97,6 +104,20 @@ public final class EventLoop implements Closeable {
   private long lastTimerCheck;
   /** The time of the current round, read once per round. */
   private long now = System.nanoTime();
+  /** Whether {@link #now} has been read this round. */
+  private boolean clockRead;
+  /**
+   * What a select does with each ready key, as the select finds it: no selected-key set to fill
+   * and empty, and the same object every round, so that a round allocates nothing. The first key
+   * of a round reads the clock.
+   */
+  private final Consumer<SelectionKey> serve = key -> {
+    if (!clockRead) {
+      now = System.nanoTime();
+      clockRead = true;
+    }
+    handle(key);
+  };
   private byte[] reserve = new byte[RESERVE_BYTES];
   private long lastReserveAttempt;
   private ByteBuffer scratch;
@@ -231,10 +252,15 @@ public final class EventLoop implements Closeable {
     return connection;
   }
 
-  /** Runs {@code task} on the loop's thread, soon; what it throws goes to the error hook. */
+  /**
+   * Runs {@code task} on the loop's thread, soon; what it throws goes to the error hook. Wakes the
+   * loop only if it may be sleeping: a loop that is awake runs the task before it next sleeps.
+   */
   public void execute(Runnable task) {
     tasks.add(task);
-    selector.wakeup();
+    if (!inLoop() && mayBeSleeping.compareAndSet(true, false)) {
+      selector.wakeup();
+    }
   }
 
   /** Connections open now; exact when read on the loop's thread. */
@@ -431,17 +457,21 @@ public final class EventLoop implements Closeable {
    */
   private boolean round() throws IOException {
     long timeout = stopping ? 10 : nextWakeMillis();
-    if (tasks.isEmpty()) {
-      selector.select(timeout);
-    } else {
-      selector.selectNow(); // tasks wait: look at the sockets without sleeping
+    // Set before tasks are looked at, so that a task queued after the look sees it and wakes the
+    // selector (a wakeup before the select makes the select return at once).
+    mayBeSleeping.set(true);
+    clockRead = false;
+    try {
+      if (tasks.isEmpty()) {
+        selector.select(serve, timeout);
+      } else {
+        selector.selectNow(serve); // tasks wait: look at the sockets without sleeping
+      }
+    } finally {
+      mayBeSleeping.set(false);
     }
-    now = System.nanoTime();
-    Set<SelectionKey> selected = selector.selectedKeys();
-    for (Iterator<SelectionKey> keys = selected.iterator(); keys.hasNext(); ) {
-      SelectionKey key = keys.next();
-      keys.remove();
-      handle(key);
+    if (!clockRead) {
+      now = System.nanoTime();
     }
     runTasks();
     flushAll();

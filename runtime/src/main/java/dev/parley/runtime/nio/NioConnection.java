@@ -9,10 +9,13 @@ import dev.parley.runtime.FrameTimeoutException;
 import dev.parley.runtime.FrameWriter;
 import dev.parley.runtime.Handler;
 import dev.parley.runtime.MalformedFrameException;
+import dev.parley.runtime.Protocol;
 import dev.parley.runtime.ProtocolException;
 import dev.parley.runtime.Tls;
 import dev.parley.runtime.WriteTimeoutException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -61,6 +64,16 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** A connection quiet for this long gives its read and write buffers back. */
   static final long RELEASE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  private static final VarHandle OUTBOX;
+
+  static {
+    try {
+      OUTBOX = MethodHandles.lookup().findVarHandle(NioConnection.class, "outbox", Sent.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final EventLoop loop;
   /** The socket, or null for a connection over another {@link Endpoint}. */
   private final SocketChannel channel;
@@ -94,6 +107,11 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   private long lingerDeadline;
   /** When the peer last took bytes, or when the queue last became non-empty. */
   private long lastWriteProgress;
+  /**
+   * Someone saw the queue at the high-water mark ({@link #isWritable()} false, or a send that
+   * reached it): {@link Handler#onWritable} is due once it falls below the low-water mark.
+   */
+  private volatile boolean unwritable;
   /** The TLS records the connection's bytes travel in, or null for plaintext. */
   private TlsEndpoint tls;
   /** The TLS handshake is under way: no frame moves until it is done. */
@@ -106,6 +124,13 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   final EventLoop.Acceptor<?, ?> origin;
   /** Where the loop keeps this connection in its list, or -1 when it is not there. */
   int slot = -1;
+  /**
+   * Messages sent from other threads and not yet queued, the latest first; null when there are
+   * none. Whoever sends onto an empty outbox asks the loop, once, to take it all: a thread that
+   * sends many messages costs the loop one task, not one a message, and costs itself one atomic
+   * operation a message.
+   */
+  private volatile Sent<O> outbox;
 
   NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
       ConnectionOptions options, EventLoop.Acceptor<?, ?> origin) {
@@ -150,6 +175,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed) {
       throw new IllegalStateException("the connection is closed");
     }
+    takeOutbox(); // messages sent before the switch are of this phase
     NioConnection<J, P> switched = (NioConnection<J, P>) (NioConnection<?, ?>) this;
     reader.reformat(next.receives().frameFormat());
     writer.reframe(next.sends()); // the same writer, as the same connection is
@@ -180,6 +206,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
           + " start TLS, before the handshake: refused, since anyone on the path could have put them there"));
       return false;
     }
+    takeOutbox(); // what other threads sent before the call is of the plaintext phase too
     ByteBuffer plaintext = null;
     if (writer.hasPending()) {
       PendingBytes pending = new PendingBytes(writer.pending());
@@ -255,15 +282,51 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     return !closed;
   }
 
-  /** Bytes queued for the peer and not yet taken; read on the loop's thread for an exact figure. */
+  /**
+   * Bytes queued for the peer and not yet taken, those of messages sent from other threads and
+   * not yet handed to the loop included (as their protocol sized them); read on the loop's thread
+   * for an exact figure. A thread that sends while this is below a bound of its own stays within
+   * it as a handler that sends from {@link Handler#onDrained} does.
+   */
   @Override
   public int pendingBytes() {
-    return writer.pending();
+    Sent<O> latest = outbox;
+    return (int) Math.min(Integer.MAX_VALUE, (long) writer.pending() + (latest == null ? 0 : latest.outboxBytes));
   }
 
   /** The hard bound on {@link #pendingBytes()}: past it the connection closes as a slow peer. */
   public int maxPendingBytes() {
     return writer.maxPending();
+  }
+
+  /** See {@link Connection#isWritable()}: what this side and other threads queued is under the high-water mark. */
+  @Override
+  public boolean isWritable() {
+    if (pendingBytes() < options.highWaterMark()) {
+      return true;
+    }
+    if (!unwritable) {
+      unwritable = true; // the caller may wait for onWritable now
+      if (!loop.inLoop()) {
+        loop.execute(this::writableAgain); // in case the loop wrote the last bytes before it saw the flag
+      }
+    }
+    return false;
+  }
+
+  /** Tells the handler the queue is below the low-water mark, if someone waits for it; on the loop's thread. */
+  private boolean writableAgain() {
+    if (!unwritable || closed || pendingBytes() >= options.lowWaterMark()) {
+      return true;
+    }
+    unwritable = false;
+    try {
+      handler.onWritable(this);
+      return true;
+    } catch (Throwable e) {
+      handlerFailed(e);
+      return false;
+    }
   }
 
   /** Whether reading is paused because the queue passed the high-water mark. */
@@ -274,9 +337,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /**
    * Queues {@code message} for the peer. On the loop's thread the frame is encoded at once and
    * leaves after the current event (replies to a read go out together); from another thread it
-   * is handed to the loop. A frame that would take the queue past {@link #maxPendingBytes()}
-   * closes the connection with {@link CloseReason#SLOW_PEER}. After a write failed, frames are
-   * dropped (the failure is the close cause the handler hears).
+   * is handed to the loop, which encodes what a thread sent in the order it was sent, before any
+   * message the loop's thread sends after. A frame that would take the queue past
+   * {@link #maxPendingBytes()} closes the connection with {@link CloseReason#SLOW_PEER}. After a
+   * write failed, frames are dropped (the failure is the close cause the handler hears).
    *
    * @return false if the connection is closed, closing, or cannot write, or this send closed it
    * @throws IllegalArgumentException on the loop's thread, if the message does not encode (nothing
@@ -284,12 +348,71 @@ public final class NioConnection<I, O> implements Connection<I, O> {
    */
   @Override
   public boolean send(O message) {
+    if (!loop.inLoop()) {
+      return sendLater(message);
+    }
+    if (outbox != null) {
+      takeOutbox(); // what other threads sent before leaves first
+    }
+    return queue(message);
+  }
+
+  /** From another thread: puts {@code message} in the outbox, asking the loop to take it if it was empty. */
+  private boolean sendLater(O message) {
     if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
-    if (!loop.inLoop()) {
-      loop.execute(() -> send(message));
-      return true;
+    Sent<O> sent = new Sent<>(message);
+    int bytes = frameBytes(message);
+    Sent<O> latest;
+    do {
+      latest = outbox;
+      sent.next = latest;
+      sent.outboxBytes = (int) Math.min(Integer.MAX_VALUE, (long) bytes + (latest == null ? 0 : latest.outboxBytes));
+    } while (!OUTBOX.compareAndSet(this, latest, sent));
+    if (latest == null) {
+      loop.execute(this::takeOutbox);
+    }
+    return true;
+  }
+
+  /** The size of {@code message}'s frame, for {@link #pendingBytes()}; 0 if it does not size (the loop will say). */
+  private int frameBytes(O message) {
+    Protocol<O> protocol = conversation.sends();
+    try {
+      return protocol.frameFormat().bodyOffset() + protocol.encodedSize(message);
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Queues every message of the outbox, in the order they were sent; one that does not encode is
+   * reported and the others go on. On the loop's thread.
+   */
+  @SuppressWarnings("unchecked")
+  private void takeOutbox() {
+    Sent<O> sent = (Sent<O>) OUTBOX.getAndSet(this, null);
+    Sent<O> first = null;
+    while (sent != null) { // the latest first: turn it round
+      Sent<O> earlier = sent.next;
+      sent.next = first;
+      first = sent;
+      sent = earlier;
+    }
+    for (sent = first; sent != null; sent = sent.next) {
+      try {
+        queue(sent.message);
+      } catch (RuntimeException e) {
+        loop.report(this, e);
+      }
+    }
+  }
+
+  /** On the loop's thread: encodes {@code message} into the queue, and flushes at the end of the round. */
+  private boolean queue(O message) {
+    if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
+      return false;
     }
     boolean wasEmpty = !writer.hasPending();
     if (!writer.enqueue(message)) {
@@ -299,6 +422,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     if (wasEmpty) {
       lastWriteProgress = loop.now();
+    }
+    if (!unwritable && writer.pending() >= options.highWaterMark()) {
+      unwritable = true;
     }
     if (open && !scheduledFlush) {
       scheduledFlush = true;
@@ -320,9 +446,13 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   @Override
   public void closeWhenSent() {
     if (loop.inLoop()) {
+      takeOutbox();
       closeAfterQueue(CloseReason.CLOSED, null);
     } else {
-      loop.execute(() -> closeAfterQueue(CloseReason.CLOSED, null));
+      loop.execute(() -> {
+        takeOutbox(); // this thread's sends, which another thread's task may not have taken yet
+        closeAfterQueue(CloseReason.CLOSED, null);
+      });
     }
   }
 
@@ -644,7 +774,10 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     } else {
       updateInterest();
     }
-    if (empty && before > 0) {
+    if (!writableAgain()) {
+      return;
+    }
+    if (empty && before > 0 && !closed) {
       try {
         handler.onDrained(this);
       } catch (Throwable e) {
@@ -796,5 +929,19 @@ public final class NioConnection<I, O> implements Connection<I, O> {
 
   SocketChannel channel() {
     return channel;
+  }
+
+  /**
+   * A message in the outbox, the message sent before it, and the frame bytes of both and of all
+   * before them: the latest's is the outbox's, read without adding up.
+   */
+  private static final class Sent<O> {
+    final O message;
+    Sent<O> next;
+    int outboxBytes;
+
+    Sent(O message) {
+      this.message = message;
+    }
   }
 }
