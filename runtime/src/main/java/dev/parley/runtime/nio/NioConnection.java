@@ -622,6 +622,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     int before = writer.pending();
+    // Under TLS the queue's last bytes may have left it already as records that wait for the network.
+    boolean queued = before > 0 || endpoint.hasUnsent();
     boolean empty;
     try {
       empty = writer.flushTo(endpoint) && endpoint.flushBuffered();
@@ -645,7 +647,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     } else {
       updateInterest();
     }
-    if (empty && before > 0) {
+    if (empty && queued) {
       try {
         handler.onDrained(this);
       } catch (Throwable e) {
