@@ -89,6 +89,8 @@ public final class BlockingConnection<I, O> implements Closeable {
   /** When the chunk being written started, or 0 when no write is under way. */
   private volatile long writeStarted;
   private volatile boolean writeTimedOut;
+  /** A thread is in a read of the socket: closing must not read it too. */
+  private volatile boolean reading;
   /** Why writing stopped, once a write failed. */
   private volatile IOException outputFailed;
 
@@ -722,6 +724,7 @@ public final class BlockingConnection<I, O> implements Closeable {
     }
     int n;
     try {
+      reading = true;
       n = reader.readFrom(in);
     } catch (SocketTimeoutException e) {
       if (deadlineBound) {
@@ -730,6 +733,8 @@ public final class BlockingConnection<I, O> implements Closeable {
       throw e; // the read timeout: nothing is lost
     } catch (IOException e) {
       throw readFailed(e);
+    } finally {
+      reading = false;
     }
     if (n < 0) {
       IOException failed = outputFailed;
@@ -837,8 +842,31 @@ public final class BlockingConnection<I, O> implements Closeable {
       // close_notify, unless another thread's write is blocked (it fails when the socket closes);
       // watched, so that a peer that reads nothing cannot hold the close for longer than the write timeout
       alert(channel);
+      if (!reading) {
+        dropArrived(); // a reading thread takes what arrives itself
+      }
     }
     resource.close();
+  }
+
+  /**
+   * Reads and drops what has arrived and was not read (a TLS 1.3 server's session ticket, which a
+   * client that only sends never reads), without waiting: closing a socket with unread bytes
+   * sends a reset, which makes the peer lose what it had not read yet, the close_notify included.
+   */
+  private void dropArrived() {
+    try {
+      InputStream raw = socket.getInputStream();
+      byte[] scratch = new byte[4096];
+      for (int reads = 0; reads < 64; reads++) {
+        int available = raw.available();
+        if (available <= 0 || raw.read(scratch, 0, Math.min(available, scratch.length)) < 0) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // closed all the same
+    }
   }
 
   private void ensureOpen() throws IOException {

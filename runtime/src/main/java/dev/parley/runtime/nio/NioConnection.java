@@ -751,6 +751,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     int before = writer.pending();
+    // Under TLS the queue's last bytes may have left it already as records that wait for the network.
+    boolean queued = before > 0 || endpoint.hasUnsent();
     boolean empty;
     try {
       empty = writer.flushTo(endpoint) && endpoint.flushBuffered();
@@ -777,7 +779,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (!writableAgain()) {
       return;
     }
-    if (empty && before > 0 && !closed) {
+    if (empty && queued && !closed) {
       try {
         handler.onDrained(this);
       } catch (Throwable e) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -46,6 +47,7 @@ class MemoryTlsTest {
   private final List<Bytes> received = new CopyOnWriteArrayList<>();
   private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
   private final List<Throwable> causes = new CopyOnWriteArrayList<>();
+  private final AtomicInteger drained = new AtomicInteger();
 
   @BeforeEach
   void start() throws IOException {
@@ -63,6 +65,11 @@ class MemoryTlsTest {
     public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
       received.add(message);
       connection.send(TlsTest.upper(message));
+    }
+
+    @Override
+    public void onDrained(Connection<Bytes, Bytes> connection) {
+      drained.incrementAndGet();
     }
 
     @Override
@@ -168,6 +175,7 @@ class MemoryTlsTest {
     received.clear();
     closes.clear();
     causes.clear();
+    drained.set(0);
     MemoryPeer peer = MemoryPeer.open(loop, TlsTest.PROTOCOL, new Echo(),
         ConnectionOptions.defaults().withTls(Tls.server(TestTls.serverContext())), reads, writes);
     TlsPeer tls = new TlsPeer(peer, rnd);
@@ -272,6 +280,24 @@ class MemoryTlsTest {
           "seed " + seed);
       assertEquals(List.of(CloseReason.PROTOCOL_ERROR), closes, "seed " + seed);
     }
+  }
+
+  @Test
+  void onDrainedFollowsTheLastRecordWhenTheRecordsAloneWaitedForThePeer() throws Exception {
+    long seed = MemoryTransportTest.seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    TlsPeer peer = open(Chunking.whole(), Chunking.whole(), rnd);
+    peer.peer.stopReading(true);
+    // The reply leaves the queue whole as one record, which waits in TLS's buffer for the peer.
+    peer.sendEncrypted(MemoryTransportTest.frames(List.of(MemoryTransportTest.text("reply"))));
+    Loopback.waitFor(() -> received.size() == 1);
+    assertEquals(0, peer.peer.connection().pendingBytes(), "seed " + seed);
+    assertEquals(0, drained.get(), "seed " + seed + ": nothing has reached the peer yet");
+    peer.peer.stopReading(false);
+    peer.pump();
+    assertEquals(List.of(MemoryTransportTest.text("REPLY")), MemoryTransportTest.parse(peer.plaintext.toByteArray()),
+        "seed " + seed);
+    assertEquals(1, drained.get(), "seed " + seed + ": a producer that refills on onDrained hears the drain");
   }
 
   @Test
