@@ -66,7 +66,6 @@ public final class ParleyDecoder<I> extends ByteToMessageDecoder {
   private boolean refused;
   /** The next decoder, once a phase change is asked for while a frame is being handed on. */
   private ChannelHandler replacement;
-  private String replacementName;
   /** Inside an event in which this decoder hands messages on: a phase change waits for its end. */
   private boolean handingOn;
   private ChannelHandlerContext context;
@@ -127,7 +126,6 @@ public final class ParleyDecoder<I> extends ByteToMessageDecoder {
     }
     if (handingOn) {
       replacement = next;
-      replacementName = ctx.name();
       return;
     }
     ctx.pipeline().replace(this, ctx.name(), next);
@@ -185,7 +183,7 @@ public final class ParleyDecoder<I> extends ByteToMessageDecoder {
     ChannelHandler next = replacement;
     if (next != null && !ctx.isRemoved()) {
       replacement = null;
-      ctx.pipeline().replace(this, replacementName, next);
+      ctx.pipeline().replace(this, ctx.name(), next);
     }
   }
 
