@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the Netty decoder: the input picks a protocol (one of each
@@ -23,6 +24,7 @@ import java.util.SplittableRandom;
  * replays its corpus ({@code NettyDecoderFuzzTestInputs}); with {@code JAZZER_FUZZ=1} (the
  * {@code fuzz} profile) it fuzzes.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyDecoderFuzzTest {
 
   private static final List<Subject<?>> SUBJECTS = Subjects.all();

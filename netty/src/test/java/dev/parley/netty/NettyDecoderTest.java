@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The decoder in an {@link EmbeddedChannel}, over every frame layout ({@link Subjects}) and every
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.TestFactory;
  * a closed channel; and every buffer written in is released. A failure prints its seed;
  * {@code -Dparley.seed=N} replays it. The tests run with Netty's leak detector at paranoid.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyDecoderTest {
 
   /** Messages in a stream, and the seed that splits it. */

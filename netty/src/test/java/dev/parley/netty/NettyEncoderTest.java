@@ -24,12 +24,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The encoder in an {@link EmbeddedChannel}: each message of every layout is one frame, byte for
  * byte what the runtime's writer writes, in one direct buffer of exactly its size; what does not
  * encode fails its write and nothing else.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyEncoderTest {
 
   @TestFactory

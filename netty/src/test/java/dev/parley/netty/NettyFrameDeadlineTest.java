@@ -17,11 +17,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The frame deadline on an {@link EmbeddedChannel} whose clock the test moves: a frame begun must
  * be whole within the deadline however its bytes trickle in; whole frames, and quiet, cost nothing.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyFrameDeadlineTest {
 
   private final Recorder tail = new Recorder();

@@ -55,6 +55,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A real Netty server and client over loopback, on each transport of this machine (NIO, and epoll
@@ -62,6 +63,7 @@ import org.junit.jupiter.api.TestFactory;
  * answers, and PostgreSQL's startup (SSLRequest, with TLS started between two frames when the
  * server answers 'S'), session and Terminate. Every wait is bounded.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyLoopbackTest {
 
   private static final int REQUESTS = 200;

@@ -44,6 +44,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Phase changes as pipeline changes, with PostgreSQL's startup: an SSLRequest, the untagged
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.TestFactory;
  * frame is cut with its own phase's layout, exactly once, after the handler of the one before has
  * returned; the bytes the old decoder had read go to the next one, Parley's or not.
  */
+@ExtendWith(RecordingLeakDetector.Check.class)
 class NettyPhaseTest {
 
   private static final StartupMessage STARTUP =
