@@ -25,8 +25,8 @@ import java.util.Objects;
  * {@code IllegalArgumentException} or {@code IllegalStateException}, naming the message, and the
  * channel stays open, as the runtime's {@code send} refuses such a message.
  *
- * <p>Sharable only in the sense that it holds no per-channel state; make one per channel anyway,
- * since a phase change replaces it in its pipeline.
+ * <p>Not sharable: one per channel, since a phase change replaces it in its pipeline; it holds no
+ * state between messages. Used on the channel's event loop, as Netty calls it.
  *
  * @param <O> the messages encoded
  */
