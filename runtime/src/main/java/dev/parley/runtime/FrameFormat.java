@@ -476,23 +476,39 @@ public final class FrameFormat {
   }
 
   /**
-   * The size, header included, of the header format's frame at {@code start} of {@code held}, of
-   * which the bytes before {@code end}, at least {@link #sizeKnownAfter()}, are there;
-   * {@code streamOffset} is the frame's offset in the stream, for the errors. -1 when the bytes
-   * held do not give the size yet: they end inside a varint length, every byte of it so far with
-   * its continuation bit set.
+   * The size on the wire, whole (the prefix and the body, or the header and all), of the frame
+   * that starts at {@code start} of {@code bytes}, of which the bytes before {@code end} are
+   * there: what a transport that holds bytes of its own (a Netty {@code ByteBuf}) needs to cut
+   * frames as {@link FrameReader} cuts them, with the same checks, before anything is allocated
+   * for the frame. The reads are absolute: the buffer's position, limit and byte order are
+   * neither used nor changed. {@code streamOffset} is the frame's offset in the stream, for the
+   * errors' offsets.
    *
+   * @return the frame's size, or -1 while the bytes there do not give it yet: fewer than the
+   *     prefix, or than the header up to its length field (or its type id, in a header without a
+   *     length), or a varint length every byte of which so far has its continuation bit set
+   * @throws FrameTooLongException for a frame longer than the maximum: for the prefix format, a
+   *     body length above {@link #maxFrameLength()} (the exception's length is the body's)
    * @throws MalformedFrameException for a negative length, one that would end the frame inside
    *     its header, a varint length longer than its most bytes or not in its fewest, or a type id
    *     with no fixed size (at the stream offset of the field)
-   * @throws FrameTooLongException for a frame longer than the maximum
    */
-  long frameSize(ByteBuffer held, int start, int end, long streamOffset) throws ProtocolException {
+  public long frameSize(ByteBuffer bytes, int start, int end, long streamOffset) throws ProtocolException {
+    if (end - start < sizeKnownAfter) {
+      return -1;
+    }
+    if (!hasHeader) {
+      long length = readLength(bytes, start);
+      if (length > maxFrameLength) {
+        throw new FrameTooLongException(length, maxFrameLength, streamOffset);
+      }
+      return lengthSize + length;
+    }
     if (varintLength) {
-      return varintFrameSize(held, start, end, streamOffset);
+      return varintFrameSize(bytes, start, end, streamOffset);
     }
     if (lengthOffset >= 0) {
-      long value = readLength(held, start);
+      long value = readLength(bytes, start);
       HeaderField length = lengthField.get();
       if (value < 0 && lengthSigned) {
         throw new MalformedFrameException(length.name(), "negative length " + value, streamOffset + lengthOffset);
@@ -507,7 +523,7 @@ public final class FrameFormat {
       return value + lengthAdjust;
     }
     if (typeIdOffset >= 0) {
-      long typeId = readTypeId(held, start);
+      long typeId = readTypeId(bytes, start);
       int i = Arrays.binarySearch(fixedTypeIds, typeId);
       if (i < 0) {
         HeaderField field = typeIdField.get();

@@ -131,6 +131,25 @@ public final class FrameWriter<M> {
    *     fewer, or a header that gives the frame another size
    */
   public boolean enqueue(M message) {
+    int frame = frameSize(message);
+    if ((long) pending() + frame > maxPending) {
+      return false;
+    }
+    ensureRoom(frame);
+    writeFrame(message, frame, buffer);
+    return true;
+  }
+
+  /**
+   * The size on the wire of {@code message}'s frame, whole (the prefix and the body, or the header
+   * and all), checked against the protocol's bounds as {@link #enqueue} checks it: what a
+   * transport that owns its buffers (a Netty {@code ByteBuf}) allocates before
+   * {@link #writeFrame}. Encodes nothing.
+   *
+   * @throws IllegalArgumentException as {@link #enqueue} does, for a message that cannot be sized
+   *     or whose frame is longer than the maximum (or shorter than the header)
+   */
+  public int frameSize(M message) {
     int size;
     try {
       size = protocol.encodedSize(message);
@@ -142,12 +161,36 @@ public final class FrameWriter<M> {
           ? "message of " + size + " bytes is smaller than the " + minSize + "-byte frame header: " + name(message)
           : "message of " + size + " bytes exceeds the maximum frame length " + maxSize + ": " + name(message));
     }
-    int frame = bodyOffset + size;
-    if ((long) pending() + frame > maxPending) {
-      return false;
+    return bodyOffset + size;
+  }
+
+  /**
+   * Writes {@code message}'s frame of {@code frameSize} bytes, as {@link #frameSize} gave it, at
+   * {@code out.position()} of a buffer the caller owns, and advances the position past it: the
+   * prefix and the body, or the protocol's whole frame, checked as {@link #enqueue} checks it. The
+   * queue is not touched. All or nothing: on a failure the position is where it was (the bytes
+   * after it are unspecified). {@code out}'s byte order is left as it was.
+   *
+   * @throws java.nio.BufferOverflowException if fewer than {@code frameSize} bytes remain in
+   *     {@code out}; nothing was written
+   * @throws IllegalArgumentException if the protocol's encoder throws (its exception is the cause)
+   * @throws IllegalStateException if the protocol wrote another size than it promised, or a header
+   *     that gives the frame another size
+   */
+  public void writeFrame(M message, int frameSize, ByteBuffer out) {
+    if (out.remaining() < frameSize) {
+      throw new java.nio.BufferOverflowException();
     }
-    ensureRoom(frame);
-    ByteBuffer out = buffer.order(format.byteOrder());
+    java.nio.ByteOrder order = out.order();
+    out.order(format.byteOrder());
+    try {
+      encodeFrame(message, frameSize - bodyOffset, out);
+    } finally {
+      out.order(order);
+    }
+  }
+
+  private void encodeFrame(M message, int size, ByteBuffer out) {
     int frameStart = out.position();
     int limit = out.limit();
     if (!hasHeader) { // a header format's protocol writes its header, length included
@@ -180,7 +223,6 @@ public final class FrameWriter<M> {
     if (hasHeader) {
       checkHeader(message, out, frameStart, size);
     }
-    return true;
   }
 
   /**
