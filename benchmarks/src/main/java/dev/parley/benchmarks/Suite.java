@@ -3,6 +3,8 @@ package dev.parley.benchmarks;
 import dev.parley.benchmarks.FramingThroughput.Payload;
 import dev.parley.benchmarks.FramingThroughput.Result;
 import dev.parley.benchmarks.FramingThroughput.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,12 @@ public final class Suite {
     suite.codecs(quick);
     suite.headerFraming(quick);
     suite.framing(quick);
+    suite.printed("TLS 1.3 (AES-GCM): Parley's event loop against Netty's SslHandler (JDK provider)",
+        () -> TlsThroughput.main(quick ? new String[] {"100000", "20000", "1"} : new String[0]));
+    suite.printed("Parley's codecs inside Netty, against Netty's LengthField codecs and a hand-written codec",
+        () -> NettyCodecThroughput.main(quick ? new String[] {"200000", "20000"} : new String[0]));
+    suite.printed("A group of two event loops against one: request/reply over 100 connections",
+        () -> GroupRequestReply.main(quick ? new String[] {"1", "100", "4", "1"} : new String[0]));
     suite.memory(quick);
     Path results = Path.of("benchmarks", "target", "results.md");
     if (Files.isDirectory(results.getParent())) {
@@ -229,6 +237,31 @@ public final class Suite {
           100 * decodeShare(find(results, Transport.EVENT_LOOP), find(results, Transport.EVENT_LOOP_DECODE))));
       line("");
     }
+  }
+
+  /** A benchmark's main, which prints its own tables. */
+  @FunctionalInterface
+  private interface Printing {
+    void run() throws Exception;
+  }
+
+  /** A benchmark that prints its own tables: what it prints, under {@code title}. */
+  private void printed(String title, Printing benchmark) throws Exception {
+    System.err.println(title + "...");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream console = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      benchmark.run();
+    } finally {
+      System.setOut(console);
+    }
+    line("## " + title);
+    line("");
+    line("```");
+    line(printed.toString(StandardCharsets.UTF_8).strip());
+    line("```");
+    line("");
   }
 
   private void memory(boolean quick) throws Exception {

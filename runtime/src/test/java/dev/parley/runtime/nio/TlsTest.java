@@ -653,12 +653,15 @@ class TlsTest {
         client.send(body(size, size));
         assertEquals(Optional.of(upper(body(size, size))), client.receive());
       }
+      client.close();
+      // Before the server closes, which would end the connection first.
+      assertEquals(CloseReason.PEER_CLOSED, handler.closed.get(20, TimeUnit.SECONDS),
+          () -> String.valueOf(handler.cause));
     } finally {
       if (blocking != null) {
         blocking.close();
       }
     }
-    assertEquals(CloseReason.PEER_CLOSED, handler.closed.get(20, TimeUnit.SECONDS), () -> String.valueOf(handler.cause));
   }
 
   @Test
