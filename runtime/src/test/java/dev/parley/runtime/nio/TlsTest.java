@@ -639,8 +639,8 @@ class TlsTest {
       blocking = BlockingServer.builder(Conversation.of(PROTOCOL), () -> handler).listen(ANY);
       address = blocking.address();
     }
-    try (BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(address, PROTOCOL,
-        Duration.ofSeconds(5))) {
+    BlockingConnection<Bytes, Bytes> client = BlockingConnection.connect(address, PROTOCOL, Duration.ofSeconds(5));
+    try {
       client.setReadTimeout(Duration.ofSeconds(20));
       client.send(text("plain"));
       assertEquals(Optional.of(text("PLAIN")), client.receive());
@@ -658,6 +658,7 @@ class TlsTest {
       assertEquals(CloseReason.PEER_CLOSED, handler.closed.get(20, TimeUnit.SECONDS),
           () -> String.valueOf(handler.cause));
     } finally {
+      client.close();
       if (blocking != null) {
         blocking.close();
       }
