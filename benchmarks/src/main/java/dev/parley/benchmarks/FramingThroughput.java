@@ -50,6 +50,13 @@ public final class FramingThroughput {
   private static final long TIMEOUT_SECONDS = 60;
   /** Senders write about this many bytes at a time. */
   static final int BATCH_BYTES = 64 * 1024;
+  /**
+   * The water marks of a sender that waits for writability (Parley's off the loop, Netty's): the
+   * runtime's defaults, so that the queue left when the sender is told to go on (the low mark)
+   * outlasts the time its thread takes to wake.
+   */
+  static final int SENDER_LOW_MARK = ConnectionOptions.DEFAULT_LOW_WATER_MARK;
+  static final int SENDER_HIGH_MARK = ConnectionOptions.DEFAULT_HIGH_WATER_MARK;
 
   private FramingThroughput() {}
 
@@ -456,8 +463,8 @@ public final class FramingThroughput {
   /**
    * An event loop's connection sending to a raw receiver: from the loop's thread, refilling its
    * queue to 256 KiB on each {@code onDrained}; or from this thread, which sends while the
-   * connection is writable (fewer than 128 KiB queued, counting what it sent and the loop has not
-   * taken yet) and waits for {@code onWritable} (below 64 KiB) otherwise, as Netty's sender waits
+   * connection is writable (fewer than 1 MiB queued, counting what it sent and the loop has not
+   * taken yet) and waits for {@code onWritable} (below 256 KiB) otherwise, as Netty's sender waits
    * for its channel's writability with the same marks.
    */
   static double eventLoopSending(Payload payload, int frames, boolean onLoop) throws Exception {
@@ -465,7 +472,7 @@ public final class FramingThroughput {
       return toRawReceiver(rawReceiver(payload, frames), address -> {
         Sending sending = new Sending(payload.message, frames, onLoop ? null : Thread.currentThread());
         NioConnection<BenchMessage, BenchMessage> out = loop.connect(address, new FramesOnly(payload.message), sending,
-            ConnectionOptions.defaults().withWaterMarks(BATCH_BYTES, 2 * BATCH_BYTES)); // Netty's sender's marks
+            ConnectionOptions.defaults().withWaterMarks(SENDER_LOW_MARK, SENDER_HIGH_MARK)); // Netty's sender's too
         long start = sending.started.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (!onLoop) {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

@@ -174,7 +174,7 @@ final class NettyFraming {
           .channel(NioSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-              new WriteBufferWaterMark(FramingThroughput.BATCH_BYTES, 2 * FramingThroughput.BATCH_BYTES))
+              new WriteBufferWaterMark(FramingThroughput.SENDER_LOW_MARK, FramingThroughput.SENDER_HIGH_MARK))
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {

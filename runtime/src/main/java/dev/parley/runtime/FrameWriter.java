@@ -55,6 +55,8 @@ public final class FrameWriter<M> {
   /** Queued bytes are {@code [sent, position)} of {@code buffer}; no array until a frame is queued. */
   private ByteBuffer buffer = NONE;
   private int sent;
+  /** The largest buffer kept once everything in it was sent; see {@link #KEPT_CAPACITY}. */
+  private int keptCapacity = KEPT_CAPACITY;
 
   public FrameWriter(Protocol<M> protocol) {
     this(protocol, DEFAULT_MAX_PENDING);
@@ -71,6 +73,17 @@ public final class FrameWriter<M> {
     }
     adopt(protocol);
     this.maxPending = maxPending;
+  }
+
+  /**
+   * Like {@link #FrameWriter(Protocol, int)}, keeping a buffer of up to {@code keptCapacity} bytes
+   * once it is sent: a connection whose sender keeps up to its high-water mark queued keeps twice
+   * that (the mark passed by a frame, and doubled), so that it does not allocate and zero its
+   * queue again at every refill.
+   */
+  public FrameWriter(Protocol<M> protocol, int maxPending, int keptCapacity) {
+    this(protocol, maxPending);
+    this.keptCapacity = Math.max(KEPT_CAPACITY, keptCapacity);
   }
 
   /**
@@ -334,7 +347,7 @@ public final class FrameWriter<M> {
       return false;
     }
     sent = 0;
-    if (buffer.capacity() > KEPT_CAPACITY) {
+    if (buffer.capacity() > keptCapacity) {
       buffer = NONE;
     } else {
       buffer.clear();

@@ -149,7 +149,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     this.reader = new FrameReader(conversation.receives().frameFormat());
     long largestFrame = conversation.sends().frameFormat().largestFrameSize();
     int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
-    this.writer = new FrameWriter<>(conversation.sends(), maxPending);
+    // A sender that waits for writability keeps up to the high-water mark queued: its buffer is kept.
+    int kept = (int) Math.min(maxPending, 2L * options.highWaterMark());
+    this.writer = new FrameWriter<>(conversation.sends(), maxPending, kept);
     this.lastReceived = loop.now();
     this.lastActive = lastReceived;
   }
