@@ -116,8 +116,8 @@ final class NettyFraming {
         .bind(FramingThroughput.ANY).sync().channel();
   }
 
-  /** Counts frames and releases them. */
-  private static final class Receiver extends ChannelInboundHandlerAdapter {
+  /** Counts frames and releases them; {@link NettyTls}'s receiver too. */
+  static final class Receiver extends ChannelInboundHandlerAdapter {
     private final int frames;
     private final CompletableFuture<Long> done;
     private int count;

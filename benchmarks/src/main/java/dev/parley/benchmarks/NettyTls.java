@@ -24,7 +24,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +66,7 @@ final class NettyTls {
               channel.pipeline().addLast(
                   serverContext.newHandler(channel.alloc()),
                   new LengthFieldBasedFrameDecoder(16 * 1024 * 1024, 0, 4, 0, 4),
-                  new Receiver(frames, done));
+                  new NettyFraming.Receiver(frames, done));
             }
           })
           .bind(FramingThroughput.ANY).sync().channel();
@@ -99,32 +98,6 @@ final class NettyTls {
     } finally {
       client.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       server.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
-  }
-
-  /** Counts frames and releases them. */
-  private static final class Receiver extends ChannelInboundHandlerAdapter {
-    private final int frames;
-    private final CompletableFuture<Long> done;
-    private int count;
-
-    Receiver(int frames, CompletableFuture<Long> done) {
-      this.frames = frames;
-      this.done = done;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext context, Object frame) {
-      ReferenceCountUtil.release(frame);
-      if (++count == frames) {
-        done.complete(System.nanoTime());
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-      done.completeExceptionally(cause);
-      context.close();
     }
   }
 
