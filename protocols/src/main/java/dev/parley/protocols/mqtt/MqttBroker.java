@@ -96,6 +96,8 @@ public final class MqttBroker implements Closeable {
   final SubscriptionTree<Session> subscriptions = new SubscriptionTree<>();
   private final Map<String, Retained> retained = new HashMap<>();
   private final Set<BrokerConnection> connected = new LinkedHashSet<>();
+  /** The size of {@link #connected}, for other threads. */
+  private volatile int connectedCount;
   private long assignedIds;
 
   private MqttBroker(EventLoop loop, InetSocketAddress bind, Limits limits, ConnectionOptions options)
@@ -137,6 +139,11 @@ public final class MqttBroker implements Closeable {
   /** The address the broker listens on, with its actual port. */
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** Clients connected now (past CONNACK); exact once the broker has read what they sent. */
+  public int connectedClients() {
+    return connectedCount;
   }
 
   /** Messages dropped so far because a session's queue was full, or a QoS 0 subscriber was away. */
@@ -188,12 +195,14 @@ public final class MqttBroker implements Closeable {
       sessions.put(clientId, session);
     }
     connected.add(handler);
+    connectedCount = connected.size();
     return session;
   }
 
   /** {@code session}'s connection ended; a clean session ends with it. */
   void closeSession(Session session, BrokerConnection handler) {
     connected.remove(handler);
+    connectedCount = connected.size();
     session.detach();
     if (session.clean && sessions.get(session.clientId) == session) {
       dropSession(session);
@@ -202,6 +211,7 @@ public final class MqttBroker implements Closeable {
 
   void forget(BrokerConnection handler) {
     connected.remove(handler);
+    connectedCount = connected.size();
   }
 
   private void dropSession(Session session) {
