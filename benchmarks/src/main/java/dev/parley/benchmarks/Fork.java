@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,38 @@ final class Fork {
       throw new IllegalStateException(String.join(" ", args) + " failed: " + output);
     }
     return output;
+  }
+
+  /** One measured run of a benchmark, in seconds. */
+  @FunctionalInterface
+  interface Timed {
+    double seconds() throws Exception;
+  }
+
+  /**
+   * In the forked JVM: two full-size warm-up runs (the loops reach their final compiled form only
+   * after a few million frames), then three measured runs, printed as seconds for {@link #seconds}.
+   */
+  static void warmThenMeasure(Timed run) throws Exception {
+    run.seconds();
+    run.seconds();
+    StringBuilder seconds = new StringBuilder();
+    for (int r = 0; r < 3; r++) {
+      seconds.append(run.seconds()).append(' ');
+    }
+    System.out.println(seconds.toString().trim());
+  }
+
+  /** Runs {@code main} with {@code args} as {@link #run} does, and reads the seconds {@link #warmThenMeasure} printed. */
+  static double[] seconds(Class<?> main, String... args) throws Exception {
+    return Arrays.stream(run(main, 5, args).split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  /** The median of {@code values}. */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   /** Starts {@code main} with {@code args} as {@link #run} does, for a caller that reads what it prints as it comes. */

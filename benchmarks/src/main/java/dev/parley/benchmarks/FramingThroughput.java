@@ -128,9 +128,7 @@ public final class FramingThroughput {
   /** The median of three runs of one transport. */
   record Result(Transport transport, Payload payload, int frames, double[] seconds) {
     double framesPerSecond() {
-      double[] sorted = seconds.clone();
-      Arrays.sort(sorted);
-      return frames / sorted[sorted.length / 2];
+      return frames / Fork.median(seconds);
     }
 
     double megabytesPerSecond() {
@@ -164,9 +162,8 @@ public final class FramingThroughput {
   static List<Result> measure(Payload payload, int frames, List<Transport> transports) throws Exception {
     List<Result> results = new ArrayList<>();
     for (Transport transport : transports) {
-      String output = Fork.run(FramingThroughput.class, 5, "--fork", transport.name(),
+      double[] seconds = Fork.seconds(FramingThroughput.class, "--fork", transport.name(),
           String.valueOf(payload.bodySize), String.valueOf(frames));
-      double[] seconds = Arrays.stream(output.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
       Result result = new Result(transport, payload, frames, seconds);
       results.add(result);
       System.err.printf(Locale.ROOT, "  %-44s %,14.0f frames/s%n", transport.label + " (" + payload.bodySize + " B)",
@@ -177,14 +174,7 @@ public final class FramingThroughput {
 
   /** In the forked JVM: two warm-up runs, then three measured runs, printed as seconds. */
   private static void fork(Transport transport, Payload payload, int frames) throws Exception {
-    // Full-size warm-up runs: the loops reach their final compiled form only after a few million frames.
-    run(transport, payload, frames);
-    run(transport, payload, frames);
-    StringBuilder seconds = new StringBuilder();
-    for (int r = 0; r < 3; r++) {
-      seconds.append(run(transport, payload, frames)).append(' ');
-    }
-    System.out.println(seconds.toString().trim());
+    Fork.warmThenMeasure(() -> run(transport, payload, frames));
   }
 
   static void print(List<Result> results) {

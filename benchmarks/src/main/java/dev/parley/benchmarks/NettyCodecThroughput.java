@@ -30,7 +30,6 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -84,13 +83,7 @@ public final class NettyCodecThroughput {
       Transport transport = Transport.valueOf(args[1]);
       Payload payload = Integer.parseInt(args[2]) == 64 ? Payload.SMALL : Payload.LARGE;
       int frames = Integer.parseInt(args[3]);
-      run(transport, payload, frames);
-      run(transport, payload, frames);
-      StringBuilder seconds = new StringBuilder();
-      for (int r = 0; r < 3; r++) {
-        seconds.append(run(transport, payload, frames)).append(' ');
-      }
-      System.out.println(seconds.toString().trim());
+      Fork.warmThenMeasure(() -> run(transport, payload, frames));
       return;
     }
     int smallFrames = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
@@ -106,27 +99,20 @@ public final class NettyCodecThroughput {
   private static List<double[]> measure(Payload payload, int frames) throws Exception {
     List<double[]> results = new ArrayList<>();
     for (Transport transport : Transport.values()) {
-      String output = Fork.run(NettyCodecThroughput.class, 5, "--fork", transport.name(),
-          String.valueOf(payload.bodySize()), String.valueOf(frames));
-      results.add(Arrays.stream(output.split("\\s+")).mapToDouble(Double::parseDouble).toArray());
+      results.add(Fork.seconds(NettyCodecThroughput.class, "--fork", transport.name(),
+          String.valueOf(payload.bodySize()), String.valueOf(frames)));
       System.err.printf(Locale.ROOT, "  %-44s %,14.0f frames/s%n", transport.label + " (" + payload.bodySize() + " B)",
-          frames / median(results.get(results.size() - 1)));
+          frames / Fork.median(results.get(results.size() - 1)));
     }
     return results;
   }
 
-  private static double median(double[] seconds) {
-    double[] sorted = seconds.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
-
   private static void print(Payload payload, int frames, List<double[]> seconds) {
-    double hand = frames / median(seconds.get(0));
+    double hand = frames / Fork.median(seconds.get(0));
     System.out.printf(Locale.ROOT, "%-44s %14s %10s %10s%n", frames + " frames of " + payload.bodySize() + "-byte bodies",
         "frames/s", "MB/s", "vs hand");
     for (Transport transport : Transport.values()) {
-      double perSecond = frames / median(seconds.get(transport.ordinal()));
+      double perSecond = frames / Fork.median(seconds.get(transport.ordinal()));
       System.out.printf(Locale.ROOT, "%-44s %,14.0f %10.1f %10.2f%n", transport.label, perSecond,
           perSecond * payload.frameSize() / 1e6, perSecond / hand);
     }

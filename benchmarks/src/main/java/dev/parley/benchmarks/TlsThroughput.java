@@ -82,9 +82,7 @@ public final class TlsThroughput {
   /** The median of the measured runs of one transport. */
   record Result(Transport transport, Payload payload, int frames, double[] seconds) {
     double framesPerSecond() {
-      double[] sorted = seconds.clone();
-      Arrays.sort(sorted);
-      return frames / sorted[sorted.length / 2];
+      return frames / Fork.median(seconds);
     }
 
     double megabytesPerSecond() {
@@ -121,9 +119,8 @@ public final class TlsThroughput {
     for (int round = 0; round < rounds; round++) {
       for (int t = 0; t < transports.size(); t++) {
         Transport transport = transports.get(t);
-        String output = Fork.run(TlsThroughput.class, 5, "--fork", transport.name(),
+        double[] forked = Fork.seconds(TlsThroughput.class, "--fork", transport.name(),
             String.valueOf(payload.bodySize()), String.valueOf(frames));
-        double[] forked = Arrays.stream(output.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
         int before = seconds[t].length;
         seconds[t] = Arrays.copyOf(seconds[t], before + forked.length);
         System.arraycopy(forked, 0, seconds[t], before, forked.length);
@@ -147,13 +144,7 @@ public final class TlsThroughput {
     System.setProperty("jdk.tls.client.cipherSuites", CIPHER_SUITE);
     System.setProperty("jdk.tls.server.cipherSuites", CIPHER_SUITE);
     SelfSigned keys = transport.isTls() ? SelfSigned.make() : null;
-    run(transport, payload, frames, keys);
-    run(transport, payload, frames, keys);
-    StringBuilder seconds = new StringBuilder();
-    for (int r = 0; r < 3; r++) {
-      seconds.append(run(transport, payload, frames, keys)).append(' ');
-    }
-    System.out.println(seconds.toString().trim());
+    Fork.warmThenMeasure(() -> run(transport, payload, frames, keys));
   }
 
   static void print(List<Result> results) {
