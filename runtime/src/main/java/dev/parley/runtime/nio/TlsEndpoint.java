@@ -20,8 +20,6 @@ final class TlsEndpoint implements Endpoint {
   private final TlsChannel tls;
   /** Plaintext to write before any record, or null when none is left. */
   private ByteBuffer plaintext;
-  /** What the connection asked for last. */
-  private int wanted;
 
   TlsEndpoint(Endpoint raw, SSLEngine engine, ByteBuffer plaintext) {
     this.raw = raw;
@@ -99,7 +97,6 @@ final class TlsEndpoint implements Endpoint {
 
   @Override
   public void interest(int ops) {
-    wanted = ops;
     int needs = 0;
     if (hasUnsent()) {
       needs |= SelectionKey.OP_WRITE;
@@ -108,11 +105,6 @@ final class TlsEndpoint implements Endpoint {
       needs |= SelectionKey.OP_READ;
     }
     raw.interest(ops | needs);
-  }
-
-  /** Asks again for what the connection asked for, with what the records need now. */
-  void refreshInterest() {
-    interest(wanted);
   }
 
   @Override
