@@ -45,6 +45,8 @@ public final class FrameWriter<M> {
   private Protocol<M> protocol;
   private FrameFormat format;
   private boolean hasHeader;
+  /** A two-byte length prefix rather than four (prefix formats only). */
+  private boolean shortPrefix;
   /** Bytes of a frame before what the protocol writes: the prefix's, or none. */
   private int bodyOffset;
   /** The smallest frame the protocol may promise: an empty body, or the header (a varint's shortest). */
@@ -106,7 +108,11 @@ public final class FrameWriter<M> {
     this.protocol = next;
     this.format = next.frameFormat();
     this.hasHeader = format.hasHeader();
+    this.shortPrefix = !hasHeader && format.lengthSize() == 2;
     this.bodyOffset = format.bodyOffset();
+    if (buffer != NONE) {
+      buffer.order(format.byteOrder()); // the queue's buffer is always in the format's byte order
+    }
     this.minSize = hasHeader ? format.minHeaderSize() : 0;
     this.maxSize = format.maxFrameLength();
   }
@@ -149,7 +155,7 @@ public final class FrameWriter<M> {
       return false;
     }
     ensureRoom(frame);
-    writeFrame(message, frame, buffer);
+    encodeFrame(message, frame - bodyOffset, buffer); // the queue's buffer is in the format's order already
     return true;
   }
 
@@ -170,11 +176,16 @@ public final class FrameWriter<M> {
       throw new IllegalArgumentException("cannot size " + name(message) + ": " + e.getMessage(), e);
     }
     if (size < minSize || size > maxSize) {
-      throw new IllegalArgumentException(hasHeader && size < minSize
-          ? "message of " + size + " bytes is smaller than the " + minSize + "-byte frame header: " + name(message)
-          : "message of " + size + " bytes exceeds the maximum frame length " + maxSize + ": " + name(message));
+      throw outOfBounds(message, size);
     }
     return bodyOffset + size;
+  }
+
+  // Out of line, as the other failures below: a small frame's hot path stays small enough to inline.
+  private IllegalArgumentException outOfBounds(M message, int size) {
+    return new IllegalArgumentException(hasHeader && size < minSize
+        ? "message of " + size + " bytes is smaller than the " + minSize + "-byte frame header: " + name(message)
+        : "message of " + size + " bytes exceeds the maximum frame length " + maxSize + ": " + name(message));
   }
 
   /**
@@ -203,35 +214,36 @@ public final class FrameWriter<M> {
     }
   }
 
+  /**
+   * Writes the frame at {@code out}'s position, in {@code out}'s byte order, which is the format's.
+   * The encoder is given no tighter limit than the buffer's own: what it writes past its promise
+   * lands in room nobody holds yet and is caught by the size check after it, and the position goes
+   * back to the frame's start. (Setting and restoring a limit around every encode cost more than
+   * the rest of a small frame's queueing.)
+   */
   private void encodeFrame(M message, int size, ByteBuffer out) {
     int frameStart = out.position();
-    int limit = out.limit();
     if (!hasHeader) { // a header format's protocol writes its header, length included
-      if (format.lengthSize() == 2) {
+      if (shortPrefix) {
         out.putShort((short) size);
       } else {
         out.putInt(size);
       }
     }
-    int bodyStart = out.position();
-    // The encoder sees exactly the promised room: writing more fails at once, in the encoder.
-    out.limit(bodyStart + size);
+    int bodyStart = frameStart + bodyOffset;
     try {
       protocol.encode(message, out);
     } catch (java.nio.BufferOverflowException e) {
-      out.limit(limit).position(frameStart);
-      throw new IllegalStateException("the protocol wrote more than the " + size + " bytes it promised for "
-          + name(message) + "; nothing was queued", e);
+      out.position(frameStart);
+      throw wroteMore(message, size, e);
     } catch (RuntimeException e) {
-      out.limit(limit).position(frameStart);
-      throw new IllegalArgumentException("cannot encode " + name(message) + ", nothing was queued: " + e, e);
+      out.position(frameStart);
+      throw cannotEncode(message, e);
     }
     int written = out.position() - bodyStart;
-    out.limit(limit);
     if (written != size) {
       out.position(frameStart);
-      throw new IllegalStateException("the protocol wrote " + written + " bytes of " + name(message)
-          + " after promising " + size + "; nothing was queued");
+      throw written > size ? wroteMore(message, size, null) : wroteLess(message, size, written);
     }
     if (hasHeader) {
       checkHeader(message, out, frameStart, size);
@@ -312,6 +324,20 @@ public final class FrameWriter<M> {
     return true;
   }
 
+  private IllegalArgumentException cannotEncode(M message, RuntimeException cause) {
+    return new IllegalArgumentException("cannot encode " + name(message) + ", nothing was queued: " + cause, cause);
+  }
+
+  private IllegalStateException wroteLess(M message, int size, int written) {
+    return new IllegalStateException("the protocol wrote " + written + " bytes of " + name(message)
+        + " after promising " + size + "; nothing was queued");
+  }
+
+  private IllegalStateException wroteMore(M message, int size, RuntimeException cause) {
+    return new IllegalStateException("the protocol wrote more than the " + size + " bytes it promised for "
+        + name(message) + "; nothing was queued", cause);
+  }
+
   private static String name(Object message) {
     return message == null ? "null" : message.getClass().getSimpleName();
   }
@@ -369,7 +395,7 @@ public final class FrameWriter<M> {
       }
     }
     long wanted = Math.max(Math.max(INITIAL_CAPACITY, (long) buffer.capacity() * 2), (long) buffer.position() + bytes);
-    ByteBuffer larger = ByteBuffer.allocate((int) Math.min(wanted, maxPending));
+    ByteBuffer larger = ByteBuffer.allocate((int) Math.min(wanted, maxPending)).order(format.byteOrder());
     buffer.flip();
     larger.put(buffer);
     buffer = larger;

@@ -418,8 +418,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     boolean wasEmpty = !writer.hasPending();
     if (!writer.enqueue(message)) {
-      close(CloseReason.SLOW_PEER, new IOException("peer is not reading: " + writer.pending()
-          + " bytes queued, bound " + writer.maxPending()));
+      queueFull();
       return false;
     }
     if (wasEmpty) {
@@ -433,6 +432,12 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       loop.flushLater(this);
     }
     return true;
+  }
+
+  // Out of line: the hot path of queue stays small enough to inline into send.
+  private void queueFull() {
+    close(CloseReason.SLOW_PEER, new IOException("peer is not reading: " + writer.pending()
+        + " bytes queued, bound " + writer.maxPending()));
   }
 
   /** Closes the connection now, dropping what is queued; the handler hears {@link CloseReason#CLOSED}. */
