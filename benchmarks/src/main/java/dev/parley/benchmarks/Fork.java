@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +56,32 @@ final class Fork {
   /** Runs {@code main} with {@code args} as {@link #run} does, and reads the seconds {@link #warmThenMeasure} printed. */
   static double[] seconds(Class<?> main, String... args) throws Exception {
     return Arrays.stream(run(main, 5, args).split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  /**
+   * Runs each of {@code forks} (the arguments of one fork of {@code main}) once a round, in turn,
+   * for {@code rounds} rounds, and returns the median seconds of each fork's measured runs,
+   * {@code [round][fork]}. A ratio taken within one round compares runs minutes apart at most,
+   * where the machine's loopback moves by up to 2x over longer spans: the median of the rounds'
+   * ratios is steadier than the ratio of medians taken one transport after another.
+   */
+  static double[][] rounds(Class<?> main, int rounds, List<String[]> forks) throws Exception {
+    double[][] seconds = new double[rounds][forks.size()];
+    for (int r = 0; r < rounds; r++) {
+      for (int f = 0; f < forks.size(); f++) {
+        seconds[r][f] = median(seconds(main, forks.get(f)));
+        System.err.printf(Locale.ROOT, "  round %d: %s %.4f s%n", r + 1, String.join(" ", forks.get(f)),
+            seconds[r][f]);
+      }
+    }
+    return seconds;
+  }
+
+  /** The median, least and greatest over the rounds of {@code seconds[r][anchor] / seconds[r][of]}. */
+  static double[] ratios(double[][] seconds, int of, int anchor) {
+    double[] ratios = Arrays.stream(seconds).mapToDouble(round -> round[anchor] / round[of]).toArray();
+    return new double[] {median(ratios), Arrays.stream(ratios).min().orElseThrow(),
+        Arrays.stream(ratios).max().orElseThrow()};
   }
 
   /** The median of {@code values}. */

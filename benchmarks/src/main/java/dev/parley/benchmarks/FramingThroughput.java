@@ -43,6 +43,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
  * [SMALL_FRAMES [LARGE_FRAMES [TRANSPORT...]]]}, transports named as in {@link Transport}; the
  * ratios printed are to the first transport run.
+ *
+ * <p>With {@code --rounds N} first, the transports run one after another N times over, and each
+ * ratio is taken within a round: to the first transport of that round, and, for the event loop,
+ * to the Netty transport of the same direction when it is in the list. The median of the rounds'
+ * ratios is printed with their range.
  */
 public final class FramingThroughput {
 
@@ -142,6 +147,10 @@ public final class FramingThroughput {
           Integer.parseInt(args[3]));
       return;
     }
+    if (args.length > 1 && args[0].equals("--rounds")) {
+      rounds(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
+      return;
+    }
     int smallFrames = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     int largeFrames = args.length > 1 ? Integer.parseInt(args[1]) : 250_000;
     List<Transport> transports = args.length > 2
@@ -153,6 +162,35 @@ public final class FramingThroughput {
     if (largeFrames > 0) {
       print(measure(Payload.LARGE, largeFrames, transports));
     }
+  }
+
+  /** {@code --rounds}: see the class comment. */
+  private static void rounds(int rounds, String[] args) throws Exception {
+    List<Transport> transports = Arrays.stream(args, 2, args.length).map(Transport::valueOf).toList();
+    for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
+      int frames = Integer.parseInt(args[payload == Payload.SMALL ? 0 : 1]);
+      if (frames == 0) {
+        continue;
+      }
+      List<String[]> forks = transports.stream()
+          .map(t -> new String[] {"--fork", t.name(), String.valueOf(payload.bodySize), String.valueOf(frames)})
+          .toList();
+      double[][] seconds = Fork.rounds(FramingThroughput.class, rounds, forks);
+      System.out.printf(Locale.ROOT, "%d frames of %d-byte bodies, %d rounds: median (least-greatest) of the"
+          + " rounds' ratios%n", frames, payload.bodySize, rounds);
+      System.out.printf(Locale.ROOT, "%-48s %14s %20s %20s%n", "", "frames/s", "vs " + transports.get(0), "vs Netty");
+      for (int t = 0; t < transports.size(); t++) {
+        int of = t;
+        double perSecond = frames / Fork.median(Arrays.stream(seconds).mapToDouble(round -> round[of]).toArray());
+        int netty = transports.indexOf(transports.get(t).netty());
+        System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transports.get(t).label, perSecond,
+            range(Fork.ratios(seconds, t, 0)), netty < 0 ? "" : range(Fork.ratios(seconds, t, netty)));
+      }
+    }
+  }
+
+  private static String range(double[] ratio) {
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio[0], ratio[1], ratio[2]);
   }
 
   /**

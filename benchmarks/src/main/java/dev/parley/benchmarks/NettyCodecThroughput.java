@@ -30,6 +30,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -86,12 +87,43 @@ public final class NettyCodecThroughput {
       Fork.warmThenMeasure(() -> run(transport, payload, frames));
       return;
     }
+    if (args.length == 4 && args[0].equals("--rounds")) {
+      rounds(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      return;
+    }
     int smallFrames = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     int largeFrames = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
     for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
       int frames = payload == Payload.SMALL ? smallFrames : largeFrames;
       if (frames > 0) {
         print(payload, frames, measure(payload, frames));
+      }
+    }
+  }
+
+  /**
+   * {@code --rounds N SMALL_FRAMES LARGE_FRAMES}: the three transports one after another, N times
+   * over; each ratio to the hand-written pipeline is taken within a round, and the median of the
+   * rounds' ratios is printed with their range.
+   */
+  private static void rounds(int rounds, int smallFrames, int largeFrames) throws Exception {
+    for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
+      int frames = payload == Payload.SMALL ? smallFrames : largeFrames;
+      if (frames == 0) {
+        continue;
+      }
+      List<String[]> forks = Arrays.stream(Transport.values())
+          .map(t -> new String[] {"--fork", t.name(), String.valueOf(payload.bodySize()), String.valueOf(frames)})
+          .toList();
+      double[][] seconds = Fork.rounds(NettyCodecThroughput.class, rounds, forks);
+      System.out.printf(Locale.ROOT, "%d frames of %d-byte bodies, %d rounds: median (least-greatest) of the"
+          + " rounds' ratios%n", frames, payload.bodySize(), rounds);
+      for (Transport transport : Transport.values()) {
+        double[] ratio = Fork.ratios(seconds, transport.ordinal(), Transport.HAND_NETTY.ordinal());
+        double perSecond = frames / Fork.median(Arrays.stream(seconds).mapToDouble(round -> round[transport.ordinal()])
+            .toArray());
+        System.out.printf(Locale.ROOT, "%-44s %,14.0f %.2f (%.2f-%.2f)%n", transport.label, perSecond, ratio[0],
+            ratio[1], ratio[2]);
       }
     }
   }
