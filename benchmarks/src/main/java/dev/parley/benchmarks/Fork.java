@@ -40,18 +40,27 @@ final class Fork {
   }
 
   /**
-   * In the forked JVM: two full-size warm-up runs (the loops reach their final compiled form only
-   * after a few million frames), then three measured runs, printed as seconds for {@link #seconds}.
+   * In the forked JVM: full-size warm-up runs, at least two and at least {@link #WARM_UP_SECONDS}
+   * of them (the loops reach their final compiled form only after a few million frames, and a
+   * Netty pipeline's code after some seconds: with two short runs the compiler was still busy in the
+   * measured ones, which then varied by 2x within one JVM), then three measured runs, printed as
+   * seconds for {@link #seconds}.
    */
   static void warmThenMeasure(Timed run) throws Exception {
-    run.seconds();
-    run.seconds();
+    double warmed = 0;
+    for (int r = 0; r < 2 || (warmed < WARM_UP_SECONDS && r < MAX_WARM_UPS); r++) {
+      warmed += run.seconds();
+    }
     StringBuilder seconds = new StringBuilder();
     for (int r = 0; r < 3; r++) {
       seconds.append(run.seconds()).append(' ');
     }
     System.out.println(seconds.toString().trim());
   }
+
+  /** The least time {@link #warmThenMeasure} spends warming up. */
+  static final double WARM_UP_SECONDS = 5;
+  private static final int MAX_WARM_UPS = 50;
 
   /** Runs {@code main} with {@code args} as {@link #run} does, and reads the seconds {@link #warmThenMeasure} printed. */
   static double[] seconds(Class<?> main, String... args) throws Exception {
