@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A raw protocol with a broken encoder, for the transports' tests: the message "throw" fails
- * half-way through its encoding, and "short" is written one byte shorter than its promised size.
+ * half-way through its encoding, "short" is written one byte shorter than its promised size, and
+ * "long" one byte longer.
  */
 public final class FaultyProtocol implements Protocol<Bytes> {
 
@@ -31,6 +32,11 @@ public final class FaultyProtocol implements Protocol<Bytes> {
     if (s.equals("throw")) {
       out.put((byte) 't').put((byte) 'h');
       throw new IllegalStateException("encoder failed half-way");
+    }
+    if (s.equals("long")) {
+      message.writeTo(out);
+      out.put((byte) '!');
+      return;
     }
     if (s.equals("short")) {
       out.put(message.toByteArray(), 0, message.size() - 1);

@@ -1,0 +1,90 @@
+package dev.parley.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue's all-or-nothing rule now that the encoder writes into the queue's free room with no
+ * limit of its own: an encoder that writes past its promise is refused, and the frames around it
+ * leave as if it had never been offered, whether its overrun landed in free room or ran into the
+ * end of the buffer. And the buffer's byte order is the format's, across a change of phase.
+ */
+class FrameWriterTest {
+
+  private static final FaultyProtocol FAULTY = new FaultyProtocol(RawProtocol.u32(1 << 20));
+
+  @Test
+  void anEncoderThatWritesPastItsPromiseIntoFreeRoomIsRefusedAndTheQueueIsAsItWas() throws Exception {
+    FrameWriter<Bytes> writer = new FrameWriter<>(FAULTY);
+    assertTrue(writer.enqueue(text("first")));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.enqueue(text("long")));
+    assertEquals("the protocol wrote more than the 4 bytes it promised for Bytes; nothing was queued", e.getMessage());
+    assertEquals(9, writer.pending(), "the first frame only");
+    assertTrue(writer.enqueue(text("next")));
+    assertEquals("00000005" + hex("first") + "00000004" + hex("next"), hex(drain(writer)));
+  }
+
+  @Test
+  void anOverrunThatRunsIntoTheEndOfTheBufferIsRefusedTheSameWay() throws Exception {
+    FrameWriter<Bytes> writer = new FrameWriter<>(FAULTY);
+    // A first frame that leaves exactly the 8 bytes of a 4-byte body's frame in the first buffer.
+    int firstBody = FrameWriter.INITIAL_CAPACITY - 4 - 8;
+    assertTrue(writer.enqueue(Bytes.of(new byte[firstBody])));
+    assertEquals(FrameWriter.INITIAL_CAPACITY, writer.capacity(), "no growth: the frame of 8 bytes fits");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.enqueue(text("long")));
+    assertTrue(e.getMessage().startsWith("the protocol wrote more than the 4 bytes it promised"), e.getMessage());
+    assertTrue(e.getCause() instanceof java.nio.BufferOverflowException, String.valueOf(e.getCause()));
+    assertEquals(4 + firstBody, writer.pending());
+    assertTrue(writer.enqueue(text("last")));
+    byte[] sent = drain(writer);
+    assertEquals(4 + firstBody + 8, sent.length);
+    assertEquals("00000004" + hex("last"), hex(java.util.Arrays.copyOfRange(sent, 4 + firstBody, sent.length)));
+  }
+
+  @Test
+  void anEncoderThatWritesLessIsRefusedWithNothingQueued() throws Exception {
+    FrameWriter<Bytes> writer = new FrameWriter<>(FAULTY);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.enqueue(text("short")));
+    assertEquals("the protocol wrote 4 bytes of Bytes after promising 5; nothing was queued", e.getMessage());
+    assertEquals(0, writer.pending());
+  }
+
+  @Test
+  void theQueueWritesInTheFormatsByteOrderAcrossAChangeOfPhase() throws Exception {
+    RawProtocol little = new RawProtocol(FrameFormat.builder().lengthSize(2).maxFrameLength(65_535)
+        .byteOrder(ByteOrder.LITTLE_ENDIAN).build());
+    RawProtocol big = RawProtocol.u32(1 << 20);
+    FrameWriter<Bytes> writer = new FrameWriter<>(little);
+    assertTrue(writer.enqueue(text("ab")));
+    FrameWriter<Bytes> next = writer.reframe(big);
+    assertTrue(next.enqueue(text("cd")));
+    FrameWriter<Bytes> back = next.reframe(little);
+    assertTrue(back.enqueue(text("e")));
+    assertEquals("0200" + hex("ab") + "00000002" + hex("cd") + "0100" + hex("e"), hex(drain(back)));
+  }
+
+  private static Bytes text(String s) {
+    return Bytes.of(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String hex(String s) {
+    return text(s).hex();
+  }
+
+  private static String hex(byte[] bytes) {
+    return Bytes.of(bytes).hex();
+  }
+
+  private static byte[] drain(FrameWriter<Bytes> writer) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertTrue(writer.flushTo(Channels.newChannel(out)));
+    return out.toByteArray();
+  }
+}
