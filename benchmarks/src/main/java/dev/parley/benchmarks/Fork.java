@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Fork {
 
+  /** The least time {@link #warmThenMeasure} spends warming up, unless {@link #WARM_UP_PROPERTY} says otherwise. */
+  static final double WARM_UP_SECONDS = 5;
+  /** A system property, handed on to every fork: the least seconds of warm-up (a smoke run's 0). */
+  static final String WARM_UP_PROPERTY = "parley.bench.warmUpSeconds";
+  private static final int MAX_WARM_UPS = 50;
+
   private Fork() {}
 
   /**
@@ -47,8 +53,9 @@ final class Fork {
    * seconds for {@link #seconds}.
    */
   static void warmThenMeasure(Timed run) throws Exception {
+    double least = Double.parseDouble(System.getProperty(WARM_UP_PROPERTY, String.valueOf(WARM_UP_SECONDS)));
     double warmed = 0;
-    for (int r = 0; r < 2 || (warmed < WARM_UP_SECONDS && r < MAX_WARM_UPS); r++) {
+    for (int r = 0; r < 2 || (warmed < least && r < MAX_WARM_UPS); r++) {
       warmed += run.seconds();
     }
     StringBuilder seconds = new StringBuilder();
@@ -57,10 +64,6 @@ final class Fork {
     }
     System.out.println(seconds.toString().trim());
   }
-
-  /** The least time {@link #warmThenMeasure} spends warming up. */
-  static final double WARM_UP_SECONDS = 5;
-  private static final int MAX_WARM_UPS = 50;
 
   /** Runs {@code main} with {@code args} as {@link #run} does, and reads the seconds {@link #warmThenMeasure} printed. */
   static double[] seconds(Class<?> main, String... args) throws Exception {
@@ -103,8 +106,12 @@ final class Fork {
   /** Starts {@code main} with {@code args} as {@link #run} does, for a caller that reads what it prints as it comes. */
   static Process start(Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+        "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+    String warmUp = System.getProperty(WARM_UP_PROPERTY);
+    if (warmUp != null) {
+      command.add("-D" + WARM_UP_PROPERTY + "=" + warmUp);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }

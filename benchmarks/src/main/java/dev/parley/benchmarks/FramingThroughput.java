@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * for a raw {@code SocketChannel} baseline, Parley's framing, its blocking connection, its event
  * loop, and Netty. The event loop and Netty are measured on both ends, and on one end with the
  * raw baseline's side on the other: receiving, sending from the loop's thread, and sending from
- * an application thread. Each transport runs in a JVM of its own, twice to warm up and then three
+ * an application thread. Each transport runs in a JVM of its own, warmed up for five seconds and then three
  * times, each run bounded to a minute; the median is reported.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
@@ -182,8 +182,9 @@ public final class FramingThroughput {
       for (int t = 0; t < transports.size(); t++) {
         int of = t;
         double perSecond = frames / Fork.median(Arrays.stream(seconds).mapToDouble(round -> round[of]).toArray());
-        int netty = transports.indexOf(transports.get(t).netty());
-        System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transports.get(t).label, perSecond,
+        Transport transport = transports.get(t);
+        int netty = transport.name().startsWith("EVENT_LOOP") ? transports.indexOf(transport.netty()) : -1;
+        System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transport.label, perSecond,
             range(Fork.ratios(seconds, t, 0)), netty < 0 ? "" : range(Fork.ratios(seconds, t, netty)));
       }
     }
@@ -194,7 +195,7 @@ public final class FramingThroughput {
   }
 
   /**
-   * Measures each transport in a JVM of its own, as JMH forks: two warm-up runs and three measured
+   * Measures each transport in a JVM of its own, as JMH forks: five seconds of warm-up runs and three measured
    * runs, so that no transport's profile or garbage shapes another's code.
    */
   static List<Result> measure(Payload payload, int frames, List<Transport> transports) throws Exception {
@@ -210,7 +211,7 @@ public final class FramingThroughput {
     return results;
   }
 
-  /** In the forked JVM: two warm-up runs, then three measured runs, printed as seconds. */
+  /** In the forked JVM: {@link Fork#warmThenMeasure}'s warm-up, then three measured runs, printed as seconds. */
   private static void fork(Transport transport, Payload payload, int frames) throws Exception {
     Fork.warmThenMeasure(() -> run(transport, payload, frames));
   }

@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>The Netty senders write while the channel is writable (high water mark 128 KiB) and flush
- * every 64 KiB of frames. Each transport runs in a JVM of its own, twice to warm up, then three
+ * every 64 KiB of frames. Each transport runs in a JVM of its own, warmed up for five seconds, then three
  * times; the median is reported, with the ratio to {@code HAND_NETTY}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.NettyCodecThroughput

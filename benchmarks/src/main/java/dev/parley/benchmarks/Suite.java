@@ -55,6 +55,9 @@ public final class Suite {
       return;
     }
     boolean quick = args.length == 1;
+    if (quick) {
+      System.setProperty(Fork.WARM_UP_PROPERTY, "0"); // two short warm-up runs a fork, as a smoke run needs
+    }
     Suite suite = new Suite();
     suite.line("# Parley benchmark suite, " + LocalDate.now() + (quick ? " (quick smoke run: figures mean nothing)" : ""));
     suite.line("");

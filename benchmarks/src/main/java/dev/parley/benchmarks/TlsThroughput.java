@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSession;
  * way, 64-byte or 4 KiB bodies) in records of {@value #CIPHER_SUITE} from the JDK's
  * {@code SSLEngine}: Parley's event loop, Netty's {@code SslHandler} on the JDK provider, and
  * Parley's blocking connection, each beside its plaintext row from {@link FramingThroughput}. Each
- * transport runs in a JVM of its own, twice to warm up and then three times, each run bounded to a
+ * transport runs in a JVM of its own, warmed up for five seconds and then three times, each run bounded to a
  * minute; the transports take turns in rounds of one JVM each (three by default), so that a
  * neighbour's load that comes and goes falls on all of them, and the median of every measured run
  * is reported. The clock starts once the handshake is done; every run checks the session's
@@ -111,7 +111,7 @@ public final class TlsThroughput {
   }
 
   /**
-   * Measures each transport in {@code rounds} JVMs of its own, two warm-up runs and three measured
+   * Measures each transport in {@code rounds} JVMs of its own, five seconds of warm-up runs and three measured
    * runs in each, the transports taking turns.
    */
   static List<Result> measure(Payload payload, int frames, int rounds, List<Transport> transports) throws Exception {
@@ -136,7 +136,7 @@ public final class TlsThroughput {
   }
 
   /**
-   * In the forked JVM: two warm-up runs, then three measured runs, printed as seconds. The cipher
+   * In the forked JVM: five seconds of warm-up runs, then three measured runs, printed as seconds. The cipher
    * suite is pinned for every engine this JVM makes before the first is made (Parley's
    * {@link Tls} takes the context's suites); Netty's context names it too.
    */
