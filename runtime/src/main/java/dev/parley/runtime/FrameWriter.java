@@ -1,5 +1,7 @@
 package dev.parley.runtime;
 
+import dev.parley.runtime.internal.DirectBuffers;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -59,6 +61,8 @@ public final class FrameWriter<M> {
   private int sent;
   /** The largest buffer kept once everything in it was sent; see {@link #KEPT_CAPACITY}. */
   private int keptCapacity = KEPT_CAPACITY;
+  /** Where the queue's buffers come from and go back to when they are direct; null for heap buffers. */
+  private DirectBuffers direct;
 
   public FrameWriter(Protocol<M> protocol) {
     this(protocol, DEFAULT_MAX_PENDING);
@@ -86,6 +90,17 @@ public final class FrameWriter<M> {
   public FrameWriter(Protocol<M> protocol, int maxPending, int keptCapacity) {
     this(protocol, maxPending);
     this.keptCapacity = Math.max(KEPT_CAPACITY, keptCapacity);
+  }
+
+  /**
+   * Like {@link #FrameWriter(Protocol, int, int)}, with the queue in direct memory taken from and
+   * given back to {@code direct}, which a socket channel writes without first copying it into a
+   * direct buffer of its own: the event loop's connections, whose loop owns {@code direct}. Every
+   * use of this writer must then be on that loop's thread.
+   */
+  public FrameWriter(Protocol<M> protocol, int maxPending, int keptCapacity, DirectBuffers direct) {
+    this(protocol, maxPending, keptCapacity);
+    this.direct = java.util.Objects.requireNonNull(direct, "direct");
   }
 
   /**
@@ -307,6 +322,14 @@ public final class FrameWriter<M> {
   /** Drops every queued byte: after a failed write, when what is left of a frame must not be sent. */
   public void discard() {
     sent = 0;
+    giveBack();
+  }
+
+  /** Gives the queue's buffer back to the direct buffers it came from, if it did, and leaves none. */
+  private void giveBack() {
+    if (direct != null && buffer != NONE) {
+      direct.give(buffer);
+    }
     buffer = NONE;
   }
 
@@ -361,7 +384,17 @@ public final class FrameWriter<M> {
 
   /** Writes every queued byte to {@code out} (which blocks until it has taken them). */
   public void flushTo(OutputStream out) throws IOException {
-    out.write(buffer.array(), buffer.arrayOffset() + sent, pending());
+    if (buffer.hasArray()) {
+      out.write(buffer.array(), buffer.arrayOffset() + sent, pending());
+    } else {
+      ByteBuffer queued = buffer.duplicate().limit(buffer.position()).position(sent);
+      byte[] chunk = new byte[Math.min(queued.remaining(), 64 * 1024)];
+      while (queued.hasRemaining()) {
+        int n = Math.min(chunk.length, queued.remaining());
+        queued.get(chunk, 0, n);
+        out.write(chunk, 0, n);
+      }
+    }
     out.flush();
     sent = buffer.position();
     emptied();
@@ -374,7 +407,7 @@ public final class FrameWriter<M> {
     }
     sent = 0;
     if (buffer.capacity() > keptCapacity) {
-      buffer = NONE;
+      giveBack();
     } else {
       buffer.clear();
     }
@@ -395,9 +428,11 @@ public final class FrameWriter<M> {
       }
     }
     long wanted = Math.max(Math.max(INITIAL_CAPACITY, (long) buffer.capacity() * 2), (long) buffer.position() + bytes);
-    ByteBuffer larger = ByteBuffer.allocate((int) Math.min(wanted, maxPending)).order(format.byteOrder());
+    int capacity = (int) Math.min(wanted, maxPending);
+    ByteBuffer larger = (direct == null ? ByteBuffer.allocate(capacity) : direct.take(capacity)).order(format.byteOrder());
     buffer.flip();
     larger.put(buffer);
+    giveBack();
     buffer = larger;
   }
 }

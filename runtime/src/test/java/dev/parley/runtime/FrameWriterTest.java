@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.runtime.internal.DirectBuffers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -68,6 +69,30 @@ class FrameWriterTest {
     FrameWriter<Bytes> back = next.reframe(little);
     assertTrue(back.enqueue(text("e")));
     assertEquals("0200" + hex("ab") + "00000002" + hex("cd") + "0100" + hex("e"), hex(drain(back)));
+  }
+
+  @Test
+  void aDirectQueueWritesTheSameBytesToAChannelAndAStreamAndGivesItsBufferBack() throws Exception {
+    DirectBuffers direct = new DirectBuffers(Thread.currentThread());
+    FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(1 << 20), 4 << 20, 0, direct);
+    assertTrue(writer.enqueue(text("ab")));
+    assertEquals("00000002" + hex("ab"), hex(drain(writer)));
+    assertEquals(FrameWriter.INITIAL_CAPACITY, writer.capacity(), "kept while the connection is busy");
+    for (int i = 0; i < 6; i++) {
+      // Grows through direct buffers to 1 MiB, above the 512 KiB kept, giving each back.
+      assertTrue(writer.enqueue(Bytes.of(new byte[100_000])));
+    }
+    assertTrue(direct.keptBytes() > 0, "the buffers it grew out of");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writer.flushTo(out);
+    assertEquals(6 * 100_004, out.size());
+    assertEquals(0, writer.capacity(), "a buffer above the kept size goes back once sent");
+    long kept = direct.keptBytes();
+    assertTrue(writer.enqueue(text("c")));
+    assertEquals(kept - FrameWriter.INITIAL_CAPACITY, direct.keptBytes(), "the next frame takes a kept buffer");
+    assertTrue(writer.flushTo(Channels.newChannel(new ByteArrayOutputStream())));
+    assertTrue(writer.release());
+    assertEquals(kept, direct.keptBytes(), "and a quiet connection gives it back");
   }
 
   private static Bytes text(String s) {

@@ -7,6 +7,7 @@ import dev.parley.runtime.ErrorHook;
 import dev.parley.runtime.Handler;
 import dev.parley.runtime.ListenOptions;
 import dev.parley.runtime.Protocol;
+import dev.parley.runtime.internal.DirectBuffers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -121,12 +122,15 @@ public final class EventLoop implements Closeable {
   private byte[] reserve = new byte[RESERVE_BYTES];
   private long lastReserveAttempt;
   private ByteBuffer scratch;
+  /** The send queues' direct buffers, which this loop's connections take and give back. */
+  private final DirectBuffers directBuffers;
 
   private EventLoop(String name, ErrorHook errors) throws IOException {
     this.selector = Selector.open();
     this.errors = ErrorHook.rateLimited(errors, ErrorHook.DEFAULT_REPORTS_PER_SECOND);
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
+    this.directBuffers = new DirectBuffers(thread);
   }
 
   /** Starts an event loop on a new thread called {@code name}, reporting to {@link ErrorHook#logging()}. */
@@ -284,6 +288,11 @@ public final class EventLoop implements Closeable {
    */
   public boolean inLoop() {
     return Thread.currentThread() == thread;
+  }
+
+  /** See {@link #directBuffers}. */
+  DirectBuffers directBuffers() {
+    return directBuffers;
   }
 
   /** A buffer for bytes read only to be dropped (a connection lingering before its close). */

@@ -151,7 +151,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     int maxPending = (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxPendingBytes(), largestFrame));
     // A sender that waits for writability keeps up to the high-water mark queued: its buffer is kept.
     int kept = (int) Math.min(maxPending, 2L * options.highWaterMark());
-    this.writer = new FrameWriter<>(conversation.sends(), maxPending, kept);
+    this.writer = new FrameWriter<>(conversation.sends(), maxPending, kept, loop.directBuffers());
     this.lastReceived = loop.now();
     this.lastActive = lastReceived;
   }
