@@ -89,6 +89,11 @@ final class Fork {
     return seconds;
   }
 
+  /** The median over the rounds of {@code seconds[r][fork]}, one fork's seconds. */
+  static double median(double[][] seconds, int fork) {
+    return median(Arrays.stream(seconds).mapToDouble(round -> round[fork]).toArray());
+  }
+
   /** The median, least and greatest over the rounds of {@code seconds[r][anchor] / seconds[r][of]}. */
   static double[] ratios(double[][] seconds, int of, int anchor) {
     double[] ratios = Arrays.stream(seconds).mapToDouble(round -> round[anchor] / round[of]).toArray();

@@ -180,8 +180,7 @@ public final class FramingThroughput {
           + " rounds' ratios%n", frames, payload.bodySize, rounds);
       System.out.printf(Locale.ROOT, "%-48s %14s %20s %20s%n", "", "frames/s", "vs " + transports.get(0), "vs Netty");
       for (int t = 0; t < transports.size(); t++) {
-        int of = t;
-        double perSecond = frames / Fork.median(Arrays.stream(seconds).mapToDouble(round -> round[of]).toArray());
+        double perSecond = frames / Fork.median(seconds, t);
         Transport transport = transports.get(t);
         int netty = transport.name().startsWith("EVENT_LOOP") ? transports.indexOf(transport.netty()) : -1;
         System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transport.label, perSecond,

@@ -120,8 +120,7 @@ public final class NettyCodecThroughput {
           + " rounds' ratios%n", frames, payload.bodySize(), rounds);
       for (Transport transport : Transport.values()) {
         double[] ratio = Fork.ratios(seconds, transport.ordinal(), Transport.HAND_NETTY.ordinal());
-        double perSecond = frames / Fork.median(Arrays.stream(seconds).mapToDouble(round -> round[transport.ordinal()])
-            .toArray());
+        double perSecond = frames / Fork.median(seconds, transport.ordinal());
         System.out.printf(Locale.ROOT, "%-44s %,14.0f %.2f (%.2f-%.2f)%n", transport.label, perSecond, ratio[0],
             ratio[1], ratio[2]);
       }

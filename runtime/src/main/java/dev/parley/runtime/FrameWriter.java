@@ -1,11 +1,11 @@
 package dev.parley.runtime;
 
 import dev.parley.runtime.internal.DirectBuffers;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 
 /**
  * Turns messages into frames and writes them out, coping with channels that take fewer bytes than
@@ -100,7 +100,7 @@ public final class FrameWriter<M> {
    */
   public FrameWriter(Protocol<M> protocol, int maxPending, int keptCapacity, DirectBuffers direct) {
     this(protocol, maxPending, keptCapacity);
-    this.direct = java.util.Objects.requireNonNull(direct, "direct");
+    this.direct = Objects.requireNonNull(direct, "direct");
   }
 
   /**
