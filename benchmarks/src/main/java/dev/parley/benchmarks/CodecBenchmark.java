@@ -80,6 +80,8 @@ public class CodecBenchmark {
       + " ORDER BY o.created_at DESC LIMIT 500";
 
   private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+  /** Where the event loop encodes: its send queues are direct buffers. */
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(8192);
   private final byte[] protobufArray = new byte[8192];
   private final UnsafeBuffer sbeBuffer = new UnsafeBuffer(new byte[8192]);
   private final SbeCodecs sbe = new SbeCodecs();
@@ -198,6 +200,12 @@ public class CodecBenchmark {
   }
 
   @Benchmark
+  public ByteBuffer orderParleyEncodeDirect() {
+    PARLEY.encode(parleyOrder, direct.clear());
+    return direct;
+  }
+
+  @Benchmark
   public BenchMessage orderParleyDecode() throws ProtocolException {
     return PARLEY.decode(parleyOrderBody.clear());
   }
@@ -261,6 +269,12 @@ public class CodecBenchmark {
   public ByteBuffer chatParleyEncode() {
     PARLEY.encode(parleyChat, buffer.clear());
     return buffer;
+  }
+
+  @Benchmark
+  public ByteBuffer chatParleyEncodeDirect() {
+    PARLEY.encode(parleyChat, direct.clear());
+    return direct;
   }
 
   @Benchmark

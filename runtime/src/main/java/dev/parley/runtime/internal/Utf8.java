@@ -1,6 +1,7 @@
 package dev.parley.runtime.internal;
 
 import dev.parley.runtime.MalformedFrameException;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -13,6 +14,17 @@ import java.nio.charset.StandardCharsets;
 final class Utf8 {
 
   private static final char REPLACEMENT = '\uFFFD';
+
+  /**
+   * Strings this long or longer go into a buffer without an array (a direct one, where the event
+   * loop queues its frames) through {@link #SCRATCH}: a direct buffer's {@code put(byte)} checks
+   * and writes one byte at a time, about 0.5 ns each, while the copy of a whole array costs little
+   * more than a few of them.
+   */
+  private static final int THROUGH_SCRATCH = 16;
+
+  /** Bytes a thread encodes into before copying them to a buffer without an array. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
 
   private Utf8() {}
 
@@ -49,44 +61,89 @@ final class Utf8 {
   /**
    * Writes {@code s} as UTF-8 at {@code out.position()}; {@code s} has passed {@link #length},
    * which gave {@code utf8Length}.
+   *
+   * @throws BufferOverflowException if fewer than {@code utf8Length} bytes remain; what was
+   *     written of the string before that is the caller's to roll back
    */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): see below
   static void encode(String s, int utf8Length, ByteBuffer out) {
     int n = s.length();
-    if (utf8Length == n && out.hasArray() && out.remaining() >= n) {
-      // All ASCII: the one JDK method that copies a string's bytes into an array without
-      // allocating. It keeps the low byte of each char, which for ASCII is the UTF-8.
-      s.getBytes(0, n, out.array(), out.arrayOffset() + out.position());
-      out.position(out.position() + n);
-      return;
-    }
     if (out.hasArray()) {
-      byte[] a = out.array();
+      if (out.remaining() < utf8Length) {
+        throw new BufferOverflowException();
+      }
       int p = out.arrayOffset() + out.position();
-      int i = 0;
-      // ASCII fast path: one byte a char, written straight into the array.
-      int asciiEnd = Math.min(n, a.length - p);
-      while (i < asciiEnd) {
-        char c = s.charAt(i);
-        if (c >= 0x80) {
-          break;
-        }
-        a[p++] = (byte) c;
-        i++;
+      if (utf8Length == n) {
+        // All ASCII: the one JDK method that copies a string's bytes into an array without
+        // allocating. It keeps the low byte of each char, which for ASCII is the UTF-8.
+        s.getBytes(0, n, out.array(), p);
+      } else {
+        encodeChars(s, 0, n, out.array(), p);
       }
-      out.position(p - out.arrayOffset());
-      if (i == n) {
-        return;
-      }
-      encodeFrom(s, i, out);
+      out.position(out.position() + utf8Length);
+    } else if (n < THROUGH_SCRATCH) {
+      encodeFrom(s, out);
     } else {
-      encodeFrom(s, 0, out);
+      encodeThroughScratch(s, utf8Length, out);
     }
   }
 
-  private static void encodeFrom(String s, int from, ByteBuffer out) {
+  /** Encodes {@code s} into this thread's scratch array, a chunk at a time, and copies each chunk to {@code out}. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), as in encode
+  private static void encodeThroughScratch(String s, int utf8Length, ByteBuffer out) {
+    if (out.remaining() < utf8Length) {
+      throw new BufferOverflowException();
+    }
+    byte[] a = SCRATCH.get();
     int n = s.length();
-    for (int i = from; i < n; i++) {
+    // At most three bytes a char (a surrogate pair is two chars and four bytes), and a pair is never cut.
+    int chars = utf8Length == n ? a.length : a.length / 3 - 1;
+    for (int i = 0; i < n; ) {
+      int to = Math.min(n, i + chars);
+      if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
+        to++;
+      }
+      if (utf8Length == n) {
+        s.getBytes(i, to, a, 0);
+        out.put(a, 0, to - i);
+      } else {
+        out.put(a, 0, encodeChars(s, i, to, a, 0));
+      }
+      i = to;
+    }
+  }
+
+  /**
+   * Writes the UTF-8 of {@code s}'s chars {@code [from, to)}, which end on no high surrogate, into
+   * {@code a} at {@code p}, which has room; returns where they end.
+   */
+  private static int encodeChars(String s, int from, int to, byte[] a, int p) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        a[p++] = (byte) c;
+      } else if (c < 0x800) {
+        a[p++] = (byte) (0xC0 | c >> 6);
+        a[p++] = (byte) (0x80 | c & 0x3F);
+      } else if (Character.isHighSurrogate(c)) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        a[p++] = (byte) (0xF0 | cp >> 18);
+        a[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+        a[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        a[p++] = (byte) (0x80 | cp & 0x3F);
+      } else {
+        a[p++] = (byte) (0xE0 | c >> 12);
+        a[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+        a[p++] = (byte) (0x80 | c & 0x3F);
+      }
+    }
+    return p;
+  }
+
+  /** Writes {@code s} a byte at a time: for a short string into a buffer without an array. */
+  private static void encodeFrom(String s, ByteBuffer out) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         out.put((byte) c);

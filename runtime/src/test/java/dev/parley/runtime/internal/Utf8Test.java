@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.runtime.Bytes;
 import dev.parley.runtime.MalformedFrameException;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -104,9 +105,11 @@ class Utf8Test {
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = 0, cases = Math.max(5_000, Integer.getInteger("parley.values", 0)); i < cases; i++) {
       StringBuilder text = new StringBuilder();
-      int n = rnd.nextInt(40);
+      // Mostly short; one in eight long enough to cross the scratch array's chunks (512 bytes).
+      int n = rnd.nextInt(8) == 0 ? rnd.nextInt(1500) : rnd.nextInt(40);
+      boolean ascii = rnd.nextInt(3) == 0;
       for (int k = 0; k < n; k++) {
-        int cp = switch (rnd.nextInt(4)) {
+        int cp = switch (ascii ? 0 : rnd.nextInt(4)) {
           case 0 -> rnd.nextInt(0x80);
           case 1 -> 0x80 + rnd.nextInt(0x780);
           case 2 -> {
@@ -128,6 +131,19 @@ class Utf8Test {
         out.flip().position(3);
         out.get(written);
         assertArrayEquals(expected, written, () -> "seed " + seed + ": " + s);
+      }
+    }
+  }
+
+  @Test
+  void aStringLongerThanTheRoomLeftOverflowsInEveryKindOfBuffer() {
+    String ascii = "x".repeat(600);
+    String mixed = "\u00e9".repeat(300);
+    for (String s : new String[] {ascii, mixed}) {
+      int length = Utf8.length(s);
+      for (ByteBuffer out : new ByteBuffer[] {ByteBuffer.allocate(length - 1), ByteBuffer.allocateDirect(length - 1)}) {
+        assertThrows(BufferOverflowException.class, () -> Utf8.encode(s, length, out),
+            () -> (out.isDirect() ? "direct, " : "heap, ") + length + " bytes");
       }
     }
   }
