@@ -67,6 +67,7 @@ abstract class MqttClientContract {
     for (MqttClient c : clients) {
       c.close();
     }
+    clients.clear();
   }
 
   MqttClient connect(String name) throws IOException {
