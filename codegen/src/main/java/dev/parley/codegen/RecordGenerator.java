@@ -546,6 +546,8 @@ final class RecordGenerator {
       PrefixWidth typeId = file.options().typeId();
       code.addStatement(typeId == PrefixWidth.U8 ? "$N.put((byte) TYPE_ID)" : "$N.putShort((short) TYPE_ID)", out);
     }
+    // A string whose byte length an earlier field holds: that length, computed once for both.
+    java.util.Map<String, String> utf8Lengths = new java.util.HashMap<>();
     for (Field field : composite.fields()) {
       if (span instanceof ChecksumType.Span.From from && from.field().equals(field.name())) {
         code.addStatement("int $N = $N.position()", spanStart, out);
@@ -560,9 +562,17 @@ final class RecordGenerator {
         dev.parley.spec.UnionType union = Composite.selection(selected.get().type()).orElseThrow().union();
         codec.writeField(code, field, CodeBlock.of("$T.selector(this.$N)", types.className(union),
             javaName(selected.get())), out, names);
+      } else if (sized.isPresent() && sized.get().type() instanceof StringType && !sized.get().optional()) {
+        String length = names.newName(javaName(sized.get()) + "Utf8Length");
+        code.addStatement("int $N = $T.utf8Length(this.$N)", length, JavaTypes.WIRE, javaName(sized.get()));
+        codec.writeLength(code, (PrimitiveType) field.type(), CodeBlock.of("$N", length), out);
+        utf8Lengths.put(sized.get().name(), length);
       } else if (sized.isPresent()) {
         codec.writeSize(code, (PrimitiveType) field.type(), sized.get(),
             CodeBlock.of("this.$N", javaName(sized.get())), out);
+      } else if (utf8Lengths.containsKey(field.name())) {
+        code.addStatement("$T.putStringOf($N, this.$N, $N)", JavaTypes.WIRE, out, javaName(field),
+            utf8Lengths.get(field.name()));
       } else {
         codec.writeField(code, field, CodeBlock.of("this.$N", javaName(field)), out, names);
       }

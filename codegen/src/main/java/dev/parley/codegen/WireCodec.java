@@ -298,6 +298,11 @@ final class WireCodec {
     writePrimitive(code, type, sizeOf(sized.type(), value), TypeName.INT, out);
   }
 
+  /** Writes a field that holds a length already computed into the int expression {@code length}. */
+  void writeLength(CodeBlock.Builder code, PrimitiveType type, CodeBlock length, String out) {
+    writePrimitive(code, type, length, TypeName.INT, out);
+  }
+
   /** The length or count that a size field holds for {@code value}, a value of {@code type}. */
   static CodeBlock sizeOf(FieldType type, CodeBlock value) {
     if (type instanceof SizedType) {

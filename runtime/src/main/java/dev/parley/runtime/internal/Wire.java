@@ -1038,6 +1038,15 @@ public final class Wire {
     Utf8.encode(value, Utf8.length(value), out);
   }
 
+  /**
+   * As {@link #putStringOf(ByteBuffer, String)}, for a string whose UTF-8 length the caller has
+   * from {@link #utf8Length} already, to write it in an earlier field: one pass over the chars
+   * fewer.
+   */
+  public static void putStringOf(ByteBuffer out, String value, int utf8Length) {
+    Utf8.encode(value, utf8Length, out);
+  }
+
   // ---- Regions --------------------------------------------------------------------------------
 
   /**
