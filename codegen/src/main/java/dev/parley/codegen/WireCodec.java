@@ -295,7 +295,7 @@ final class WireCodec {
    * value is {@code value}: the encoder computes it from that value.
    */
   void writeSize(CodeBlock.Builder code, PrimitiveType type, Field sized, CodeBlock value, String out) {
-    writePrimitive(code, type, sizeOf(sized.type(), value), TypeName.INT, out);
+    writeLength(code, type, sizeOf(sized.type(), value), out);
   }
 
   /** Writes a field that holds a length already computed into the int expression {@code length}. */
