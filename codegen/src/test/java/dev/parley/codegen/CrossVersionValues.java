@@ -48,6 +48,8 @@ final class CrossVersionValues {
 
   /** The value of the record component whose accessor is {@code javaName}. */
   static Object component(Object record, String javaName) {
+    // A field retyped from a struct holds a value of another type: a mismatch, not a crash.
+    assertInstanceOf(Record.class, record, javaName);
     Method accessor = ACCESSORS.get(record.getClass()).get(javaName);
     if (accessor == null) {
       throw new AssertionError(record.getClass().getName() + " has no component " + javaName);
