@@ -125,12 +125,24 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** Where the loop keeps this connection in its list, or -1 when it is not there. */
   int slot = -1;
   /**
-   * Messages sent from other threads and not yet queued, the latest first; null when there are
-   * none. Whoever sends onto an empty outbox asks the loop, once, to take it all: a thread that
-   * sends many messages costs the loop one task, not one a message, and costs itself one atomic
-   * operation a message.
+   * Messages sent from other threads and not yet queued, the latest first, down to a floor that
+   * holds no message; the floor alone when there are none. Whoever sends onto the floor asks the
+   * loop, once, to take them all: a thread that sends many messages costs the loop one task, not
+   * one a message, and costs itself one atomic operation a message.
    */
-  private volatile Sent<O> outbox;
+  private volatile Sent<O> outbox = Sent.floor(0);
+  /** On the loop's thread: the {@link Sent#total} of the outbox when the loop last took it. */
+  private long taken;
+  /**
+   * The queue's bytes less {@link #taken}, as the loop last told other threads, after each flush:
+   * {@link #pendingBytes()} off the loop adds the outbox's total. A take leaves it as it was (the
+   * queue and {@code taken} grow alike), so the sum is exact while messages move from the outbox
+   * to the queue; it lags only by what the loop's own thread sent since its last flush, and still
+   * counts what left since. Other threads read this and not the queue, which the loop writes with
+   * every frame: a thread sending in a loop would otherwise fetch that cache line from the loop's
+   * core for each message.
+   */
+  private volatile long queuedLessTaken;
 
   NioConnection(EventLoop loop, SocketChannel channel, Conversation<I, O> conversation, Handler<I, O> handler,
       ConnectionOptions options, EventLoop.Acceptor<?, ?> origin) {
@@ -287,13 +299,16 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /**
    * Bytes queued for the peer and not yet taken, those of messages sent from other threads and
    * not yet handed to the loop included (as their protocol sized them); read on the loop's thread
-   * for an exact figure. A thread that sends while this is below a bound of its own stays within
-   * it as a handler that sends from {@link Handler#onDrained} does.
+   * for an exact figure. On another thread the queue's part is as the loop counted it at its last
+   * flush, so what left since is still counted. A thread that sends while this is below a bound
+   * of its own stays within it as a handler that sends from {@link Handler#onDrained} does.
    */
   @Override
   public int pendingBytes() {
-    Sent<O> latest = outbox;
-    return (int) Math.min(Integer.MAX_VALUE, (long) writer.pending() + (latest == null ? 0 : latest.outboxBytes));
+    // Off the loop, the loop's count first: a take in between then changes neither term's sum.
+    long queuedLessTaken = loop.inLoop() ? writer.pending() - taken : this.queuedLessTaken;
+    long total = outbox.total;
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, queuedLessTaken + total));
   }
 
   /** The hard bound on {@link #pendingBytes()}: past it the connection closes as a slow peer. */
@@ -353,7 +368,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (!loop.inLoop()) {
       return sendLater(message);
     }
-    if (outbox != null) {
+    if (outbox.message != null) {
       takeOutbox(); // what other threads sent before leaves first
     }
     return queue(message);
@@ -370,9 +385,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     do {
       latest = outbox;
       sent.next = latest;
-      sent.outboxBytes = (int) Math.min(Integer.MAX_VALUE, (long) bytes + (latest == null ? 0 : latest.outboxBytes));
+      sent.total = latest.total + bytes;
     } while (!OUTBOX.compareAndSet(this, latest, sent));
-    if (latest == null) {
+    if (latest.message == null) {
       loop.execute(this::takeOutbox);
     }
     return true;
@@ -392,23 +407,33 @@ public final class NioConnection<I, O> implements Connection<I, O> {
    * Queues every message of the outbox, in the order they were sent; one that does not encode is
    * reported and the others go on. On the loop's thread.
    */
-  @SuppressWarnings("unchecked")
   private void takeOutbox() {
-    Sent<O> sent = (Sent<O>) OUTBOX.getAndSet(this, null);
+    Sent<O> latest = outbox;
+    if (latest.message == null) {
+      return;
+    }
+    // A new floor keeps the total, so that the outbox's total still counts every message sent.
+    Sent<O> floor = Sent.floor(latest.total);
+    while (!OUTBOX.compareAndSet(this, latest, floor)) {
+      latest = outbox;
+      floor.total = latest.total;
+    }
     Sent<O> first = null;
-    while (sent != null) { // the latest first: turn it round
+    for (Sent<O> sent = latest; sent.message != null; ) { // the latest first: turn it round
       Sent<O> earlier = sent.next;
       sent.next = first;
       first = sent;
       sent = earlier;
     }
-    for (sent = first; sent != null; sent = sent.next) {
+    for (Sent<O> sent = first; sent != null; sent = sent.next) {
       try {
         queue(sent.message);
       } catch (RuntimeException e) {
         loop.report(this, e);
       }
     }
+    taken = floor.total;
+    queuedLessTaken = writer.pending() - taken;
   }
 
   /** On the loop's thread: encodes {@code message} into the queue, and flushes at the end of the round. */
@@ -767,6 +792,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       writeFailed(e);
       return;
     }
+    queuedLessTaken = writer.pending() - taken;
     if (writer.pending() < before) {
       lastWriteProgress = loop.now();
       lastActive = lastWriteProgress;
@@ -802,6 +828,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   private void writeFailed(IOException e) {
     outputFailed = e;
     writer.discard();
+    queuedLessTaken = -taken;
     if (closing) {
       // The peer's end, or a bad frame, came first; the replies to what came before are lost now.
       boolean peerClosed = closingReason == CloseReason.PEER_CLOSED;
@@ -915,6 +942,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     closed = true;
     closeTransport();
     writer.discard();
+    queuedLessTaken = -taken;
     loop.forget(this);
     try {
       handler.onClose(this, reason, cause);
@@ -941,16 +969,23 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   }
 
   /**
-   * A message in the outbox, the message sent before it, and the frame bytes of both and of all
-   * before them: the latest's is the outbox's, read without adding up.
+   * A message in the outbox, the message sent before it, and the frame bytes of every message ever
+   * put in the connection's outbox up to this one: the latest's is the outbox's, read without
+   * adding up. The floor, below the messages the loop has not taken, holds no message.
    */
   private static final class Sent<O> {
     final O message;
     Sent<O> next;
-    int outboxBytes;
+    long total;
 
     Sent(O message) {
       this.message = message;
+    }
+
+    static <O> Sent<O> floor(long total) {
+      Sent<O> floor = new Sent<>(null);
+      floor.total = total;
+      return floor;
     }
   }
 }

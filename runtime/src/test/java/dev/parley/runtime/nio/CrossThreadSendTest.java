@@ -21,12 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +181,50 @@ class CrossThreadSendTest {
       }
       Loopback.waitFor(() -> pair.loopSide().pendingBytes() == 0);
     }
+  }
+
+  @Test
+  void threadsThatSendWhileWritableKeepTheQueueWithinTheHighMarkAndAFrameEach() throws Exception {
+    // The peer reads nothing: the kernel's buffers fill, then the queue. Each thread sends while
+    // isWritable() is true; whatever the loop was doing when a thread looked (flushing, taking
+    // the outbox), the count it saw must have included every byte queued or in the outbox.
+    int threads = 3;
+    int high = 64 << 10;
+    Bytes frame = Bytes.of(new byte[1000]);
+    int frameBytes = 4 + 1000;
+    Pair pair = connect(quiet(), ConnectionOptions.defaults().withWaterMarks(16 << 10, high));
+    ExecutorService senders = Executors.newFixedThreadPool(threads);
+    try (BlockingConnection<Bytes, Bytes> unread = pair.peer()) {
+      List<Future<Integer>> most = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        most.add(senders.submit(() -> {
+          int seen = 0;
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+          for (int full = 0; full < 20 && System.nanoTime() - deadline < 0; ) {
+            if (pair.loopSide().isWritable()) {
+              assertTrue(pair.loopSide().send(frame));
+              continue;
+            }
+            full++;
+            CompletableFuture<Integer> exact = new CompletableFuture<>();
+            loop.execute(() -> exact.complete(pair.loopSide().pendingBytes()));
+            seen = Math.max(seen, exact.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+          }
+          return seen;
+        }));
+      }
+      int seen = 0;
+      for (Future<Integer> future : most) {
+        seen = Math.max(seen, future.get(2 * WAIT_SECONDS, TimeUnit.SECONDS));
+      }
+      assertTrue(seen >= high, "the queue reached the high mark: " + seen);
+      assertTrue(seen <= high + threads * frameBytes, "at most a frame each past the high mark: " + seen);
+      assertTrue(unread.isOpen(), "the peer read nothing and is still there");
+    } finally {
+      senders.shutdownNow();
+    }
+    assertTrue(reported.isEmpty(), reported.toString());
   }
 
   @Test
