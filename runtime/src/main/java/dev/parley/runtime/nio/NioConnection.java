@@ -134,8 +134,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
   /** On the loop's thread: the {@link Sent#total} of the outbox when the loop last took it. */
   private long taken;
   /**
-   * The queue's bytes less {@link #taken}, as the loop last told other threads, after each flush:
-   * {@link #pendingBytes()} off the loop adds the outbox's total. A take leaves it as it was (the
+   * The queue's bytes less {@link #taken}, as the loop last told other threads, after each flush
+   * and each take: {@link #pendingBytes()} off the loop adds the outbox's total. A take leaves it as it was (the
    * queue and {@code taken} grow alike), so the sum is exact while messages move from the outbox
    * to the queue; it lags only by what the loop's own thread sent since its last flush, and still
    * counts what left since. Other threads read this and not the queue, which the loop writes with
