@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.runtime.internal.DirectBuffers;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The queue's all-or-nothing rule now that the encoder writes into the queue's free room with no
  * limit of its own: an encoder that writes past its promise is refused, and the frames around it
  * leave as if it had never been offered, whether its overrun landed in free room or ran into the
- * end of the buffer. And the buffer's byte order is the format's, across a change of phase.
+ * end of the buffer. And the buffer's byte order is the format's, across a change of phase, and
+ * no write offers a channel more than {@link FrameWriter.MAX_BYTES_PER_WRITE}.
  */
 class FrameWriterTest {
 
@@ -93,6 +100,50 @@ class FrameWriterTest {
     assertTrue(writer.flushTo(Channels.newChannel(new ByteArrayOutputStream())));
     assertTrue(writer.release());
     assertEquals(kept, direct.keptBytes(), "and a quiet connection gives it back");
+  }
+
+  @Test
+  void aLongQueueLeavesInWritesOfAtMostTheBoundAndInOrderWhateverTheChannelTakes() throws Exception {
+    long seed = new Random().nextLong();
+    Random random = new Random(seed);
+    FrameWriter<Bytes> writer = new FrameWriter<>(RawProtocol.u32(1 << 20));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    for (int i = 0; i < 64; i++) {
+      byte[] body = new byte[4096];
+      random.nextBytes(body);
+      assertTrue(writer.enqueue(Bytes.of(body)));
+      expected.write(ByteBuffer.allocate(4).putInt(body.length).array());
+      expected.write(body);
+    }
+    List<Integer> offers = new ArrayList<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WritableByteChannel channel = new WritableByteChannel() {
+      @Override
+      public int write(ByteBuffer src) {
+        offers.add(src.remaining());
+        // A socket takes all, part or none of what it is offered.
+        int n = random.nextInt(4) == 0 ? random.nextInt(src.remaining() + 1) : src.remaining();
+        byte[] taken = new byte[n];
+        src.get(taken);
+        out.write(taken, 0, n);
+        return n;
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    for (int flushes = 0; !writer.flushTo(channel); flushes++) {
+      assertTrue(flushes < 10_000, "seed " + seed + ": the queue did not drain");
+    }
+    assertTrue(offers.stream().allMatch(n -> n <= FrameWriter.MAX_BYTES_PER_WRITE),
+        "seed " + seed + ": offers " + offers);
+    assertTrue(Arrays.equals(expected.toByteArray(), out.toByteArray()), "seed " + seed + ": the bytes, in order");
   }
 
   private static Bytes text(String s) {
