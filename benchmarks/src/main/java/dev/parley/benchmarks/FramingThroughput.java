@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * for a raw {@code SocketChannel} baseline, Parley's framing, its blocking connection, its event
  * loop, and Netty. The event loop and Netty are measured on both ends, and on one end with the
  * raw baseline's side on the other: receiving, sending from the loop's thread, and sending from
- * an application thread. Each transport runs in a JVM of its own, warmed up for five seconds and then three
+ * an application thread; a sink that reads into direct memory and only counts bytes shows the most
+ * any receiver can take from the raw sender. Each transport runs in a JVM of its own, warmed up for five seconds and then three
  * times, each run bounded to a minute; the median is reported.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.FramingThroughput
@@ -84,7 +85,9 @@ public final class FramingThroughput {
     NETTY("Netty 4.2 NIO both ends, LengthField codecs"),
     NETTY_RECEIVE("Netty receiving from raw"),
     NETTY_SEND("Netty sending on the loop, to raw"),
-    NETTY_SEND_OFF_LOOP("Netty sending off the loop, to raw");
+    NETTY_SEND_OFF_LOOP("Netty sending off the loop, to raw"),
+    /** The most any receiver can take from the raw sender: a receiver that only counts bytes. */
+    RAW_TO_SINK("ceiling: raw sender to a byte-counting sink");
 
     final String label;
 
@@ -95,7 +98,7 @@ public final class FramingThroughput {
     /** The Netty transport that does what this one does, the anchor of its ratio to Netty. */
     Transport netty() {
       return switch (this) {
-        case EVENT_LOOP_RECEIVE, NETTY_RECEIVE -> NETTY_RECEIVE;
+        case EVENT_LOOP_RECEIVE, NETTY_RECEIVE, RAW_TO_SINK -> NETTY_RECEIVE;
         case EVENT_LOOP_SEND, NETTY_SEND -> NETTY_SEND;
         case EVENT_LOOP_SEND_OFF_LOOP, NETTY_SEND_OFF_LOOP -> NETTY_SEND_OFF_LOOP;
         default -> NETTY;
@@ -182,7 +185,7 @@ public final class FramingThroughput {
       for (int t = 0; t < transports.size(); t++) {
         double perSecond = frames / Fork.median(seconds, t);
         Transport transport = transports.get(t);
-        int netty = transport.name().startsWith("EVENT_LOOP") ? transports.indexOf(transport.netty()) : -1;
+        int netty = transport.name().startsWith("NETTY") ? -1 : transports.indexOf(transport.netty());
         System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transport.label, perSecond,
             range(Fork.ratios(seconds, t, 0)), netty < 0 ? "" : range(Fork.ratios(seconds, t, netty)));
       }
@@ -241,6 +244,7 @@ public final class FramingThroughput {
       case NETTY_RECEIVE -> NettyFraming.receiving(payload, frames);
       case NETTY_SEND -> NettyFraming.sending(payload, frames, true);
       case NETTY_SEND_OFF_LOOP -> NettyFraming.sending(payload, frames, false);
+      case RAW_TO_SINK -> overChannels(sink(payload, frames), rawSender(payload, frames));
     };
   }
 
@@ -284,6 +288,21 @@ public final class FramingThroughput {
           out.write(batch);
         }
         sent += n;
+      }
+    };
+  }
+
+  /** A receiver that cuts no frames: reads into 1 MiB of direct memory and counts the bytes. */
+  static ChannelSide sink(Payload payload, int frames) {
+    return in -> {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+      long expected = (long) frames * payload.frameSize();
+      long received = 0;
+      for (int n; received < expected && (n = in.read(buffer.clear())) >= 0; ) {
+        received += n;
+      }
+      if (received != expected) {
+        throw new IllegalStateException(received + " bytes arrived, not " + expected);
       }
     };
   }

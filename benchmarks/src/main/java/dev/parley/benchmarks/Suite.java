@@ -218,7 +218,8 @@ public final class Suite {
     line("## Framing over 127.0.0.1: one connection, one way (median of 3 runs)");
     line("");
     line("Rows for one direction have the event loop or Netty on one side and the raw baseline's side on the"
-        + " other; their ÷ Netty is to Netty doing the same.");
+        + " other; their ÷ Netty is to Netty doing the same. The ceiling bounds the receiving rows: a sink that"
+        + " only counts bytes shows what the raw sender can give any receiver.");
     line("");
     for (Payload payload : List.of(Payload.SMALL, Payload.LARGE)) {
       int frames = payload == Payload.SMALL ? (quick ? 200_000 : 5_000_000) : (quick ? 20_000 : 250_000);

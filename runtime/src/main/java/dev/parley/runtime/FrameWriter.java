@@ -43,14 +43,13 @@ public final class FrameWriter<M> {
 
   /**
    * The most bytes {@link #flushTo(WritableByteChannel)} offers a channel in one write: 48 KiB.
-   * Over TCP with Nagle's algorithm off (as both transports set it), every write ends a segment,
-   * so one that ends a few bytes past a full segment sends those bytes as a segment of their own,
-   * which costs both ends a packet, a wake-up and an acknowledgement as a full one does. Over
-   * loopback (65,483-byte segments) a write of up to 48 KiB is one segment, and 48 KiB is three
-   * whole segments of the 16,436-byte loopback MTU of older kernels; over Ethernet (1,448 bytes)
-   * it leaves at most one short segment in 34. See benchmarks/README.md for what unbounded
-   * writes cost: the queue of a sender that keeps 256 KiB queued left in writes of about
-   * 200 KiB, whose short last segments made sending 4 KiB frames 1.7 times slower.
+   * Over TCP with Nagle's algorithm off (as both transports set it) every write ends a segment, so
+   * a write that ends a few bytes past a full segment sends those bytes as a segment of their own.
+   * Under BBR congestion control such short segments halved the event loop's throughput over
+   * loopback (benchmarks/README.md, "Then writes of at most 48 KiB"); under CUBIC neither they nor
+   * the bound cost anything measurable. Over loopback (65,483-byte segments) a write of up to
+   * 48 KiB is one segment, and 48 KiB is three whole segments of the 16,436-byte loopback MTU of
+   * older kernels; over Ethernet (1,448-byte segments) it leaves at most one short segment in 34.
    */
   public static final int MAX_BYTES_PER_WRITE = 48 * 1024;
 
