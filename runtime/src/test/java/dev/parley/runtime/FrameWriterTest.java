@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * limit of its own: an encoder that writes past its promise is refused, and the frames around it
  * leave as if it had never been offered, whether its overrun landed in free room or ran into the
  * end of the buffer. And the buffer's byte order is the format's, across a change of phase, and
- * no write offers a channel more than {@link FrameWriter.MAX_BYTES_PER_WRITE}.
+ * no write offers a channel more than {@link FrameWriter#MAX_BYTES_PER_WRITE}.
  */
 class FrameWriterTest {
 
