@@ -130,6 +130,10 @@ public final class MqttThroughput {
     }
     try (BlockingConnection<MqttMessage, MqttMessage> sub = open(address, "bench-sub");
          BlockingConnection<MqttMessage, MqttMessage> pub = open(address, "bench-pub")) {
+      if (moquette != null) { // it takes a connection as open a moment after its CONNACK
+        moquette.await("bench-sub", true, WAIT);
+        moquette.await("bench-pub", true, WAIT);
+      }
       sub.send(Packets.subscribe(1, List.of(new Subscription("bench/#", 0))));
       sub.receive().orElseThrow(); // SUBACK
       Publish message = Packets.publish("bench/t", Bytes.of(new byte[payload]), 0, 0, false, false);

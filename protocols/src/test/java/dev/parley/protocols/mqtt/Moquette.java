@@ -48,6 +48,24 @@ public final class Moquette implements AutoCloseable {
     return server.listConnectedClients().stream().anyMatch(c -> c.getClientID().equals(clientId));
   }
 
+  /**
+   * Returns once the broker lists {@code clientId} as connected ({@code listed}) or no longer
+   * ({@code !listed}), within {@code wait}. Moquette 0.17 answers CONNECT on a thread of its own and
+   * takes the connection as open only when Netty reports the CONNACK written, in a listener that
+   * may run after the client's next packet has been read: a SUBSCRIBE or PUBLISH sent the moment
+   * CONNACK arrives then finds the connection "already closed", and Moquette drops it. Once the
+   * session is listed, that listener has run, and the next packet is read after it.
+   */
+  public void await(String clientId, boolean listed, java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (connected(clientId) != listed) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Moquette " + (listed ? "does not list " : "still lists ") + clientId + " after " + wait);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // a bounded poll: Moquette says nothing when it is done
+    }
+  }
+
   public InetSocketAddress address() {
     return address;
   }

@@ -42,6 +42,13 @@ abstract class MqttClientContract {
    */
   void awaitGone(String clientId) {}
 
+  /**
+   * Returns once the broker is ready for the first packet after the CONNACK that {@code clientId}
+   * just received. By default at once: MQTT lets a client send more without waiting even for
+   * CONNACK (3.1.4).
+   */
+  void awaitAccepted(String clientId) {}
+
   /** Whether the broker sets RETAIN on a retained message sent for a new subscription, as 3.3.1-8 requires. */
   boolean marksRetainedMessages() {
     return true;
@@ -77,6 +84,7 @@ abstract class MqttClientContract {
   MqttClient connect(MqttClient.Options options) throws IOException {
     MqttClient c = MqttClient.connect(broker(), options);
     clients.add(c);
+    awaitAccepted(options.clientId());
     return c;
   }
 
