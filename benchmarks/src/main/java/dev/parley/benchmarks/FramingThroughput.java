@@ -86,6 +86,8 @@ public final class FramingThroughput {
     NETTY_RECEIVE("Netty receiving from raw"),
     NETTY_SEND("Netty sending on the loop, to raw"),
     NETTY_SEND_OFF_LOOP("Netty sending off the loop, to raw"),
+    NETTY_SEND_ENCODING("Netty sending records on the loop, to raw"),
+    NETTY_SEND_OFF_LOOP_ENCODING("Netty sending records off the loop, to raw"),
     /** The most any receiver can take from the raw sender: a receiver that only counts bytes. */
     RAW_TO_SINK("ceiling: raw sender to a byte-counting sink");
 
@@ -99,9 +101,21 @@ public final class FramingThroughput {
     Transport netty() {
       return switch (this) {
         case EVENT_LOOP_RECEIVE, NETTY_RECEIVE, RAW_TO_SINK -> NETTY_RECEIVE;
-        case EVENT_LOOP_SEND, NETTY_SEND -> NETTY_SEND;
-        case EVENT_LOOP_SEND_OFF_LOOP, NETTY_SEND_OFF_LOOP -> NETTY_SEND_OFF_LOOP;
+        case EVENT_LOOP_SEND, NETTY_SEND, NETTY_SEND_ENCODING -> NETTY_SEND;
+        case EVENT_LOOP_SEND_OFF_LOOP, NETTY_SEND_OFF_LOOP, NETTY_SEND_OFF_LOOP_ENCODING -> NETTY_SEND_OFF_LOOP;
         default -> NETTY;
+      };
+    }
+
+    /**
+     * The Netty transport that sends the records as this one does, encoding each (Netty's other
+     * senders write a prebuilt body), or null if this one does not send records.
+     */
+    Transport nettyEncoding() {
+      return switch (this) {
+        case EVENT_LOOP_SEND -> NETTY_SEND_ENCODING;
+        case EVENT_LOOP_SEND_OFF_LOOP -> NETTY_SEND_OFF_LOOP_ENCODING;
+        default -> null;
       };
     }
   }
@@ -181,13 +195,16 @@ public final class FramingThroughput {
       double[][] seconds = Fork.rounds(FramingThroughput.class, rounds, forks);
       System.out.printf(Locale.ROOT, "%d frames of %d-byte bodies, %d rounds: median (least-greatest) of the"
           + " rounds' ratios%n", frames, payload.bodySize, rounds);
-      System.out.printf(Locale.ROOT, "%-48s %14s %20s %20s%n", "", "frames/s", "vs " + transports.get(0), "vs Netty");
+      System.out.printf(Locale.ROOT, "%-48s %14s %20s %20s %24s%n", "", "frames/s", "vs " + transports.get(0),
+          "vs Netty", "vs Netty encoding");
       for (int t = 0; t < transports.size(); t++) {
         double perSecond = frames / Fork.median(seconds, t);
         Transport transport = transports.get(t);
-        int netty = transport.name().startsWith("NETTY") ? -1 : transports.indexOf(transport.netty());
-        System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s%n", transport.label, perSecond,
-            range(Fork.ratios(seconds, t, 0)), netty < 0 ? "" : range(Fork.ratios(seconds, t, netty)));
+        int netty = transport == transport.netty() ? -1 : transports.indexOf(transport.netty());
+        int encoding = transport.nettyEncoding() == null ? -1 : transports.indexOf(transport.nettyEncoding());
+        System.out.printf(Locale.ROOT, "%-48s %,14.0f %20s %20s %24s%n", transport.label, perSecond,
+            range(Fork.ratios(seconds, t, 0)), netty < 0 ? "" : range(Fork.ratios(seconds, t, netty)),
+            encoding < 0 ? "" : range(Fork.ratios(seconds, t, encoding)));
       }
     }
   }
@@ -242,8 +259,10 @@ public final class FramingThroughput {
       case EVENT_LOOP_SEND_OFF_LOOP -> eventLoopSending(payload, frames, false);
       case NETTY -> NettyFraming.run(payload, frames);
       case NETTY_RECEIVE -> NettyFraming.receiving(payload, frames);
-      case NETTY_SEND -> NettyFraming.sending(payload, frames, true);
-      case NETTY_SEND_OFF_LOOP -> NettyFraming.sending(payload, frames, false);
+      case NETTY_SEND -> NettyFraming.sending(payload, frames, true, false);
+      case NETTY_SEND_OFF_LOOP -> NettyFraming.sending(payload, frames, false, false);
+      case NETTY_SEND_ENCODING -> NettyFraming.sending(payload, frames, true, true);
+      case NETTY_SEND_OFF_LOOP_ENCODING -> NettyFraming.sending(payload, frames, false, true);
       case RAW_TO_SINK -> overChannels(sink(payload, frames), rawSender(payload, frames));
     };
   }

@@ -198,8 +198,11 @@ public final class NettyCodecThroughput {
     }
   }
 
-  /** The hand-written encoder: a u16 type id and the payload, in a buffer of the body's size. */
-  private static final class HandEncoder extends MessageToByteEncoder<BenchMessage> {
+  /**
+   * The hand-written encoder: a u16 type id and the payload, in a buffer of the body's size; also
+   * {@link NettyFraming}'s, for Netty sending the records themselves.
+   */
+  static final class HandEncoder extends MessageToByteEncoder<BenchMessage> {
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, BenchMessage message, boolean preferDirect) {
       return ctx.alloc().ioBuffer(2 + payloadOf(message).size());

@@ -1,5 +1,7 @@
 package dev.parley.benchmarks;
 
+import dev.parley.benchmarks.generated.BenchMessage;
+import dev.parley.benchmarks.generated.BenchProtocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -9,7 +11,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
@@ -33,6 +37,13 @@ import java.util.concurrent.locks.LockSupport;
  * the channel is writable (high water mark 128 KiB). {@link #receiving} and {@link #sending} put
  * Netty on one side only, the raw baseline's side on the other; sending off the loop writes from
  * an application thread, which Netty hands to its loop as a task a write.
+ *
+ * <p>The sender writes one prebuilt body in direct memory again and again ({@code
+ * retainedDuplicate}), so that Netty copies nothing before the kernel does; Parley's sender
+ * encodes a record each time, copying its payload into the send queue. The {@code encoding}
+ * senders write the record itself through a hand-written {@code MessageToByteEncoder}
+ * ({@link NettyCodecThroughput.HandEncoder}), which copies as Parley does: what a Netty user
+ * sending records writes.
  */
 final class NettyFraming {
 
@@ -42,7 +53,7 @@ final class NettyFraming {
   static double run(FramingThroughput.Payload payload, int frames) throws Exception {
     EventLoopGroup server = group();
     EventLoopGroup client = group();
-    Sender sender = new Sender(payload, frames, true);
+    Sender sender = new Sender(payload, frames, true, false);
     try {
       CompletableFuture<Long> done = new CompletableFuture<>();
       Channel listening = listen(server, frames, done);
@@ -77,10 +88,14 @@ final class NettyFraming {
     }
   }
 
-  /** Netty sending to a raw receiver, from its loop's thread or from this one. */
-  static double sending(FramingThroughput.Payload payload, int frames, boolean onLoop) throws Exception {
+  /**
+   * Netty sending to a raw receiver, from its loop's thread or from this one: the prebuilt body,
+   * or the record through an encoder ({@code encoding}).
+   */
+  static double sending(FramingThroughput.Payload payload, int frames, boolean onLoop, boolean encoding)
+      throws Exception {
     EventLoopGroup client = group();
-    Sender sender = new Sender(payload, frames, onLoop);
+    Sender sender = new Sender(payload, frames, onLoop, encoding);
     try {
       return FramingThroughput.toRawReceiver(FramingThroughput.rawReceiver(payload, frames), address -> {
         Channel out = sender.connect(client, address);
@@ -94,6 +109,16 @@ final class NettyFraming {
       sender.release();
     }
   }
+
+  /**
+   * Sizes a record written from another thread as the frame it becomes. Netty counts a write
+   * handed to its loop by this estimate until the loop runs it, and its default counts 8 bytes
+   * for any object that is not a buffer: the water marks would let an application thread queue
+   * a hundred thousand 4 KiB records, which no Netty user who watches writability intends.
+   */
+  private static final MessageSizeEstimator FRAME_SIZES = () -> message -> message instanceof BenchMessage m
+      ? 4 + BenchProtocol.INSTANCE.encodedSize(m)
+      : DefaultMessageSizeEstimator.DEFAULT.newHandle().size(message);
 
   private static EventLoopGroup group() {
     return new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -152,16 +177,18 @@ final class NettyFraming {
     private final int frames;
     private final int perBatch;
     private final boolean onLoop;
+    private final boolean encoding;
     private ByteBuf body;
     private int sent;
     private volatile Thread application;
     volatile long start;
 
-    Sender(FramingThroughput.Payload payload, int frames, boolean onLoop) {
+    Sender(FramingThroughput.Payload payload, int frames, boolean onLoop, boolean encoding) {
       this.payload = payload;
       this.frames = frames;
       this.perBatch = payload.framesPerBatch();
       this.onLoop = onLoop;
+      this.encoding = encoding;
     }
 
     /** Connects to {@code address}; on the loop, sending starts once the channel is active. */
@@ -175,10 +202,15 @@ final class NettyFraming {
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
               new WriteBufferWaterMark(FramingThroughput.SENDER_LOW_MARK, FramingThroughput.SENDER_HIGH_MARK))
+          .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FRAME_SIZES)
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
-              channel.pipeline().addLast(new LengthFieldPrepender(4), Sender.this);
+              channel.pipeline().addLast(new LengthFieldPrepender(4));
+              if (encoding) {
+                channel.pipeline().addLast(new NettyCodecThroughput.HandEncoder());
+              }
+              channel.pipeline().addLast(Sender.this);
             }
           })
           .connect(address).sync().channel();
@@ -199,10 +231,15 @@ final class NettyFraming {
           }
         }
         for (int n = 0; n < perBatch && sent < frames; n++, sent++) {
-          out.write(body.retainedDuplicate(), out.voidPromise());
+          out.write(next(), out.voidPromise());
         }
         out.flush();
       }
+    }
+
+    /** What is written for the next frame: the record, or the prebuilt body. */
+    private Object next() {
+      return encoding ? payload.message() : body.retainedDuplicate();
     }
 
     void release() {
@@ -237,7 +274,7 @@ final class NettyFraming {
       }
       while (sent < frames && channel.isWritable()) {
         for (int n = 0; n < perBatch && sent < frames; n++, sent++) {
-          context.write(body.retainedDuplicate(), context.voidPromise());
+          context.write(next(), context.voidPromise());
         }
         context.flush();
       }
