@@ -196,7 +196,7 @@ public final class FramingThroughput {
       System.out.printf(Locale.ROOT, "%d frames of %d-byte bodies, %d rounds: median (least-greatest) of the"
           + " rounds' ratios%n", frames, payload.bodySize, rounds);
       System.out.printf(Locale.ROOT, "%-48s %14s %20s %20s %24s%n", "", "frames/s", "vs " + transports.get(0),
-          "vs Netty", "vs Netty encoding");
+          "vs Netty", "vs Netty sending records");
       for (int t = 0; t < transports.size(); t++) {
         double perSecond = frames / Fork.median(seconds, t);
         Transport transport = transports.get(t);

@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * NIO transport, {@code LengthFieldPrepender} on the sending side and
  * {@code LengthFieldBasedFrameDecoder} on the receiving side, whose handler gets each frame as a
  * {@code ByteBuf} and releases it. The sender writes a 64 KiB batch, flushes, and goes on while
- * the channel is writable (high water mark 128 KiB). {@link #receiving} and {@link #sending} put
+ * the channel is writable (the water marks of Parley's sender, {@link FramingThroughput#SENDER_HIGH_MARK}
+ * and {@link FramingThroughput#SENDER_LOW_MARK}). {@link #receiving} and {@link #sending} put
  * Netty on one side only, the raw baseline's side on the other; sending off the loop writes from
  * an application thread, which Netty hands to its loop as a task a write.
  *
