@@ -10,6 +10,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
 
 /**
  * Not API. Plaintext over a TLS {@link SSLEngine} and the channel that carries its records, for both
@@ -30,6 +31,30 @@ public final class TlsChannel implements ByteChannel {
 
   /** Records of the largest size gathered into one write to the network. */
   static final int WRITE_RECORDS = 4;
+
+  /**
+   * Records a call to {@link #handshake()} unwraps before it returns, so that a peer streaming
+   * records the engine takes without moving on (warning alerts, which the JDK ignores, before a
+   * ClientHello) cannot hold an event loop's thread in one call: the loop serves its other
+   * connections and checks the handshake's deadline in between. A handshake's flights take a few
+   * records each.
+   */
+  static final int HANDSHAKE_RECORDS_PER_CALL = 64;
+
+  /**
+   * Records in a row after the handshake that carry no application bytes (empty records, warning
+   * alerts, TLS 1.3 key updates and tickets) past which the peer is refused: without a bound, a
+   * peer streaming them would hold a reader in one call for as long as it sends. OpenSSL's bound on
+   * empty records is the same 32.
+   */
+  static final int MAX_EMPTY_RECORDS = 32;
+
+  /**
+   * TLS 1.3 messages whose answer (a key update of this side's) the network has not taken, past
+   * which the peer is refused: the engine keeps each answer, with its own cipher, until it can wrap
+   * it, so a peer that asks for key updates and reads nothing would grow the heap without a bound.
+   */
+  static final int MAX_UNANSWERED = 16;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -52,6 +77,12 @@ public final class TlsChannel implements ByteChannel {
   private SSLException refused;
   private volatile boolean outboundClosed;
   private boolean started;
+  /** The last {@link #handshake()} stopped at {@link #HANDSHAKE_RECORDS_PER_CALL} with records still to read. */
+  private boolean yielded;
+  /** Records in a row that carried no application bytes: see {@link #MAX_EMPTY_RECORDS}. */
+  private int emptyRecords;
+  /** See {@link #MAX_UNANSWERED}. */
+  private int unanswered;
 
   public TlsChannel(SSLEngine engine, ByteChannel net) {
     this.engine = engine;
@@ -80,6 +111,8 @@ public final class TlsChannel implements ByteChannel {
       started = true;
       engine.beginHandshake();
     }
+    yielded = false;
+    int records = 0;
     while (!handshaken) {
       if (!flush()) {
         return false;
@@ -89,6 +122,10 @@ public final class TlsChannel implements ByteChannel {
         case NEED_TASK -> runTasks();
         case NEED_WRAP -> wrapLocked(EMPTY);
         case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+          if (++records > HANDSHAKE_RECORDS_PER_CALL) {
+            yielded = true;
+            return false;
+          }
           if (!unwrapHandshake()) {
             return false;
           }
@@ -100,6 +137,14 @@ public final class TlsChannel implements ByteChannel {
       }
     }
     return flush();
+  }
+
+  /**
+   * Whether the last {@link #handshake()} returned because it had unwrapped its share of records,
+   * not because it waits for the network: the caller calls again when it has served others.
+   */
+  public boolean handshakeYielded() {
+    return yielded;
   }
 
   /** Whether the handshake waits for the peer's bytes (rather than for the network to take this side's). */
@@ -195,13 +240,21 @@ public final class TlsChannel implements ByteChannel {
       }
       switch (result.getStatus()) {
         case OK -> {
-          if (direct) {
-            produced += result.bytesProduced();
-          } else {
-            produced += takeApp(dst);
-            if (appIn.hasRemaining()) {
-              return produced; // dst is full
+          int got = direct ? result.bytesProduced() : takeApp(dst);
+          produced += got;
+          if (got > 0) {
+            emptyRecords = 0;
+          } else if (result.bytesConsumed() > 0 && ++emptyRecords > MAX_EMPTY_RECORDS) {
+            SSLException e = new SSLProtocolException("the peer sent " + emptyRecords
+                + " TLS records in a row that carried no data (at most " + MAX_EMPTY_RECORDS + ")");
+            if (produced == 0) {
+              throw e;
             }
+            refused = e; // the bytes before them are the reader's first
+            return produced;
+          }
+          if (!direct && appIn.hasRemaining()) {
+            return produced; // dst is full
           }
         }
         case BUFFER_UNDERFLOW -> {
@@ -307,6 +360,12 @@ public final class TlsChannel implements ByteChannel {
   public boolean hasUnsent() {
     ByteBuffer out = netOut;
     return out != null && out.position() > 0;
+  }
+
+  /** How many wrapped bytes wait for the network to take them. */
+  public int unsentBytes() {
+    ByteBuffer out = netOut;
+    return out == null ? 0 : out.position();
   }
 
   /** Whether bytes read from the network wait to be unwrapped or taken, which no readiness event will announce. */
@@ -446,10 +505,18 @@ public final class TlsChannel implements ByteChannel {
         } finally {
           writeLock.unlock();
         }
-        flush();
+        if (!flush() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+          break; // the network takes nothing now: the answer waits in the engine
+        }
       } else {
+        unanswered = 0;
         return;
       }
+    }
+    if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && result.bytesProduced() == 0
+        && ++unanswered > MAX_UNANSWERED) {
+      throw new SSLProtocolException("the peer sent " + unanswered + " TLS messages that need answers while it"
+          + " read none of them (at most " + MAX_UNANSWERED + ")");
     }
   }
 

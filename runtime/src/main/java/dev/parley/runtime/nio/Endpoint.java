@@ -37,6 +37,11 @@ interface Endpoint extends ByteChannel {
     return false;
   }
 
+  /** How many bytes the endpoint holds of its own that wait to be written. */
+  default int unsentBytes() {
+    return 0;
+  }
+
   /** Whether bytes already read wait in the endpoint, which no readiness event will announce. */
   default boolean hasBufferedInput() {
     return false;

@@ -445,7 +445,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed || closing || lingerDeadline != 0 || outputFailed != null) {
       return false;
     }
-    boolean wasEmpty = !writer.hasPending();
+    boolean wasEmpty = !hasPending(); // TLS records waiting count: a new frame is no progress
     if (!writer.enqueue(message)) {
       queueFull();
       return false;
@@ -567,6 +567,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     if (!done) {
       updateInterest();
+      if (tls.handshakeYielded()) {
+        loop.execute(this::readable); // its share of records taken: the rest after the loop's other work
+      }
       return;
     }
     handshaking = false;
@@ -786,8 +789,9 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     if (closed || !open || outputFailed != null) {
       return;
     }
-    int before = writer.pending();
-    // Under TLS the queue's last bytes may have left it already as records that wait for the network.
+    // Under TLS the queue's last bytes may have left it already as records that wait for the
+    // network: what leaves them is progress too, and what stays in them is still queued.
+    long before = (long) writer.pending() + endpoint.unsentBytes();
     boolean queued = before > 0 || endpoint.hasUnsent();
     boolean empty;
     try {
@@ -797,7 +801,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     queuedLessTaken = writer.pending() - taken;
-    if (writer.pending() < before) {
+    if (writer.pending() + (long) endpoint.unsentBytes() < before) {
       lastWriteProgress = loop.now();
       lastActive = lastWriteProgress;
     }
@@ -911,10 +915,11 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       close(CloseReason.FRAME_TIMEOUT, new FrameTimeoutException(what));
       return;
     }
-    if (outputFailed == null && writer.hasPending() && !options.writeTimeout().isZero()
+    if (outputFailed == null && hasPending() && !options.writeTimeout().isZero()
         && now - lastWriteProgress > options.writeTimeout().toNanos()) {
-      WriteTimeoutException timeout = new WriteTimeoutException("the peer took none of " + writer.pending()
-          + " queued bytes for " + options.writeTimeout().toMillis() + " ms");
+      WriteTimeoutException timeout = new WriteTimeoutException("the peer took none of "
+          + (writer.pending() + (long) endpoint.unsentBytes()) + " queued bytes for "
+          + options.writeTimeout().toMillis() + " ms");
       if (closing) {
         if (closingCause != null) {
           timeout.addSuppressed(closingCause);

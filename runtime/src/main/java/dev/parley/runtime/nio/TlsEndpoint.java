@@ -71,6 +71,17 @@ final class TlsEndpoint implements Endpoint {
   }
 
   @Override
+  public int unsentBytes() {
+    ByteBuffer waiting = plaintext;
+    return (waiting == null ? 0 : waiting.remaining()) + tls.unsentBytes();
+  }
+
+  /** See {@link TlsChannel#handshakeYielded()}. */
+  boolean handshakeYielded() {
+    return tls.handshakeYielded();
+  }
+
+  @Override
   public boolean hasBufferedInput() {
     return tls.hasBufferedInput();
   }

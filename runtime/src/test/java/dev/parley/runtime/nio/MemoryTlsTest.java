@@ -172,12 +172,17 @@ class MemoryTlsTest {
   }
 
   private TlsPeer open(Chunking reads, Chunking writes, SplittableRandom rnd) throws IOException {
+    return open(reads, writes, rnd, ConnectionOptions.defaults());
+  }
+
+  private TlsPeer open(Chunking reads, Chunking writes, SplittableRandom rnd, ConnectionOptions options)
+      throws IOException {
     received.clear();
     closes.clear();
     causes.clear();
     drained.set(0);
     MemoryPeer peer = MemoryPeer.open(loop, TlsTest.PROTOCOL, new Echo(),
-        ConnectionOptions.defaults().withTls(Tls.server(TestTls.serverContext())), reads, writes);
+        options.withTls(Tls.server(TestTls.serverContext())), reads, writes);
     TlsPeer tls = new TlsPeer(peer, rnd);
     tls.handshake();
     return tls;
@@ -298,6 +303,25 @@ class MemoryTlsTest {
     assertEquals(List.of(MemoryTransportTest.text("REPLY")), MemoryTransportTest.parse(peer.plaintext.toByteArray()),
         "seed " + seed);
     assertEquals(1, drained.get(), "seed " + seed + ": a producer that refills on onDrained hears the drain");
+  }
+
+  /**
+   * Records that wait in TLS's buffer for a peer that reads nothing, the frame queue empty: the
+   * write timeout counts them as queued, as it counts frames.
+   */
+  @Test
+  void theWriteTimeoutClosesAPeerThatLeavesTheRecordsAloneWaiting() throws Exception {
+    long seed = MemoryTransportTest.seed();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    TlsPeer peer = open(Chunking.whole(), Chunking.whole(), rnd,
+        ConnectionOptions.defaults().withWriteTimeout(Duration.ofMillis(300)));
+    peer.peer.stopReading(true);
+    peer.sendEncrypted(MemoryTransportTest.frames(List.of(MemoryTransportTest.text("reply"))));
+    Loopback.waitFor(() -> received.size() == 1);
+    assertEquals(0, peer.peer.connection().pendingBytes(), "seed " + seed + ": the reply left the queue");
+    Loopback.waitFor(() -> !closes.isEmpty());
+    assertEquals(List.of(CloseReason.WRITE_TIMEOUT), closes, "seed " + seed);
+    assertTrue(causes.get(0).getMessage().startsWith("the peer took none of "), "seed " + seed + ": " + causes);
   }
 
   @Test

@@ -65,6 +65,7 @@ class TlsTest {
   static final int[] SIZES = {0, 1, 100, 16_383, 16_384, 16_385, 70_000, MAX};
 
   private EventLoop loop;
+  private final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -146,6 +147,9 @@ class TlsTest {
     /** How the last connection closed. */
     CloseReason lastClose() throws Exception;
 
+    /** How the first connection closed. */
+    CloseReason firstClose() throws Exception;
+
     /** Connections the server holds now: with their threads on the blocking server. */
     int connections();
 
@@ -170,6 +174,12 @@ class TlsTest {
       public CloseReason lastClose() throws Exception {
         waitFor(() -> !handlers.isEmpty());
         return handlers.get(handlers.size() - 1).closed.get(20, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public CloseReason firstClose() throws Exception {
+        waitFor(() -> !handlers.isEmpty());
+        return handlers.get(0).closed.get(20, TimeUnit.SECONDS);
       }
 
       @Override
@@ -201,6 +211,12 @@ class TlsTest {
       public CloseReason lastClose() throws Exception {
         waitFor(() -> !handlers.isEmpty());
         return handlers.get(handlers.size() - 1).closed.get(20, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public CloseReason firstClose() throws Exception {
+        waitFor(() -> !handlers.isEmpty());
+        return handlers.get(0).closed.get(20, TimeUnit.SECONDS);
       }
 
       @Override
@@ -738,6 +754,137 @@ class TlsTest {
         // until the end
       }
       assertEquals(CloseReason.FRAME_TIMEOUT, server.lastClose());
+    }
+  }
+
+  /**
+   * Warning alerts, which the JDK's engine takes and ignores, streamed before any ClientHello: the
+   * handshake never moves on, and a loop that unwrapped them for as long as they came would never
+   * reach the handshake's deadline, nor its other connections.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"loop", "blocking"})
+  @Timeout(60)
+  void warningAlertsStreamedBeforeTheClientHelloMeetTheHandshakeDeadline(String transport) throws Exception {
+    ConnectionOptions options = server(serverTls()).withFrameTimeout(Duration.ofMillis(500));
+    byte[] alerts = new byte[7 * 8192];
+    for (int i = 0; i < alerts.length; i += 7) {
+      System.arraycopy(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x50}, 0, alerts, i, 7); // warning, internal_error
+    }
+    try (EchoServer server = server(transport, options);
+        Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
+      long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      CompletableFuture<Boolean> flood = CompletableFuture.supplyAsync(() -> {
+        try {
+          while (System.nanoTime() < stop) {
+            socket.getOutputStream().write(alerts);
+          }
+          return false;
+        } catch (IOException e) {
+          return true; // the server closed the connection
+        }
+      });
+      while (!flood.isDone() && transport.equals("loop")) {
+        // the loop serves another client meanwhile
+        assertEquals(List.of(text("PING")), blockingClientExchange(server.address(),
+            ConnectionOptions.defaults().withTls(clientTls()), List.of(text("ping"))));
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      boolean refused = flood.get(30, TimeUnit.SECONDS);
+      assertTrue(refused, "the server still took alerts after 20 s");
+      assertEquals(CloseReason.FRAME_TIMEOUT, server.firstClose());
+    }
+  }
+
+  /**
+   * TLS 1.3 key updates streamed after the handshake carry no data, and a peer may send them for
+   * as long as it likes: past {@code TlsChannel.MAX_EMPTY_RECORDS} in a row it is refused.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"loop", "blocking"})
+  @Timeout(60)
+  void keyUpdatesStreamedAfterTheHandshakeAreRefused(String transport) throws Exception {
+    try (EchoServer server = server(transport, server(serverTls()));
+        SocketChannel channel = SocketChannel.open(server.address())) {
+      javax.net.ssl.SSLEngine engine = clientTls().newEngine("localhost", server.address().getPort());
+      TlsChannel tls = new TlsChannel(engine, channel);
+      while (!tls.handshake()) {
+        // blocking: moves on at every turn
+      }
+      writeFrame(tls, text("before"));
+      ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+      int sent = 0;
+      try {
+        for (; sent < 100_000; sent++) {
+          engine.beginHandshake(); // on an established TLS 1.3 connection: a key update, answer requested
+          record.clear();
+          engine.wrap(ByteBuffer.allocate(0), record);
+          record.flip();
+          while (record.hasRemaining()) {
+            channel.write(record);
+          }
+        }
+      } catch (IOException e) {
+        // the server closed the connection
+      }
+      assertTrue(sent < 100_000, "the server took 100,000 key updates");
+      assertEquals(CloseReason.TLS_ERROR, server.lastClose());
+      waitFor(() -> server.connections() == 0); // no connection, nor its thread, left behind
+    }
+  }
+
+  /**
+   * Key updates asking for answers, each run of them followed by a frame, from a peer that reads
+   * nothing: once the network takes no more, every answer waits in the engine with a cipher of its
+   * own, so past {@code TlsChannel.MAX_UNANSWERED} of them the peer is refused, long before its
+   * replies reach the bound of a slow peer.
+   */
+  @Test
+  @Timeout(60)
+  void keyUpdatesFromAPeerThatReadsNoAnswerAreRefused() throws Exception {
+    ConnectionOptions options = server(serverTls()).withMaxPendingBytes(256 << 20).withWaterMarks(64 << 20, 128 << 20)
+        .withWriteTimeout(Duration.ZERO);
+    InetSocketAddress address = loop.listen(ANY, Conversation.of(PROTOCOL), () -> new Handler<Bytes, Bytes>() {
+      @Override
+      public void onMessage(Connection<Bytes, Bytes> connection, Bytes message) {
+        connection.send(body(16_000, 1)); // replies the peer never reads
+      }
+
+      @Override
+      public void onClose(Connection<Bytes, Bytes> connection, CloseReason reason, Throwable cause) {
+        closes.add(reason);
+      }
+    }, options, ListenOptions.defaults());
+    try (SocketChannel channel = SocketChannel.open(address)) {
+      javax.net.ssl.SSLEngine engine = clientTls().newEngine("localhost", address.getPort());
+      TlsChannel tls = new TlsChannel(engine, channel);
+      while (!tls.handshake()) {
+        // blocking: moves on at every turn
+      }
+      for (int i = 0; i < 1_000; i++) {
+        writeFrame(tls, text("x")); // 16 MB of replies: more than the sockets' buffers hold
+      }
+      TimeUnit.MILLISECONDS.sleep(500); // the network takes no more of them
+      ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+      int rounds = 0;
+      try {
+        for (; rounds < 2_000; rounds++) {
+          for (int i = 0; i < 8; i++) {
+            engine.beginHandshake(); // a key update, answer requested
+            record.clear();
+            engine.wrap(ByteBuffer.allocate(0), record);
+            record.flip();
+            while (record.hasRemaining()) {
+              channel.write(record);
+            }
+          }
+          writeFrame(tls, text("x"));
+        }
+      } catch (IOException e) {
+        // the server closed the connection
+      }
+      assertTrue(rounds < 2_000, "the server took 16,000 key updates it could not answer");
+      assertEquals(CloseReason.TLS_ERROR, closes.poll(20, TimeUnit.SECONDS));
     }
   }
 
