@@ -358,8 +358,7 @@ public final class TlsChannel implements ByteChannel {
 
   /** Whether wrapped bytes wait for the network to take them. */
   public boolean hasUnsent() {
-    ByteBuffer out = netOut;
-    return out != null && out.position() > 0;
+    return unsentBytes() > 0;
   }
 
   /** How many wrapped bytes wait for the network to take them. */

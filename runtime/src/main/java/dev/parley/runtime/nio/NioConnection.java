@@ -791,7 +791,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     // Under TLS the queue's last bytes may have left it already as records that wait for the
     // network: what leaves them is progress too, and what stays in them is still queued.
-    long before = (long) writer.pending() + endpoint.unsentBytes();
+    long before = queuedBytes();
     boolean queued = before > 0 || endpoint.hasUnsent();
     boolean empty;
     try {
@@ -801,7 +801,7 @@ public final class NioConnection<I, O> implements Connection<I, O> {
       return;
     }
     queuedLessTaken = writer.pending() - taken;
-    if (writer.pending() + (long) endpoint.unsentBytes() < before) {
+    if (queuedBytes() < before) {
       lastWriteProgress = loop.now();
       lastActive = lastWriteProgress;
     }
@@ -886,6 +886,11 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     return writer.hasPending() || (endpoint != null && endpoint.hasUnsent());
   }
 
+  /** The queue's bytes and those the endpoint holds of its own (TLS records) that wait for the peer. */
+  private long queuedBytes() {
+    return (long) writer.pending() + endpoint.unsentBytes();
+  }
+
   /** Closes the connection if one of its deadlines has passed; gives back buffers when quiet. */
   void checkTimers(long now) {
     if (closed || (!open && !handshaking)) {
@@ -917,9 +922,8 @@ public final class NioConnection<I, O> implements Connection<I, O> {
     }
     if (outputFailed == null && hasPending() && !options.writeTimeout().isZero()
         && now - lastWriteProgress > options.writeTimeout().toNanos()) {
-      WriteTimeoutException timeout = new WriteTimeoutException("the peer took none of "
-          + (writer.pending() + (long) endpoint.unsentBytes()) + " queued bytes for "
-          + options.writeTimeout().toMillis() + " ms");
+      WriteTimeoutException timeout = new WriteTimeoutException("the peer took none of " + queuedBytes()
+          + " queued bytes for " + options.writeTimeout().toMillis() + " ms");
       if (closing) {
         if (closingCause != null) {
           timeout.addSuppressed(closingCause);
