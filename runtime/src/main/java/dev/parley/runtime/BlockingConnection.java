@@ -334,7 +334,7 @@ public final class BlockingConnection<I, O> implements Closeable {
       if (due != 0) {
         long left = due - System.nanoTime();
         if (left <= 0) {
-          throw new SocketTimeoutException("the TLS handshake's deadline passed");
+          throw new SocketTimeoutException("the deadline passed");
         }
         socketTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));
       }
@@ -721,6 +721,12 @@ public final class BlockingConnection<I, O> implements Closeable {
         }
       }
       socketTimeout(timeout);
+      if (timeout > 0 && socketBytes != null) {
+        // Under TLS one read may take several records: those without application bytes (a key
+        // update, an empty record) must not restart the wait, so each read of the socket within
+        // this one waits only what is left of it.
+        socketBytes.deadline = System.nanoTime() + timeout * 1_000_000L;
+      }
     }
     int n;
     try {
@@ -735,6 +741,9 @@ public final class BlockingConnection<I, O> implements Closeable {
       throw readFailed(e);
     } finally {
       reading = false;
+      if (socketBytes != null) {
+        socketBytes.deadline = 0;
+      }
     }
     if (n < 0) {
       IOException failed = outputFailed;

@@ -474,12 +474,28 @@ class TlsTest {
 
   /** A TLS client of the test's own over a blocking socket, which can tell close_notify from a bare end. */
   private static TlsChannel rawClient(InetSocketAddress address) throws IOException {
-    SocketChannel channel = SocketChannel.open(address);
-    TlsChannel tls = new TlsChannel(clientTls().newEngine("localhost", address.getPort()), channel);
+    return rawClient(SocketChannel.open(address), address.getPort());
+  }
+
+  /** {@link #rawClient(InetSocketAddress)} over a channel the test keeps, to write records of its own. */
+  private static TlsChannel rawClient(SocketChannel channel, int port) throws IOException {
+    TlsChannel tls = new TlsChannel(clientTls().newEngine("localhost", port), channel);
     while (!tls.handshake()) {
       // blocking: moves on at every turn
     }
     return tls;
+  }
+
+  /** Writes a TLS 1.3 key update that asks for an answer, a record of its own, to {@code channel}. */
+  private static void sendKeyUpdate(TlsChannel tls, SocketChannel channel) throws IOException {
+    javax.net.ssl.SSLEngine engine = tls.engine();
+    engine.beginHandshake(); // on an established TLS 1.3 connection: a key update, answer requested
+    ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(ByteBuffer.allocate(0), record);
+    record.flip();
+    while (record.hasRemaining()) {
+      channel.write(record);
+    }
   }
 
   @Test
@@ -806,23 +822,12 @@ class TlsTest {
   void keyUpdatesStreamedAfterTheHandshakeAreRefused(String transport) throws Exception {
     try (EchoServer server = server(transport, server(serverTls()));
         SocketChannel channel = SocketChannel.open(server.address())) {
-      javax.net.ssl.SSLEngine engine = clientTls().newEngine("localhost", server.address().getPort());
-      TlsChannel tls = new TlsChannel(engine, channel);
-      while (!tls.handshake()) {
-        // blocking: moves on at every turn
-      }
+      TlsChannel tls = rawClient(channel, server.address().getPort());
       writeFrame(tls, text("before"));
-      ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
       int sent = 0;
       try {
         for (; sent < 100_000; sent++) {
-          engine.beginHandshake(); // on an established TLS 1.3 connection: a key update, answer requested
-          record.clear();
-          engine.wrap(ByteBuffer.allocate(0), record);
-          record.flip();
-          while (record.hasRemaining()) {
-            channel.write(record);
-          }
+          sendKeyUpdate(tls, channel);
         }
       } catch (IOException e) {
         // the server closed the connection
@@ -830,6 +835,36 @@ class TlsTest {
       assertTrue(sent < 100_000, "the server took 100,000 key updates");
       assertEquals(CloseReason.TLS_ERROR, server.lastClose());
       waitFor(() -> server.connections() == 0); // no connection, nor its thread, left behind
+    }
+  }
+
+  /**
+   * A frame begun, then records with no application bytes (key updates) a little more often than
+   * the deadline: each would restart a wait that counted per read of the socket, and the frame
+   * would never be due.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"loop", "blocking"})
+  @Timeout(60)
+  void recordsWithoutDataDoNotPutOffTheFrameDeadline(String transport) throws Exception {
+    ConnectionOptions options = server(serverTls()).withFrameTimeout(Duration.ofMillis(600));
+    try (EchoServer server = server(transport, options);
+        SocketChannel channel = SocketChannel.open(server.address())) {
+      TlsChannel tls = rawClient(channel, server.address().getPort());
+      writeFrame(tls, text("first")); // the first frame, so that the next one's deadline runs from its first byte
+      tls.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 9, 'b'})); // a frame begun
+      long started = System.nanoTime();
+      try {
+        for (int i = 0; i < 30; i++) { // 6 s of key updates, one each 200 ms
+          TimeUnit.MILLISECONDS.sleep(200);
+          sendKeyUpdate(tls, channel);
+        }
+      } catch (IOException e) {
+        // the server closed the connection
+      }
+      assertEquals(CloseReason.FRAME_TIMEOUT, server.lastClose());
+      long took = System.nanoTime() - started;
+      assertTrue(took < TimeUnit.SECONDS.toNanos(5), "closed after " + took / 1_000_000 + " ms");
     }
   }
 
@@ -855,28 +890,20 @@ class TlsTest {
         closes.add(reason);
       }
     }, options, ListenOptions.defaults());
-    try (SocketChannel channel = SocketChannel.open(address)) {
-      javax.net.ssl.SSLEngine engine = clientTls().newEngine("localhost", address.getPort());
-      TlsChannel tls = new TlsChannel(engine, channel);
-      while (!tls.handshake()) {
-        // blocking: moves on at every turn
-      }
+    try (SocketChannel channel = SocketChannel.open()) {
+      // A small receive buffer, so that the kernel, making room in it, lets few answers through.
+      channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+      channel.connect(address);
+      TlsChannel tls = rawClient(channel, address.getPort());
       for (int i = 0; i < 1_000; i++) {
         writeFrame(tls, text("x")); // 16 MB of replies: more than the sockets' buffers hold
       }
       TimeUnit.MILLISECONDS.sleep(500); // the network takes no more of them
-      ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
       int rounds = 0;
       try {
         for (; rounds < 2_000; rounds++) {
           for (int i = 0; i < 8; i++) {
-            engine.beginHandshake(); // a key update, answer requested
-            record.clear();
-            engine.wrap(ByteBuffer.allocate(0), record);
-            record.flip();
-            while (record.hasRemaining()) {
-              channel.write(record);
-            }
+            sendKeyUpdate(tls, channel);
           }
           writeFrame(tls, text("x"));
         }
